@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './app-context.ts';
+import { healthRoutes } from './http/health.routes.ts';
+import { registerErrorHandling } from './http/problem.ts';
+import { registerRouteAccess, type PrincipalResolver } from './http/route-access.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { registerRateLimits } from './http/rate-limit.ts';
+import { mattersRoutes } from './matters/matters.routes.ts';
+import { orgsRoutes } from './orgs/orgs.routes.ts';
+import { setupRoutes } from './setup/setup.routes.ts';
+
+export type BuildOptions = {
+  /** How a request's caller is established (access tokens in production). */
+  resolvePrincipal: PrincipalResolver;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Builds the HTTP application. Plugins go in a fixed order: transport and
+ * parsing, headers and errors, the route guard, then the domain routes.
+ */
+export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const serverOptions: FastifyServerOptions = {
+    loggerInstance: ctx.logger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    requestTimeout: 120_000,
+    connectionTimeout: 130_000,
+    keepAliveTimeout: 10_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    // Keep a well-formed request id from a trusted upstream; make our own otherwise.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  };
+  const app = (config.tls
+    ? Fastify({
+        ...(serverOptions as object),
+        https: {
+          cert: fs.readFileSync(config.tls.certFile),
+          key: fs.readFileSync(config.tls.keyFile),
+          minVersion: 'TLSv1.2',
+        },
+      })
+    : Fastify(serverOptions)) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', async (request) => {
+    if (!REQUEST_ID.test(String(request.id))) (request as { id: string }).id = crypto.randomUUID();
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body is how cross-site forms smuggle requests past CORS.
+  app.removeContentTypeParser('text/plain');
+
+  registerSecurityHeaders(app);
+  registerErrorHandling(app);
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-csrf-token', 'x-chambers-client', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      maxAge: 600,
+    });
+  }
+
+  await app.register(cookie);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Chambers API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  registerRateLimits(app, ctx.rateLimitStore, ctx.clock);
+  registerRouteAccess(app, opts.resolvePrincipal);
+
+  app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+  await healthRoutes(app, ctx);
+  await setupRoutes(app, ctx);
+  await authRoutes(app, ctx);
+  await orgsRoutes(app, ctx);
+  await mattersRoutes(app, ctx);
+
+  await app.ready();
+  return app;
+}

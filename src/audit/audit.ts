@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { Database } from '../platform/db/database.ts';
+import { withTenant } from '../platform/db/tenant.ts';
+
+/** Where and by whom: the request facts every event carries. */
+export type RequestFacts = { ip: string | null; userAgent: string | null; requestId: string | null };
+
+/**
+ * One security-relevant event. Never content: no document text, prompts, AI
+ * output, passwords, tokens or codes — only who, what, when, where and outcome.
+ */
+export type AuditEvent = {
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  orgId: string | null;
+  actorId: string | null;
+  target?: string | null;
+  details?: Record<string, string | number | boolean | null>;
+} & Partial<RequestFacts>;
+
+export type AuditLog = { record(event: AuditEvent): Promise<void> };
+
+/**
+ * Writes each event in its own short transaction as the runtime role (INSERT
+ * only), so a business transaction that fails still leaves its "failure" event.
+ * An audit write that fails is logged loudly but does not fail the user's request.
+ */
+export function createAuditLog(db: Database, logger: Logger): AuditLog {
+  return {
+    async record(event) {
+      try {
+        await withTenant(db, { orgId: event.orgId, userId: event.actorId }, async (tx) => {
+          await tx
+            .insertInto('audit.events')
+            .values({
+              org_id: event.orgId,
+              actor_id: event.actorId,
+              action: event.action,
+              target: event.target ?? null,
+              ip: event.ip ?? null,
+              user_agent: event.userAgent?.slice(0, 512) ?? null,
+              outcome: event.outcome,
+              request_id: event.requestId ?? null,
+              details: JSON.stringify(event.details ?? {}),
+            })
+            .execute();
+        });
+      } catch (err) {
+        logger.error({ err: { message: (err as Error).message }, action: event.action }, 'audit event could not be written');
+      }
+    },
+  };
+}

@@ -1,0 +1,223 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+import type { RateLimitRule } from '../http/rate-limit.ts';
+import { requestFacts } from '../http/request-facts.ts';
+import { principalOf } from '../http/route-access.ts';
+import { AppError } from '../platform/errors.ts';
+import { withTenant } from '../platform/db/tenant.ts';
+import { jwks } from './access-tokens.ts';
+import * as schemas from './auth.schemas.ts';
+import * as auth from './auth.service.ts';
+import { COOKIE, clearSessionCookies, isBrowserClient, setSessionCookies } from './browser-session.ts';
+import * as sessionsRepo from './session.repository.ts';
+import { unsafeRotateRefreshToken } from './session.service.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Sends a new token pair: in the body for API clients, as cookies (never in the body) for the web app. */
+function sendTokens(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: auth.LoginResult) {
+  const base = { tokenType: 'Bearer' as const, expiresIn: result.pair.expiresIn, user: { id: result.user.id, email: result.user.email, name: result.user.name }, org: result.org };
+  if (isBrowserClient(request)) {
+    const csrfToken = setSessionCookies(reply, ctx.keys, result.pair, result.refreshMaxAgeSeconds);
+    return { ...base, csrfToken };
+  }
+  return { ...base, accessToken: result.pair.accessToken, refreshToken: result.pair.refreshToken };
+}
+
+export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const limits = ctx.config.rateLimits;
+  const authTier: RateLimitRule = { bucket: 'auth', limit: limits.authPerMinute, windowMs: MINUTE };
+  const tags = ['auth'];
+
+  r.get('/.well-known/jwks.json', { config: { access: { public: true } }, schema: { tags, summary: 'Public keys that verify access tokens' } }, async (_req, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return jwks(ctx.keys);
+  });
+
+  r.post(
+    '/api/v1/auth/register',
+    {
+      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'register', limit: limits.registerPerHour, windowMs: HOUR }] },
+      schema: { tags, summary: 'Sign up; a 6-digit code is mailed', body: schemas.registerBody, response: { 202: schemas.acceptedResponse } },
+    },
+    async (request, reply) => {
+      await auth.unsafeRegister(ctx, request.body, requestFacts(request));
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/verify-email',
+    {
+      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
+      schema: { tags, summary: 'Confirm the address with the mailed code', body: schemas.verifyEmailBody, response: { 200: z.object({ verified: z.literal(true) }) } },
+    },
+    async (request) => {
+      await auth.unsafeVerifyEmail(ctx, request.body, requestFacts(request));
+      return { verified: true as const };
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/login',
+    {
+      config: { access: { public: true }, rateLimits: [authTier] },
+      schema: { tags, summary: 'Sign in with email and password', body: schemas.loginBody, response: { 200: schemas.loginResponse } },
+    },
+    async (request, reply) => sendTokens(ctx, request, reply, await auth.unsafeLogin(ctx, request.body, requestFacts(request))),
+  );
+
+  r.post(
+    '/api/v1/auth/refresh',
+    {
+      config: { access: { public: true }, rateLimits: [authTier] },
+      schema: { tags, summary: 'Rotate the refresh token for a new pair', body: schemas.refreshBody.optional(), response: { 200: schemas.loginResponse } },
+    },
+    async (request, reply) => {
+      // The cookie is accepted only with the web app's header: a custom header cannot be sent cross-site without CORS approval.
+      const fromCookie = isBrowserClient(request) ? request.cookies[COOKIE.refresh] : undefined;
+      const presented = request.body?.refreshToken ?? fromCookie;
+      if (!presented) throw new AppError('REFRESH_TOKEN_INVALID');
+      const facts = requestFacts(request);
+      const outcome = await unsafeRotateRefreshToken(ctx, presented, auth.lookupSessionOwner);
+      if (!outcome.ok) {
+        await ctx.audit.record({
+          action: outcome.code === 'REFRESH_TOKEN_REUSED' ? 'auth.refresh_reuse_detected' : 'auth.refresh',
+          outcome: 'failure',
+          orgId: outcome.orgId,
+          actorId: outcome.userId,
+          target: outcome.sessionId ? `session:${outcome.sessionId}` : null,
+          details: { reason: outcome.code },
+          ...facts,
+        });
+        if (isBrowserClient(request)) clearSessionCookies(reply);
+        throw new AppError(outcome.code);
+      }
+      await ctx.audit.record({ action: 'auth.refresh', outcome: 'success', orgId: outcome.orgId, actorId: outcome.userId, target: `session:${outcome.pair.sessionId}`, ...facts });
+      return sendTokens(ctx, request, reply, { pair: outcome.pair, user: outcome.user, org: outcome.org, refreshMaxAgeSeconds: auth.refreshMaxAge(outcome.user, outcome.org) });
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/logout',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End this session' } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) => sessionsRepo.revokeSession(tx, p.sessionId, 'logout', ctx.clock.now()));
+      await ctx.audit.record({ action: 'auth.logout', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `session:${p.sessionId}`, ...requestFacts(request) });
+      clearSessionCookies(reply);
+      return reply.code(204).send();
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/logout-all',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End every session of this user' } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const ended = await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) => sessionsRepo.revokeUserSessions(tx, p.userId, 'logout_all', ctx.clock.now()));
+      await ctx.audit.record({ action: 'auth.logout_all', outcome: 'success', orgId: p.orgId, actorId: p.userId, details: { sessionsEnded: ended }, ...requestFacts(request) });
+      clearSessionCookies(reply);
+      return reply.code(204).send();
+    },
+  );
+
+  r.get(
+    '/api/v1/auth/sessions',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Your active sessions', response: { 200: schemas.sessionsResponse } } },
+    async (request) => {
+      const p = principalOf(request);
+      const rows = await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) => sessionsRepo.listUserSessions(tx, p.userId, ctx.clock.now()));
+      return rows.map((s) => ({
+        id: s.id,
+        createdAt: new Date(s.created_at).toISOString(),
+        lastSeenAt: new Date(s.last_seen_at).toISOString(),
+        ip: s.ip,
+        userAgent: s.user_agent,
+        current: s.id === p.sessionId,
+      }));
+    },
+  );
+
+  r.delete(
+    '/api/v1/auth/sessions/:id',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End one of your sessions', params: schemas.sessionIdParams } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const ended = await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, async (tx) => {
+        const own = await tx.selectFrom('chambers.sessions').select('id').where('id', '=', request.params.id).where('user_id', '=', p.userId).executeTakeFirst();
+        return own ? sessionsRepo.revokeSession(tx, own.id, 'revoked_by_user', ctx.clock.now()) : -1;
+      });
+      if (ended < 0) throw new AppError('NOT_FOUND');
+      await ctx.audit.record({ action: 'auth.session_revoked', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `session:${request.params.id}`, ...requestFacts(request) });
+      return reply.code(204).send();
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/password/change',
+    { config: { access: { orgOptional: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Change your password; other sessions end', body: schemas.changePasswordBody } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await auth.unsafeChangePassword(ctx, { userId: p.userId, sessionId: p.sessionId, orgId: p.orgId }, request.body, requestFacts(request));
+      return reply.code(204).send();
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/password/forgot',
+    {
+      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'forgot', limit: limits.forgotPerHour, windowMs: HOUR }] },
+      schema: { tags, summary: 'Mail a password reset code (always 202)', body: schemas.forgotBody, response: { 202: schemas.acceptedResponse } },
+    },
+    async (request, reply) => {
+      await auth.unsafeForgotPassword(ctx, request.body.email, requestFacts(request));
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/password/reset',
+    {
+      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
+      schema: { tags, summary: 'Set a new password with the mailed code; all sessions end', body: schemas.resetBody },
+    },
+    async (request, reply) => {
+      await auth.unsafeResetPassword(ctx, request.body, requestFacts(request));
+      return reply.code(204).send();
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/switch-org',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'New tokens for another of your organizations', body: schemas.switchOrgBody, response: { 200: schemas.loginResponse } } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const result = await auth.unsafeSwitchOrganization(ctx, { userId: p.userId, sessionId: p.sessionId, amr: p.amr, aal: p.aal }, request.body.orgId, requestFacts(request));
+      return sendTokens(ctx, request, reply, result);
+    },
+  );
+
+  r.get(
+    '/api/v1/me',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Who am I', response: { 200: schemas.meResponse } } },
+    async (request) => {
+      const p = principalOf(request);
+      return withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, async (tx) => {
+        const user = await tx.selectFrom('chambers.users').select(['id', 'email', 'name']).where('id', '=', p.userId).executeTakeFirstOrThrow();
+        const org = p.orgId ? await tx.selectFrom('chambers.organizations').select(['id', 'name', 'kind']).where('id', '=', p.orgId).executeTakeFirst() : undefined;
+        return {
+          user: { ...user, mfa: { totp: false, webauthn: 0 } },
+          org: org && p.role ? { ...org, role: p.role } : null,
+          role: p.isSuperAdmin && !p.role ? 'super_admin' : p.role,
+          portal: p.portal,
+          session: { id: p.sessionId, aal: p.aal },
+        };
+      });
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { emailSchema } from './email.ts';
+
+// Passwords are bounded here only against abuse; the policy (12–128) answers 422 PASSWORD_WEAK.
+const password = z.string().min(1).max(1024);
+const code6 = z.string().trim().regex(/^\d{6}$/, 'a 6-digit code');
+
+export const registerBody = z.strictObject({ email: emailSchema, password, name: z.string().trim().min(1).max(200) });
+export const verifyEmailBody = z.strictObject({ email: emailSchema, code: code6 });
+export const loginBody = z.strictObject({
+  email: emailSchema,
+  password,
+  orgId: z.uuid().optional(),
+  captchaToken: z.string().max(4096).optional(),
+});
+export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200).optional() });
+export const changePasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
+export const forgotBody = z.strictObject({ email: emailSchema });
+export const resetBody = z.strictObject({ email: emailSchema, code: code6, newPassword: password });
+export const switchOrgBody = z.strictObject({ orgId: z.uuid() });
+export const sessionIdParams = z.strictObject({ id: z.uuid() });
+
+export const acceptedResponse = z.object({ status: z.literal('accepted') });
+
+const orgView = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(['firm', 'court']), role: z.string() });
+export const userView = z.object({ id: z.uuid(), email: z.string(), name: z.string() });
+
+export const loginResponse = z.object({
+  accessToken: z.string().optional(),
+  refreshToken: z.string().optional(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number(),
+  csrfToken: z.string().optional(),
+  user: userView,
+  org: orgView.nullable(),
+});
+
+export const sessionsResponse = z.array(
+  z.object({ id: z.uuid(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), current: z.boolean() }),
+);
+
+export const meResponse = z.object({
+  user: userView.extend({ mfa: z.object({ totp: z.boolean(), webauthn: z.number() }) }),
+  org: orgView.nullable(),
+  role: z.string().nullable(),
+  portal: z.enum(['lawyer', 'judge']).nullable(),
+  session: z.object({ id: z.uuid(), aal: z.number() }),
+});

@@ -1,0 +1,221 @@
+import type { AppContext } from '../app-context.ts';
+import type { RequestFacts } from '../audit/audit.ts';
+import { AppError } from '../platform/errors.ts';
+import { unsafeWithOwner, type Tx } from '../platform/db/tenant.ts';
+import * as accounts from './account.repository.ts';
+import { accountMail } from './auth.mail.ts';
+import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password-hash.ts';
+import { checkPasswordPolicy } from './password-policy.ts';
+import * as sessions from './session.repository.ts';
+import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from './session.service.ts';
+import './auth.errors.ts';
+
+export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 3 } as const;
+
+export type LoginResult = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; refreshMaxAgeSeconds: number };
+
+function requireStrongPassword(password: string, email: string): void {
+  const policy = checkPasswordPolicy(password, email);
+  if (!policy.ok) throw new AppError('PASSWORD_WEAK', undefined, { body: { reason: policy.reason } });
+}
+
+/**
+ * Sign-up. The answer is the same whether or not the address has an account:
+ * a new address gets a code, an unverified one a fresh code (the mailbox decides
+ * who owns it), a verified one a warning mail.
+ */
+export async function unsafeRegister(ctx: AppContext, input: { email: string; password: string; name: string }, facts: RequestFacts): Promise<void> {
+  requireStrongPassword(input.password, input.email);
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.clock.now();
+  const outcome = await unsafeWithOwner(ctx.db, async (tx) => {
+    const existing = await accounts.findUserByEmail(tx, input.email);
+    if (existing?.email_verified_at) return 'existing' as const;
+    if (existing) await accounts.updateUnverifiedUser(tx, existing.id, { name: input.name, passwordHash });
+    else await accounts.insertUnverifiedUser(tx, { email: input.email, name: input.name, passwordHash });
+    const code = newEmailCode();
+    await accounts.insertEmailCode(tx, { email: input.email, purpose: 'verify_email', codeHash: hashEmailCode(ctx.keys.masterKey, input.email, code), expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS) });
+    return code;
+  });
+  if (outcome === 'existing') ctx.mailer.send(accountMail.registrationAttempt(input.email));
+  else ctx.mailer.send(accountMail.verifyEmail(input.email, outcome));
+  await ctx.audit.record({ action: 'auth.register', outcome: 'success', orgId: null, actorId: null, ...facts });
+}
+
+export async function unsafeVerifyEmail(ctx: AppContext, input: { email: string; code: string }, facts: RequestFacts): Promise<void> {
+  const now = ctx.clock.now();
+  const result = await unsafeWithOwner(ctx.db, async (tx) => {
+    const check = await checkEmailCode(tx, ctx.keys.masterKey, { ...input, purpose: 'verify_email', now });
+    const userId = check === 'ok' ? await accounts.markEmailVerified(tx, input.email) : undefined;
+    return { check, userId };
+  });
+  await ctx.audit.record({ action: 'auth.email_verified', outcome: result.check === 'ok' ? 'success' : 'failure', orgId: null, actorId: result.userId ?? null, details: { reason: result.check }, ...facts });
+  if (result.check === 'invalid') throw new AppError('CODE_INVALID');
+  if (result.check === 'expired') throw new AppError('CODE_EXPIRED');
+}
+
+async function pickOrganization(tx: Tx, userId: string, wanted: string | undefined): Promise<OrgMembership | null> {
+  const memberships = await accounts.listMemberships(tx, userId);
+  const chosen = wanted ? memberships.find((m) => m.id === wanted) : memberships[0];
+  if (wanted && !chosen) throw new AppError('FORBIDDEN', 'you are not a member of that organization');
+  return chosen ? { id: chosen.id, name: chosen.name, kind: chosen.kind, role: chosen.role } : null;
+}
+
+function lockedError(lockedUntil: Date, now: Date): AppError {
+  const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+  return new AppError('ACCOUNT_LOCKED', undefined, { headers: { 'retry-after': String(seconds) }, body: { retryAfter: seconds } });
+}
+
+/**
+ * Password sign-in with lockout. Unknown address and wrong password take the
+ * same path: a full argon2 verification (against a dummy hash), one failure
+ * counted, one body. The count is per address, so it also protects addresses
+ * that have no account.
+ */
+export async function unsafeLogin(
+  ctx: AppContext,
+  input: { email: string; password: string; orgId?: string; captchaToken?: string },
+  facts: RequestFacts,
+): Promise<LoginResult> {
+  const now = ctx.clock.now();
+  const before = await unsafeWithOwner(ctx.db, async (tx) => ({
+    failures: await accounts.findLoginFailures(tx, input.email),
+    user: await accounts.findUserByEmail(tx, input.email),
+  }));
+  const lockedUntil = before.failures?.locked_until ? new Date(before.failures.locked_until) : null;
+  if (lockedUntil && lockedUntil > now) {
+    await ctx.audit.record({ action: 'auth.login', outcome: 'denied', orgId: null, actorId: before.user?.id ?? null, details: { reason: 'locked' }, ...facts });
+    throw lockedError(lockedUntil, now);
+  }
+  if (ctx.captcha.enabled && (before.failures?.failures ?? 0) >= LOCKOUT.captchaFrom && !(await ctx.captcha.verify(input.captchaToken, facts.ip))) {
+    throw new AppError('CAPTCHA_REQUIRED', undefined, { body: { captchaRequired: true } });
+  }
+
+  const user = before.user;
+  const passwordOk = user?.password_hash ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
+  if (!user || !passwordOk) {
+    const after = await unsafeWithOwner(ctx.db, (tx) => accounts.recordLoginFailure(tx, input.email, now, LOCKOUT.threshold, LOCKOUT.durationMs));
+    const lockedNow = after.locked_until && new Date(after.locked_until) > now;
+    await ctx.audit.record({ action: 'auth.login', outcome: 'failure', orgId: null, actorId: user?.id ?? null, details: { reason: user ? 'wrong_password' : 'unknown_user', failures: after.failures }, ...facts });
+    if (lockedNow) await ctx.audit.record({ action: 'auth.lockout', outcome: 'success', orgId: null, actorId: user?.id ?? null, ...facts });
+    throw new AppError('INVALID_CREDENTIALS', undefined, after.failures >= LOCKOUT.captchaFrom ? { body: { captchaRequired: true } } : {});
+  }
+
+  if (!user.email_verified_at) throw new AppError('EMAIL_NOT_VERIFIED');
+  const rehash = needsRehash(user.password_hash ?? '') ? await hashPassword(input.password) : null;
+  const signedIn: SignedInUser = { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.is_super_admin };
+
+  const result = await unsafeWithOwner(ctx.db, async (tx) => {
+    await accounts.clearLoginFailures(tx, input.email);
+    if (rehash) await accounts.setPasswordHash(tx, user.id, rehash);
+    const org = await pickOrganization(tx, user.id, input.orgId);
+    const newDevice = !(await sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null));
+    if (org && (await singleSessionPolicy(tx, org.id))) await sessions.revokeUserSessions(tx, user.id, 'single_session_policy', now);
+    const pair = await openSession(ctx, tx, { user: signedIn, org, facts, amr: ['pwd'], aal: 1 });
+    return { pair, org, newDevice };
+  });
+  if (result.newDevice) ctx.mailer.send(accountMail.newDevice(user.email, { ip: facts.ip, userAgent: facts.userAgent, at: now }));
+  await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: result.org?.id ?? null, actorId: user.id, target: `session:${result.pair.sessionId}`, ...facts });
+  return { pair: result.pair, user: signedIn, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(signedIn, result.org) };
+}
+
+async function singleSessionPolicy(tx: Tx, orgId: string): Promise<boolean> {
+  const row = await tx.selectFrom('chambers.organizations').select('settings').where('id', '=', orgId).executeTakeFirst();
+  return row?.settings?.['singleSession'] === true;
+}
+
+export function refreshMaxAge(user: SignedInUser, org: OrgMembership | null): number {
+  const privileged = user.isSuperAdmin || org?.role === 'org_admin' || org?.role === 'judge';
+  return privileged ? 12 * 60 * 60 : 30 * 24 * 60 * 60;
+}
+
+/** Loads the user and (still valid) membership a refreshed token will speak for. */
+export async function lookupSessionOwner(tx: Tx, userId: string, orgId: string | null): Promise<{ user: SignedInUser; org: OrgMembership | null } | null> {
+  const user = await accounts.findUserById(tx, userId);
+  if (!user) return null;
+  const memberships = orgId ? await accounts.listMemberships(tx, userId) : [];
+  const m = orgId ? memberships.find((x) => x.id === orgId) : undefined;
+  if (orgId && !m) return null;
+  return {
+    user: { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.is_super_admin },
+    org: m ? { id: m.id, name: m.name, kind: m.kind, role: m.role } : null,
+  };
+}
+
+export async function unsafeForgotPassword(ctx: AppContext, email: string, facts: RequestFacts): Promise<void> {
+  const now = ctx.clock.now();
+  const code = await unsafeWithOwner(ctx.db, async (tx) => {
+    const user = await accounts.findUserByEmail(tx, email);
+    if (!user?.email_verified_at) return null;
+    const c = newEmailCode();
+    await accounts.insertEmailCode(tx, { email, purpose: 'password_reset', codeHash: hashEmailCode(ctx.keys.masterKey, email, c), expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS) });
+    return c;
+  });
+  if (code) ctx.mailer.send(accountMail.passwordReset(email, code));
+  await ctx.audit.record({ action: 'auth.password_forgot', outcome: 'success', orgId: null, actorId: null, ...facts });
+}
+
+export async function unsafeResetPassword(ctx: AppContext, input: { email: string; code: string; newPassword: string }, facts: RequestFacts): Promise<void> {
+  requireStrongPassword(input.newPassword, input.email);
+  const passwordHash = await hashPassword(input.newPassword);
+  const now = ctx.clock.now();
+  const result = await unsafeWithOwner(ctx.db, async (tx) => {
+    const check = await checkEmailCode(tx, ctx.keys.masterKey, { email: input.email, code: input.code, purpose: 'password_reset', now });
+    if (check !== 'ok') return { check, userId: null };
+    const user = await accounts.findUserByEmail(tx, input.email);
+    if (!user) return { check: 'invalid' as const, userId: null };
+    await accounts.setPasswordHash(tx, user.id, passwordHash);
+    await sessions.revokeUserSessions(tx, user.id, 'password_reset', now);
+    await accounts.clearLoginFailures(tx, input.email);
+    return { check, userId: user.id };
+  });
+  await ctx.audit.record({ action: 'auth.password_reset', outcome: result.check === 'ok' ? 'success' : 'failure', orgId: null, actorId: result.userId, ...facts });
+  if (result.check === 'invalid') throw new AppError('CODE_INVALID');
+  if (result.check === 'expired') throw new AppError('CODE_EXPIRED');
+  ctx.mailer.send(accountMail.passwordChanged(input.email, 'reset'));
+}
+
+/** Needs the current password; ends every other session of the user. */
+export async function unsafeChangePassword(
+  ctx: AppContext,
+  who: { userId: string; sessionId: string; orgId: string | null },
+  input: { currentPassword: string; newPassword: string },
+  facts: RequestFacts,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const user = await unsafeWithOwner(ctx.db, (tx) => accounts.findUserById(tx, who.userId));
+  if (!user?.password_hash) throw new AppError('INVALID_CREDENTIALS');
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    await unsafeWithOwner(ctx.db, (tx) => accounts.recordLoginFailure(tx, user.email, now, LOCKOUT.threshold, LOCKOUT.durationMs));
+    await ctx.audit.record({ action: 'auth.password_change', outcome: 'failure', orgId: who.orgId, actorId: who.userId, details: { reason: 'wrong_password' }, ...facts });
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  requireStrongPassword(input.newPassword, user.email);
+  const passwordHash = await hashPassword(input.newPassword);
+  const ended = await unsafeWithOwner(ctx.db, async (tx) => {
+    await accounts.setPasswordHash(tx, user.id, passwordHash);
+    return sessions.revokeUserSessions(tx, user.id, 'password_change', now, who.sessionId);
+  });
+  await ctx.audit.record({ action: 'auth.password_change', outcome: 'success', orgId: who.orgId, actorId: who.userId, details: { sessionsEnded: ended }, ...facts });
+  ctx.mailer.send(accountMail.passwordChanged(user.email, 'changed'));
+}
+
+/** Moves a signed-in user to another of their organizations: a new session for it, the old one ends. */
+export async function unsafeSwitchOrganization(
+  ctx: AppContext,
+  who: { userId: string; sessionId: string; amr: string[]; aal: 1 | 2 },
+  orgId: string,
+  facts: RequestFacts,
+): Promise<LoginResult> {
+  const now = ctx.clock.now();
+  const result = await unsafeWithOwner(ctx.db, async (tx) => {
+    const owner = await lookupSessionOwner(tx, who.userId, orgId);
+    if (!owner?.org) throw new AppError('NOT_FOUND');
+    await sessions.revokeSession(tx, who.sessionId, 'switched_organization', now);
+    const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr: who.amr, aal: who.aal });
+    return { pair, ...owner };
+  });
+  await ctx.audit.record({ action: 'auth.switch_org', outcome: 'success', orgId, actorId: who.userId, target: `session:${result.pair.sessionId}`, ...facts });
+  return { pair: result.pair, user: result.user, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(result.user, result.org) };
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createAuditLog } from './audit/audit.ts';
+import { noopCaptcha, type CaptchaVerifier } from './auth/captcha.ts';
+import { preloadCommonPasswords } from './auth/password-policy.ts';
+import { createMemoryRateLimitStore } from './http/rate-limit.ts';
+import { createMailer, type RetryPolicy } from './platform/mail/index.ts';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import pino, { type Logger } from 'pino';
+import type { AppContext } from './app-context.ts';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { PrincipalResolver } from './http/route-access.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { deriveKey } from './platform/crypto.ts';
+import { StartupError, acquireDirectoryLock, ensureDataDir } from './platform/data-dir.ts';
+import { openDatabase, pgliteDirectory, runtimeUrl, type Database } from './platform/db/database.ts';
+import { MigrationError, migrate, setRuntimePassword } from './platform/db/migrator.ts';
+import { isDatabaseUnavailable } from './http/problem.ts';
+import { loadOrCreateKeys, type KeyRing } from './platform/keys.ts';
+import { loggerOptions } from './platform/logger.ts';
+import { createAccessTokenResolver } from './auth/access-token-resolver.ts';
+import { unsafeIssueSetupToken, unsafeVerifyDeploymentKey } from './setup/setup.service.ts';
+
+export type Runtime = {
+  ctx: AppContext;
+  app: FastifyInstance;
+  setupToken: string | null;
+  close(): Promise<void>;
+};
+
+export type BootOptions = {
+  logger?: Logger;
+  clock?: Clock;
+  /** Tests: an in-memory PGlite, optionally loaded from a pre-migrated snapshot. */
+  pglite?: { inMemory: true; loadDataDir?: Blob };
+  resolvePrincipal?: (ctx: AppContext) => PrincipalResolver;
+  captcha?: CaptchaVerifier;
+  mailRetry?: RetryPolicy;
+};
+
+/** The runtime login's password: derived from the master key, so there is no extra secret to configure. */
+export const runtimeDbPassword = (masterKey: Buffer): string => deriveKey(masterKey, 'postgres-runtime-login').toString('base64url');
+
+/**
+ * Everything `npm start` does before listening: data directory, database,
+ * migrations, keys, and the HTTP application. Any problem is a StartupError with
+ * a message meant for the person starting the server.
+ */
+export async function boot(config: Config, opts: BootOptions = {}): Promise<Runtime> {
+  const logger = opts.logger ?? pino(loggerOptions(config.logLevel));
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  try {
+    ensureDataDir(config.dataDir);
+    let db: Database;
+    let hasExistingData = false;
+    if (config.databaseUrl) {
+      // The runtime URL needs the master key (its password), which needs to know whether data exists: open the owner side first.
+      db = await openPostgresOwnerOnly(config.databaseUrl, logger);
+      cleanups.push(() => db.close());
+    } else if (opts.pglite) {
+      db = await openDatabase({ kind: 'pglite', dataDir: null, loadDataDir: opts.pglite.loadDataDir });
+      cleanups.push(() => db.close());
+    } else {
+      cleanups.push(acquireDirectoryLock(`${config.dataDir}/db.lock`));
+      hasExistingData = fs.existsSync(pgliteDirectory(config.dataDir));
+      db = await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(config.dataDir) });
+      cleanups.push(() => db.close());
+    }
+
+    await runMigrations(db, config);
+    hasExistingData ||= await deploymentExists(db);
+    const keys: KeyRing = loadOrCreateKeys(config.dataDir, { masterKeyFromEnv: config.masterKey, hasExistingData });
+    await unsafeVerifyDeploymentKey(db, keys.masterKey);
+
+    if (config.databaseUrl) {
+      const password = runtimeDbPassword(keys.masterKey);
+      if (!config.databaseAppUrl) await setRuntimePassword(db, password);
+      await db.close();
+      cleanups.pop();
+      db = await openDatabase({
+        kind: 'postgres',
+        ownerUrl: config.databaseUrl,
+        appUrl: config.databaseAppUrl ?? runtimeUrl(config.databaseUrl, password),
+        logger,
+      });
+      cleanups.push(() => db.close());
+      try {
+        await db.ping();
+      } catch (err) {
+        throw new StartupError(`cannot connect as the runtime login chambers_runtime: ${(err as Error).message}; see README "PostgreSQL roles"`);
+      }
+    }
+
+    const setupToken = await unsafeIssueSetupToken(db);
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, logger, retry: opts.mailRetry });
+    cleanups.push(() => mailer.close());
+    void preloadCommonPasswords().catch((err: Error) => logger.error({ err: { message: err.message } }, 'common-password list failed to load'));
+    const ctx: AppContext = {
+      config,
+      db,
+      keys,
+      clock: opts.clock ?? systemClock,
+      logger,
+      mailer,
+      audit: createAuditLog(db, logger),
+      rateLimitStore: createMemoryRateLimitStore(),
+      captcha: opts.captcha ?? noopCaptcha,
+    };
+    const resolvePrincipal = (opts.resolvePrincipal ?? createAccessTokenResolver)(ctx);
+    const app = await buildApp(ctx, { resolvePrincipal });
+    cleanups.push(() => app.close());
+    return { ctx, app, setupToken, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw explainStartupFailure(err, config);
+  }
+}
+
+async function openPostgresOwnerOnly(url: string, logger: Logger): Promise<Database> {
+  return openDatabase({ kind: 'postgres', ownerUrl: url, appUrl: url, appPoolSize: 1, logger });
+}
+
+async function runMigrations(db: Database, config: Config): Promise<void> {
+  try {
+    await migrate(db);
+  } catch (err) {
+    if (err instanceof MigrationError) throw new StartupError(`${err.message}\nThe database was left as it was before this file.`);
+    if (isDatabaseUnavailable(err)) {
+      throw new StartupError(`cannot reach the database${config.databaseUrl ? ` at ${describeUrl(config.databaseUrl)} (DATABASE_URL)` : ''}: ${(err as Error).message}`);
+    }
+    throw err;
+  }
+}
+
+async function deploymentExists(db: Database): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.deployment`.execute(db.owner);
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}`;
+}
+
+function explainStartupFailure(err: unknown, config: Config): Error {
+  if (err instanceof StartupError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new StartupError(`cannot reach the database${config.databaseUrl ? ` at ${describeUrl(config.databaseUrl)}` : ''}: ${(err as Error).message}`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

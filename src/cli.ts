@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import { boot } from './boot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { failStart, main } from './main.ts';
+import { runDoctor } from './doctor.ts';
+import { StartupError, acquireDirectoryLock, ensureDataDir } from './platform/data-dir.ts';
+import { openDatabase, pgliteDirectory } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrator.ts';
+import { keyPaths, rotateSigningKey } from './platform/keys.ts';
+
+const USAGE = `usage: chambers <command>
+
+  start                 run the server (same as npm start)
+  migrate               apply pending database migrations and exit
+  doctor                check configuration, permissions, database, storage and keys
+  keys rotate-signing   new access-token signing key (the old one keeps verifying until its tokens expire)
+`;
+
+/** `npx chambers …` */
+export async function runCli(args: string[]): Promise<void> {
+  const [command, sub] = args;
+  switch (command) {
+    case undefined:
+    case 'start':
+      return main();
+    case 'migrate':
+      return guard(async () => {
+        const config = loadConfig();
+        ensureDataDir(config.dataDir);
+        const release = config.databaseUrl ? () => undefined : acquireDirectoryLock(`${config.dataDir}/db.lock`);
+        const db = config.databaseUrl
+          ? await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 })
+          : await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(config.dataDir) });
+        try {
+          const applied = await migrate(db);
+          process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+        } finally {
+          await db.close();
+          release();
+        }
+      });
+    case 'doctor':
+      return guard(async () => {
+        const ok = await runDoctor(process.env, (line) => process.stdout.write(`${line}\n`));
+        process.exitCode = ok ? 0 : 1;
+      });
+    case 'keys':
+      if (sub !== 'rotate-signing') break;
+      return guard(async () => {
+        const config = loadConfig();
+        if (!fs.existsSync(keyPaths(config.dataDir).jwt)) throw new StartupError('no signing keys yet: start Chambers once first');
+        const key = rotateSigningKey(config.dataDir);
+        process.stdout.write(`new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`);
+      });
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+  }
+  process.stderr.write(USAGE);
+  process.exitCode = 2;
+}
+
+async function guard(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof StartupError) failStart(err);
+    throw err;
+  }
+}
+
+export { boot };

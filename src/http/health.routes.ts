@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+
+export type ReadinessCheck = { name: string; check: () => Promise<void> };
+
+/** Liveness says the process runs; readiness says it can serve (database, storage, keys). */
+export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraChecks: ReadinessCheck[] = []): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const checks: ReadinessCheck[] = [
+    { name: 'database', check: () => withTimeout(ctx.db.ping(), 2_000) },
+    { name: 'storage', check: async () => fs.promises.access(ctx.config.dataDir, fs.constants.W_OK) },
+    {
+      name: 'keys',
+      check: async () => {
+        if (ctx.keys.masterKey.length !== 32 || ctx.keys.jwtKeys.length === 0) throw new Error('keys not loaded');
+      },
+    },
+    ...extraChecks,
+  ];
+
+  r.get(
+    '/healthz',
+    { config: { access: { public: true } }, schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  r.get(
+    '/readyz',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['health'],
+        response: { 200: readyResponse, 503: readyResponse },
+      },
+    },
+    async (_request, reply) => {
+      const results = await Promise.all(
+        checks.map(async (c) => {
+          try {
+            await c.check();
+            return [c.name, 'ok'] as const;
+          } catch {
+            return [c.name, 'unavailable'] as const;
+          }
+        }),
+      );
+      const ok = results.every(([, s]) => s === 'ok');
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+    },
+  );
+}
+
+const readyResponse = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'unavailable'])) });
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MemberRole } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+
+export type Portal = 'lawyer' | 'judge';
+
+/** Who is calling, as established by the authentication layer for this request. */
+export type Principal = {
+  userId: string;
+  orgId: string | null;
+  role: MemberRole | null;
+  portal: Portal | null;
+  isSuperAdmin: boolean;
+  sessionId: string;
+  /** Authentication assurance level: 1 = password, 2 = a second factor. */
+  aal: 1 | 2;
+  amr: string[];
+};
+
+/**
+ * Every route declares who may call it, in `config.access`. A route without a
+ * declaration stops start-up, so no data route is ever public by omission.
+ */
+export type RouteAccess =
+  | { public: true; /** Resolve the caller when credentials are present (e.g. accepting an invitation as an existing user). */ identify?: boolean }
+  | {
+      public?: false;
+      /** Membership roles allowed in the current organization; omitted = any member. */
+      roles?: MemberRole[];
+      /** The portal the route belongs to; the other portal's tokens get 403 PORTAL_FORBIDDEN. */
+      portal?: Portal;
+      superAdmin?: boolean;
+      /** Allowed without an organization context (account routes). */
+      orgOptional?: boolean;
+    };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Resolves the caller of a request, or null when it carries no credentials. Throws AppError(401) for bad ones. */
+export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | null>;
+
+export function registerRouteAccess(app: FastifyInstance, resolvePrincipal: PrincipalResolver): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access) {
+      throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access); every route must`);
+    }
+  });
+
+  // onRequest, before the body is read: an anonymous caller learns nothing of the route's schema.
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return;
+    if (access.public) {
+      if (access.identify) request.principal = await resolvePrincipal(request);
+      return;
+    }
+    const principal = await resolvePrincipal(request);
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    request.principal = principal;
+    enforceAccess(principal, access);
+  });
+}
+
+export function enforceAccess(principal: Principal, access: Exclude<RouteAccess, { public: true }>): void {
+  if (access.superAdmin && !principal.isSuperAdmin) throw new AppError('FORBIDDEN');
+  if (!access.orgOptional && !access.superAdmin && !principal.orgId) throw new AppError('FORBIDDEN', 'this route needs an organization context');
+  if (access.portal && principal.portal !== access.portal) throw new AppError('PORTAL_FORBIDDEN');
+  if (access.roles && (!principal.role || !access.roles.includes(principal.role))) throw new AppError('FORBIDDEN');
+}
+
+/** The principal of a route that declared authentication (never null there). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('UNAUTHENTICATED');
+  return request.principal;
+}

@@ -1,0 +1,36 @@
+import { boot } from './boot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { StartupError } from './platform/data-dir.ts';
+
+/** `npm start`: configuration → boot → listen, and a clean shutdown on SIGINT/SIGTERM. */
+export async function main(): Promise<void> {
+  try {
+    const config = loadConfig();
+    const runtime = await boot(config);
+    await runtime.app.listen({ host: config.host, port: config.port });
+    if (runtime.setupToken) {
+      process.stdout.write(`Chambers is not set up yet. Open ${config.publicUrl}/setup?token=${runtime.setupToken} to create the first administrator (single use).\n`);
+    }
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      runtime.ctx.logger.info({ signal }, 'shutting down');
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  } catch (err) {
+    failStart(err);
+  }
+}
+
+export function failStart(err: unknown): never {
+  if (err instanceof ConfigError || err instanceof StartupError) {
+    process.stderr.write(`chambers: cannot start: ${err.message}\n`);
+  } else {
+    process.stderr.write(`chambers: cannot start: ${(err as Error)?.message ?? String(err)}\n`);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,124 @@
+import type { AppContext } from '../app-context.ts';
+import type { RequestFacts } from '../audit/audit.ts';
+import { accountMail } from '../auth/auth.mail.ts';
+import * as accounts from '../auth/account.repository.ts';
+import { hashPassword } from '../auth/password-hash.ts';
+import { checkPasswordPolicy } from '../auth/password-policy.ts';
+import { AppError, notFound } from '../platform/errors.ts';
+import { randomToken, sha256Hex } from '../platform/crypto.ts';
+import type { MemberRole } from '../platform/db/schema.ts';
+import { unsafeWithOwner, withTenant, type Tx } from '../platform/db/tenant.ts';
+import * as repo from './orgs.repository.ts';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+type Actor = { orgId: string; userId: string };
+
+/** Platform act: a super_admin opens an organization and becomes its first org_admin. */
+export async function unsafeCreateOrganization(ctx: AppContext, actorId: string, input: { name: string; kind: 'firm' | 'court' }, facts: RequestFacts): Promise<string> {
+  const id = await unsafeWithOwner(ctx.db, async (tx) => {
+    const orgId = await repo.insertOrganizationOwner(tx, input);
+    await accounts.insertMembership(tx, { orgId, userId: actorId, role: 'org_admin' });
+    return orgId;
+  });
+  await ctx.audit.record({ action: 'org.create', outcome: 'success', orgId: id, actorId, target: `org:${id}`, details: { kind: input.kind }, ...facts });
+  return id;
+}
+
+/** Path ids must name the caller's own organization; any other looks missing. */
+function assertOwnOrg(actor: Actor, orgId: string): void {
+  if (actor.orgId !== orgId) throw notFound();
+}
+
+export async function inviteMember(ctx: AppContext, tx: Tx, actor: Actor, orgId: string, input: { email: string; role: MemberRole }) {
+  assertOwnOrg(actor, orgId);
+  const token = randomToken(32);
+  const row = await repo.insertInvitation(tx, {
+    orgId,
+    email: input.email,
+    role: input.role,
+    tokenHash: sha256Hex(token),
+    invitedBy: actor.userId,
+    expiresAt: new Date(ctx.clock.now().getTime() + INVITATION_TTL_MS),
+  });
+  const name = (await repo.orgName(tx, orgId)) ?? 'an organization';
+  return { id: row.id, expiresAt: new Date(row.expires_at).toISOString(), mail: accountMail.invitation(input.email, name, input.role, `${ctx.config.publicUrl}/invite?token=${token}`) };
+}
+
+/**
+ * Accepting is authorized by the token alone for a new address; an existing
+ * account must also be signed in, so a leaked link cannot add someone else's account.
+ */
+export async function unsafeAcceptInvitation(
+  ctx: AppContext,
+  input: { token: string; name?: string; password?: string },
+  signedInUserId: string | null,
+  facts: RequestFacts,
+): Promise<{ userId: string; orgId: string }> {
+  const now = ctx.clock.now();
+  const tokenHash = sha256Hex(input.token);
+  const peek = await unsafeWithOwner(ctx.db, async (tx) => {
+    const inv = await repo.lockInvitationByTokenOwner(tx, tokenHash);
+    return inv ? { inv, user: await accounts.findUserByEmail(tx, inv.email) } : null;
+  });
+  if (!peek || peek.inv.accepted_at || new Date(peek.inv.expires_at) <= now) throw new AppError('INVITATION_INVALID');
+  let passwordHash: string | null = null;
+  if (!peek.user) {
+    if (!input.name || !input.password) throw new AppError('VALIDATION_FAILED', 'a new account needs name and password');
+    const policy = checkPasswordPolicy(input.password, peek.inv.email);
+    if (!policy.ok) throw new AppError('PASSWORD_WEAK', undefined, { body: { reason: policy.reason } });
+    passwordHash = await hashPassword(input.password);
+  } else if (signedInUserId !== peek.user.id) {
+    throw new AppError('UNAUTHENTICATED', 'sign in as the invited account to accept');
+  }
+  const result = await unsafeWithOwner(ctx.db, async (tx) => {
+    const inv = await repo.lockInvitationByTokenOwner(tx, tokenHash);
+    if (!inv || inv.accepted_at || new Date(inv.expires_at) <= now) throw new AppError('INVITATION_INVALID');
+    const existing = await accounts.findUserByEmail(tx, inv.email);
+    const userId = existing?.id ?? (await accounts.insertVerifiedUser(tx, { email: inv.email, name: input.name ?? inv.email, passwordHash: passwordHash ?? '' }));
+    if (existing && !existing.email_verified_at) await accounts.markEmailVerified(tx, inv.email);
+    await accounts.insertMembership(tx, { orgId: inv.org_id, userId, role: inv.role });
+    await repo.markInvitationAcceptedOwner(tx, inv.id, userId);
+    return { userId, orgId: inv.org_id, role: inv.role };
+  });
+  await ctx.audit.record({ action: 'member.join', outcome: 'success', orgId: result.orgId, actorId: result.userId, target: `user:${result.userId}`, details: { role: result.role }, ...facts });
+  return { userId: result.userId, orgId: result.orgId };
+}
+
+export async function listMembers(tx: Tx, actor: Actor, orgId: string) {
+  assertOwnOrg(actor, orgId);
+  const rows = await repo.listMembers(tx, orgId);
+  return rows.map((m) => ({ userId: m.user_id, email: m.email, name: m.name, role: m.role, createdAt: new Date(m.created_at).toISOString() }));
+}
+
+export async function changeMemberRole(tx: Tx, actor: Actor, orgId: string, userId: string, role: MemberRole) {
+  assertOwnOrg(actor, orgId);
+  const member = await repo.findMember(tx, orgId, userId);
+  if (!member) throw notFound();
+  if (member.role === 'org_admin' && role !== 'org_admin' && (await repo.countAdmins(tx, orgId)) <= 1) {
+    throw new AppError('CONFLICT', 'an organization keeps at least one org_admin');
+  }
+  await repo.setMemberRole(tx, orgId, userId, role);
+  return { userId, email: member.email, name: member.name, role, createdAt: new Date(member.created_at).toISOString(), previousRole: member.role };
+}
+
+/** An org_admin lifts a member's sign-in lock. Only members of the admin's organization can be named. */
+export async function unlockMember(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
+  const email = await withTenant(ctx.db, actor, async (tx) => (await repo.findMember(tx, actor.orgId, userId))?.email);
+  if (!email) throw notFound();
+  await unsafeWithOwner(ctx.db, (tx) => accounts.clearLoginFailures(tx, email));
+}
+
+/** Ends a member's sessions in this organization (RLS lets an org_admin touch only those). */
+export async function forceLogoutMember(ctx: AppContext, tx: Tx, actor: Actor, userId: string): Promise<number> {
+  const member = await repo.findMember(tx, actor.orgId, userId);
+  if (!member) throw notFound();
+  const res = await tx
+    .updateTable('chambers.sessions')
+    .set({ revoked_at: ctx.clock.now(), revoked_reason: 'admin_force_logout' })
+    .where('user_id', '=', userId)
+    .where('org_id', '=', actor.orgId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * The database seen through two doors. `app` runs request transactions as the
+ * runtime role under RLS; `owner` runs migrations and the few `unsafe…` functions
+ * that must cross tenants. On PostgreSQL they are separate logins, so the runtime
+ * connection cannot SET ROLE its way back to the owner.
+ */
+export type Database = {
+  kind: DatabaseKind;
+  app: Kysely<DB>;
+  owner: Kysely<DB>;
+  /** Throws when the database cannot answer a trivial query through the runtime login. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir: string | null; loadDataDir?: Blob }
+  | { kind: 'postgres'; ownerUrl: string; appUrl: string; appPoolSize?: number; logger?: Logger };
+
+const INT8_OID = 20;
+const parseInt8 = (v: string): number => Number(v);
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.kind === 'pglite' ? openPGlite(opts) : openPostgres(opts);
+}
+
+async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }): Promise<Database> {
+  const pglite = new PGlite(opts.dataDir ?? undefined, {
+    parsers: { [INT8_OID]: parseInt8 },
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+  });
+  await pglite.waitReady;
+  const lock = new ConnectionLock();
+  const app = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
+  const owner = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
+  return {
+    kind: 'pglite',
+    app,
+    owner,
+    ping: async () => {
+      await sql`SELECT 1`.execute(app);
+    },
+    close: async () => {
+      const release = await lock.acquire();
+      try {
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+async function openPostgres(opts: { ownerUrl: string; appUrl: string; appPoolSize?: number; logger?: Logger }): Promise<Database> {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const common = { types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: 'chambers' };
+  const ownerPool = new pg.Pool({ connectionString: opts.ownerUrl, max: 3, ...common });
+  const appPool = new pg.Pool({ connectionString: opts.appUrl, max: opts.appPoolSize ?? 10, ...common });
+  // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
+  for (const pool of [ownerPool, appPool]) {
+    pool.on('error', (err) => opts.logger?.warn({ err: { message: err.message } }, 'database connection lost'));
+  }
+  const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool: appPool }) });
+  const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) });
+  return {
+    kind: 'postgres',
+    app,
+    owner,
+    ping: async () => {
+      await sql`SELECT 1`.execute(app);
+    },
+    close: async () => {
+      await Promise.all([app.destroy(), owner.destroy()]);
+    },
+  };
+}
+
+export const pgliteDirectory = (dataDir: string): string => path.join(dataDir, 'db');
+
+/** The runtime login's URL: DATABASE_APP_URL, or DATABASE_URL with the chambers_runtime user and its derived password. */
+export function runtimeUrl(ownerUrl: string, password: string): string {
+  const u = new URL(ownerUrl);
+  u.username = 'chambers_runtime';
+  u.password = password;
+  return u.toString();
+}

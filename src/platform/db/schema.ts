@@ -1,0 +1,139 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the tables the application reads and writes (Kysely's view of the schema). */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type DeploymentTable = {
+  singleton: Generated<boolean>;
+  master_key_check: string;
+  setup_token_hash: string | null;
+  setup_completed_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+};
+
+export type OrganizationTable = {
+  id: Generated<string>;
+  name: string;
+  kind: 'firm' | 'court';
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: DefaultTimestamp;
+};
+
+export type UserTable = {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  email_verified_at: NullableTimestamp;
+  is_super_admin: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+};
+
+export type MemberRole = 'org_admin' | 'lawyer' | 'judge' | 'reviewer';
+
+export type MembershipTable = {
+  org_id: string;
+  user_id: string;
+  role: MemberRole;
+  created_at: DefaultTimestamp;
+};
+
+export type MatterTable = {
+  id: Generated<string>;
+  org_id: string;
+  title: string;
+  reference: string | null;
+  client_name: string | null;
+  status: Generated<'open' | 'archived'>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+};
+
+export type DB = AuthDB & {
+  'chambers.deployment': DeploymentTable;
+  'chambers.organizations': OrganizationTable;
+  'chambers.users': UserTable;
+  'chambers.memberships': MembershipTable;
+  'chambers.matters': MatterTable;
+};
+
+export type SessionTable = {
+  id: Generated<string>;
+  user_id: string;
+  org_id: string | null;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  amr: ColumnType<string[], string[] | undefined, string[]>;
+  aal: ColumnType<number, number | undefined, number>;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+};
+
+export type RefreshTokenTable = {
+  id: Generated<string>;
+  session_id: string;
+  token_hash: string;
+  created_at: DefaultTimestamp;
+  used_at: NullableTimestamp;
+};
+
+export type EmailCodeTable = {
+  id: Generated<string>;
+  email: string;
+  purpose: 'verify_email' | 'password_reset';
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+};
+
+export type LoginFailureTable = {
+  email: string;
+  failures: Generated<number>;
+  last_failure_at: DefaultTimestamp;
+  locked_until: NullableTimestamp;
+};
+
+export type InvitationTable = {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: MemberRole;
+  token_hash: string;
+  invited_by: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+};
+
+export type AuditEventTable = {
+  id: Generated<number>;
+  at: DefaultTimestamp;
+  org_id: string | null;
+  actor_id: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  request_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+};
+
+export type AuthDB = {
+  'chambers.sessions': SessionTable;
+  'chambers.refresh_tokens': RefreshTokenTable;
+  'chambers.email_codes': EmailCodeTable;
+  'chambers.login_failures': LoginFailureTable;
+  'chambers.invitations': InvitationTable;
+  'audit.events': AuditEventTable;
+};
