@@ -117,3 +117,53 @@ BEGIN
 END $$;
 CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON audit.events FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON audit.events FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+
+-- The live-session check of every authenticated request in one round trip: the
+-- session named by a verified access token must exist, belong to the token's user
+-- and organization, be neither revoked, past its absolute lifetime nor idle too
+-- long, and the membership must still hold. Touches last_seen_at at most once per
+-- p_touch_after. SECURITY DEFINER because it runs before any tenant context exists;
+-- it only answers about the one session whose id the caller already holds.
+CREATE FUNCTION chambers.authenticate_session(
+  p_sid uuid, p_user uuid, p_org uuid, p_now timestamptz, p_touch_after interval, p_default_idle_minutes int
+) RETURNS TABLE (
+  status text, role text, org_kind text, org_name text, is_super_admin boolean,
+  email text, name text, aal smallint, amr text[]
+)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, chambers
+AS $$
+DECLARE
+  s record;
+BEGIN
+  SELECT se.user_id, se.org_id, se.revoked_at, se.expires_at, se.last_seen_at, se.aal AS s_aal, se.amr AS s_amr,
+         u.is_super_admin AS u_super, u.email AS u_email, u.name AS u_name,
+         m.role AS m_role, o.kind AS o_kind, o.name AS o_name,
+         coalesce(nullif(o.settings->>'idleTimeoutMinutes', '')::int, p_default_idle_minutes) AS idle_minutes
+    INTO s
+    FROM chambers.sessions se
+    JOIN chambers.users u ON u.id = se.user_id
+    LEFT JOIN chambers.memberships m ON m.org_id = se.org_id AND m.user_id = se.user_id
+    LEFT JOIN chambers.organizations o ON o.id = se.org_id
+   WHERE se.id = p_sid;
+  IF NOT FOUND OR s.user_id <> p_user OR s.org_id IS DISTINCT FROM p_org OR s.revoked_at IS NOT NULL
+     OR (s.org_id IS NOT NULL AND s.m_role IS NULL) THEN
+    RETURN QUERY SELECT 'revoked'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[];
+    RETURN;
+  END IF;
+  IF s.expires_at <= p_now THEN
+    RETURN QUERY SELECT 'expired'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[];
+    RETURN;
+  END IF;
+  IF p_now - s.last_seen_at > make_interval(mins => greatest(s.idle_minutes, 1)) THEN
+    RETURN QUERY SELECT 'idle'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[];
+    RETURN;
+  END IF;
+  IF p_now - s.last_seen_at > p_touch_after THEN
+    UPDATE chambers.sessions SET last_seen_at = p_now WHERE id = p_sid;
+  END IF;
+  RETURN QUERY SELECT 'ok'::text, s.m_role, s.o_kind, s.o_name, s.u_super, s.u_email, s.u_name, s.s_aal, s.s_amr;
+END $$;
+REVOKE ALL ON FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int) FROM PUBLIC;
+-- The runtime login may reach this one function without SET ROLE (one round trip per request); nothing else in the schema.
+GRANT USAGE ON SCHEMA chambers TO chambers_runtime;
+GRANT EXECUTE ON FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int) TO chambers_app, chambers_runtime;

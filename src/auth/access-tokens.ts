@@ -38,6 +38,17 @@ export function jwks(keys: KeyRing): { keys: Array<Record<string, unknown>> } {
   return { keys: keys.jwtKeys.map((k) => ({ kty: k.publicJwk.kty, n: k.publicJwk.n, e: k.publicJwk.e, kid: k.kid, alg: 'RS256', use: 'sig' })) };
 }
 
+// Built once per key ring: importing the keys on every request costs more than verifying the signature.
+const keySets = new WeakMap<KeyRing, ReturnType<typeof createLocalJWKSet>>();
+function keySetFor(keys: KeyRing): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(keys);
+  if (!set) {
+    set = createLocalJWKSet(jwks(keys) as unknown as Parameters<typeof createLocalJWKSet>[0]);
+    keySets.set(keys, set);
+  }
+  return set;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -46,7 +57,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function verifyAccessToken(keys: KeyRing, issuer: string, token: string, now: Date): Promise<AccessClaims> {
   if (token.length > 4096) throw new AppError('TOKEN_INVALID');
-  const keySet = createLocalJWKSet(jwks(keys) as unknown as Parameters<typeof createLocalJWKSet>[0]);
+  const keySet = keySetFor(keys);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, keySet, {

@@ -75,7 +75,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     '/api/v1/auth/refresh',
     {
       config: { access: { public: true }, rateLimits: [authTier] },
-      schema: { tags, summary: 'Rotate the refresh token for a new pair', body: schemas.refreshBody.optional(), response: { 200: schemas.loginResponse } },
+      schema: { tags, summary: 'Rotate the refresh token for a new pair', body: schemas.refreshBody.nullish(), response: { 200: schemas.loginResponse } },
     },
     async (request, reply) => {
       // The cookie is accepted only with the web app's header: a custom header cannot be sent cross-site without CORS approval.
@@ -207,17 +207,14 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Who am I', response: { 200: schemas.meResponse } } },
     async (request) => {
       const p = principalOf(request);
-      return withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, async (tx) => {
-        const user = await tx.selectFrom('chambers.users').select(['id', 'email', 'name']).where('id', '=', p.userId).executeTakeFirstOrThrow();
-        const org = p.orgId ? await tx.selectFrom('chambers.organizations').select(['id', 'name', 'kind']).where('id', '=', p.orgId).executeTakeFirst() : undefined;
-        return {
-          user: { ...user, mfa: { totp: false, webauthn: 0 } },
-          org: org && p.role ? { ...org, role: p.role } : null,
-          role: p.isSuperAdmin && !p.role ? 'super_admin' : p.role,
-          portal: p.portal,
-          session: { id: p.sessionId, aal: p.aal },
-        };
-      });
+      const { identity } = p;
+      return {
+        user: { id: p.userId, email: identity.email, name: identity.name, mfa: { totp: false, webauthn: 0 } },
+        org: p.orgId && p.role && identity.orgName && identity.orgKind ? { id: p.orgId, name: identity.orgName, kind: identity.orgKind, role: p.role } : null,
+        role: p.isSuperAdmin && !p.role ? 'super_admin' : p.role,
+        portal: p.portal,
+        session: { id: p.sessionId, aal: p.aal },
+      };
     },
   );
 }

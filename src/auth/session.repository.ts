@@ -5,11 +5,12 @@ import type { Tx } from '../platform/db/tenant.ts';
 
 export async function insertSession(
   tx: Tx,
-  s: { userId: string; orgId: string | null; expiresAt: Date; ip: string | null; userAgent: string | null; amr: string[]; aal: 1 | 2 },
+  s: { userId: string; orgId: string | null; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null; amr: string[]; aal: 1 | 2 },
 ): Promise<string> {
+  // Start and last-seen times come from the app clock, like every later touch and the idle check.
   const row = await tx
     .insertInto('chambers.sessions')
-    .values({ user_id: s.userId, org_id: s.orgId, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent, amr: s.amr, aal: s.aal })
+    .values({ user_id: s.userId, org_id: s.orgId, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent, amr: s.amr, aal: s.aal })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -24,7 +25,9 @@ export async function lockRefreshToken(tx: Tx, tokenHash: string) {
   return tx
     .selectFrom('chambers.refresh_tokens as r')
     .innerJoin('chambers.sessions as s', 's.id', 'r.session_id')
-    .select(['r.id', 'r.used_at', 'r.session_id', 's.user_id', 's.org_id', 's.revoked_at', 's.expires_at', 's.amr', 's.aal'])
+    .leftJoin('chambers.organizations as o', 'o.id', 's.org_id')
+    .select(['r.id', 'r.used_at', 'r.session_id', 's.user_id', 's.org_id', 's.revoked_at', 's.expires_at', 's.last_seen_at', 's.amr', 's.aal'])
+    .select(sql<number | null>`nullif(o.settings->>'idleTimeoutMinutes', '')::int`.as('idle_minutes'))
     .where('r.token_hash', '=', tokenHash)
     .forUpdate('r')
     .executeTakeFirst();
@@ -33,31 +36,6 @@ export async function lockRefreshToken(tx: Tx, tokenHash: string) {
 export async function markRefreshTokenUsed(tx: Tx, id: string, at: Date): Promise<boolean> {
   const res = await tx.updateTable('chambers.refresh_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
   return res.numUpdatedRows === 1n;
-}
-
-/** Live-session check of every authenticated request: the session, its user and current membership. */
-export async function loadSessionForRequest(tx: Tx, sessionId: string) {
-  return tx
-    .selectFrom('chambers.sessions as s')
-    .innerJoin('chambers.users as u', 'u.id', 's.user_id')
-    .leftJoin('chambers.memberships as m', (j) => j.onRef('m.org_id', '=', 's.org_id').onRef('m.user_id', '=', 's.user_id'))
-    .leftJoin('chambers.organizations as o', 'o.id', 's.org_id')
-    .select([
-      's.id',
-      's.user_id',
-      's.org_id',
-      's.revoked_at',
-      's.expires_at',
-      's.last_seen_at',
-      's.aal',
-      's.amr',
-      'u.is_super_admin',
-      'm.role',
-      'o.kind as org_kind',
-      sql<number | null>`(o.settings->>'idleTimeoutMinutes')::int`.as('idle_minutes'),
-    ])
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst();
 }
 
 export async function touchSession(tx: Tx, sessionId: string, at: Date): Promise<void> {

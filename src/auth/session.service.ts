@@ -4,7 +4,8 @@ import type { Principal } from '../http/route-access.ts';
 import { AppError } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto.ts';
 import type { MemberRole } from '../platform/db/schema.ts';
-import { unsafeWithOwner, withTenant, type Tx } from '../platform/db/tenant.ts';
+import { sql } from 'kysely';
+import { unsafeWithOwner, type Tx } from '../platform/db/tenant.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessClaims } from './access-tokens.ts';
 import * as repo from './session.repository.ts';
 import './auth.errors.ts';
@@ -56,6 +57,7 @@ export async function openSession(
   const sessionId = await repo.insertSession(tx, {
     userId: input.user.id,
     orgId: input.org?.id ?? null,
+    now,
     expiresAt: new Date(now.getTime() + sessionLifetimeMs(input.user, input.org?.role ?? null)),
     ip: input.facts.ip,
     userAgent: input.facts.userAgent?.slice(0, 512) ?? null,
@@ -90,6 +92,9 @@ export async function unsafeRotateRefreshToken(ctx: AppContext, presented: strin
     }
     if (row.revoked_at) return { ok: false, code: 'SESSION_REVOKED', ...base } as const;
     if (new Date(row.expires_at) <= now) return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
+    // The idle timeout holds here too: otherwise a refresh would revive any idle session.
+    const idleMinutes = row.idle_minutes && row.idle_minutes > 0 ? row.idle_minutes : DEFAULT_IDLE_MINUTES;
+    if (now.getTime() - new Date(row.last_seen_at).getTime() > idleMinutes * 60_000) return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
     const found = await lookupUser(tx, row.user_id, row.org_id);
     if (!found) {
       await repo.revokeSession(tx, row.session_id, 'membership_ended', now);
@@ -112,32 +117,38 @@ export async function unsafeRotateRefreshToken(ctx: AppContext, presented: strin
 }
 
 /**
- * The live-session half of authentication: the session named by the token must
- * exist, not be revoked, not be past its absolute lifetime nor idle too long, and
- * the membership must still hold. Role and portal come from the database, not the token.
+ * The live-session half of authentication: one call of the SQL function
+ * chambers.authenticate_session (db/migrations/0002_auth.sql) decides whether the
+ * session named by a verified token is still live and returns who it speaks for.
+ * Role and portal come from the database, not from the token.
  */
 export async function principalForSession(ctx: AppContext, claims: AccessClaims): Promise<Principal> {
   const now = ctx.clock.now();
-  return withTenant(ctx.db, { orgId: claims.org, userId: claims.sub }, async (tx) => {
-    const s = await repo.loadSessionForRequest(tx, claims.sid);
-    if (!s || s.user_id !== claims.sub || (s.org_id ?? null) !== claims.org) throw new AppError('SESSION_REVOKED');
-    if (s.revoked_at) throw new AppError('SESSION_REVOKED');
-    if (new Date(s.expires_at) <= now) throw new AppError('SESSION_EXPIRED');
-    const idleMs = (s.idle_minutes && s.idle_minutes > 0 ? s.idle_minutes : DEFAULT_IDLE_MINUTES) * 60 * 1000;
-    const lastSeen = new Date(s.last_seen_at).getTime();
-    // last_seen_at is not moved by a refused request, so an idle session stays refused.
-    if (now.getTime() - lastSeen > idleMs) throw new AppError('SESSION_EXPIRED', 'the session was idle too long; sign in again');
-    if (s.org_id && !s.role) throw new AppError('SESSION_REVOKED', 'you are no longer a member of this organization');
-    if (now.getTime() - lastSeen > TOUCH_EVERY_MS) await repo.touchSession(tx, s.id, now);
-    return {
-      userId: s.user_id,
-      orgId: s.org_id,
-      role: s.role ?? null,
-      portal: portalOf(s.org_kind),
-      isSuperAdmin: s.is_super_admin,
-      sessionId: s.id,
-      aal: s.aal === 2 ? 2 : 1,
-      amr: s.amr,
-    };
-  });
+  const { rows } = await sql<{
+    status: 'ok' | 'revoked' | 'expired' | 'idle';
+    role: MemberRole | null;
+    org_kind: 'firm' | 'court' | null;
+    org_name: string | null;
+    is_super_admin: boolean;
+    email: string;
+    name: string;
+    aal: number;
+    amr: string[];
+  }>`SELECT * FROM chambers.authenticate_session(${claims.sid}::uuid, ${claims.sub}::uuid, ${claims.org}::uuid, ${now}::timestamptz,
+       ${`${TOUCH_EVERY_MS} milliseconds`}::interval, ${DEFAULT_IDLE_MINUTES}::int)`.execute(ctx.db.app);
+  const s = rows[0];
+  if (!s || s.status === 'revoked') throw new AppError('SESSION_REVOKED');
+  if (s.status === 'expired') throw new AppError('SESSION_EXPIRED');
+  if (s.status === 'idle') throw new AppError('SESSION_EXPIRED', 'the session was idle too long; sign in again');
+  return {
+    userId: claims.sub,
+    orgId: claims.org,
+    role: s.role,
+    portal: portalOf(s.org_kind),
+    isSuperAdmin: s.is_super_admin,
+    sessionId: claims.sid,
+    aal: s.aal === 2 ? 2 : 1,
+    amr: s.amr,
+    identity: { email: s.email, name: s.name, orgName: s.org_name, orgKind: s.org_kind },
+  };
 }

@@ -15,6 +15,8 @@ export type Principal = {
   /** Authentication assurance level: 1 = password, 2 = a second factor. */
   aal: 1 | 2;
   amr: string[];
+  /** Who the session speaks for, as read with the session (saves /me and friends a query). */
+  identity: { email: string; name: string; orgName: string | null; orgKind: 'firm' | 'court' | null };
 };
 
 /**

@@ -1,0 +1,88 @@
+// `npm run bench`: measurements reported as ratios against a baseline run in the same process.
+// Needs the PostgreSQL server on 127.0.0.1:5432 (BENCH_PG_URL to change it).
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { hashPassword, verifyPassword } from '../src/auth/password-hash.ts';
+import { processCpuMs } from './process-cpu.ts';
+import { createScratchDatabase } from '../test/helpers/test-db.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+
+type Ready = { port: number; accessToken: string; email?: string; password?: string };
+
+function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(path.join(here, 'servers', script), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.send('stop');
+  });
+}
+
+async function load(opts: autocannon.Options & { pid: number }) {
+  const cpuBefore = processCpuMs(opts.pid);
+  const result = await autocannon({ ...opts, duration: DURATION });
+  const cpuMs = processCpuMs(opts.pid) - cpuBefore;
+  const ok = result.requests.total - result.non2xx;
+  return { rps: result.requests.average, total: result.requests.total, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99, cpuPerRequestMs: cpuMs / Math.max(1, ok) };
+}
+
+function row(name: string, r: Awaited<ReturnType<typeof load>>) {
+  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequestMs.toFixed(3).padStart(7)} ms CPU/req  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+}
+
+async function benchMe(dbUrl: string) {
+  const chambers = await startServer('chambers.ts', { BENCH_DATABASE_URL: dbUrl });
+  const baseline = await startServer('express-baseline.ts', { BENCH_DATABASE_URL: dbUrl });
+  const target = (r: Ready, pid: number) => ({ url: `http://127.0.0.1:${r.port}/api/v1/me`, connections: 64, headers: { authorization: `Bearer ${r.accessToken}` }, pid });
+  // Warm both (JIT, pools), then measure.
+  await autocannon({ ...target(baseline.ready, baseline.child.pid!), duration: 2 });
+  await autocannon({ ...target(chambers.ready, chambers.child.pid!), duration: 2 });
+  const base = await load(target(baseline.ready, baseline.child.pid!));
+  const ours = await load(target(chambers.ready, chambers.child.pid!));
+  console.log('\nGET /api/v1/me, bearer token, 64 connections');
+  console.log(row('baseline: express+jsonwebtoken+pg', base));
+  console.log(row('chambers: session+RLS transaction', ours));
+  console.log(`ratio chambers/baseline: throughput ${(ours.rps / base.rps).toFixed(2)}x, CPU per request ${(ours.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x`);
+  await stop(baseline.child);
+  return chambers;
+}
+
+async function benchLogin(chambers: { child: ChildProcess; ready: Ready }) {
+  // One argon2id verification, measured in this process as the reference cost.
+  const hash = await hashPassword(chambers.ready.password!);
+  const n = 20;
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) await verifyPassword(hash, chambers.ready.password!);
+  const d = process.cpuUsage(t0);
+  const verifyCpuMs = (d.user + d.system) / 1000 / n;
+
+  const body = JSON.stringify({ email: chambers.ready.email, password: chambers.ready.password });
+  const pid = chambers.child.pid!;
+  const logins = load({ url: `http://127.0.0.1:${chambers.ready.port}/api/v1/auth/login`, method: 'POST', connections: 100, headers: { 'content-type': 'application/json' }, body, pid });
+  // Meanwhile, a light probe of /healthz: the event loop must stay free while argon2 runs on the thread pool.
+  const health = await autocannon({ url: `http://127.0.0.1:${chambers.ready.port}/healthz`, connections: 1, duration: DURATION });
+  const loginResult = await logins;
+  console.log('\nPOST /api/v1/auth/login, 100 connections, with /healthz probed alongside');
+  console.log(row('login', loginResult));
+  console.log(`one argon2id verification: ${verifyCpuMs.toFixed(1)} ms CPU; login costs ${(loginResult.cpuPerRequestMs / verifyCpuMs).toFixed(2)}x that (includes the /healthz probe's CPU)`);
+  console.log(`/healthz under login load: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, ${health.requests.total} requests`);
+}
+
+const scratch = await createScratchDatabase();
+try {
+  const chambers = await benchMe(scratch.url);
+  await benchLogin(chambers);
+  await stop(chambers.child);
+} finally {
+  await scratch.drop();
+}

@@ -1,0 +1,39 @@
+// Child process: a real Chambers on PostgreSQL with one signed-in lawyer; reports port and token to the parent.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { boot } from '../../src/boot.ts';
+import { loadConfig } from '../../src/config.ts';
+import { hashPassword } from '../../src/auth/password-hash.ts';
+import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-bench-'));
+const config = loadConfig({
+  CHAMBERS_DATA_DIR: dataDir,
+  DATABASE_URL: process.env.BENCH_DATABASE_URL,
+  LOG_LEVEL: 'silent',
+  RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+});
+const runtime = await boot(config, { logger: pino({ level: 'silent' }) });
+const email = 'bench@example.com';
+const password = 'violet-harbour-quietly-47';
+const passwordHash = await hashPassword(password);
+await unsafeWithOwner(runtime.ctx.db, async (tx) => {
+  const org = await tx.insertInto('chambers.organizations').values({ name: 'Bench LLP', kind: 'firm' }).returning('id').executeTakeFirstOrThrow();
+  const user = await tx.insertInto('chambers.users').values({ email, name: 'Bench', password_hash: passwordHash, email_verified_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  await tx.insertInto('chambers.memberships').values({ org_id: org.id, user_id: user.id, role: 'lawyer' }).execute();
+});
+await runtime.app.listen({ host: '127.0.0.1', port: 0 });
+const address = runtime.app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+const login = await runtime.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+process.send?.({ port, accessToken: (login.json() as { accessToken: string }).accessToken, email, password });
+process.on('message', (m) => {
+  if (m === 'stop') {
+    void runtime.close().then(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  }
+});
