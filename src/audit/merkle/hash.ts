@@ -61,6 +61,14 @@ export function leafHash(bytes: Uint8Array): Buffer {
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   assertBytes(left, 'left');
   assertBytes(right, 'right');
+  return hashChildren(left, right);
+}
+
+/**
+ * nodeHash without the runtime type checks, for this module's hot loops where
+ * both arguments are already known to be Uint8Arrays. Not re-exported.
+ */
+export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   if (oneShot !== undefined && left.length === HASH_SIZE && right.length === HASH_SIZE) {
     nodeScratch.set(left, 1);
     nodeScratch.set(right, 1 + HASH_SIZE);

@@ -129,7 +129,11 @@ export function subtreeRootFromLeaves(leaves: LeafHashSource, treeSize: number):
     // MTH of a sub-list is the MTH of that list on its own, so a fresh
     // accumulator over leaves start..end-1 gives MTH(D[start:end]).
     const acc = new MerkleAccumulator();
-    for (let i = start; i < end; i++) acc.append(checkedHash(get(i), `leaf hash ${i}`));
+    for (let i = start; i < end; i++) {
+      const h = get(i);
+      if (!isHash(h)) throw new TypeError(`leaf hash ${i} must be a ${HASH_SIZE}-byte Uint8Array`);
+      acc.append(h);
+    }
     return acc.root();
   };
 }
@@ -286,6 +290,11 @@ export function rootFromInclusionProof(
  * of `treeSize` leaves whose root is `root` (RFC 9162 §2.1.3.2).
  * False for leafIndex >= treeSize (so always for treeSize 0), wrong-length
  * hashes, non-integer sizes, or any other malformed input. Never throws.
+ *
+ * Note (inherent to RFC 9162/6962): the hashes do not commit to treeSize. The
+ * size only fixes the path's shape, so the same path and root also verify for
+ * any other size with the same shape (leaf 0 of size 3 and of size 4, say).
+ * Always take (treeSize, root) together from one signed tree head.
  */
 export function verifyInclusion(
   leafIndex: number,
@@ -314,6 +323,9 @@ export function verifyInclusion(
  *    empty-tree root. Every tree extends the empty tree, so this says nothing
  *    about newRoot beyond it being a 32-byte value.
  * False for any malformed input. Never throws.
+ *
+ * As with verifyInclusion, the sizes are bound only through the proof's shape:
+ * take each (size, root) pair from one signed tree head.
  */
 export function verifyConsistency(
   oldSize: number,

@@ -5,7 +5,7 @@
  * (< 2^53); all index arithmetic below uses division rather than 32-bit
  * bitwise operators so trees larger than 2^32 leaves are handled correctly.
  */
-import { HASH_SIZE, emptyRoot, leafHash, nodeHash } from './hash.ts';
+import { HASH_SIZE, emptyRoot, hashChildren, leafHash } from './hash.ts';
 
 /** A perfect (complete, aligned) subtree: leaves [index * 2^level, (index + 1) * 2^level). */
 export interface NodeId {
@@ -59,7 +59,7 @@ function mth(leafHashes: readonly Uint8Array[], start: number, end: number): Buf
     return Buffer.from(h);
   }
   const k = splitPoint(n);
-  return nodeHash(mth(leafHashes, start, start + k), mth(leafHashes, start + k, end));
+  return hashChildren(mth(leafHashes, start, start + k), mth(leafHashes, start + k, end));
 }
 
 /** MTH of a whole list of leaf hashes (RFC 9162 §2.1.1). Empty list → SHA-256(""). */
@@ -143,18 +143,29 @@ export class MerkleAccumulator {
   append(leafHashValue: Uint8Array): void {
     assertLeafHash(leafHashValue, 'append');
     if (this.#size >= Number.MAX_SAFE_INTEGER) throw new RangeError('tree is full');
-    let h: Buffer = Buffer.from(leafHashValue);
     // Each trailing 1 bit of the old size is a perfect subtree that the new
     // leaf completes into one twice as large.
     let s = this.#size;
-    while (s % 2 === 1) {
-      const left = this.#peaks.pop();
-      if (left === undefined) throw new Error('accumulator state corrupt');
-      h = nodeHash(left, h);
+    if (s % 2 === 0) {
+      // Kept as a peak: copy, so the caller may reuse or mutate its buffer.
+      this.#peaks.push(Buffer.from(leafHashValue));
+    } else {
+      // The leaf is consumed at once by hashChildren (which copies its input).
+      let h = this.#mergeWithLastPeak(leafHashValue);
       s = (s - 1) / 2;
+      while (s % 2 === 1) {
+        h = this.#mergeWithLastPeak(h);
+        s = (s - 1) / 2;
+      }
+      this.#peaks.push(h);
     }
-    this.#peaks.push(h);
     this.#size += 1;
+  }
+
+  #mergeWithLastPeak(right: Uint8Array): Buffer {
+    const left = this.#peaks.pop();
+    if (left === undefined) throw new Error('accumulator state corrupt');
+    return hashChildren(left, right);
   }
 
   /** Hashes leaf data, appends it, and returns its leaf hash. */
@@ -174,7 +185,7 @@ export class MerkleAccumulator {
     for (i -= 1; i >= 0; i--) {
       const left = peaks[i];
       if (left === undefined) throw new Error('accumulator state corrupt');
-      r = nodeHash(left, r);
+      r = hashChildren(left, r);
     }
     return Buffer.from(r);
   }
