@@ -1,0 +1,221 @@
+import crypto from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import type { Database } from '../../src/platform/db/database.ts';
+import { unsafeWithOwner, withTenant, type TenantContext, type Tx } from '../../src/platform/db/tenant.ts';
+import { createMember, type TestApp } from '../helpers/test-app.ts';
+
+/**
+ * Shared pieces of the row-level-security suite: the catalog as the database
+ * reports it, one organization's worth of rows in every table, and a way to run
+ * a statement as the runtime role and keep its outcome (rows or refusal).
+ */
+
+/** Every schema the application owns: everything but PostgreSQL's own and `public`. */
+export const APP_SCHEMA_FILTER = sql`n.nspname NOT IN ('pg_catalog', 'information_schema', 'public')
+  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
+
+export type CatalogTable = {
+  schema: string;
+  name: string;
+  /** "schema.name", the key of the fixture maps below. */
+  qualified: string;
+  owner: string;
+  rowSecurity: boolean;
+  forceRowSecurity: boolean;
+  hasOrgId: boolean;
+};
+
+/** Ordinary and partitioned tables of the application schemas, straight from pg_class. */
+export async function catalogTables(db: Database): Promise<CatalogTable[]> {
+  const { rows } = await sql<{ schema: string; name: string; owner: string; rls: boolean; forced: boolean; has_org_id: boolean }>`
+    SELECT n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
+           c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+           EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND a.attnum > 0 AND NOT a.attisdropped) AS has_org_id
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND ${APP_SCHEMA_FILTER}
+     ORDER BY 1, 2`.execute(db.owner);
+  return rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    qualified: `${r.schema}.${r.name}`,
+    owner: r.owner,
+    rowSecurity: r.rls,
+    forceRowSecurity: r.forced,
+    hasOrgId: r.has_org_id,
+  }));
+}
+
+/** A quoted "schema"."table" for raw SQL. */
+export const tableRef = (qualified: string): RawBuilder<unknown> => {
+  const [schema, name] = qualified.split('.');
+  if (!schema || !name) throw new Error(`not a qualified table name: ${qualified}`);
+  return sql.id(schema, name);
+};
+
+/** One organization with a row in every table: an org_admin, a matter, a session and refresh token, an invitation, an audit event, an email code and a login failure. */
+export type Tenant = {
+  label: string;
+  orgId: string;
+  userId: string;
+  email: string;
+  matterId: string;
+  sessionId: string;
+  invitationId: string;
+};
+
+export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
+  const member = await createMember(t, { role: 'org_admin', orgName: `Org ${label}`, email: `admin-${label}-${rand()}@example.com` });
+  return unsafeWithOwner(t.ctx.db, async (tx) => {
+    const one = async (q: RawBuilder<{ id: string }>) => {
+      const row = (await q.execute(tx)).rows[0];
+      if (!row) throw new Error(`fixture insert for ${label} returned nothing`);
+      return row.id;
+    };
+    const matterId = await one(sql`INSERT INTO chambers.matters (org_id, title, created_by)
+      VALUES (${member.orgId}, ${`Privileged matter of ${label}`}, ${member.userId}) RETURNING id`);
+    const sessionId = await one(sql`INSERT INTO chambers.sessions (user_id, org_id, expires_at, ip, user_agent)
+      VALUES (${member.userId}, ${member.orgId}, now() + interval '1 hour', '203.0.113.7', 'fixture') RETURNING id`);
+    await one(sql`INSERT INTO chambers.refresh_tokens (session_id, token_hash)
+      VALUES (${sessionId}, ${rand(32)}) RETURNING id`);
+    const invitationId = await one(sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
+      VALUES (${member.orgId}, ${`invitee-${label}-${rand()}@example.com`}, 'lawyer', ${rand(32)}, ${member.userId}, now() + interval '7 days') RETURNING id`);
+    await sql`INSERT INTO audit.events (org_id, actor_id, action, target, outcome)
+      VALUES (${member.orgId}, ${member.userId}, 'rls.fixture', ${matterId}, 'success')`.execute(tx);
+    await sql`INSERT INTO chambers.email_codes (email, purpose, code_hash, expires_at)
+      VALUES (${member.email}, 'password_reset', ${rand(32)}, now() + interval '10 minutes')`.execute(tx);
+    await sql`INSERT INTO chambers.login_failures (email, failures) VALUES (${member.email}, 3)`.execute(tx);
+    return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId };
+  });
+}
+
+/**
+ * How the tenant tables are attacked. `rowsOf` selects one tenant's rows;
+ * `update` names a column the application might legitimately change and the
+ * value an attacker would write; `insert` is a whole INSERT that plants a row in
+ * the victim's organization while acting as the attacker.
+ */
+export type TenantTableFixture = {
+  rowsOf: (t: Tenant) => RawBuilder<unknown>;
+  update: { column: string; value: (attacker: Tenant) => unknown };
+  insert: (victim: Tenant, attacker: Tenant) => RawBuilder<unknown>;
+};
+
+export const TENANT_TABLES: Record<string, TenantTableFixture> = {
+  'chambers.organizations': {
+    rowsOf: (t) => sql`id = ${t.orgId}`,
+    update: { column: 'name', value: () => 'Taken over' },
+    insert: (victim) => sql`INSERT INTO chambers.organizations (id, name, kind) VALUES (${victim.orgId}, 'Shadow', 'firm')`,
+  },
+  'chambers.users': {
+    rowsOf: (t) => sql`id = ${t.userId}`,
+    update: { column: 'name', value: () => 'Renamed by intruder' },
+    insert: () => sql`INSERT INTO chambers.users (email, name, is_super_admin) VALUES (${`intruder-${rand()}@example.com`}, 'Intruder', true)`,
+  },
+  'chambers.memberships': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'role', value: () => 'reviewer' },
+    // The classic escalation: make myself an administrator of someone else's organization.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.memberships (org_id, user_id, role) VALUES (${victim.orgId}, ${attacker.userId}, 'org_admin')`,
+  },
+  'chambers.matters': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'title', value: () => 'Overwritten' },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.matters (org_id, title, created_by) VALUES (${victim.orgId}, 'Planted', ${attacker.userId})`,
+  },
+  'chambers.sessions': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'revoked_at', value: () => new Date().toISOString() },
+    insert: (victim) => sql`INSERT INTO chambers.sessions (user_id, org_id, expires_at) VALUES (${victim.userId}, ${victim.orgId}, now() + interval '1 day')`,
+  },
+  'chambers.invitations': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'accepted_at', value: () => new Date().toISOString() },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
+      VALUES (${victim.orgId}, ${attacker.email}, 'org_admin', ${rand(32)}, ${attacker.userId}, now() + interval '7 days')`,
+  },
+  'audit.events': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'outcome', value: () => 'failure' },
+    insert: (victim, attacker) => sql`INSERT INTO audit.events (org_id, actor_id, action, outcome) VALUES (${victim.orgId}, ${attacker.userId}, 'forged', 'success')`,
+  },
+};
+
+/**
+ * Tables the runtime role has no business with at all: no grant, no policy. Each
+ * is reached only through the owner (`unsafe…`) path. Value: why it is owner-only.
+ */
+export const OWNER_ONLY_TABLES: Record<string, string> = {
+  'chambers.refresh_tokens': 'refresh happens before any tenant is known',
+  'chambers.email_codes': 'verification and reset codes, global and pre-tenant',
+  'chambers.login_failures': 'sign-in throttling, pre-tenant',
+  'chambers.deployment': 'the master-key check and setup token',
+  'chambers_meta.schema_migrations': 'the migrator only',
+};
+
+/** What happened to a statement: its rows and affected-row count, or the SQLSTATE that refused it. */
+export type Outcome =
+  | { ok: true; rows: Array<Record<string, unknown>>; affected: number | null }
+  | { ok: false; code: string | undefined; message: string };
+
+/** Runs one statement as the runtime role for `ctx` (committing) and reports the outcome instead of throwing. */
+export async function runAsTenant(db: Database, ctx: TenantContext, query: RawBuilder<unknown>): Promise<Outcome> {
+  try {
+    const result = await withTenant(db, ctx, (tx) => query.execute(tx));
+    return {
+      ok: true,
+      rows: result.rows as Array<Record<string, unknown>>,
+      affected: result.numAffectedRows === undefined ? null : Number(result.numAffectedRows),
+    };
+  } catch (err) {
+    return refused(err);
+  }
+}
+
+class Rollback extends Error {
+  constructor(readonly value: unknown) {
+    super('rollback');
+  }
+}
+
+/** Runs `fn` as the runtime role for `ctx` and always rolls back, so a statement that succeeds leaves nothing behind (not even a SET). */
+export async function probeAsTenant<T>(db: Database, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string | undefined; message: string }> {
+  try {
+    await withTenant(db, ctx, async (tx) => {
+      throw new Rollback(await fn(tx));
+    });
+    throw new Error('unreachable');
+  } catch (err) {
+    if (err instanceof Rollback) return { ok: true, value: err.value as T };
+    return refused(err);
+  }
+}
+
+function refused(err: unknown): { ok: false; code: string | undefined; message: string } {
+  const e = err as { code?: unknown; message?: unknown };
+  return { ok: false, code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? err) };
+}
+
+/** SQLSTATE 42501 insufficient_privilege: both "permission denied" and "new row violates row-level security policy". */
+export const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** Every row `predicate` selects, read as the owner, as sorted JSON text: a snapshot to compare before and after an attack. */
+export async function ownerSnapshot(db: Database, qualified: string, predicate: RawBuilder<unknown>): Promise<string[]> {
+  return unsafeWithOwner(db, async (tx) => {
+    const { rows } = await sql<{ row: string }>`SELECT to_jsonb(x)::text AS row FROM ${tableRef(qualified)} x WHERE ${predicate}`.execute(tx);
+    return rows.map((r) => r.row).sort();
+  });
+}
+
+/** Does chambers_app hold `privilege` on the table (or, with a column, on that column)? */
+export async function appMay(db: Database, qualified: string, privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE', column?: string): Promise<boolean> {
+  const { rows } = await (column
+    ? sql<{ may: boolean }>`SELECT has_column_privilege('chambers_app'::name, ${qualified}::text, ${column}::text, ${privilege}::text) AS may`
+    : sql<{ may: boolean }>`SELECT has_table_privilege('chambers_app'::name, ${qualified}::text, ${privilege}::text) AS may`
+  ).execute(db.owner);
+  return rows[0]?.may === true;
+}
+
+function rand(bytes = 5): string {
+  return crypto.randomBytes(bytes).toString('hex');
+}
