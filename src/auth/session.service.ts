@@ -93,7 +93,7 @@ export async function unsafeRotateRefreshToken(ctx: AppContext, presented: strin
     if (row.revoked_at) return { ok: false, code: 'SESSION_REVOKED', ...base } as const;
     if (new Date(row.expires_at) <= now) return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
     // The idle timeout holds here too: otherwise a refresh would revive any idle session.
-    const idleMinutes = row.idle_minutes && row.idle_minutes > 0 ? row.idle_minutes : DEFAULT_IDLE_MINUTES;
+    const idleMinutes = Math.max(row.idle_minutes ?? DEFAULT_IDLE_MINUTES, 1); // as chambers.authenticate_session
     if (now.getTime() - new Date(row.last_seen_at).getTime() > idleMinutes * 60_000) return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
     const found = await lookupUser(tx, row.user_id, row.org_id);
     if (!found) {
