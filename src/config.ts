@@ -50,7 +50,8 @@ const url = (name: string, protocols: string[]) =>
   });
 
 function redactUrl(raw: string): string {
-  return raw.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  // Up to the last @: a password may itself contain / or @.
+  return raw.replace(/\/\/([^:@/]*):.*@/, '//$1:***@');
 }
 
 const masterKey = z.string().optional().transform((raw, ctx) => {

@@ -24,10 +24,24 @@ export const REDACT_PATHS = [
   '*.passcode',
   '*.masterKey',
   '*.privateKey',
+  '*.authorization',
+  '*.cookie',
   'password',
   'token',
   'code',
   'secret',
+  // The same names at the top level, e.g. logger.info({ refreshToken }, …).
+  'currentPassword',
+  'newPassword',
+  'accessToken',
+  'refreshToken',
+  'mfaToken',
+  'enrollmentToken',
+  'backupCode',
+  'totp',
+  'passcode',
+  'masterKey',
+  'privateKey',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

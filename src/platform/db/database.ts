@@ -72,6 +72,10 @@ async function openPostgres(opts: { ownerUrl: string; appUrl: string; appPoolSiz
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   for (const pool of [ownerPool, appPool]) {
     pool.on('error', (err) => opts.logger?.warn({ err: { message: err.message } }, 'database connection lost'));
+    // A checked-out client has no pool listener: without this, a connection killed mid-request
+    // (pg_terminate_backend, failover) is an unhandled 'error' event that takes the process down.
+    // Its query fails on its own (503) and the pool discards the broken client on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
   }
   const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool: appPool }) });
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) });
