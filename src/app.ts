@@ -16,6 +16,7 @@ import { mattersRoutes } from './matters/matters.routes.ts';
 import { orgsRoutes } from './orgs/orgs.routes.ts';
 import { createEnrollmentResolver } from './mfa/enrollment-resolver.ts';
 import { mfaRoutes } from './mfa/mfa.routes.ts';
+import { webauthnRoutes } from './mfa/webauthn.routes.ts';
 import { setupRoutes } from './setup/setup.routes.ts';
 
 export type BuildOptions = {
@@ -98,6 +99,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   await authRoutes(app, ctx);
   await orgsRoutes(app, ctx);
   await mfaRoutes(app, ctx);
+  await webauthnRoutes(app, ctx);
   await mattersRoutes(app, ctx);
 
   await app.ready();

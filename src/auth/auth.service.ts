@@ -67,6 +67,11 @@ async function pickOrganization(tx: Tx, userId: string, wanted: string | undefin
   return chosen ? { id: chosen.id, name: chosen.name, kind: chosen.kind, role: chosen.role } : null;
 }
 
+/** The organization a sign-in lands in: the one asked for (if a member) or the oldest membership. */
+export async function chooseOrganizationId(tx: Tx, userId: string, wanted: string | undefined): Promise<string | null> {
+  return (await pickOrganization(tx, userId, wanted))?.id ?? null;
+}
+
 function lockedError(lockedUntil: Date, now: Date): AppError {
   const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
   return new AppError('ACCOUNT_LOCKED', undefined, { headers: { 'retry-after': String(seconds) }, body: { retryAfter: seconds } });

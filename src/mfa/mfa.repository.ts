@@ -137,3 +137,43 @@ export async function orgMfaRoles(tx: Tx, orgId: string): Promise<string[]> {
   const roles = row?.settings?.['mfaRequiredRoles'];
   return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
 }
+
+// --- passkeys ---
+
+export async function listCredentials(tx: Tx, userId: string) {
+  return tx
+    .selectFrom('chambers.webauthn_credentials')
+    .select(['id', 'credential_id', 'public_key', 'counter', 'transports', 'name', 'device_type', 'backed_up', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function findCredentialByCredentialId(tx: Tx, credentialId: string) {
+  return tx.selectFrom('chambers.webauthn_credentials').selectAll().where('credential_id', '=', credentialId).forUpdate().executeTakeFirst();
+}
+
+export async function insertCredential(
+  tx: Tx,
+  c: { userId: string; credentialId: string; publicKey: Uint8Array; counter: number; transports: string[]; deviceType: string; backedUp: boolean; name: string },
+): Promise<string> {
+  const row = await tx
+    .insertInto('chambers.webauthn_credentials')
+    .values({
+      user_id: c.userId,
+      credential_id: c.credentialId,
+      public_key: Buffer.from(c.publicKey),
+      counter: c.counter,
+      transports: c.transports,
+      device_type: c.deviceType,
+      backed_up: c.backedUp,
+      name: c.name,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function recordCredentialUse(tx: Tx, id: string, counter: number, at: Date): Promise<void> {
+  await tx.updateTable('chambers.webauthn_credentials').set({ counter, last_used_at: at }).where('id', '=', id).execute();
+}
