@@ -17,6 +17,7 @@ import { orgsRoutes } from './orgs/orgs.routes.ts';
 import { createEnrollmentResolver } from './mfa/enrollment-resolver.ts';
 import { mfaRoutes } from './mfa/mfa.routes.ts';
 import { webauthnRoutes } from './mfa/webauthn.routes.ts';
+import { portalHandoffRoutes } from './mfa/portal-handoff.routes.ts';
 import { setupRoutes } from './setup/setup.routes.ts';
 
 export type BuildOptions = {
@@ -100,6 +101,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   await orgsRoutes(app, ctx);
   await mfaRoutes(app, ctx);
   await webauthnRoutes(app, ctx);
+  await portalHandoffRoutes(app, ctx);
   await mattersRoutes(app, ctx);
 
   await app.ready();
