@@ -14,6 +14,10 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { mattersRoutes } from './matters/matters.routes.ts';
 import { orgsRoutes } from './orgs/orgs.routes.ts';
+import { createEnrollmentResolver } from './mfa/enrollment-resolver.ts';
+import { mfaRoutes } from './mfa/mfa.routes.ts';
+import { webauthnRoutes } from './mfa/webauthn.routes.ts';
+import { portalHandoffRoutes } from './mfa/portal-handoff.routes.ts';
 import { setupRoutes } from './setup/setup.routes.ts';
 
 export type BuildOptions = {
@@ -88,13 +92,16 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   });
 
   registerRateLimits(app, ctx.rateLimitStore, ctx.clock);
-  registerRouteAccess(app, opts.resolvePrincipal);
+  registerRouteAccess(app, opts.resolvePrincipal, { resolveEnrollment: createEnrollmentResolver(ctx), now: () => ctx.clock.now() });
 
   app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   await healthRoutes(app, ctx);
   await setupRoutes(app, ctx);
   await authRoutes(app, ctx);
   await orgsRoutes(app, ctx);
+  await mfaRoutes(app, ctx);
+  await webauthnRoutes(app, ctx);
+  await portalHandoffRoutes(app, ctx);
   await mattersRoutes(app, ctx);
 
   await app.ready();

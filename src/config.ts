@@ -76,7 +76,7 @@ const trustProxy = z.string().optional().transform((raw, ctx) => {
   return list;
 });
 
-const origins = z.string().optional().transform((raw, ctx) => {
+const origins = (name: string) => z.string().optional().transform((raw, ctx) => {
   if (raw === undefined || raw === '') return [] as string[];
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const o of list) {
@@ -86,7 +86,7 @@ const origins = z.string().optional().transform((raw, ctx) => {
       ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o;
     } catch { /* reported below */ }
     if (!ok) {
-      ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com, got "${o}"` });
+      ctx.addIssue({ code: 'custom', message: `${name} must be a comma-separated list of origins like https://app.example.com, got "${o}"` });
       return z.NEVER;
     }
   }
@@ -111,13 +111,14 @@ const envSchema = z.object({
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
   DATABASE_APP_URL: url('DATABASE_APP_URL', ['postgres:', 'postgresql:']),
   CHAMBERS_MASTER_KEY: masterKey,
-  CORS_ORIGINS: origins,
+  CORS_ORIGINS: origins('CORS_ORIGINS'),
   TRUST_PROXY: trustProxy,
   BODY_LIMIT: bytes('BODY_LIMIT', 15 * 1024 * 1024),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
   LOG_LEVEL: logLevel,
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
+  PORTAL_ORIGINS: origins('PORTAL_ORIGINS'),
   MAIL_FROM: z.string().optional().transform((v) => v || 'Chambers <noreply@chambers.invalid>'),
   RATE_LIMIT_AUTH_PER_MINUTE: count('RATE_LIMIT_AUTH_PER_MINUTE', 60),
   RATE_LIMIT_REGISTER_PER_HOUR: count('RATE_LIMIT_REGISTER_PER_HOUR', 5),
@@ -139,6 +140,8 @@ export type Config = {
   tls: { certFile: string; keyFile: string } | undefined;
   logLevel: string;
   smtpUrl: string | undefined;
+  /** Origins of the other portals (e.g. a judges' host) a signed-in user may be handed to. */
+  portalOrigins: string[];
   mailFrom: string;
   rateLimits: { authPerMinute: number; registerPerHour: number; forgotPerHour: number; verifyPerHour: number };
 };
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tls,
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
+    portalOrigins: e.PORTAL_ORIGINS,
     mailFrom: e.MAIL_FROM,
     rateLimits: {
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,

@@ -12,13 +12,14 @@ import * as schemas from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
 import { COOKIE, clearSessionCookies, isBrowserClient, setSessionCookies } from './browser-session.ts';
 import * as sessionsRepo from './session.repository.ts';
+import { trustedDeviceFromRequest } from '../mfa/trusted-device.ts';
 import { unsafeRotateRefreshToken } from './session.service.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /** Sends a new token pair: in the body for API clients, as cookies (never in the body) for the web app. */
-function sendTokens(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: auth.LoginResult) {
+export function sendTokens(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: auth.LoginResult) {
   const base = { tokenType: 'Bearer' as const, expiresIn: result.pair.expiresIn, user: { id: result.user.id, email: result.user.email, name: result.user.name }, org: result.org };
   if (isBrowserClient(request)) {
     const csrfToken = setSessionCookies(reply, ctx.keys, result.pair, result.refreshMaxAgeSeconds);
@@ -68,7 +69,14 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       config: { access: { public: true }, rateLimits: [authTier] },
       schema: { tags, summary: 'Sign in with email and password', body: schemas.loginBody, response: { 200: schemas.loginResponse } },
     },
-    async (request, reply) => sendTokens(ctx, request, reply, await auth.unsafeLogin(ctx, request.body, requestFacts(request))),
+    async (request, reply) => {
+      const result = await auth.unsafeLogin(ctx, request.body, requestFacts(request), (userId) => trustedDeviceFromRequest(request, ctx.keys.masterKey, userId));
+      if (result.kind === 'session') return sendTokens(ctx, request, reply, result);
+      const p = result.pending;
+      return p.kind === 'mfa'
+        ? { mfaRequired: true as const, mfaToken: p.mfaToken, methods: p.methods as Array<'totp' | 'backup_code' | 'webauthn'> }
+        : { mfaEnrollmentRequired: true as const, enrollmentToken: p.enrollmentToken };
+    },
   );
 
   r.post(
@@ -194,7 +202,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/switch-org',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'New tokens for another of your organizations', body: schemas.switchOrgBody, response: { 200: schemas.loginResponse } } },
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'New tokens for another of your organizations', body: schemas.switchOrgBody, response: { 200: schemas.tokensResponse } } },
     async (request, reply) => {
       const p = principalOf(request);
       const result = await auth.unsafeSwitchOrganization(ctx, { userId: p.userId, sessionId: p.sessionId, amr: p.amr, aal: p.aal }, request.body.orgId, requestFacts(request));
@@ -208,8 +216,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     async (request) => {
       const p = principalOf(request);
       const { identity } = p;
+      const factors = await withTenant(ctx.db, p, async (tx) => ({
+        totp: Boolean(await tx.selectFrom('chambers.mfa_totp').select('user_id').where('user_id', '=', p.userId).where('confirmed_at', 'is not', null).executeTakeFirst()),
+        webauthn: (await tx.selectFrom('chambers.webauthn_credentials').select('id').where('user_id', '=', p.userId).execute()).length,
+      }));
       return {
-        user: { id: p.userId, email: identity.email, name: identity.name, mfa: { totp: false, webauthn: 0 } },
+        user: { id: p.userId, email: identity.email, name: identity.name, mfa: factors },
         org: p.orgId && p.role && identity.orgName && identity.orgKind ? { id: p.orgId, name: identity.orgName, kind: identity.orgKind, role: p.role } : null,
         role: p.isSuperAdmin && !p.role ? 'super_admin' : p.role,
         portal: p.portal,

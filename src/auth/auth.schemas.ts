@@ -25,7 +25,7 @@ export const acceptedResponse = z.object({ status: z.literal('accepted') });
 const orgView = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(['firm', 'court']), role: z.string() });
 export const userView = z.object({ id: z.uuid(), email: z.string(), name: z.string() });
 
-export const loginResponse = z.object({
+export const tokensResponse = z.object({
   accessToken: z.string().optional(),
   refreshToken: z.string().optional(),
   tokenType: z.literal('Bearer'),
@@ -34,6 +34,11 @@ export const loginResponse = z.object({
   user: userView,
   org: orgView.nullable(),
 });
+
+export const mfaRequiredResponse = z.object({ mfaRequired: z.literal(true), mfaToken: z.string(), methods: z.array(z.enum(['totp', 'backup_code', 'webauthn'])) });
+export const enrollmentRequiredResponse = z.object({ mfaEnrollmentRequired: z.literal(true), enrollmentToken: z.string() });
+/** Login answers with tokens, or with the second step still to do. */
+export const loginResponse = z.union([tokensResponse, mfaRequiredResponse, enrollmentRequiredResponse]);
 
 export const sessionsResponse = z.array(
   z.object({ id: z.uuid(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), current: z.boolean() }),

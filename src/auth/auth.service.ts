@@ -9,11 +9,16 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '.
 import { checkPasswordPolicy } from './password-policy.ts';
 import * as sessions from './session.repository.ts';
 import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from './session.service.ts';
+import * as mfaRepo from '../mfa/mfa.repository.ts';
+import { mfaRequiredFor } from '../mfa/mfa-policy.ts';
+import { createEnrollmentChallenge, createLoginChallenge, trustedDeviceIsValid, type PendingSignIn } from '../mfa/mfa.service.ts';
 import './auth.errors.ts';
 
 export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 3 } as const;
 
 export type LoginResult = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; refreshMaxAgeSeconds: number };
+/** A password sign-in either opens a session or stops at the second factor (challenge or forced enrollment). */
+export type PasswordSignIn = ({ kind: 'session' } & LoginResult) | { kind: 'pending'; pending: PendingSignIn; userId: string; orgId: string | null };
 
 function requireStrongPassword(password: string, email: string): void {
   const policy = checkPasswordPolicy(password, email);
@@ -62,6 +67,11 @@ async function pickOrganization(tx: Tx, userId: string, wanted: string | undefin
   return chosen ? { id: chosen.id, name: chosen.name, kind: chosen.kind, role: chosen.role } : null;
 }
 
+/** The organization a sign-in lands in: the one asked for (if a member) or the oldest membership. */
+export async function chooseOrganizationId(tx: Tx, userId: string, wanted: string | undefined): Promise<string | null> {
+  return (await pickOrganization(tx, userId, wanted))?.id ?? null;
+}
+
 function lockedError(lockedUntil: Date, now: Date): AppError {
   const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
   return new AppError('ACCOUNT_LOCKED', undefined, { headers: { 'retry-after': String(seconds) }, body: { retryAfter: seconds } });
@@ -77,7 +87,9 @@ export async function unsafeLogin(
   ctx: AppContext,
   input: { email: string; password: string; orgId?: string; captchaToken?: string },
   facts: RequestFacts,
-): Promise<LoginResult> {
+  /** Reads the trusted-device cookie for the user being signed in (its signature binds it to them). */
+  trustedDeviceFor: (userId: string) => string | null = () => null,
+): Promise<PasswordSignIn> {
   const now = ctx.clock.now();
   const before = await unsafeWithOwner(ctx.db, async (tx) => ({
     failures: await accounts.findLoginFailures(tx, input.email),
@@ -106,18 +118,30 @@ export async function unsafeLogin(
   const rehash = needsRehash(user.password_hash ?? '') ? await hashPassword(input.password) : null;
   const signedIn: SignedInUser = { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.is_super_admin };
 
+  const deviceId = trustedDeviceFor(user.id);
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
     await accounts.clearLoginFailures(tx, input.email);
     if (rehash) await accounts.setPasswordHash(tx, user.id, rehash);
     const org = await pickOrganization(tx, user.id, input.orgId);
     const newDevice = !(await sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null));
+    const factors = await mfaRepo.factorSummary(tx, user.id);
+    const hasFactor = factors.totp || factors.webauthn > 0;
+    const trusted = hasFactor && deviceId !== null && (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
+    if (hasFactor && !trusted) return { kind: 'pending' as const, pending: await createLoginChallenge(ctx, tx, user.id, org?.id ?? null, factors), org, newDevice };
+    if (!hasFactor && mfaRequiredFor(signedIn, org?.role ?? null, org ? await mfaRepo.orgMfaRoles(tx, org.id) : [])) {
+      return { kind: 'pending' as const, pending: await createEnrollmentChallenge(ctx, tx, user.id, org?.id ?? null), org, newDevice };
+    }
     if (org && (await singleSessionPolicy(tx, org.id))) await sessions.revokeUserSessions(tx, user.id, 'single_session_policy', now);
-    const pair = await openSession(ctx, tx, { user: signedIn, org, facts, amr: ['pwd'], aal: 1 });
-    return { pair, org, newDevice };
+    const pair = await openSession(ctx, tx, { user: signedIn, org, facts, amr: trusted ? ['pwd', 'trusted_device'] : ['pwd'], aal: trusted ? 2 : 1 });
+    return { kind: 'session' as const, pair, org, newDevice };
   });
   if (result.newDevice) ctx.mailer.send(accountMail.newDevice(user.email, { ip: facts.ip, userAgent: facts.userAgent, at: now }));
-  await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: result.org?.id ?? null, actorId: user.id, target: `session:${result.pair.sessionId}`, ...facts });
-  return { pair: result.pair, user: signedIn, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(signedIn, result.org) };
+  if (result.kind === 'pending') {
+    await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: result.org?.id ?? null, actorId: user.id, details: { step: result.pending.kind === 'mfa' ? 'mfa_required' : 'mfa_enrollment_required' }, ...facts });
+    return { kind: 'pending', pending: result.pending, userId: user.id, orgId: result.org?.id ?? null };
+  }
+  await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: result.org?.id ?? null, actorId: user.id, target: `session:${result.pair.sessionId}`, details: { trustedDevice: Boolean(deviceId) }, ...facts });
+  return { kind: 'session', pair: result.pair, user: signedIn, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(signedIn, result.org) };
 }
 
 async function singleSessionPolicy(tx: Tx, orgId: string): Promise<boolean> {
@@ -167,6 +191,7 @@ export async function unsafeResetPassword(ctx: AppContext, input: { email: strin
     if (!user) return { check: 'invalid' as const, userId: null };
     await accounts.setPasswordHash(tx, user.id, passwordHash);
     await sessions.revokeUserSessions(tx, user.id, 'password_reset', now);
+    await mfaRepo.revokeTrustedDevices(tx, user.id, now);
     await accounts.clearLoginFailures(tx, input.email);
     return { check, userId: user.id };
   });
@@ -195,6 +220,7 @@ export async function unsafeChangePassword(
   const passwordHash = await hashPassword(input.newPassword);
   const ended = await unsafeWithOwner(ctx.db, async (tx) => {
     await accounts.setPasswordHash(tx, user.id, passwordHash);
+    await mfaRepo.revokeTrustedDevices(tx, user.id, now);
     return sessions.revokeUserSessions(tx, user.id, 'password_change', now, who.sessionId);
   });
   await ctx.audit.record({ action: 'auth.password_change', outcome: 'success', orgId: who.orgId, actorId: who.userId, details: { sessionsEnded: ended }, ...facts });

@@ -5,12 +5,12 @@ import type { Tx } from '../platform/db/tenant.ts';
 
 export async function insertSession(
   tx: Tx,
-  s: { userId: string; orgId: string | null; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null; amr: string[]; aal: 1 | 2 },
+  s: { userId: string; orgId: string | null; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null; amr: string[]; aal: 1 | 2; mfaVerifiedAt: Date | null },
 ): Promise<string> {
   // Start and last-seen times come from the app clock, like every later touch and the idle check.
   const row = await tx
     .insertInto('chambers.sessions')
-    .values({ user_id: s.userId, org_id: s.orgId, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent, amr: s.amr, aal: s.aal })
+    .values({ user_id: s.userId, org_id: s.orgId, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent, amr: s.amr, aal: s.aal, mfa_verified_at: s.mfaVerifiedAt })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

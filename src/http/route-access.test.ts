@@ -12,6 +12,7 @@ const principal = (over: Partial<Principal> = {}): Principal => ({
   sessionId: '00000000-0000-4000-8000-000000000003',
   aal: 1,
   amr: ['pwd'],
+  mfaVerifiedAt: null,
   identity: { email: 'a@example.com', name: 'A', orgName: 'Org', orgKind: 'firm' },
   ...over,
 });

@@ -7,8 +7,10 @@ import { principalOf } from '../http/route-access.ts';
 import { withTenant } from '../platform/db/tenant.ts';
 import * as schemas from './orgs.schemas.ts';
 import * as service from './orgs.service.ts';
+import { RECENT_FACTOR } from '../mfa/mfa-policy.ts';
 
-const ADMIN = { roles: ['org_admin' as const] };
+// Administration needs a second factor verified in this session within 12 hours.
+const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };
 
 export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -17,7 +19,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/orgs',
-    { config: { access: { superAdmin: true, orgOptional: true } }, schema: { tags, summary: 'Open an organization (super_admin)', body: schemas.createOrgBody, response: { 201: z.object({ id: z.uuid() }) } } },
+    { config: { access: { superAdmin: true, orgOptional: true, recentFactorMs: RECENT_FACTOR.admin } }, schema: { tags, summary: 'Open an organization (super_admin)', body: schemas.createOrgBody, response: { 201: z.object({ id: z.uuid() }) } } },
     async (request, reply) => {
       const p = principalOf(request);
       const id = await service.unsafeCreateOrganization(ctx, p.userId, request.body, requestFacts(request));

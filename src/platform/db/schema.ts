@@ -53,7 +53,7 @@ export type MatterTable = {
   updated_at: DefaultTimestamp;
 };
 
-export type DB = AuthDB & {
+export type DB = AuthDB & MfaDB & {
   'chambers.deployment': DeploymentTable;
   'chambers.organizations': OrganizationTable;
   'chambers.users': UserTable;
@@ -74,6 +74,7 @@ export type SessionTable = {
   aal: ColumnType<number, number | undefined, number>;
   revoked_at: NullableTimestamp;
   revoked_reason: string | null;
+  mfa_verified_at: NullableTimestamp;
 };
 
 export type RefreshTokenTable = {
@@ -136,4 +137,69 @@ export type AuthDB = {
   'chambers.login_failures': LoginFailureTable;
   'chambers.invitations': InvitationTable;
   'audit.events': AuditEventTable;
+};
+
+export type MfaTotpTable = {
+  user_id: string;
+  secret_ciphertext: string;
+  confirmed_at: NullableTimestamp;
+  last_used_step: number | null;
+  created_at: DefaultTimestamp;
+};
+
+export type MfaBackupCodeTable = {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
+  used_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+};
+
+export type WebauthnCredentialTable = {
+  id: Generated<string>;
+  user_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  device_type: string | null;
+  backed_up: ColumnType<boolean, boolean | undefined, boolean>;
+  name: string;
+  created_at: DefaultTimestamp;
+  last_used_at: NullableTimestamp;
+};
+
+export type TrustedDeviceTable = {
+  id: Generated<string>;
+  user_id: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: NullableTimestamp;
+};
+
+export type MfaChallengeTable = {
+  id: Generated<string>;
+  purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login';
+  user_id: string | null;
+  org_id: string | null;
+  token_hash: string | null;
+  webauthn_challenge: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+};
+
+export type PortalHandoffTable = { id: string; user_id: string; used_at: DefaultTimestamp };
+
+export type MfaDB = {
+  'chambers.mfa_totp': MfaTotpTable;
+  'chambers.mfa_backup_codes': MfaBackupCodeTable;
+  'chambers.webauthn_credentials': WebauthnCredentialTable;
+  'chambers.trusted_devices': TrustedDeviceTable;
+  'chambers.mfa_challenges': MfaChallengeTable;
+  'chambers.portal_handoffs': PortalHandoffTable;
 };

@@ -1,0 +1,18 @@
+import type { AppContext } from '../app-context.ts';
+import type { EnrollmentResolver } from '../http/route-access.ts';
+import { AppError } from '../platform/errors.ts';
+import { unsafeWithOwner } from '../platform/db/tenant.ts';
+import { liveChallenge } from './mfa.service.ts';
+
+/** An enrollmentToken names a live enrollment challenge; it is good for the enrollment routes only. */
+export function createEnrollmentResolver(ctx: AppContext): EnrollmentResolver {
+  return async (token) => {
+    try {
+      const c = await unsafeWithOwner(ctx.db, (tx) => liveChallenge(ctx, tx, token, 'enrollment'));
+      return { userId: c.user_id, orgId: c.org_id, challengeId: c.id, token };
+    } catch (err) {
+      if (err instanceof AppError) return null;
+      throw err;
+    }
+  };
+}

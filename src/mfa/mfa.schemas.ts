@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { tokensResponse } from '../auth/auth.schemas.ts';
+
+const totpCode = z.string().trim().regex(/^\d{6}$/, 'a 6-digit code');
+const backupCode = z.string().trim().min(10).max(40);
+
+export const enrollResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export const confirmBody = z.strictObject({ code: totpCode });
+export const confirmResponse = z.object({ backupCodes: z.array(z.string()) }).and(tokensResponse.partial());
+export const backupCodesResponse = z.object({ backupCodes: z.array(z.string()) });
+
+export const verifyBody = z
+  .strictObject({ mfaToken: z.string().min(10).max(200), totp: totpCode.optional(), backupCode: backupCode.optional(), trustDevice: z.boolean().optional() })
+  .refine((b) => (b.totp === undefined) !== (b.backupCode === undefined), { message: 'give exactly one of totp or backupCode' });
+
+export const stepUpBody = z
+  .strictObject({ totp: totpCode.optional(), backupCode: backupCode.optional() })
+  .refine((b) => (b.totp === undefined) !== (b.backupCode === undefined), { message: 'give exactly one of totp or backupCode' });
+
+export const deviceIdParams = z.strictObject({ id: z.uuid() });
+export const trustedDevicesResponse = z.object({
+  devices: z.array(z.object({ id: z.uuid(), createdAt: z.string(), expiresAt: z.string(), lastUsedAt: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable() })),
+});
+export const mfaStatusResponse = z.object({ totp: z.boolean(), webauthn: z.number(), backupCodesLeft: z.number(), required: z.boolean() });

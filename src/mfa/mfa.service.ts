@@ -1,0 +1,219 @@
+import type { AppContext } from '../app-context.ts';
+import type { RequestFacts } from '../audit/audit.ts';
+import { AppError } from '../platform/errors.ts';
+import { randomToken, sha256Hex } from '../platform/crypto.ts';
+import { unsafeWithOwner, type Tx } from '../platform/db/tenant.ts';
+import { openSecret, sealSecret } from '../platform/secrets.ts';
+import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from '../auth/session.service.ts';
+import * as repo from './mfa.repository.ts';
+import { findBackupCode, hashBackupCode, newBackupCodes } from './backup-codes.ts';
+import { matchTotpStep, newTotpSecret, totpUrl } from './totp.ts';
+import { TRUSTED_DEVICE_TTL_MS, trustedDeviceCookieValue } from './trusted-device.ts';
+import './mfa.errors.ts';
+
+export const MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
+export const ENROLLMENT_TOKEN_TTL_MS = 15 * 60 * 1000;
+export const MFA_MAX_ATTEMPTS = 5;
+export const MFA_VERIFICATIONS_PER_HOUR = 15;
+const TOTP_PURPOSE = 'totp';
+
+export type SecondFactor = { totp?: string; backupCode?: string };
+type FactorResult = { ok: true; method: 'otp' | 'backup_code' } | { ok: false };
+
+/** Refuses the 16th verification of an account within an hour, whatever the outcome of the earlier ones. */
+async function countVerification(ctx: AppContext, userId: string): Promise<void> {
+  const { count, resetAt } = await ctx.rateLimitStore.hit(`mfa-verify:${userId}`, 60 * 60 * 1000, ctx.clock.now().getTime());
+  if (count > MFA_VERIFICATIONS_PER_HOUR) {
+    const retry = Math.max(1, Math.ceil((resetAt - ctx.clock.now().getTime()) / 1000));
+    throw new AppError('RATE_LIMITED', 'too many second-factor attempts for this account; wait and try again', { headers: { 'retry-after': String(retry) } });
+  }
+}
+
+/**
+ * Checks a TOTP code (once per time step: a replayed step is refused) or an unused
+ * backup code (then spent). Runs in the caller's owner transaction.
+ */
+async function checkFactor(ctx: AppContext, tx: Tx, userId: string, factor: SecondFactor): Promise<FactorResult> {
+  const now = ctx.clock.now();
+  if (factor.totp !== undefined) {
+    const totp = await repo.findTotp(tx, userId);
+    if (!totp?.confirmed_at) return { ok: false };
+    const step = matchTotpStep(openSecret(ctx.keys.masterKey, TOTP_PURPOSE, totp.secret_ciphertext, userId), factor.totp, now);
+    if (step === null || (totp.last_used_step !== null && step <= totp.last_used_step)) return { ok: false };
+    await repo.recordTotpStep(tx, userId, step);
+    return { ok: true, method: 'otp' };
+  }
+  if (factor.backupCode !== undefined) {
+    const match = findBackupCode(await repo.unusedBackupCodes(tx, userId), ctx.keys.masterKey, userId, factor.backupCode);
+    if (!match || !(await repo.markBackupCodeUsed(tx, match.id, now))) return { ok: false };
+    return { ok: true, method: 'backup_code' };
+  }
+  return { ok: false };
+}
+
+// --- the sign-in's second step ---
+
+export type PendingSignIn =
+  | { kind: 'mfa'; mfaToken: string; methods: string[] }
+  | { kind: 'enroll'; enrollmentToken: string };
+
+/** After the password: a challenge the client answers with a factor. */
+export async function createLoginChallenge(ctx: AppContext, tx: Tx, userId: string, orgId: string | null, factors: { totp: boolean; webauthn: number }): Promise<PendingSignIn> {
+  const mfaToken = `mfa_${randomToken(32)}`;
+  await repo.insertChallenge(tx, { purpose: 'login', userId, orgId, tokenHash: sha256Hex(mfaToken), expiresAt: new Date(ctx.clock.now().getTime() + MFA_TOKEN_TTL_MS) });
+  const methods = [...(factors.totp ? ['totp', 'backup_code'] : []), ...(factors.webauthn > 0 ? ['webauthn'] : [])];
+  return { kind: 'mfa', mfaToken, methods };
+}
+
+/** After the password, for a role that needs a factor the user does not have yet. */
+export async function createEnrollmentChallenge(ctx: AppContext, tx: Tx, userId: string, orgId: string | null): Promise<PendingSignIn> {
+  const enrollmentToken = `enr_${randomToken(32)}`;
+  await repo.insertChallenge(tx, { purpose: 'enrollment', userId, orgId, tokenHash: sha256Hex(enrollmentToken), expiresAt: new Date(ctx.clock.now().getTime() + ENROLLMENT_TOKEN_TTL_MS) });
+  return { kind: 'enroll', enrollmentToken };
+}
+
+/** A live challenge for this token and purpose, or MFA_TOKEN_INVALID. */
+export async function liveChallenge(ctx: AppContext, tx: Tx, token: string, purpose: 'login' | 'enrollment') {
+  const c = await repo.lockChallengeByToken(tx, sha256Hex(token));
+  if (!c || c.purpose !== purpose || c.consumed_at || new Date(c.expires_at) <= ctx.clock.now() || c.attempts >= MFA_MAX_ATTEMPTS || !c.user_id) {
+    throw new AppError('MFA_TOKEN_INVALID');
+  }
+  return { ...c, user_id: c.user_id };
+}
+
+export type SessionOwnerLookup = (tx: Tx, userId: string, orgId: string | null) => Promise<{ user: SignedInUser; org: OrgMembership | null } | null>;
+
+export type VerifiedSignIn = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; trustedDeviceCookie: string | null; method: string };
+
+/**
+ * POST /auth/mfa/verify. A wrong code counts against the mfaToken (5 and it is
+ * dead) and against the account's hourly budget; the count is committed before
+ * the refusal is thrown.
+ */
+export async function unsafeVerifyLoginFactor(
+  ctx: AppContext,
+  input: { mfaToken: string; factor: SecondFactor; trustDevice: boolean },
+  facts: RequestFacts,
+  lookupOwner: SessionOwnerLookup,
+): Promise<VerifiedSignIn> {
+  const userId = await unsafeWithOwner(ctx.db, async (tx) => (await liveChallenge(ctx, tx, input.mfaToken, 'login')).user_id);
+  await countVerification(ctx, userId);
+  const outcome = await unsafeWithOwner(ctx.db, async (tx) => {
+    const challenge = await liveChallenge(ctx, tx, input.mfaToken, 'login');
+    const result = await checkFactor(ctx, tx, userId, input.factor);
+    if (!result.ok) {
+      const attempts = await repo.countChallengeFailure(tx, challenge.id);
+      return { ok: false as const, attempts, orgId: challenge.org_id };
+    }
+    await repo.consumeChallenge(tx, challenge.id, ctx.clock.now());
+    const owner = await lookupOwner(tx, userId, challenge.org_id);
+    if (!owner) throw new AppError('MFA_TOKEN_INVALID');
+    const signedIn = await finishSignIn(ctx, tx, owner, facts, ['pwd', result.method], input.trustDevice);
+    return { ok: true as const, ...signedIn, method: result.method };
+  });
+  if (!outcome.ok) {
+    await ctx.audit.record({ action: 'mfa.verify', outcome: 'failure', orgId: outcome.orgId, actorId: userId, details: { attempts: outcome.attempts }, ...facts });
+    throw new AppError('MFA_CODE_INVALID');
+  }
+  await ctx.audit.record({ action: 'mfa.verify', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: userId, details: { method: outcome.method }, ...facts });
+  if (outcome.method === 'backup_code') await noteBackupCodeUse(ctx, outcome.user, outcome.org?.id ?? null, facts);
+  if (outcome.trustedDeviceCookie) await ctx.audit.record({ action: 'mfa.trusted_device_granted', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: userId, ...facts });
+  return outcome;
+}
+
+/** Opens the session of a sign-in whose second factor is verified; optionally remembers the device for 7 days. */
+export async function finishSignIn(
+  ctx: AppContext,
+  tx: Tx,
+  owner: { user: SignedInUser; org: OrgMembership | null },
+  facts: RequestFacts,
+  amr: string[],
+  trustDevice: boolean,
+): Promise<{ pair: TokenPair; user: SignedInUser; org: OrgMembership | null; trustedDeviceCookie: string | null }> {
+  const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr, aal: 2, mfaVerified: true });
+  let trustedDeviceCookie: string | null = null;
+  if (trustDevice) {
+    const deviceId = await repo.insertTrustedDevice(tx, {
+      userId: owner.user.id,
+      expiresAt: new Date(ctx.clock.now().getTime() + TRUSTED_DEVICE_TTL_MS),
+      ip: facts.ip,
+      userAgent: facts.userAgent?.slice(0, 512) ?? null,
+    });
+    trustedDeviceCookie = trustedDeviceCookieValue(ctx.keys.masterKey, deviceId, owner.user.id);
+  }
+  return { pair, user: owner.user, org: owner.org, trustedDeviceCookie };
+}
+
+async function noteBackupCodeUse(ctx: AppContext, user: SignedInUser, orgId: string | null, facts: RequestFacts): Promise<void> {
+  await ctx.audit.record({ action: 'mfa.backup_code_used', outcome: 'success', orgId, actorId: user.id, ...facts });
+  ctx.mailer.send({
+    to: user.email,
+    kind: 'mfa.backup-code-used',
+    subject: 'A Chambers backup code was used',
+    text: 'One of your backup codes was just used to sign in. If this was not you, change your password and regenerate your backup codes now.\n',
+  });
+}
+
+/** A trusted-device cookie lets a sign-in skip the second factor if its row is live and the user's. */
+export async function trustedDeviceIsValid(ctx: AppContext, tx: Tx, deviceId: string, userId: string): Promise<boolean> {
+  const d = await repo.findTrustedDevice(tx, deviceId);
+  if (!d || d.user_id !== userId || d.revoked_at || new Date(d.expires_at) <= ctx.clock.now()) return false;
+  await repo.touchTrustedDevice(tx, deviceId, ctx.clock.now());
+  return true;
+}
+
+// --- enrollment ---
+
+export async function unsafeEnrollTotp(ctx: AppContext, user: { id: string; email: string }): Promise<{ secret: string; otpauthUrl: string }> {
+  const secret = newTotpSecret();
+  await unsafeWithOwner(ctx.db, async (tx) => {
+    const existing = await repo.findTotp(tx, user.id);
+    if (existing?.confirmed_at) throw new AppError('MFA_ALREADY_ENROLLED');
+    await repo.upsertPendingTotp(tx, user.id, sealSecret(ctx.keys.masterKey, TOTP_PURPOSE, secret, user.id));
+  });
+  return { secret, otpauthUrl: totpUrl(secret, user.email) };
+}
+
+/** One valid code confirms the pending secret; the response carries ten fresh backup codes, shown once. */
+export async function unsafeConfirmTotp(ctx: AppContext, tx: Tx, userId: string, code: string): Promise<string[]> {
+  const totp = await repo.findTotp(tx, userId);
+  if (!totp) throw new AppError('MFA_NOT_ENROLLED');
+  if (totp.confirmed_at) throw new AppError('MFA_ALREADY_ENROLLED');
+  const step = matchTotpStep(openSecret(ctx.keys.masterKey, TOTP_PURPOSE, totp.secret_ciphertext, userId), code, ctx.clock.now());
+  if (step === null) throw new AppError('MFA_CODE_INVALID');
+  await repo.confirmTotp(tx, userId, step, ctx.clock.now());
+  const codes = newBackupCodes();
+  await repo.replaceBackupCodes(tx, userId, codes.map((c) => hashBackupCode(ctx.keys.masterKey, userId, c)));
+  return codes;
+}
+
+export async function unsafeRegenerateBackupCodes(ctx: AppContext, userId: string): Promise<string[]> {
+  const codes = newBackupCodes();
+  await unsafeWithOwner(ctx.db, async (tx) => {
+    const totp = await repo.findTotp(tx, userId);
+    const summary = await repo.factorSummary(tx, userId);
+    if (!totp?.confirmed_at && summary.webauthn === 0) throw new AppError('MFA_NOT_ENROLLED');
+    await repo.replaceBackupCodes(tx, userId, codes.map((c) => hashBackupCode(ctx.keys.masterKey, userId, c)));
+  });
+  return codes;
+}
+
+/** Re-verifies a factor in a live session (step-up): admin routes and sensitive actions look at this time. */
+export async function unsafeStepUp(ctx: AppContext, who: { userId: string; sessionId: string; orgId: string | null }, factor: SecondFactor, facts: RequestFacts): Promise<void> {
+  await countVerification(ctx, who.userId);
+  const result = await unsafeWithOwner(ctx.db, async (tx) => {
+    const r = await checkFactor(ctx, tx, who.userId, factor);
+    if (r.ok) await repo.markSessionVerified(tx, who.sessionId, ctx.clock.now(), r.method);
+    return r;
+  });
+  await ctx.audit.record({ action: 'mfa.step_up', outcome: result.ok ? 'success' : 'failure', orgId: who.orgId, actorId: who.userId, target: `session:${who.sessionId}`, ...facts });
+  if (!result.ok) throw new AppError('MFA_CODE_INVALID');
+}
+
+export async function unsafeDisableTotp(ctx: AppContext, userId: string, mfaRequired: boolean): Promise<void> {
+  await unsafeWithOwner(ctx.db, async (tx) => {
+    const summary = await repo.factorSummary(tx, userId);
+    if (mfaRequired && summary.webauthn === 0) throw new AppError('CONFLICT', 'your role requires a second factor: add a passkey before removing the authenticator app');
+    await repo.deleteTotp(tx, userId);
+  });
+}

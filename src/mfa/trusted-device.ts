@@ -1,0 +1,27 @@
+import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deriveKey, safeEqual } from '../platform/crypto.ts';
+
+export const TRUSTED_DEVICE_COOKIE = '__Host-chambers_td';
+export const TRUSTED_DEVICE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const sign = (masterKey: Buffer, deviceId: string, userId: string) =>
+  crypto.createHmac('sha256', deriveKey(masterKey, 'trusted-device')).update(`${deviceId}.${userId}`).digest('base64url');
+
+/** `<deviceId>.<HMAC(deviceId, userId)>`: useless for any other user, and checked against a revocable row. */
+export function trustedDeviceCookieValue(masterKey: Buffer, deviceId: string, userId: string): string {
+  return `${deviceId}.${sign(masterKey, deviceId, userId)}`;
+}
+
+/** The device id in the request's cookie when its signature holds for this user; null otherwise (tampered, other user, absent). */
+export function trustedDeviceFromRequest(request: FastifyRequest, masterKey: Buffer, userId: string): string | null {
+  const raw = request.cookies?.[TRUSTED_DEVICE_COOKIE];
+  if (!raw) return null;
+  const [deviceId, mac] = raw.split('.');
+  if (!deviceId || !mac || !/^[0-9a-f-]{36}$/i.test(deviceId)) return null;
+  return safeEqual(mac, sign(masterKey, deviceId, userId)) ? deviceId : null;
+}
+
+export function setTrustedDeviceCookie(reply: FastifyReply, value: string): void {
+  reply.setCookie(TRUSTED_DEVICE_COOKIE, value, { path: '/', secure: true, httpOnly: true, sameSite: 'strict', maxAge: TRUSTED_DEVICE_TTL_MS / 1000 });
+}
