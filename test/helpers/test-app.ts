@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import type { MemberRole } from '../../src/platform/db/schema.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
+import { enrollFactorsDirectly, oathtoolCode, type EnrolledFactors } from './mfa.ts';
 import { createScratchDatabase, testDatabaseKind } from './test-db.ts';
 
 export type TestApp = {
@@ -95,7 +96,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 const hashCache = new Map<string, Promise<string>>();
 export const TEST_PASSWORD = 'violet-harbour-quietly-47';
 
-/** A verified user who is a member of a new organization, made directly in the database. */
+/**
+ * A verified user who is a member of a new organization, made directly in the
+ * database. Roles that require MFA (org_admin, judge, super_admin) get an
+ * authenticator and backup codes, as a real user of those roles must have.
+ */
 export async function createMember(
   t: TestApp,
   opts: { kind?: 'firm' | 'court'; role?: MemberRole; email?: string; orgId?: string; superAdmin?: boolean; orgName?: string } = {},
@@ -115,15 +120,44 @@ export async function createMember(
       .executeTakeFirstOrThrow();
     await tx.insertInto('chambers.memberships').values({ org_id: orgId, user_id: user.id, role: opts.role ?? 'lawyer' }).execute();
     return { orgId, userId: user.id, email, password: TEST_PASSWORD };
+  }).then(async (member) => {
+    const role = opts.role ?? 'lawyer';
+    if (opts.superAdmin || role === 'org_admin' || role === 'judge') {
+      const factors = await enrollFactorsDirectly(t, member.userId);
+      factorsByEmail.set(email, { ...factors, lastStep: 0, nextBackup: 0 });
+    }
+    return member;
   });
 }
 
 export type Tokens = { accessToken: string; refreshToken: string };
 
+/** Second factors the fixtures gave to privileged members, so login() can answer the MFA step like a user would. */
+const factorsByEmail = new Map<string, EnrolledFactors & { lastStep: number; nextBackup: number }>();
+
+/** Signs in over HTTP; for users with factors from createMember it answers the MFA step (TOTP via oathtool, then backup codes). */
 export async function login(t: TestApp, email: string, password = TEST_PASSWORD, extra: Record<string, unknown> = {}): Promise<Tokens> {
   const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password, ...extra } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  return res.json() as Tokens;
+  const body = res.json() as Tokens & { mfaRequired?: boolean; mfaToken?: string; mfaEnrollmentRequired?: boolean };
+  if (body.mfaEnrollmentRequired) throw new Error(`login for ${email} needs MFA enrollment: create privileged users with createMember`);
+  if (!body.mfaRequired) return body;
+  const factors = factorsByEmail.get(email);
+  if (!factors) throw new Error(`login for ${email} needs a second factor the test helpers do not know`);
+  const now = t.ctx.clock.now();
+  const step = Math.floor(now.getTime() / 30_000);
+  const offset = [-1, 0, 1].find((o) => step + o > factors.lastStep);
+  let payload: Record<string, unknown>;
+  if (offset !== undefined) {
+    factors.lastStep = step + offset;
+    payload = { mfaToken: body.mfaToken, totp: oathtoolCode(factors.secret, now, offset) };
+  } else {
+    // Three sign-ins inside one TOTP window: fall back to a backup code, as a person would.
+    payload = { mfaToken: body.mfaToken, backupCode: factors.backupCodes[factors.nextBackup++] };
+  }
+  const verified = await t.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload });
+  if (verified.statusCode !== 200) throw new Error(`MFA step failed: ${verified.statusCode} ${verified.body}`);
+  return verified.json() as Tokens;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
