@@ -94,13 +94,15 @@ CREATE TABLE chambers.portal_handoffs (
 ALTER TABLE chambers.portal_handoffs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE chambers.portal_handoffs FORCE ROW LEVEL SECURITY;
 
--- The live-session check now also reports when a second factor was last verified (step-up).
+-- The live-session check now also reports when a second factor was last verified (step-up)
+-- and which factors the user has (so /me and the web app need no second query).
 DROP FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int);
 CREATE FUNCTION chambers.authenticate_session(
   p_sid uuid, p_user uuid, p_org uuid, p_now timestamptz, p_touch_after interval, p_default_idle_minutes int
 ) RETURNS TABLE (
   status text, role text, org_kind text, org_name text, is_super_admin boolean,
-  email text, name text, aal smallint, amr text[], mfa_verified_at timestamptz
+  email text, name text, aal smallint, amr text[], mfa_verified_at timestamptz,
+  totp_enrolled boolean, passkeys int
 )
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, chambers
 AS $$
@@ -120,21 +122,23 @@ BEGIN
    WHERE se.id = p_sid;
   IF NOT FOUND OR s.user_id <> p_user OR s.org_id IS DISTINCT FROM p_org OR s.revoked_at IS NOT NULL
      OR (s.org_id IS NOT NULL AND s.m_role IS NULL) THEN
-    RETURN QUERY SELECT 'revoked'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[], NULL::timestamptz;
+    RETURN QUERY SELECT 'revoked'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[], NULL::timestamptz, NULL::boolean, NULL::int;
     RETURN;
   END IF;
   IF s.expires_at <= p_now THEN
-    RETURN QUERY SELECT 'expired'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[], NULL::timestamptz;
+    RETURN QUERY SELECT 'expired'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[], NULL::timestamptz, NULL::boolean, NULL::int;
     RETURN;
   END IF;
   IF p_now - s.last_seen_at > make_interval(mins => greatest(s.idle_minutes, 1)) THEN
-    RETURN QUERY SELECT 'idle'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[], NULL::timestamptz;
+    RETURN QUERY SELECT 'idle'::text, NULL::text, NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::smallint, NULL::text[], NULL::timestamptz, NULL::boolean, NULL::int;
     RETURN;
   END IF;
   IF p_now - s.last_seen_at > p_touch_after THEN
     UPDATE chambers.sessions SET last_seen_at = p_now WHERE id = p_sid;
   END IF;
-  RETURN QUERY SELECT 'ok'::text, s.m_role, s.o_kind, s.o_name, s.u_super, s.u_email, s.u_name, s.s_aal, s.s_amr, s.s_mfa;
+  RETURN QUERY SELECT 'ok'::text, s.m_role, s.o_kind, s.o_name, s.u_super, s.u_email, s.u_name, s.s_aal, s.s_amr, s.s_mfa,
+    EXISTS (SELECT 1 FROM chambers.mfa_totp t WHERE t.user_id = p_user AND t.confirmed_at IS NOT NULL),
+    (SELECT count(*)::int FROM chambers.webauthn_credentials w WHERE w.user_id = p_user);
 END $$;
 REVOKE ALL ON FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int) TO chambers_app, chambers_runtime;

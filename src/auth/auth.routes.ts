@@ -205,7 +205,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: { orgOptional: true } }, schema: { tags, summary: 'New tokens for another of your organizations', body: schemas.switchOrgBody, response: { 200: schemas.tokensResponse } } },
     async (request, reply) => {
       const p = principalOf(request);
-      const result = await auth.unsafeSwitchOrganization(ctx, { userId: p.userId, sessionId: p.sessionId, amr: p.amr, aal: p.aal }, request.body.orgId, requestFacts(request));
+      const result = await auth.unsafeSwitchOrganization(ctx, { userId: p.userId, sessionId: p.sessionId, amr: p.amr, aal: p.aal, mfaVerifiedAt: p.mfaVerifiedAt }, request.body.orgId, requestFacts(request));
       return sendTokens(ctx, request, reply, result);
     },
   );
@@ -216,12 +216,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     async (request) => {
       const p = principalOf(request);
       const { identity } = p;
-      const factors = await withTenant(ctx.db, p, async (tx) => ({
-        totp: Boolean(await tx.selectFrom('chambers.mfa_totp').select('user_id').where('user_id', '=', p.userId).where('confirmed_at', 'is not', null).executeTakeFirst()),
-        webauthn: (await tx.selectFrom('chambers.webauthn_credentials').select('id').where('user_id', '=', p.userId).execute()).length,
-      }));
       return {
-        user: { id: p.userId, email: identity.email, name: identity.name, mfa: factors },
+        user: { id: p.userId, email: identity.email, name: identity.name, mfa: identity.mfa },
         org: p.orgId && p.role && identity.orgName && identity.orgKind ? { id: p.orgId, name: identity.orgName, kind: identity.orgKind, role: p.role } : null,
         role: p.isSuperAdmin && !p.role ? 'super_admin' : p.role,
         portal: p.portal,

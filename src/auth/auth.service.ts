@@ -230,7 +230,7 @@ export async function unsafeChangePassword(
 /** Moves a signed-in user to another of their organizations: a new session for it, the old one ends. */
 export async function unsafeSwitchOrganization(
   ctx: AppContext,
-  who: { userId: string; sessionId: string; amr: string[]; aal: 1 | 2 },
+  who: { userId: string; sessionId: string; amr: string[]; aal: 1 | 2; mfaVerifiedAt: Date | null },
   orgId: string,
   facts: RequestFacts,
 ): Promise<LoginResult> {
@@ -239,7 +239,7 @@ export async function unsafeSwitchOrganization(
     const owner = await lookupSessionOwner(tx, who.userId, orgId);
     if (!owner?.org) throw new AppError('NOT_FOUND');
     await sessions.revokeSession(tx, who.sessionId, 'switched_organization', now);
-    const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr: who.amr, aal: who.aal });
+    const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr: who.amr, aal: who.aal, mfaVerifiedAt: who.mfaVerifiedAt });
     return { pair, ...owner };
   });
   await ctx.audit.record({ action: 'auth.switch_org', outcome: 'success', orgId, actorId: who.userId, target: `session:${result.pair.sessionId}`, ...facts });

@@ -51,7 +51,7 @@ export function accessClaims(user: SignedInUser, org: OrgMembership | null, sess
 export async function openSession(
   ctx: AppContext,
   tx: Tx,
-  input: { user: SignedInUser; org: OrgMembership | null; facts: RequestFacts; amr: string[]; aal: 1 | 2; mfaVerified?: boolean },
+  input: { user: SignedInUser; org: OrgMembership | null; facts: RequestFacts; amr: string[]; aal: 1 | 2; mfaVerified?: boolean; /** Carried over from the session being replaced (switch-org). */ mfaVerifiedAt?: Date | null },
 ): Promise<TokenPair> {
   const now = ctx.clock.now();
   const sessionId = await repo.insertSession(tx, {
@@ -63,7 +63,7 @@ export async function openSession(
     userAgent: input.facts.userAgent?.slice(0, 512) ?? null,
     amr: input.amr,
     aal: input.aal,
-    mfaVerifiedAt: input.mfaVerified ? now : null,
+    mfaVerifiedAt: input.mfaVerified ? now : (input.mfaVerifiedAt ?? null),
   });
   const refreshToken = randomToken(32);
   await repo.insertRefreshToken(tx, sessionId, sha256Hex(refreshToken));
@@ -136,6 +136,8 @@ export async function principalForSession(ctx: AppContext, claims: AccessClaims)
     aal: number;
     amr: string[];
     mfa_verified_at: Date | null;
+    totp_enrolled: boolean;
+    passkeys: number;
   }>`SELECT * FROM chambers.authenticate_session(${claims.sid}::uuid, ${claims.sub}::uuid, ${claims.org}::uuid, ${now}::timestamptz,
        ${`${TOUCH_EVERY_MS} milliseconds`}::interval, ${DEFAULT_IDLE_MINUTES}::int)`.execute(ctx.db.app);
   const s = rows[0];
@@ -152,6 +154,6 @@ export async function principalForSession(ctx: AppContext, claims: AccessClaims)
     aal: s.aal === 2 ? 2 : 1,
     amr: s.amr,
     mfaVerifiedAt: s.mfa_verified_at ? new Date(s.mfa_verified_at) : null,
-    identity: { email: s.email, name: s.name, orgName: s.org_name, orgKind: s.org_kind },
+    identity: { email: s.email, name: s.name, orgName: s.org_name, orgKind: s.org_kind, mfa: { totp: s.totp_enrolled, webauthn: Number(s.passkeys) } },
   };
 }

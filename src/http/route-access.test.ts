@@ -13,7 +13,7 @@ const principal = (over: Partial<Principal> = {}): Principal => ({
   aal: 1,
   amr: ['pwd'],
   mfaVerifiedAt: null,
-  identity: { email: 'a@example.com', name: 'A', orgName: 'Org', orgKind: 'firm' },
+  identity: { email: 'a@example.com', name: 'A', orgName: 'Org', orgKind: 'firm', mfa: { totp: false, webauthn: 0 } },
   ...over,
 });
 

@@ -19,7 +19,7 @@ export type Principal = {
   /** When a second factor was last verified in this session (step-up), or null. */
   mfaVerifiedAt: Date | null;
   /** Who the session speaks for, as read with the session (saves /me and friends a query). */
-  identity: { email: string; name: string; orgName: string | null; orgKind: 'firm' | 'court' | null };
+  identity: { email: string; name: string; orgName: string | null; orgKind: 'firm' | 'court' | null; mfa: { totp: boolean; webauthn: number } };
 };
 
 /**

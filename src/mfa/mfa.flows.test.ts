@@ -22,7 +22,7 @@ const auditActions = async (userId: string) =>
 
 describe('MFA enrollment forced by role', () => {
   it('should make a judge without a factor enroll before anything else, then sign them in', async () => {
-    const judge = await createMember(t, { kind: 'court', role: 'judge' });
+    const judge = await createMember(t, { kind: 'court', role: 'judge', factors: false });
     const login = await postLogin(judge.email);
     expect(login.statusCode).toBe(200);
     expect(login.json()).toEqual({ mfaEnrollmentRequired: true, enrollmentToken: expect.stringMatching(/^enr_/) });
@@ -208,7 +208,7 @@ describe('trusted devices', () => {
 describe('step-up', () => {
   it('should ask an org_admin signed in on a trusted device to verify a factor before admin routes', async () => {
     nextStep();
-    const admin = await createMember(t, { role: 'org_admin' });
+    const admin = await createMember(t, { role: 'org_admin', factors: false });
     const { secret } = await enrollFactorsDirectly(t, admin.userId);
     const granted = await verify({ mfaToken: (await postLogin(admin.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()), trustDevice: true });
     // Right after a verified sign-in, admin routes are open.
@@ -249,7 +249,7 @@ describe('step-up', () => {
 
   it('should not let a judge remove their only factor', async () => {
     nextStep();
-    const judge = await createMember(t, { kind: 'court', role: 'judge' });
+    const judge = await createMember(t, { kind: 'court', role: 'judge', factors: false });
     const { secret } = await enrollFactorsDirectly(t, judge.userId);
     const signedIn = await verify({ mfaToken: (await postLogin(judge.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()) });
     const res = await t.inject({ method: 'DELETE', url: '/api/v1/mfa/totp', headers: bearer(signedIn.json().accessToken) });

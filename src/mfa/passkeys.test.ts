@@ -97,7 +97,7 @@ describe('passkeys', () => {
   });
 
   it('should let a judge enroll with a passkey instead of an authenticator app', async () => {
-    const judge = await createMember(t, { kind: 'court', role: 'judge' });
+    const judge = await createMember(t, { kind: 'court', role: 'judge', factors: false });
     const { enrollmentToken } = (await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: judge.email, password: TEST_PASSWORD } })).json();
     const res = await registerPasskey(bearer(enrollmentToken), new SoftAuthenticator('https://chambers.example.test'));
     expect(res.statusCode).toBe(201);

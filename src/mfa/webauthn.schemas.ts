@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
 const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'base64url');
+/** The extension outputs browsers report today; anything else is refused like any unknown field. */
+const extensionResults = z.strictObject({
+  credProps: z.strictObject({ rk: z.boolean().optional() }).optional(),
+  appid: z.boolean().optional(),
+  hmacCreateSecret: z.boolean().optional(),
+  largeBlob: z.strictObject({ supported: z.boolean().optional(), written: z.boolean().optional() }).optional(),
+});
 
 /** The JSON a browser's PublicKeyCredential serializes to (WebAuthn L3 toJSON), bounded. */
 export const registrationResponse = z.strictObject({
@@ -15,7 +22,7 @@ export const registrationResponse = z.strictObject({
     publicKey: b64url.optional(),
     publicKeyAlgorithm: z.number().int().optional(),
   }),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
+  clientExtensionResults: extensionResults,
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
@@ -29,7 +36,7 @@ export const authenticationResponse = z.strictObject({
     signature: b64url,
     userHandle: b64url.optional(),
   }),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
+  clientExtensionResults: extensionResults,
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 

@@ -37,7 +37,7 @@ describe('organizations, invitations and members over HTTP', () => {
     const { id } = res.json();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
-    const there = await post('/api/v1/auth/login', { email: root.email, password: root.password, orgId: id });
+    const there = await t.inject({ method: 'POST', url: '/api/v1/auth/switch-org', headers: root.headers, payload: { orgId: id } });
     expect(there.statusCode).toBe(200);
     expect(there.json().org).toEqual({ id, name: 'Northern District Court', kind: 'court', role: 'org_admin' });
     const members = await t.inject({ method: 'GET', url: `/api/v1/orgs/${id}/members`, headers: bearer(there.json().accessToken) });

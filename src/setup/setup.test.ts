@@ -1,3 +1,4 @@
+import { oathtoolCode } from '../../test/helpers/mfa.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 
@@ -63,9 +64,15 @@ describe('first-run setup', () => {
     expect(userId).toMatch(/^[0-9a-f-]{36}$/);
     expect(orgId).toMatch(/^[0-9a-f-]{36}$/);
 
+    // The first user is a super_admin: the first sign-in goes through MFA enrollment (API.md, MFA).
     const signedIn = await tryLogin(winner.email, PASSWORD);
     expect(signedIn.statusCode).toBe(200);
-    const session = signedIn.json();
+    const { enrollmentToken } = signedIn.json();
+    expect(enrollmentToken).toMatch(/^enr_/);
+    const enroll = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/enroll', headers: bearer(enrollmentToken) });
+    const confirm = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/confirm', headers: bearer(enrollmentToken), payload: { code: oathtoolCode(enroll.json().secret) } });
+    expect(confirm.statusCode).toBe(200);
+    const session = confirm.json();
     expect(session).toMatchObject({ user: { id: userId, ...winner }, org: { id: orgId, name: 'Founders LLP', kind: 'firm', role: 'org_admin' } });
     const headers = bearer(session.accessToken);
 

@@ -103,7 +103,7 @@ export const TEST_PASSWORD = 'violet-harbour-quietly-47';
  */
 export async function createMember(
   t: TestApp,
-  opts: { kind?: 'firm' | 'court'; role?: MemberRole; email?: string; orgId?: string; superAdmin?: boolean; orgName?: string } = {},
+  opts: { kind?: 'firm' | 'court'; role?: MemberRole; email?: string; orgId?: string; superAdmin?: boolean; orgName?: string; /** false: no second factor even for privileged roles (tests of enrollment). */ factors?: boolean } = {},
 ): Promise<{ orgId: string; userId: string; email: string; password: string }> {
   const email = opts.email ?? `user-${Math.random().toString(36).slice(2, 10)}@example.com`;
   let hash = hashCache.get(TEST_PASSWORD);
@@ -122,7 +122,7 @@ export async function createMember(
     return { orgId, userId: user.id, email, password: TEST_PASSWORD };
   }).then(async (member) => {
     const role = opts.role ?? 'lawyer';
-    if (opts.superAdmin || role === 'org_admin' || role === 'judge') {
+    if (opts.factors !== false && (opts.superAdmin || role === 'org_admin' || role === 'judge')) {
       const factors = await enrollFactorsDirectly(t, member.userId);
       factorsByEmail.set(email, { ...factors, lastStep: 0, nextBackup: 0 });
     }
