@@ -32,6 +32,13 @@ export const accountMail = {
     subject: 'New sign-in to your Chambers account',
     text: `Your account was signed in from a new device.\n\nWhen: ${facts.at.toISOString()}\nIP address: ${facts.ip ?? 'unknown'}\nBrowser: ${(facts.userAgent ?? 'unknown').slice(0, 200)}\n\nIf this was not you, change your password and sign out all sessions.\n`,
   }),
+  /** Any change to how the account signs in: a factor added or removed, backup codes replaced. */
+  securityChange: (to: string, what: string): MailMessage => ({
+    to,
+    kind: 'auth.security-change',
+    subject: 'Your Chambers sign-in settings changed',
+    text: `This change was just made to your Chambers account: ${what}.\n\nIf this was not you, reset your password now and tell your administrator.\n`,
+  }),
   invitation: (to: string, org: string, role: string, link: string): MailMessage => ({
     to,
     kind: 'org.invitation',

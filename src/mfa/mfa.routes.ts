@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.ts';
+import { accountMail } from '../auth/auth.mail.ts';
 import { sendTokens } from '../auth/auth.routes.ts';
 import { tokensResponse } from '../auth/auth.schemas.ts';
 import { lookupSessionOwner, refreshMaxAge } from '../auth/auth.service.ts';
@@ -13,6 +14,12 @@ import * as schemas from './mfa.schemas.ts';
 import * as mfa from './mfa.service.ts';
 import { RECENT_FACTOR, mfaRequiredFor } from './mfa-policy.ts';
 import { setTrustedDeviceCookie } from './trusted-device.ts';
+
+/** Mails the account owner about a change to their sign-in factors. */
+export async function notifySecurityChange(ctx: AppContext, userId: string, what: string): Promise<void> {
+  const user = await unsafeWithOwner(ctx.db, (tx) => tx.selectFrom('chambers.users').select('email').where('id', '=', userId).executeTakeFirst());
+  if (user) ctx.mailer.send(accountMail.securityChange(user.email, what));
+}
 
 /** The user an enrollment route acts for: a signed-in user, or one holding an enrollmentToken. */
 function enrollingUser(request: FastifyRequest): { userId: string; viaEnrollment: boolean } {
@@ -51,6 +58,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       });
       const orgId = result.signedIn?.org?.id ?? request.principal?.orgId ?? null;
       await ctx.audit.record({ action: 'mfa.totp_enrolled', outcome: 'success', orgId, actorId: userId, ...facts });
+      await notifySecurityChange(ctx, userId, 'an authenticator app was set up');
       if (!result.signedIn) return { backupCodes: result.backupCodes };
       const s = result.signedIn;
       const tokens = sendTokens(ctx, request, reply, { pair: s.pair, user: s.user, org: s.org, refreshMaxAgeSeconds: refreshMaxAge(s.user, s.org) });
@@ -99,6 +107,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       const extraRoles = p.orgId ? await unsafeWithOwner(ctx.db, (tx) => repo.orgMfaRoles(tx, p.orgId!)) : [];
       await mfa.unsafeDisableTotp(ctx, p.userId, mfaRequiredFor(p, p.role, extraRoles));
       await ctx.audit.record({ action: 'mfa.totp_removed', outcome: 'success', orgId: p.orgId, actorId: p.userId, ...requestFacts(request) });
+      ctx.mailer.send(accountMail.securityChange(p.identity.email, 'the authenticator app and its backup codes were removed'));
       return reply.code(204).send();
     },
   );
@@ -110,6 +119,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       const p = principalOf(request);
       const backupCodes = await mfa.unsafeRegenerateBackupCodes(ctx, p.userId);
       await ctx.audit.record({ action: 'mfa.backup_codes_regenerated', outcome: 'success', orgId: p.orgId, actorId: p.userId, ...requestFacts(request) });
+      ctx.mailer.send(accountMail.securityChange(p.identity.email, 'new backup codes were made; the old ones no longer work'));
       return { backupCodes };
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import { accountMail } from '../auth/auth.mail.ts';
 import { sendTokens } from '../auth/auth.routes.ts';
 import { tokensResponse } from '../auth/auth.schemas.ts';
 import { chooseOrganizationId, lookupSessionOwner, refreshMaxAge } from '../auth/auth.service.ts';
@@ -12,6 +13,7 @@ import { unsafeWithOwner, withTenant } from '../platform/db/tenant.ts';
 import { RECENT_FACTOR, mfaRequiredFor } from './mfa-policy.ts';
 import * as repo from './mfa.repository.ts';
 import { finishSignIn, liveChallenge } from './mfa.service.ts';
+import { notifySecurityChange } from './mfa.routes.ts';
 import { setTrustedDeviceCookie } from './trusted-device.ts';
 import * as schemas from './webauthn.schemas.ts';
 import * as webauthn from './webauthn.service.ts';
@@ -51,6 +53,7 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
         return { credential, signedIn: await finishSignIn(ctx, tx, owner, facts, ['pwd', 'hwk'], false) };
       });
       await ctx.audit.record({ action: 'mfa.passkey_registered', outcome: 'success', orgId: result.signedIn?.org?.id ?? request.principal?.orgId ?? null, actorId: userId, target: `passkey:${result.credential.id}`, ...facts });
+      await notifySecurityChange(ctx, userId, `a passkey ("${result.credential.name}") was added`);
       reply.code(201);
       if (!result.signedIn) return result.credential;
       const s = result.signedIn;
@@ -102,6 +105,7 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await tx.deleteFrom('chambers.webauthn_credentials').where('id', '=', own.id).execute();
       });
       await ctx.audit.record({ action: 'mfa.passkey_removed', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `passkey:${request.params.id}`, ...requestFacts(request) });
+      ctx.mailer.send(accountMail.securityChange(p.identity.email, 'a passkey was removed'));
       return reply.code(204).send();
     },
   );
