@@ -18,13 +18,64 @@ const GLOBAL_TABLES: Record<string, string> = {};
  */
 const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
   'chambers.current_user_is_org_admin': 'answers one boolean about the current user in the current organization, so policies on memberships can ask without recursing',
-  'chambers.authenticate_session': 'the per-request live-session check before a tenant is set; answers only about the one session whose id, user and organization the caller already holds',
+  'chambers.authenticate_session':
+    'the per-request live-session check before a tenant is set; answers only about the one session whose id, user and organization the caller already holds: ' +
+    'its role, organization, assurance level, when a second factor was last verified, and whether (never what) the user has an authenticator and how many passkeys',
+};
+
+/**
+ * What each of those doors hands back, exactly as PostgreSQL prints it: a new output column on a function that
+ * reads past row-level security (a secret, another user's data) must be a deliberate, reviewed change here.
+ */
+const SECURITY_DEFINER_SIGNATURES: Record<string, { args: string; result: string }> = {
+  'chambers.current_user_is_org_admin': { args: '', result: 'boolean' },
+  'chambers.authenticate_session': {
+    args: 'p_sid uuid, p_user uuid, p_org uuid, p_now timestamp with time zone, p_touch_after interval, p_default_idle_minutes integer',
+    result:
+      'TABLE(status text, role text, org_kind text, org_name text, is_super_admin boolean, email text, name text, aal smallint, amr text[], ' +
+      'mfa_verified_at timestamp with time zone, totp_enrolled boolean, passkeys integer)',
+  },
 };
 
 /** Columns the runtime role must never be able to rewrite, in any table that has them: identities, tenant keys, authorship. */
 const IMMUTABLE_COLUMN_NAMES = ['id', 'org_id', 'user_id', 'session_id', 'created_by', 'invited_by', 'actor_id', 'created_at'];
 /** And these, named: an UPDATE grant on any of them is a privilege escalation or an account takeover. */
-const IMMUTABLE_COLUMNS = ['chambers.users.email', 'chambers.users.password_hash', 'chambers.users.email_verified_at', 'chambers.users.is_super_admin', 'chambers.organizations.kind'];
+const IMMUTABLE_COLUMNS = [
+  'chambers.users.email',
+  'chambers.users.password_hash',
+  'chambers.users.email_verified_at',
+  'chambers.users.is_super_admin',
+  'chambers.organizations.kind',
+  // A session's assurance is raised only by the owner path after a verified factor: writable, it is a step-up without one.
+  'chambers.sessions.mfa_verified_at',
+  'chambers.sessions.aal',
+  'chambers.sessions.amr',
+  // Second factors: swapping a secret or key is a takeover; un-confirming forces re-enrollment; rewinding the TOTP step,
+  // reviving a used backup code or resetting a passkey's counter enables replay or hides a clone; a later expiry keeps a stolen device trusted.
+  'chambers.mfa_totp.secret_ciphertext',
+  'chambers.mfa_totp.confirmed_at',
+  'chambers.mfa_totp.last_used_step',
+  'chambers.mfa_backup_codes.code_hash',
+  'chambers.mfa_backup_codes.used_at',
+  'chambers.webauthn_credentials.credential_id',
+  'chambers.webauthn_credentials.public_key',
+  'chambers.webauthn_credentials.counter',
+  'chambers.trusted_devices.expires_at',
+];
+
+/** Secrets and verifiers the runtime role must never read, not even in its own rows: each is checked only on the owner path. */
+const SECRET_COLUMNS = [
+  'chambers.users.password_hash',
+  'chambers.refresh_tokens.token_hash',
+  'chambers.email_codes.code_hash',
+  'chambers.deployment.master_key_check',
+  'chambers.deployment.setup_token_hash',
+  'chambers.mfa_totp.secret_ciphertext',
+  'chambers.mfa_backup_codes.code_hash',
+  'chambers.webauthn_credentials.public_key',
+  'chambers.mfa_challenges.token_hash',
+  'chambers.mfa_challenges.webauthn_challenge',
+];
 
 const rowsOf = async <T,>(db: Database, query: RawBuilder<T>): Promise<T[]> => (await query.execute(db.owner)).rows;
 
@@ -162,6 +213,29 @@ describe('the database catalog', () => {
          ORDER BY 1`,
     );
     expect(grants).toEqual([]);
+    // Every named column exists, so a rename cannot turn an entry into a silent no-op.
+    const existing = await rowsOf(
+      db,
+      sql<{ col: string }>`
+        SELECT n.nspname || '.' || c.relname || '.' || a.attname AS col
+          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND (n.nspname || '.' || c.relname || '.' || a.attname) = ANY (${IMMUTABLE_COLUMNS}::text[])`,
+    );
+    expect(existing.map((r) => r.col).sort()).toEqual([...IMMUTABLE_COLUMNS].sort());
+  });
+
+  it('should never let the runtime role read, write or reference a secret or verifier column, not even through a column grant', async () => {
+    const columns = await rowsOf(
+      db,
+      sql<{ col: string; readable: boolean; writable: boolean }>`
+        SELECT n.nspname || '.' || c.relname || '.' || a.attname AS col,
+               has_column_privilege('chambers_app', c.oid, a.attnum, 'SELECT') OR has_column_privilege('chambers_app', c.oid, a.attnum, 'REFERENCES') AS readable,
+               has_column_privilege('chambers_app', c.oid, a.attnum, 'INSERT') OR has_column_privilege('chambers_app', c.oid, a.attnum, 'UPDATE') AS writable
+          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND (n.nspname || '.' || c.relname || '.' || a.attname) = ANY (${SECRET_COLUMNS}::text[])
+         ORDER BY 1`,
+    );
+    expect(columns).toEqual([...SECRET_COLUMNS].sort().map((col) => ({ col, readable: false, writable: false })));
   });
 
   it('should keep views and materialized views from reading past row-level security', async () => {
@@ -190,5 +264,19 @@ describe('the database catalog', () => {
     );
     expect(definers.map((d) => d.name).sort()).toEqual(Object.keys(SECURITY_DEFINER_FUNCTIONS).sort());
     for (const d of definers) expect(d.config ?? [], d.name).toEqual(expect.arrayContaining([expect.stringMatching(/^search_path=/)]));
+  });
+
+  it('should pin what every callable SECURITY DEFINER function takes and returns', async () => {
+    const definers = await rowsOf(
+      db,
+      sql<{ name: string; args: string; result: string }>`
+        SELECT n.nspname || '.' || p.proname AS name, pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS result
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE p.prosecdef AND ${APP_SCHEMA_FILTER}
+           AND (has_function_privilege('chambers_app', p.oid, 'EXECUTE') OR has_function_privilege('chambers_runtime', p.oid, 'EXECUTE'))
+         ORDER BY 1`,
+    );
+    expect(Object.fromEntries(definers.map((d) => [d.name, { args: d.args, result: d.result }]))).toEqual(SECURITY_DEFINER_SIGNATURES);
+    expect(Object.keys(SECURITY_DEFINER_SIGNATURES).sort()).toEqual(Object.keys(SECURITY_DEFINER_FUNCTIONS).sort());
   });
 });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../../src/platform/db/database.ts';
 import { unsafeWithOwner, withTenant, type TenantContext, type Tx } from '../../src/platform/db/tenant.ts';
+import { enrollFactorsDirectly } from '../helpers/mfa.ts';
 import { createMember, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -53,7 +54,11 @@ export const tableRef = (qualified: string): RawBuilder<unknown> => {
   return sql.id(schema, name);
 };
 
-/** One organization with a row in every table: an org_admin, a matter, a session and refresh token, an invitation, an audit event, an email code and a login failure. */
+/**
+ * One organization with a row in every table: an org_admin, a matter, a session and refresh token, an invitation, an audit event,
+ * an email code and a login failure; for the org_admin a full set of second factors (see `seedFactors`), a pending MFA challenge
+ * and a used portal hand-off.
+ */
 export type Tenant = {
   label: string;
   orgId: string;
@@ -85,7 +90,33 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
     await sql`INSERT INTO chambers.email_codes (email, purpose, code_hash, expires_at)
       VALUES (${member.email}, 'password_reset', ${rand(32)}, now() + interval '10 minutes')`.execute(tx);
     await sql`INSERT INTO chambers.login_failures (email, failures) VALUES (${member.email}, 3)`.execute(tx);
+    await sql`INSERT INTO chambers.mfa_challenges (purpose, user_id, org_id, token_hash, expires_at)
+      VALUES ('login', ${member.userId}, ${member.orgId}, ${rand(32)}, now() + interval '5 minutes')`.execute(tx);
+    await sql`INSERT INTO chambers.portal_handoffs (id, user_id) VALUES (${crypto.randomUUID()}, ${member.userId})`.execute(tx);
     return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId };
+  }).then(async (tenant) => {
+    await seedFactors(t, tenant.userId, label);
+    return tenant;
+  });
+}
+
+/** Whoever owns second factors: rows of the user-scoped tables belong to a user, never to an organization. */
+export type FactorOwner = { label: string; userId: string };
+
+/**
+ * Gives `userId` a row in every user-scoped table: a confirmed authenticator and backup codes
+ * (enrollFactorsDirectly, unless createMember already enrolled this privileged user), a passkey and a trusted device.
+ */
+export async function seedFactors(t: TestApp, userId: string, label: string): Promise<void> {
+  const enrolled = await unsafeWithOwner(t.ctx.db, async (tx) =>
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.mfa_totp WHERE user_id = ${userId}`.execute(tx)).rows[0]?.n ?? 0,
+  );
+  if (enrolled === 0) await enrollFactorsDirectly(t, userId);
+  await unsafeWithOwner(t.ctx.db, async (tx) => {
+    await sql`INSERT INTO chambers.webauthn_credentials (user_id, credential_id, public_key, counter, transports, device_type, backed_up, name)
+      VALUES (${userId}, ${rand(32)}, decode(${rand(65)}, 'hex'), 7, '{usb}', 'singleDevice', false, ${`Security key of ${label}`})`.execute(tx);
+    await sql`INSERT INTO chambers.trusted_devices (user_id, expires_at, ip, user_agent)
+      VALUES (${userId}, now() + interval '30 days', '203.0.113.7', ${`browser of ${label}`})`.execute(tx);
   });
 }
 
@@ -151,7 +182,103 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   'chambers.login_failures': 'sign-in throttling, pre-tenant',
   'chambers.deployment': 'the master-key check and setup token',
   'chambers_meta.schema_migrations': 'the migrator only',
+  // Has org_id, yet no tenant may touch it: the organization is where the sign-in will land, not who owns the row.
+  'chambers.mfa_challenges': 'half-done sign-ins (mfaToken, enrollmentToken, WebAuthn ceremonies), consumed before any session or tenant exists',
+  'chambers.portal_handoffs': 'single-use record of cross-portal hand-off codes, checked before the target portal has a session',
 };
+
+/**
+ * Tables scoped to one user, not to an organization: a person's second factors follow the person
+ * into every organization, and nobody else, not even an org_admin of the same organization, may
+ * see or touch them. The policy is `user_id = chambers.current_user_id()`.
+ *
+ * `rowsOf` selects one user's rows; each `updates` entry is a column an attacker would rewrite
+ * (granted or not: the outcome must follow the grant and the policy); `insert` plants a factor on
+ * the victim's account (the takeover); `secretColumns` are secrets and verifiers the runtime role
+ * must never read, not even its own.
+ */
+export type UserTableFixture = {
+  rowsOf: (u: FactorOwner) => RawBuilder<unknown>;
+  updates: Array<{ column: string; value: () => unknown }>;
+  insert: (victim: FactorOwner) => RawBuilder<unknown>;
+  secretColumns: string[];
+};
+
+export const USER_TABLES: Record<string, UserTableFixture> = {
+  'chambers.mfa_totp': {
+    rowsOf: (u) => sql`user_id = ${u.userId}`,
+    updates: [
+      // Swap in the attacker's authenticator, un-confirm it (forcing re-enrollment), or rewind the replay guard.
+      { column: 'secret_ciphertext', value: () => 'attacker-sealed-secret' },
+      { column: 'confirmed_at', value: () => null },
+      { column: 'last_used_step', value: () => 0 },
+    ],
+    insert: (victim) => sql`INSERT INTO chambers.mfa_totp (user_id, secret_ciphertext, confirmed_at) VALUES (${victim.userId}, 'attacker-sealed-secret', now())`,
+    secretColumns: ['secret_ciphertext'],
+  },
+  'chambers.mfa_backup_codes': {
+    rowsOf: (u) => sql`user_id = ${u.userId}`,
+    updates: [
+      { column: 'code_hash', value: () => 'attacker-known-hash' },
+      // Burn the victim's codes, or revive used ones.
+      { column: 'used_at', value: () => new Date().toISOString() },
+    ],
+    insert: (victim) => sql`INSERT INTO chambers.mfa_backup_codes (user_id, code_hash) VALUES (${victim.userId}, 'attacker-known-hash')`,
+    secretColumns: ['code_hash'],
+  },
+  'chambers.webauthn_credentials': {
+    rowsOf: (u) => sql`user_id = ${u.userId}`,
+    updates: [
+      { column: 'name', value: () => 'Renamed by intruder' },
+      { column: 'public_key', value: () => sql`decode('deadbeef', 'hex')` },
+      // Resetting the signature counter defeats cloned-authenticator detection.
+      { column: 'counter', value: () => 0 },
+    ],
+    insert: (victim) => sql`INSERT INTO chambers.webauthn_credentials (user_id, credential_id, public_key, name)
+      VALUES (${victim.userId}, ${rand(32)}, decode('deadbeef', 'hex'), 'Attacker key')`,
+    secretColumns: ['public_key'],
+  },
+  'chambers.trusted_devices': {
+    rowsOf: (u) => sql`user_id = ${u.userId}`,
+    updates: [
+      { column: 'revoked_at', value: () => new Date().toISOString() },
+      // Keep a stolen device trusted forever.
+      { column: 'expires_at', value: () => '2999-01-01T00:00:00Z' },
+    ],
+    insert: (victim) => sql`INSERT INTO chambers.trusted_devices (user_id, expires_at) VALUES (${victim.userId}, now() + interval '10 years')`,
+    secretColumns: [],
+  },
+};
+
+/**
+ * The coverage rule, as a pure function of the catalog: every table needs an attack fixture in exactly one
+ * category, and a table with an org_id column is either a tenant table or owner-only (an owner-only table has
+ * no grant at all, which the owner-only tests enforce, so its org_id is unreachable). A user-scoped table must
+ * not carry an org_id: the org_id would be a tenant key no tenant test attacks.
+ */
+export function coverageProblems(
+  tables: Array<Pick<CatalogTable, 'qualified' | 'hasOrgId'>>,
+  lists: { tenant: Record<string, unknown>; user: Record<string, unknown>; ownerOnly: Record<string, unknown> } = {
+    tenant: TENANT_TABLES,
+    user: USER_TABLES,
+    ownerOnly: OWNER_ONLY_TABLES,
+  },
+): string[] {
+  const problems: string[] = [];
+  const names = new Set(tables.map((x) => x.qualified));
+  for (const table of tables) {
+    const inTenant = table.qualified in lists.tenant;
+    const inUser = table.qualified in lists.user;
+    const inOwnerOnly = table.qualified in lists.ownerOnly;
+    if (table.hasOrgId && !inTenant && !inOwnerOnly) problems.push(`${table.qualified} has org_id but no entry in TENANT_TABLES (nor in OWNER_ONLY_TABLES)`);
+    else if (!inTenant && !inUser && !inOwnerOnly) problems.push(`${table.qualified} is neither in TENANT_TABLES nor in USER_TABLES nor in OWNER_ONLY_TABLES`);
+    if (Number(inTenant) + Number(inUser) + Number(inOwnerOnly) > 1) problems.push(`${table.qualified} is in more than one of TENANT_TABLES, USER_TABLES and OWNER_ONLY_TABLES`);
+  }
+  for (const name of [...Object.keys(lists.tenant), ...Object.keys(lists.user), ...Object.keys(lists.ownerOnly)]) {
+    if (!names.has(name)) problems.push(`fixture ${name} names a table the catalog does not have`);
+  }
+  return problems;
+}
 
 /** What happened to a statement: its rows and affected-row count, or the SQLSTATE that refused it. */
 export type Outcome =

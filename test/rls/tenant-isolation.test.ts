@@ -6,8 +6,10 @@ import {
   INSUFFICIENT_PRIVILEGE,
   OWNER_ONLY_TABLES,
   TENANT_TABLES,
+  USER_TABLES,
   appMay,
   catalogTables,
+  coverageProblems,
   ownerSnapshot,
   probeAsTenant,
   runAsTenant,
@@ -40,19 +42,35 @@ describe('tenant isolation enforced by the database', () => {
   afterAll(async () => t?.close());
 
   it('should have an attack fixture for every table in the catalog, and a tenant fixture for every table with an org_id column', () => {
-    const problems: string[] = [];
-    const names = new Set(tables.map((x) => x.qualified));
-    for (const table of tables) {
-      if (table.hasOrgId && !(table.qualified in TENANT_TABLES)) problems.push(`${table.qualified} has org_id but no entry in TENANT_TABLES`);
-      else if (!(table.qualified in TENANT_TABLES) && !(table.qualified in OWNER_ONLY_TABLES)) {
-        problems.push(`${table.qualified} is neither in TENANT_TABLES nor in OWNER_ONLY_TABLES`);
-      }
-    }
-    for (const name of [...Object.keys(TENANT_TABLES), ...Object.keys(OWNER_ONLY_TABLES)]) {
-      if (!names.has(name)) problems.push(`fixture ${name} names a table the catalog does not have`);
-    }
-    expect(problems).toEqual([]);
+    // TENANT_TABLES, USER_TABLES (user-isolation.test.ts) or OWNER_ONLY_TABLES; org_id only in a tenant or owner-only table.
+    expect(coverageProblems(tables)).toEqual([]);
     expect(tables.length).toBeGreaterThan(0);
+  });
+
+  it('should hold the coverage rule itself: an org_id table in no list, or only among the user tables, is reported; owner-only with org_id is accepted', () => {
+    const lists = { tenant: { 'x.tenant': 1 }, user: { 'x.user': 1, 'x.user_with_org': 1 }, ownerOnly: { 'x.owner': 1, 'x.owner_with_org': 1 } };
+    const catalog = [
+      { qualified: 'x.tenant', hasOrgId: true },
+      { qualified: 'x.user', hasOrgId: false },
+      { qualified: 'x.user_with_org', hasOrgId: true },
+      { qualified: 'x.owner', hasOrgId: false },
+      { qualified: 'x.owner_with_org', hasOrgId: true },
+      { qualified: 'x.forgotten_with_org', hasOrgId: true },
+      { qualified: 'x.forgotten', hasOrgId: false },
+    ];
+    expect(coverageProblems(catalog, lists)).toEqual([
+      'x.user_with_org has org_id but no entry in TENANT_TABLES (nor in OWNER_ONLY_TABLES)',
+      'x.forgotten_with_org has org_id but no entry in TENANT_TABLES (nor in OWNER_ONLY_TABLES)',
+      'x.forgotten is neither in TENANT_TABLES nor in USER_TABLES nor in OWNER_ONLY_TABLES',
+    ]);
+    expect(coverageProblems([{ qualified: 'x.tenant', hasOrgId: true }], { tenant: { 'x.tenant': 1 }, user: {}, ownerOnly: { 'x.tenant': 1, 'x.gone': 1 } })).toEqual([
+      'x.tenant is in more than one of TENANT_TABLES, USER_TABLES and OWNER_ONLY_TABLES',
+      'fixture x.gone names a table the catalog does not have',
+    ]);
+    // The real lists: the org_id table kept from every tenant is owner-only, and the user tables carry no org_id.
+    expect(tables.find((x) => x.qualified === 'chambers.mfa_challenges')).toMatchObject({ hasOrgId: true });
+    expect('chambers.mfa_challenges' in OWNER_ONLY_TABLES).toBe(true);
+    for (const name of Object.keys(USER_TABLES)) expect(tables.find((x) => x.qualified === name), name).toMatchObject({ hasOrgId: false });
   });
 
   it('should have rows of both organizations in every tenant table and rows in every owner-only table', async () => {
