@@ -19,6 +19,11 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /** Sends a new token pair: in the body for API clients, as cookies (never in the body) for the web app. */
+/** sendTokens for a fresh sign-in: the refresh cookie lives as long as the session may. */
+export function sendSignIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, s: { pair: auth.LoginResult['pair']; user: auth.LoginResult['user']; org: auth.LoginResult['org'] }) {
+  return sendTokens(ctx, request, reply, { ...s, refreshMaxAgeSeconds: auth.refreshMaxAge(s.user, s.org) });
+}
+
 export function sendTokens(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: auth.LoginResult) {
   const base = { tokenType: 'Bearer' as const, expiresIn: result.pair.expiresIn, user: { id: result.user.id, email: result.user.email, name: result.user.name }, org: result.org };
   if (isBrowserClient(request)) {
@@ -106,7 +111,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         throw new AppError(outcome.code);
       }
       await ctx.audit.record({ action: 'auth.refresh', outcome: 'success', orgId: outcome.orgId, actorId: outcome.userId, target: `session:${outcome.pair.sessionId}`, ...facts });
-      return sendTokens(ctx, request, reply, { pair: outcome.pair, user: outcome.user, org: outcome.org, refreshMaxAgeSeconds: auth.refreshMaxAge(outcome.user, outcome.org) });
+      return sendSignIn(ctx, request, reply, outcome);
     },
   );
 

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.ts';
 import { accountMail } from '../auth/auth.mail.ts';
-import { sendTokens } from '../auth/auth.routes.ts';
+import { sendSignIn } from '../auth/auth.routes.ts';
 import { tokensResponse } from '../auth/auth.schemas.ts';
-import { lookupSessionOwner, refreshMaxAge } from '../auth/auth.service.ts';
+import { lookupSessionOwner } from '../auth/auth.service.ts';
 import { requestFacts } from '../http/request-facts.ts';
 import { principalOf } from '../http/route-access.ts';
 import { AppError } from '../platform/errors.ts';
@@ -61,7 +61,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       await notifySecurityChange(ctx, userId, 'an authenticator app was set up');
       if (!result.signedIn) return { backupCodes: result.backupCodes };
       const s = result.signedIn;
-      const tokens = sendTokens(ctx, request, reply, { pair: s.pair, user: s.user, org: s.org, refreshMaxAgeSeconds: refreshMaxAge(s.user, s.org) });
+      const tokens = sendSignIn(ctx, request, reply, s);
       return { backupCodes: result.backupCodes, ...tokens };
     },
   );
@@ -76,7 +76,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       const { mfaToken, totp, backupCode, trustDevice } = request.body;
       const s = await mfa.unsafeVerifyLoginFactor(ctx, { mfaToken, factor: { totp, backupCode }, trustDevice: trustDevice ?? false }, requestFacts(request), lookupSessionOwner);
       if (s.trustedDeviceCookie) setTrustedDeviceCookie(reply, s.trustedDeviceCookie);
-      return sendTokens(ctx, request, reply, { pair: s.pair, user: s.user, org: s.org, refreshMaxAgeSeconds: refreshMaxAge(s.user, s.org) });
+      return sendSignIn(ctx, request, reply, s);
     },
   );
 

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { sendTokens } from '../auth/auth.routes.ts';
+import { sendSignIn } from '../auth/auth.routes.ts';
 import { tokensResponse } from '../auth/auth.schemas.ts';
-import { lookupSessionOwner, refreshMaxAge } from '../auth/auth.service.ts';
+import { lookupSessionOwner } from '../auth/auth.service.ts';
 import { openSession } from '../auth/session.service.ts';
 import { requestFacts } from '../http/request-facts.ts';
 import { principalOf } from '../http/route-access.ts';
@@ -65,7 +65,7 @@ export async function portalHandoffRoutes(app: FastifyInstance, ctx: AppContext)
       });
       await ctx.audit.record({ action: 'auth.handoff_redeemed', outcome: result ? 'success' : 'failure', orgId: claims.org, actorId: claims.sub, ...facts });
       if (!result) throw new AppError('HANDOFF_INVALID');
-      return sendTokens(ctx, request, reply, { pair: result.pair, user: result.user, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(result.user, result.org) });
+      return sendSignIn(ctx, request, reply, result);
     },
   );
 }

@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { accountMail } from '../auth/auth.mail.ts';
-import { sendTokens } from '../auth/auth.routes.ts';
+import { sendSignIn } from '../auth/auth.routes.ts';
 import { tokensResponse } from '../auth/auth.schemas.ts';
-import { chooseOrganizationId, lookupSessionOwner, refreshMaxAge } from '../auth/auth.service.ts';
+import { chooseOrganizationId, lookupSessionOwner } from '../auth/auth.service.ts';
 import { requestFacts } from '../http/request-facts.ts';
 import { principalOf } from '../http/route-access.ts';
 import { AppError } from '../platform/errors.ts';
@@ -57,7 +57,7 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
       reply.code(201);
       if (!result.signedIn) return result.credential;
       const s = result.signedIn;
-      return { ...result.credential, ...sendTokens(ctx, request, reply, { pair: s.pair, user: s.user, org: s.org, refreshMaxAgeSeconds: refreshMaxAge(s.user, s.org) }) };
+      return { ...result.credential, ...sendSignIn(ctx, request, reply, s) };
     },
   );
 
@@ -122,7 +122,7 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (request, reply) => {
       const s = await webauthn.unsafeVerifySecondFactorPasskey(ctx, { ...request.body, trustDevice: request.body.trustDevice ?? false }, requestFacts(request), lookupSessionOwner);
       if (s.trustedDeviceCookie) setTrustedDeviceCookie(reply, s.trustedDeviceCookie);
-      return sendTokens(ctx, request, reply, { pair: s.pair, user: s.user, org: s.org, refreshMaxAgeSeconds: refreshMaxAge(s.user, s.org) });
+      return sendSignIn(ctx, request, reply, s);
     },
   );
 
@@ -135,7 +135,7 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
     { config: { access: { public: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Passwordless sign-in with a passkey', body: schemas.passkeyVerifyBody, response: { 200: tokensResponse } } },
     async (request, reply) => {
       const s = await webauthn.unsafeVerifyPasskeyLogin(ctx, request.body, requestFacts(request), lookupSessionOwner, chooseOrganizationId);
-      return sendTokens(ctx, request, reply, { pair: s.pair, user: s.user, org: s.org, refreshMaxAgeSeconds: refreshMaxAge(s.user, s.org) });
+      return sendSignIn(ctx, request, reply, s);
     },
   );
 }
