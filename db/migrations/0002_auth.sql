@@ -83,7 +83,8 @@ ALTER TABLE chambers.invitations FORCE ROW LEVEL SECURITY;
 CREATE POLICY invitations_own_org ON chambers.invitations
   USING (org_id = chambers.current_org_id())
   WITH CHECK (org_id = chambers.current_org_id());
-GRANT SELECT, INSERT (org_id, email, role, token_hash, invited_by, expires_at) ON chambers.invitations TO chambers_app;
+GRANT SELECT (id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, accepted_by),
+  INSERT (org_id, email, role, token_hash, invited_by, expires_at) ON chambers.invitations TO chambers_app;
 
 -- The audit log (minimal form): the runtime role may only append and read its own organization's events.
 CREATE SCHEMA audit;

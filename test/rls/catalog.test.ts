@@ -238,6 +238,16 @@ describe('the database catalog', () => {
     expect(columns).toEqual([...SECRET_COLUMNS].sort().map((col) => ({ col, readable: false, writable: false })));
   });
 
+  it('should let the runtime role write an invitation token hash but never read one back', async () => {
+    const [row] = await rowsOf(
+      db,
+      sql<{ readable: boolean; insertable: boolean }>`
+        SELECT has_column_privilege('chambers_app', 'chambers.invitations', 'token_hash', 'SELECT') AS readable,
+               has_column_privilege('chambers_app', 'chambers.invitations', 'token_hash', 'INSERT') AS insertable`,
+    );
+    expect(row).toEqual({ readable: false, insertable: true });
+  });
+
   it('should keep views and materialized views from reading past row-level security', async () => {
     // A view runs with its owner's rights (BYPASSRLS) unless security_invoker; a materialized view has no RLS at all.
     const leaks = await rowsOf(
