@@ -45,7 +45,9 @@ ALTER TABLE chambers.refresh_tokens FORCE ROW LEVEL SECURITY;
 CREATE TABLE chambers.email_codes (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   email text NOT NULL,
-  purpose text NOT NULL CHECK (purpose IN ('verify_email', 'password_reset')),
+  purpose text NOT NULL CHECK (purpose IN ('verify_email', 'password_reset', 'email_change')),
+  -- For email_change: the account that asked to move to this (new) address.
+  user_id uuid REFERENCES chambers.users (id) ON DELETE CASCADE,
   code_hash text NOT NULL,
   attempts int NOT NULL DEFAULT 0,
   expires_at timestamptz NOT NULL,

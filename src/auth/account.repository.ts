@@ -40,6 +40,10 @@ export async function updateUnverifiedUser(tx: Tx, id: string, u: { name: string
   await tx.updateTable('chambers.users').set({ name: u.name, password_hash: u.passwordHash, updated_at: sql<Date>`now()` }).where('id', '=', id).where('email_verified_at', 'is', null).execute();
 }
 
+export async function setEmail(tx: Tx, id: string, email: string): Promise<void> {
+  await tx.updateTable('chambers.users').set({ email, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
 export async function setPasswordHash(tx: Tx, id: string, passwordHash: string): Promise<void> {
   await tx.updateTable('chambers.users').set({ password_hash: passwordHash, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
 }
@@ -72,16 +76,18 @@ export async function insertMembership(tx: Tx, m: { orgId: string; userId: strin
 
 // --- one-time email codes ---
 
-export async function insertEmailCode(tx: Tx, c: { email: string; purpose: 'verify_email' | 'password_reset'; codeHash: string; expiresAt: Date }): Promise<void> {
+export type EmailCodePurpose = 'verify_email' | 'password_reset' | 'email_change';
+
+export async function insertEmailCode(tx: Tx, c: { email: string; purpose: EmailCodePurpose; codeHash: string; expiresAt: Date; userId?: string }): Promise<void> {
   // A new code replaces the older ones of the same purpose.
   await tx.updateTable('chambers.email_codes').set({ consumed_at: sql<Date>`now()` }).where('email', '=', c.email).where('purpose', '=', c.purpose).where('consumed_at', 'is', null).execute();
-  await tx.insertInto('chambers.email_codes').values({ email: c.email, purpose: c.purpose, code_hash: c.codeHash, expires_at: c.expiresAt }).execute();
+  await tx.insertInto('chambers.email_codes').values({ email: c.email, purpose: c.purpose, code_hash: c.codeHash, expires_at: c.expiresAt, user_id: c.userId ?? null }).execute();
 }
 
-export async function lockLatestEmailCode(tx: Tx, email: string, purpose: 'verify_email' | 'password_reset') {
+export async function lockLatestEmailCode(tx: Tx, email: string, purpose: EmailCodePurpose) {
   return tx
     .selectFrom('chambers.email_codes')
-    .select(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at'])
+    .select(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at', 'user_id'])
     .where('email', '=', email)
     .where('purpose', '=', purpose)
     .orderBy('created_at', 'desc')

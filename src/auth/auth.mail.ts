@@ -14,6 +14,18 @@ export const accountMail = {
     subject: 'Someone tried to register with your address',
     text: 'Someone tried to create a Chambers account with this email address, which already has one.\n\nIf it was you, sign in instead (or reset your password). If not, you need do nothing: your account is unchanged.\n',
   }),
+  emailChangeCode: (to: string, code: string): MailMessage => ({
+    to,
+    kind: 'auth.email-change',
+    subject: 'Confirm your new Chambers address',
+    text: `Your Chambers address confirmation code is ${code}.\n\nIt is valid for 30 minutes. If you did not ask for it, ignore this message.\n`,
+  }),
+  emailChanged: (to: string, newEmail: string): MailMessage => ({
+    to,
+    kind: 'auth.email-changed',
+    subject: 'Your Chambers sign-in address was changed',
+    text: `The sign-in address of your Chambers account was changed to ${newEmail}. Your other sessions were signed out.\n\nIf this was not you, contact your administrator now.\n`,
+  }),
   passwordReset: (to: string, code: string): MailMessage => ({
     to,
     kind: 'auth.password-reset',

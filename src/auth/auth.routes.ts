@@ -10,6 +10,7 @@ import { withTenant } from '../platform/db/tenant.ts';
 import { jwks } from './access-tokens.ts';
 import * as schemas from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
+import * as emailChange from './email-change.service.ts';
 import { COOKIE, clearSessionCookies, isBrowserClient, setSessionCookies } from './browser-session.ts';
 import * as sessionsRepo from './session.repository.ts';
 import { trustedDeviceFromRequest } from '../mfa/trusted-device.ts';
@@ -203,6 +204,27 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await auth.unsafeResetPassword(ctx, request.body, requestFacts(request));
       return reply.code(204).send();
     },
+  );
+
+  r.post(
+    '/api/v1/auth/email/change',
+    {
+      config: { access: { orgOptional: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
+      schema: { tags, summary: 'Move your account to another address: a code goes to the new one', body: schemas.emailChangeBody, response: { 202: schemas.acceptedResponse } },
+    },
+    async (request, reply) => {
+      await emailChange.unsafeRequestEmailChange(ctx, principalOf(request), request.body, requestFacts(request));
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/email/confirm',
+    {
+      config: { access: { orgOptional: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
+      schema: { tags, summary: 'Confirm the new address with its code; other sessions end', body: schemas.emailConfirmBody, response: { 200: z.object({ email: z.string() }) } },
+    },
+    async (request) => ({ email: await emailChange.unsafeConfirmEmailChange(ctx, principalOf(request), request.body, requestFacts(request)) }),
   );
 
   r.post(

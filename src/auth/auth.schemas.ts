@@ -17,6 +17,8 @@ export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(
 export const changePasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
 export const forgotBody = z.strictObject({ email: emailSchema });
 export const resetBody = z.strictObject({ email: emailSchema, code: code6, newPassword: password });
+export const emailChangeBody = z.strictObject({ newEmail: emailSchema, currentPassword: password });
+export const emailConfirmBody = z.strictObject({ newEmail: emailSchema, code: code6 });
 export const switchOrgBody = z.strictObject({ orgId: z.uuid() });
 export const sessionIdParams = z.strictObject({ id: z.uuid() });
 

@@ -22,10 +22,10 @@ export type CodeCheck = 'ok' | 'invalid' | 'expired';
 export async function checkEmailCode(
   tx: Tx,
   masterKey: Buffer,
-  input: { email: string; code: string; purpose: 'verify_email' | 'password_reset'; now: Date },
+  input: { email: string; code: string; purpose: repo.EmailCodePurpose; now: Date; userId?: string },
 ): Promise<CodeCheck> {
   const row = await repo.lockLatestEmailCode(tx, input.email, input.purpose);
-  if (!row || row.consumed_at) return 'invalid';
+  if (!row || row.consumed_at || (input.userId !== undefined && row.user_id !== input.userId)) return 'invalid';
   if (new Date(row.expires_at) <= input.now || row.attempts >= EMAIL_CODE_MAX_ATTEMPTS) return 'expired';
   if (!safeEqual(row.code_hash, hashEmailCode(masterKey, input.email, input.code))) {
     await repo.countEmailCodeAttempt(tx, row.id);

@@ -135,6 +135,13 @@ export type Tokens = { accessToken: string; refreshToken: string };
 /** Second factors the fixtures gave to privileged members, so login() can answer the MFA step like a user would. */
 const factorsByEmail = new Map<string, EnrolledFactors & { lastStep: number; nextBackup: number }>();
 
+/** The authenticator secret and backup codes createMember gave a privileged member. */
+export function factorsOf(email: string): EnrolledFactors {
+  const f = factorsByEmail.get(email);
+  if (!f) throw new Error(`${email} has no fixture factors`);
+  return f;
+}
+
 /** Signs in over HTTP; for users with factors from createMember it answers the MFA step (TOTP via oathtool, then backup codes). */
 export async function login(t: TestApp, email: string, password = TEST_PASSWORD, extra: Record<string, unknown> = {}): Promise<Tokens> {
   const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password, ...extra } });

@@ -88,7 +88,8 @@ export type RefreshTokenTable = {
 export type EmailCodeTable = {
   id: Generated<string>;
   email: string;
-  purpose: 'verify_email' | 'password_reset';
+  purpose: 'verify_email' | 'password_reset' | 'email_change';
+  user_id: string | null;
   code_hash: string;
   attempts: Generated<number>;
   expires_at: Timestamp;
