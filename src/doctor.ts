@@ -70,7 +70,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
   if (config.databaseUrl) {
     const db = await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 });
     try {
-      const { rows } = await sql<{ version: string }>`SHOW server_version`.execute(db.owner);
+      const { rows } = await sql<{ version: string }>`SELECT current_setting('server_version') AS version`.execute(db.owner);
       const major = Number.parseInt(rows[0]?.version ?? '0', 10);
       if (major < 15) fail(`PostgreSQL ${rows[0]?.version} is too old`, 'use PostgreSQL 15 or newer');
       else pass(`PostgreSQL ${rows[0]?.version} reachable`);
