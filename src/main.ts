@@ -7,10 +7,7 @@ export async function main(): Promise<void> {
   try {
     const config = loadConfig();
     const runtime = await boot(config);
-    await runtime.app.listen({ host: config.host, port: config.port });
-    if (runtime.setupToken) {
-      process.stdout.write(`Chambers is not set up yet. Open ${config.publicUrl}/setup?token=${runtime.setupToken} to create the first administrator (single use).\n`);
-    }
+    // Handlers first: a supervisor may stop us the moment the setup line appears.
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -21,6 +18,10 @@ export async function main(): Promise<void> {
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    await runtime.app.listen({ host: config.host, port: config.port });
+    if (runtime.setupToken) {
+      process.stdout.write(`Chambers is not set up yet. Open ${config.publicUrl}/setup?token=${runtime.setupToken} to create the first administrator (single use).\n`);
+    }
   } catch (err) {
     failStart(err);
   }
