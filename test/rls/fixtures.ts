@@ -86,6 +86,11 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
       VALUES (${member.email}, 'password_reset', ${rand(32)}, now() + interval '10 minutes')`.execute(tx);
     await sql`INSERT INTO chambers.login_failures (email, failures) VALUES (${member.email}, 3)`.execute(tx);
     return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId };
+  }).then(async (tenant) => {
+    // Seal the fixture events now and sign a checkpoint: the rows stay the same for the
+    // before/after snapshots below, and audit.checkpoints has a row like every other table.
+    await t.ctx.auditSealer.sealNow({ checkpoint: true });
+    return tenant;
   });
 }
 
@@ -151,6 +156,7 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   'chambers.login_failures': 'sign-in throttling, pre-tenant',
   'chambers.deployment': 'the master-key check and setup token',
   'chambers_meta.schema_migrations': 'the migrator only',
+  'audit.checkpoints': 'signed tree heads, written by the sealer and served by the audit routes through the owner path',
 };
 
 /** What happened to a statement: its rows and affected-row count, or the SQLSTATE that refused it. */
