@@ -20,11 +20,15 @@ CREATE INDEX events_org_id_idx ON audit.events (org_id, id);
 -- Every change but two is refused, for every role including the owner:
 --  * sealing: the owner sets seq and leaf_hash of a row that has neither, changing nothing else;
 --  * the retention purge: only inside audit.purge_before(), which sets a transaction-local
---    flag; the flag alone is not enough (any role can set a custom setting), the
---    current user must also be the owner, which the runtime role can never become.
+--    flag; the flag alone is not enough (any role can set a custom setting): the
+--    current user must also be the owner, which the runtime role can never become, and
+--    the DELETE must come from inside that function (its frame is on PG_CONTEXT).
 CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, audit AS $$
+DECLARE
+  stack text;
 BEGIN
+  GET DIAGNOSTICS stack = PG_CONTEXT;
   IF TG_OP = 'UPDATE' AND current_user = 'chambers_owner'
      AND OLD.seq IS NULL AND OLD.leaf_hash IS NULL AND NEW.seq IS NOT NULL AND NEW.leaf_hash IS NOT NULL
      AND (to_jsonb(NEW) - 'seq' - 'leaf_hash') = (to_jsonb(OLD) - 'seq' - 'leaf_hash') THEN
@@ -33,6 +37,7 @@ BEGIN
   IF TG_OP = 'DELETE' AND current_user = 'chambers_owner'
      AND current_setting('chambers.audit_purge_below', true) IS NOT NULL
      AND current_setting('chambers.audit_purge_below', true) <> ''
+     AND stack ~ 'function (audit\.)?purge_before\(bigint\)'
      AND OLD.seq IS NOT NULL AND OLD.seq < current_setting('chambers.audit_purge_below', true)::bigint THEN
     RETURN OLD;
   END IF;

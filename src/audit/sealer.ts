@@ -111,19 +111,26 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
     });
 
   async function sealBatch(): Promise<number> {
+    const known = Math.max(tree.size, last?.treeSize ?? 0);
     const sealed = await unsafeWithOwner(db, async (tx) => {
       await sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK})`.execute(tx);
       const first = await nextSeq(tx);
+      // Fewer sealed events than already signed or cached: the tail was cut. Never seal on top of it.
+      if (first < known) return { first, hashes: [] as Buffer[], cut: true };
       const { rows } = await sql<EventRow>`SELECT id, NULL::bigint AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
           org_id, actor_id, action, target, ip, user_agent, outcome, request_id, details, NULL::bytea AS leaf_hash
         FROM audit.events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`.execute(tx);
-      if (rows.length === 0) return { first, hashes: [] as Buffer[] };
+      if (rows.length === 0) return { first, hashes: [] as Buffer[], cut: false };
       const hashes = rows.map((r, i) => leafHash(canonicalEventBytes(toFields(r, first + i))));
       await sql`UPDATE audit.events e SET seq = v.seq, leaf_hash = decode(v.h, 'hex')
         FROM unnest(${rows.map((r) => String(r.id))}::bigint[], ${rows.map((_, i) => String(first + i))}::bigint[], ${hashes.map((h) => h.toString('hex'))}::text[]) AS v(id, seq, h)
         WHERE e.id = v.id AND e.seq IS NULL`.execute(tx);
-      return { first, hashes };
+      return { first, hashes, cut: false };
     });
+    if (sealed.cut) {
+      raise(`the log ends at size ${sealed.first} but ${known} events were already sealed and signed`);
+      return 0;
+    }
     if (sealed.hashes.length === 0) return 0;
     await tree.exclusive(async () => {
       if (tree.size < sealed.first) {
@@ -210,8 +217,9 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
     for (;;) {
       const n = await sealBatch();
       sealed += n;
-      if (n < BATCH) break;
+      if (n < BATCH || state !== 'ok') break;
     }
+    if (state !== 'ok') return { sealed, checkpoint: null };
     const pending = tree.size - (last?.treeSize ?? 0);
     const due =
       pending > 0 && (force || pending >= opts.checkpointEvery || opts.clock.now().getTime() - lastCheckpointAt >= opts.checkpointSeconds * 1000);
