@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit/audit.ts';
+import type { AuditSealer } from './audit/sealer.ts';
 import type { CaptchaVerifier } from './auth/captcha.ts';
 import type { Config } from './config.ts';
 import type { RateLimitStore } from './http/rate-limit.ts';
@@ -17,6 +18,8 @@ export type AppContext = {
   logger: Logger;
   mailer: Mailer;
   audit: AuditLog;
+  /** Seals events into the Merkle tree and signs checkpoints (one loop per process). */
+  auditSealer: AuditSealer;
   rateLimitStore: RateLimitStore;
   captcha: CaptchaVerifier;
 };

@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.routes.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { registerRouteAccess, type PrincipalResolver } from './http/route-access.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { mattersRoutes } from './matters/matters.routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   await webauthnRoutes(app, ctx);
   await portalHandoffRoutes(app, ctx);
   await mattersRoutes(app, ctx);
+  await auditRoutes(app, ctx);
 
   await app.ready();
   return app;

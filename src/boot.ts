@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createAuditLog } from './audit/audit.ts';
+import { createAuditSealer } from './audit/sealer.ts';
 import { noopCaptcha, type CaptchaVerifier } from './auth/captcha.ts';
 import { preloadCommonPasswords } from './auth/password-policy.ts';
 import { createMemoryRateLimitStore } from './http/rate-limit.ts';
@@ -99,6 +100,18 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
     const setupToken = await unsafeIssueSetupToken(db);
     const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, logger, retry: opts.mailRetry });
     cleanups.push(() => mailer.close());
+    const auditSealer = createAuditSealer({
+      db,
+      keys,
+      logger,
+      clock: opts.clock ?? systemClock,
+      dataDir: config.dataDir,
+      publicUrl: config.publicUrl,
+      checkpointEvery: config.audit.checkpointEvery,
+      checkpointSeconds: config.audit.checkpointSeconds,
+    });
+    await auditSealer.start();
+    cleanups.push(() => auditSealer.stop());
     void preloadCommonPasswords().catch((err: Error) => logger.error({ err: { message: err.message } }, 'common-password list failed to load'));
     const ctx: AppContext = {
       config,
@@ -108,6 +121,7 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       logger,
       mailer,
       audit: createAuditLog(db, logger),
+      auditSealer,
       rateLimitStore: createMemoryRateLimitStore(),
       captcha: opts.captcha ?? noopCaptcha,
     };

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { runVerifyDb, verifyBundleFile } from './audit/audit.cli.ts';
 import { boot } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { failStart, main } from './main.ts';
@@ -14,6 +15,8 @@ const USAGE = `usage: chambers <command>
   migrate               apply pending database migrations and exit
   doctor                check configuration, permissions, database, storage and keys
   keys rotate-signing   new access-token signing key (the old one keeps verifying until its tokens expire)
+  audit verify <file>   check an audit export bundle offline (no database); exit 1 and the first bad index if it fails
+  audit verify --db     check the live audit log against <data>/audit/checkpoints.log
 `;
 
 /** `npx chambers …` */
@@ -52,6 +55,17 @@ export async function runCli(args: string[]): Promise<void> {
         const key = rotateSigningKey(config.dataDir);
         process.stdout.write(`new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`);
       });
+    case 'audit': {
+      if (sub !== 'verify' || !args[2]) break;
+      const target = args[2];
+      if (target !== '--db') {
+        process.exitCode = verifyBundleFile(target, (line) => process.stdout.write(`${line}\n`));
+        return;
+      }
+      return guard(async () => {
+        process.exitCode = await runVerifyDb(loadConfig(), (line) => process.stdout.write(`${line}\n`));
+      });
+    }
     case 'help':
     case '--help':
       process.stdout.write(USAGE);

@@ -124,6 +124,8 @@ const envSchema = z.object({
   RATE_LIMIT_REGISTER_PER_HOUR: count('RATE_LIMIT_REGISTER_PER_HOUR', 5),
   RATE_LIMIT_FORGOT_PER_HOUR: count('RATE_LIMIT_FORGOT_PER_HOUR', 5),
   RATE_LIMIT_VERIFY_PER_HOUR: count('RATE_LIMIT_VERIFY_PER_HOUR', 15),
+  AUDIT_CHECKPOINT_EVERY: count('AUDIT_CHECKPOINT_EVERY', 1000),
+  AUDIT_CHECKPOINT_SECONDS: count('AUDIT_CHECKPOINT_SECONDS', 60),
 });
 
 export type Config = {
@@ -144,6 +146,8 @@ export type Config = {
   portalOrigins: string[];
   mailFrom: string;
   rateLimits: { authPerMinute: number; registerPerHour: number; forgotPerHour: number; verifyPerHour: number };
+  /** Sign an audit checkpoint after this many new events, or after this many seconds with any new event. */
+  audit: { checkpointEvery: number; checkpointSeconds: number };
 };
 
 export class ConfigError extends Error {
@@ -193,5 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       forgotPerHour: e.RATE_LIMIT_FORGOT_PER_HOUR,
       verifyPerHour: e.RATE_LIMIT_VERIFY_PER_HOUR,
     },
+    audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY, checkpointSeconds: e.AUDIT_CHECKPOINT_SECONDS },
   };
 }

@@ -128,7 +128,7 @@ describe('when the database fails under the app', () => {
 
       const ready = await t.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(503);
-      expect(ready.json()).toEqual({ status: 'unavailable', checks: { database: 'unavailable', storage: 'ok', keys: 'ok' } });
+      expect(ready.json()).toEqual({ status: 'unavailable', checks: { database: 'unavailable', storage: 'ok', keys: 'ok', audit: 'ok' } });
       expect((await t.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 
       for (const req of [

@@ -6,6 +6,13 @@ import type { AppContext } from '../app-context.ts';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
+/**
+ * Thrown by a readiness check that wants to report a degraded state without
+ * taking the instance out of rotation (the audit alarm: the service keeps
+ * serving, /readyz says "alarm" so monitoring sees it).
+ */
+export class ReadinessAlarm extends Error {}
+
 /** Liveness says the process runs; readiness says it can serve (database, storage, keys). */
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraChecks: ReadinessCheck[] = []): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -16,6 +23,13 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
       name: 'keys',
       check: async () => {
         if (ctx.keys.masterKey.length !== 32 || ctx.keys.jwtKeys.length === 0) throw new Error('keys not loaded');
+      },
+    },
+    {
+      // A tampered audit log is an alarm, not an outage: the instance keeps serving (status stays 200).
+      name: 'audit',
+      check: async () => {
+        if (ctx.auditSealer.status().state === 'alarm') throw new ReadinessAlarm('audit log inconsistent with its signed checkpoints');
       },
     },
     ...extraChecks,
@@ -42,18 +56,18 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
           try {
             await c.check();
             return [c.name, 'ok'] as const;
-          } catch {
-            return [c.name, 'unavailable'] as const;
+          } catch (err) {
+            return [c.name, err instanceof ReadinessAlarm ? ('alarm' as const) : ('unavailable' as const)] as const;
           }
         }),
       );
-      const ok = results.every(([, s]) => s === 'ok');
+      const ok = results.every(([, s]) => s !== 'unavailable');
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
     },
   );
 }
 
-const readyResponse = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'unavailable'])) });
+const readyResponse = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'unavailable', 'alarm'])) });
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);

@@ -60,3 +60,12 @@ export async function lockInvitationByTokenOwner(tx: Tx, tokenHash: string) {
 export async function markInvitationAcceptedOwner(tx: Tx, id: string, userId: string): Promise<void> {
   await tx.updateTable('chambers.invitations').set({ accepted_at: sql<Date>`now()`, accepted_by: userId }).where('id', '=', id).execute();
 }
+
+export async function readSettings(tx: Tx, orgId: string): Promise<Record<string, unknown> | undefined> {
+  const row = await tx.selectFrom('chambers.organizations').select('settings').where('id', '=', orgId).executeTakeFirst();
+  return row?.settings;
+}
+
+export async function writeSettings(tx: Tx, orgId: string, settings: Record<string, unknown>): Promise<void> {
+  await tx.updateTable('chambers.organizations').set({ settings: JSON.stringify(settings) }).where('id', '=', orgId).execute();
+}

@@ -71,6 +71,37 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   );
 
+  r.get(
+    '/api/v1/orgs/:orgId/settings',
+    { config: { access: ADMIN }, schema: { tags, summary: 'Security settings of the organization', params: schemas.orgIdParams, response: { 200: schemas.orgSettingsResponse } } },
+    async (request) => {
+      const p = principalOf(request);
+      return withTenant(ctx.db, p, (tx) => service.getSettings(tx, actorOf(p), request.params.orgId));
+    },
+  );
+
+  r.patch(
+    '/api/v1/orgs/:orgId/settings',
+    {
+      config: { access: ADMIN },
+      schema: { tags, summary: 'Tighten security settings: MFA for more roles, idle timeout, one session per user', params: schemas.orgIdParams, body: schemas.orgSettingsBody, response: { 200: schemas.orgSettingsResponse } },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const { before, after } = await withTenant(ctx.db, p, (tx) => service.updateSettings(tx, actorOf(p), request.params.orgId, request.body));
+      await ctx.audit.record({
+        action: 'org.settings_change',
+        outcome: 'success',
+        orgId: p.orgId,
+        actorId: p.userId,
+        target: `org:${request.params.orgId}`,
+        details: { mfaRequiredRoles: after.mfaRequiredRoles.join(','), idleTimeoutMinutes: after.idleTimeoutMinutes, singleSession: after.singleSession, previousIdle: before.idleTimeoutMinutes },
+        ...requestFacts(request),
+      });
+      return after;
+    },
+  );
+
   r.post(
     '/api/v1/admin/users/:userId/unlock',
     { config: { access: ADMIN }, schema: { tags: ['admin'], summary: "Lift a member's sign-in lock", params: schemas.userIdParams } },

@@ -122,3 +122,30 @@ export async function forceLogoutMember(ctx: AppContext, tx: Tx, actor: Actor, u
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+export type OrgSecuritySettings = { mfaRequiredRoles: string[]; idleTimeoutMinutes: number; singleSession: boolean };
+
+function securitySettings(raw: Record<string, unknown> | undefined): OrgSecuritySettings {
+  const roles = raw?.['mfaRequiredRoles'];
+  const idle = raw?.['idleTimeoutMinutes'];
+  return {
+    mfaRequiredRoles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
+    idleTimeoutMinutes: typeof idle === 'number' ? idle : 30,
+    singleSession: raw?.['singleSession'] === true,
+  };
+}
+
+export async function getSettings(tx: Tx, actor: Actor, orgId: string): Promise<OrgSecuritySettings> {
+  assertOwnOrg(actor, orgId);
+  return securitySettings(await repo.readSettings(tx, orgId));
+}
+
+/** Merges the given settings into the organization's; other keys stay as they were. */
+export async function updateSettings(tx: Tx, actor: Actor, orgId: string, patch: Partial<OrgSecuritySettings>): Promise<{ before: OrgSecuritySettings; after: OrgSecuritySettings }> {
+  assertOwnOrg(actor, orgId);
+  const raw = (await repo.readSettings(tx, orgId)) ?? {};
+  const before = securitySettings(raw);
+  const next = { ...raw, ...patch };
+  await repo.writeSettings(tx, orgId, next);
+  return { before, after: securitySettings(next) };
+}

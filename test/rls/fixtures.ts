@@ -96,6 +96,9 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
     return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId };
   }).then(async (tenant) => {
     await seedFactors(t, tenant.userId, label);
+    // Seal the fixture events now and sign a checkpoint: the rows stay the same for the
+    // before/after snapshots below, and audit.checkpoints has a row like every other table.
+    await t.ctx.auditSealer.sealNow({ checkpoint: true });
     return tenant;
   });
 }
@@ -185,6 +188,7 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   // Has org_id, yet no tenant may touch it: the organization is where the sign-in will land, not who owns the row.
   'chambers.mfa_challenges': 'half-done sign-ins (mfaToken, enrollmentToken, WebAuthn ceremonies), consumed before any session or tenant exists',
   'chambers.portal_handoffs': 'single-use record of cross-portal hand-off codes, checked before the target portal has a session',
+  'audit.checkpoints': 'signed tree heads, written by the sealer and served by the audit routes through the owner path',
 };
 
 /**

@@ -1,0 +1,277 @@
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../platform/db/database.ts';
+import { unsafeWithOwner } from '../platform/db/tenant.ts';
+import type { KeyRing } from '../platform/keys.ts';
+import { canonicalEventBytes } from './canonical-event.ts';
+import { AuditTree, BLOCK_SIZE } from './audit-tree.ts';
+import { leafHashes, nextSeq, sealedRows, toFields, type EventRow } from './audit.repository.ts';
+import { appendCheckpointFile, checkpointOrigin, readCheckpointFile, signCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { hashEquals, leafHash, rootFromLeafHashes } from './merkle/index.ts';
+import { verifyLiveLog } from './verify-log.ts';
+
+/** Serializes sealers across processes: only one assigns sequence numbers at a time. */
+const SEAL_LOCK = 7261005;
+const BATCH = 5000;
+/** How many sealed events each checkpoint re-reads and re-hashes (a rolling window over the whole log). */
+const REVERIFY_WINDOW = 20_000;
+
+export type SealerStatus = { state: 'starting' | 'ok' | 'alarm' | 'stopped'; alarm: string | null; treeSize: number; lastCheckpoint: Checkpoint | null };
+
+export type AuditSealer = {
+  tree: AuditTree;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Seals every pending event now (tests, export); `checkpoint: true` signs a checkpoint even before it is due. */
+  sealNow(opts?: { checkpoint?: boolean }): Promise<{ sealed: number; checkpoint: Checkpoint | null }>;
+  status(): SealerStatus;
+  /** Brings the in-memory tree up to the sealed log (another process may have sealed). */
+  catchUp(): Promise<number>;
+  fetchLeaves(from: number, to: number): Promise<Buffer[]>;
+};
+
+export type SealerOptions = {
+  db: Database;
+  keys: Pick<KeyRing, 'auditKey'>;
+  logger: Logger;
+  clock: Clock;
+  dataDir: string;
+  publicUrl: string;
+  checkpointEvery: number;
+  checkpointSeconds: number;
+  intervalMs?: number;
+};
+
+export async function loadCheckpoints(db: Database): Promise<Checkpoint[]> {
+  return unsafeWithOwner(db, async (tx) => {
+    const { rows } = await sql<{ tree_size: number; root_hash: Uint8Array; signed_at: Date; signature: Uint8Array; key_id: string; origin: string; kind: 'checkpoint' | 'pruned'; pruned_below: number | null; peaks: Uint8Array[] | null }>`
+      SELECT tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks FROM audit.checkpoints ORDER BY id`.execute(tx);
+    return rows.map((r) => ({
+      kind: r.kind,
+      origin: r.origin,
+      treeSize: Number(r.tree_size),
+      rootHash: Buffer.from(r.root_hash).toString('base64'),
+      signedAt: new Date(r.signed_at).toISOString(),
+      keyId: r.key_id,
+      signature: Buffer.from(r.signature).toString('base64'),
+      ...(r.kind === 'pruned' ? { prunedBelow: Number(r.pruned_below), peaks: (r.peaks ?? []).map((p) => Buffer.from(p).toString('base64')) } : {}),
+    }));
+  });
+}
+
+/** The newest normal checkpoint of a list (largest tree). */
+export const latestCheckpoint = (cps: Checkpoint[]): Checkpoint | null =>
+  cps.filter((c) => c.kind === 'checkpoint').reduce<Checkpoint | null>((best, c) => (!best || c.treeSize > best.treeSize || (c.treeSize === best.treeSize && c.signedAt > best.signedAt) ? c : best), null);
+
+/**
+ * The one writer of the Merkle structure. Every ≤1 s it takes unsealed events in
+ * id order, gives them the next gap-free sequence numbers and their leaf hashes
+ * (as the owner, under an advisory lock so two processes never seal at once),
+ * and every N events or T seconds with activity signs a checkpoint, stored in the
+ * database and appended to <data>/audit/checkpoints.log. Before it seals anything,
+ * and before each checkpoint, it checks the stored log is still the one it signed;
+ * if not it raises an alarm and stops sealing for good: it never re-chains.
+ */
+export function createAuditSealer(opts: SealerOptions): AuditSealer {
+  const { db, logger } = opts;
+  const tree = new AuditTree();
+  const origin = checkpointOrigin(opts.publicUrl);
+  const intervalMs = opts.intervalMs ?? 1000;
+  let state: SealerStatus['state'] = 'starting';
+  let alarm: string | null = null;
+  let last: Checkpoint | null = null;
+  let lastCheckpointAt = 0;
+  let reverifyCursor = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const fetchLeaves = (from: number, to: number) => unsafeWithOwner(db, (tx) => leafHashes(tx, from, to));
+
+  const raise = (message: string) => {
+    if (!alarm) logger.error({ audit: message }, 'AUDIT ALARM: the stored audit log no longer matches its signed checkpoints; sealing stopped');
+    alarm = message;
+    state = 'alarm';
+  };
+
+  const catchUp = () =>
+    tree.exclusive(async () => {
+      for (;;) {
+        const from = tree.size;
+        const hashes = await fetchLeaves(from, from + BATCH);
+        for (const h of hashes) tree.append(h);
+        if (hashes.length < BATCH) return tree.size;
+      }
+    });
+
+  async function sealBatch(): Promise<number> {
+    const known = Math.max(tree.size, last?.treeSize ?? 0);
+    const sealed = await unsafeWithOwner(db, async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK})`.execute(tx);
+      const first = await nextSeq(tx);
+      // Fewer sealed events than already signed or cached: the tail was cut. Never seal on top of it.
+      if (first < known) return { first, hashes: [] as Buffer[], cut: true };
+      const { rows } = await sql<EventRow>`SELECT id, NULL::bigint AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+          org_id, actor_id, action, target, ip, user_agent, outcome, request_id, details, NULL::bytea AS leaf_hash
+        FROM audit.events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`.execute(tx);
+      if (rows.length === 0) return { first, hashes: [] as Buffer[], cut: false };
+      const hashes = rows.map((r, i) => leafHash(canonicalEventBytes(toFields(r, first + i))));
+      await sql`UPDATE audit.events e SET seq = v.seq, leaf_hash = decode(v.h, 'hex')
+        FROM unnest(${rows.map((r) => String(r.id))}::bigint[], ${rows.map((_, i) => String(first + i))}::bigint[], ${hashes.map((h) => h.toString('hex'))}::text[]) AS v(id, seq, h)
+        WHERE e.id = v.id AND e.seq IS NULL`.execute(tx);
+      return { first, hashes, cut: false };
+    });
+    if (sealed.cut) {
+      raise(`the log ends at size ${sealed.first} but ${known} events were already sealed and signed`);
+      return 0;
+    }
+    if (sealed.hashes.length === 0) return 0;
+    await tree.exclusive(async () => {
+      if (tree.size < sealed.first) {
+        // Another process sealed in between: read its leaves first.
+        for (;;) {
+          const more = await fetchLeaves(tree.size, Math.min(sealed.first, tree.size + BATCH));
+          for (const h of more) tree.append(h);
+          if (tree.size >= sealed.first || more.length === 0) break;
+        }
+      }
+      sealed.hashes.forEach((h, i) => {
+        const seq = sealed.first + i;
+        if (seq === tree.size) tree.append(h);
+      });
+    });
+    return sealed.hashes.length;
+  }
+
+  /** Is the stored log still consistent with the last checkpoint? Count, the checkpoint's root, and a rolling re-hash window. */
+  async function consistentWithLast(): Promise<string | null> {
+    if (!last) return null;
+    const size = tree.size;
+    const { rows } = await unsafeWithOwner(db, (tx) =>
+      sql<{ n: number; max: number | null }>`SELECT count(*)::bigint AS n, max(seq) AS max FROM audit.events WHERE seq IS NOT NULL`.execute(tx),
+    );
+    const n = Number(rows[0]?.n ?? 0);
+    const max = rows[0]?.max === null || rows[0]?.max === undefined ? -1 : Number(rows[0].max);
+    if (n !== max + 1) return `sealed events have a gap: ${n} rows up to seq ${max}`;
+    if (max + 1 < last.treeSize) return `the log ends at size ${max + 1} but the checkpoint was signed at size ${last.treeSize}`;
+    const root = await tree.rootAt(last.treeSize, fetchLeaves);
+    if (root.toString('base64') !== last.rootHash) return `the root at size ${last.treeSize} no longer matches its signed checkpoint`;
+    // Re-read a window of whole blocks: recompute each leaf from its content and compare with the cache.
+    if (size > 0) {
+      if (reverifyCursor >= size) reverifyCursor = 0;
+      const from = reverifyCursor - (reverifyCursor % BLOCK_SIZE);
+      const to = Math.min(size, from + REVERIFY_WINDOW);
+      const evs = await unsafeWithOwner(db, (tx) => sealedRows(tx, from, to));
+      const tail = tree.tail();
+      for (let b = from; b < to; b += BLOCK_SIZE) {
+        const block = evs.slice(b - from, b - from + BLOCK_SIZE);
+        const leaves: Buffer[] = [];
+        for (const [i, r] of block.entries()) {
+          if (r.seq !== b + i) return `seq ${b + i} is missing`;
+          const h = leafHash(canonicalEventBytes(toFields(r, b + i)));
+          if (!r.leaf_hash || !hashEquals(h, Buffer.from(r.leaf_hash))) return `seq ${b + i} does not match its leaf hash`;
+          leaves.push(h);
+        }
+        const cached = tree.blockHash(b / BLOCK_SIZE);
+        if (cached) {
+          if (!hashEquals(cached, rootFromLeafHashes(leaves))) return `the leaves of seq ${b}..${b + BLOCK_SIZE - 1} were rewritten`;
+        } else if (b >= tail.start) {
+          for (const [i, h] of leaves.entries()) if (!hashEquals(tail.leaves[b - tail.start + i], h)) return `seq ${b + i} was rewritten`;
+        }
+      }
+      reverifyCursor = to;
+    }
+    return null;
+  }
+
+  async function checkpoint(): Promise<Checkpoint | null> {
+    await catchUp();
+    if (last && tree.size <= last.treeSize) return null;
+    const problem = await consistentWithLast();
+    if (problem) {
+      raise(problem);
+      return null;
+    }
+    const cp = signCheckpoint(opts.keys.auditKey, { origin, treeSize: tree.size, root: tree.root(), signedAt: opts.clock.now() });
+    const stored = await unsafeWithOwner(db, async (tx) => {
+      const { rows } = await sql<{ id: number }>`INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin, kind)
+        VALUES (${cp.treeSize}, decode(${Buffer.from(cp.rootHash, 'base64').toString('hex')}, 'hex'), ${cp.signedAt}, decode(${Buffer.from(cp.signature, 'base64').toString('hex')}, 'hex'), ${cp.keyId}, ${cp.origin}, 'checkpoint')
+        ON CONFLICT (tree_size, kind) DO NOTHING RETURNING id`.execute(tx);
+      return rows.length > 0;
+    });
+    if (stored) appendCheckpointFile(opts.dataDir, cp);
+    last = cp;
+    lastCheckpointAt = opts.clock.now().getTime();
+    return cp;
+  }
+
+  async function runOnce(force: boolean): Promise<{ sealed: number; checkpoint: Checkpoint | null }> {
+    if (state !== 'ok') return { sealed: 0, checkpoint: null };
+    let sealed = 0;
+    for (;;) {
+      const n = await sealBatch();
+      sealed += n;
+      if (n < BATCH || state !== 'ok') break;
+    }
+    if (state !== 'ok') return { sealed, checkpoint: null };
+    const pending = tree.size - (last?.treeSize ?? 0);
+    const due =
+      pending > 0 && (force || pending >= opts.checkpointEvery || opts.clock.now().getTime() - lastCheckpointAt >= opts.checkpointSeconds * 1000);
+    const cp = due ? await checkpoint() : null;
+    return { sealed, checkpoint: cp };
+  }
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void serial(() => runOnce(false))
+        .catch((err: Error) => logger.error({ err: { message: err.message } }, 'audit sealing failed; retrying'))
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  };
+
+  return {
+    tree,
+    fetchLeaves,
+    catchUp,
+    async start() {
+      await serial(async () => {
+        const fromDb = await loadCheckpoints(db);
+        const fromFile = readCheckpointFile(opts.dataDir);
+        const all = [...fromDb, ...fromFile];
+        const verdict = await tree.exclusive(() =>
+          unsafeWithOwner(db, (tx) => verifyLiveLog(tx, { checkpoints: all, publicKeyRaw: opts.keys.auditKey.publicKeyRaw, tree })),
+        );
+        last = latestCheckpoint(all);
+        lastCheckpointAt = last ? new Date(last.signedAt).getTime() : opts.clock.now().getTime();
+        if (!verdict.ok) {
+          state = 'starting';
+          raise(verdict.problems.join('; '));
+          return;
+        }
+        const dbLatest = latestCheckpoint(fromDb);
+        if (fromFile.length > 0 && last && (!dbLatest || dbLatest.treeSize < last.treeSize)) {
+          logger.warn({ treeSize: last.treeSize }, 'the newest audit checkpoint is in checkpoints.log but not in the database');
+        }
+        state = 'ok';
+      });
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await chain;
+      if (state !== 'alarm') state = 'stopped';
+    },
+    sealNow: (o = {}) => serial(() => runOnce(o.checkpoint === true)),
+    status: () => ({ state, alarm, treeSize: tree.size, lastCheckpoint: last }),
+  };
+}
