@@ -19,7 +19,7 @@ describe('common password list', () => {
   });
 
   it('is stored normalised: NFKC, lower-case, trimmed, no blanks, no duplicates', () => {
-    const lines = readFileSync(new URL('./data/common-passwords.txt', import.meta.url), 'utf8').split('\n');
+    const lines = readFileSync(new URL('./password-list/common-passwords.txt', import.meta.url), 'utf8').split('\n');
     expect(lines.pop()).toBe(''); // final newline
     for (const line of lines) {
       if (line === '' || line !== line.normalize('NFKC').toLowerCase().trim()) {

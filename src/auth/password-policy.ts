@@ -90,7 +90,7 @@ export function preloadCommonPasswords(): Promise<{ entries: number; ms: number 
 
 // ---------------------------------------------------------------------------
 
-const LIST_URL = new URL('./data/common-passwords.txt', import.meta.url);
+const LIST_URL = new URL('./password-list/common-passwords.txt', import.meta.url);
 /** Lines added to the Set between two yields to the event loop. */
 const SLICE_LINES = 10_000;
 
