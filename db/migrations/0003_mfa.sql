@@ -72,7 +72,7 @@ GRANT SELECT, UPDATE (revoked_at) ON chambers.trusted_devices TO chambers_app;
 -- (enrollmentToken), a WebAuthn ceremony, or a passwordless attempt (no user yet).
 CREATE TABLE chambers.mfa_challenges (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  purpose text NOT NULL CHECK (purpose IN ('login', 'enrollment', 'webauthn_register', 'passkey_login')),
+  purpose text NOT NULL CHECK (purpose IN ('login', 'enrollment', 'webauthn_register', 'passkey_login', 'step_up')),
   user_id uuid REFERENCES chambers.users (id) ON DELETE CASCADE,
   org_id uuid REFERENCES chambers.organizations (id) ON DELETE CASCADE,
   token_hash text UNIQUE,

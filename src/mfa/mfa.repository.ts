@@ -56,7 +56,7 @@ export async function factorSummary(tx: Tx, userId: string): Promise<{ totp: boo
 
 export async function insertChallenge(
   tx: Tx,
-  c: { purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login'; userId: string | null; orgId: string | null; tokenHash: string | null; webauthnChallenge?: string | null; expiresAt: Date },
+  c: { purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login' | 'step_up'; userId: string | null; orgId: string | null; tokenHash: string | null; webauthnChallenge?: string | null; expiresAt: Date },
 ): Promise<string> {
   const row = await tx
     .insertInto('chambers.mfa_challenges')

@@ -105,4 +105,34 @@ describe('passkeys', () => {
     const me = await t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(res.json().accessToken) });
     expect(me.json()).toMatchObject({ role: 'judge', session: { aal: 2 } });
   });
+
+  it('should let a passkey-only admin on a trusted device step up with the passkey before admin routes', async () => {
+    const admin = await createMember(t, { role: 'org_admin', factors: false });
+    const key = new SoftAuthenticator('https://chambers.example.test');
+    const { enrollmentToken } = (await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: TEST_PASSWORD } })).json();
+    expect((await registerPasskey(bearer(enrollmentToken), key)).statusCode).toBe(201);
+
+    // Sign in with the passkey and trust this device, then sign in again through the trusted device.
+    const pwd = (await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: TEST_PASSWORD } })).json();
+    const options = (await t.inject({ method: 'POST', url: '/api/v1/auth/mfa/webauthn/options', payload: { mfaToken: pwd.mfaToken } })).json();
+    const trusted = await t.inject({ method: 'POST', url: '/api/v1/auth/mfa/webauthn/verify', payload: { mfaToken: pwd.mfaToken, response: key.get(options), trustDevice: true } });
+    const cookie = ([] as string[]).concat(trusted.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-chambers_td='))!.split(';')[0]!;
+    const viaDevice = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: TEST_PASSWORD }, headers: { cookie } });
+    const headers = bearer(viaDevice.json().accessToken);
+    const members = `/api/v1/orgs/${admin.orgId}/members`;
+    expect((await t.inject({ method: 'GET', url: members, headers })).json().code).toBe('STEP_UP_REQUIRED');
+
+    const stepOptions = await t.inject({ method: 'POST', url: '/api/v1/auth/step-up/webauthn/options', headers });
+    expect(stepOptions.statusCode).toBe(200);
+    const { challengeId, options: o } = stepOptions.json();
+    // A forged assertion does not count.
+    const a = key.get(o);
+    const forged = { ...a, response: { ...a.response, signature: Buffer.from('not a signature').toString('base64url') } };
+    expect((await t.inject({ method: 'POST', url: '/api/v1/auth/step-up/webauthn/verify', headers, payload: { challengeId, response: forged } })).statusCode).toBe(401);
+    // The ceremony was spent by the failed attempt; a fresh one with a real assertion opens the admin routes.
+    const fresh = (await t.inject({ method: 'POST', url: '/api/v1/auth/step-up/webauthn/options', headers })).json();
+    const ok = await t.inject({ method: 'POST', url: '/api/v1/auth/step-up/webauthn/verify', headers, payload: { challengeId: fresh.challengeId, response: key.get(fresh.options) } });
+    expect(ok.statusCode).toBe(204);
+    expect((await t.inject({ method: 'GET', url: members, headers })).statusCode).toBe(200);
+  });
 });

@@ -126,6 +126,22 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
   );
 
+  r.post(
+    '/api/v1/auth/step-up/webauthn/options',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Re-verify with a passkey: options', response: { 200: schemas.ceremonyResponse } } },
+    async (request) => webauthn.unsafeStepUpOptions(ctx, principalOf(request).userId),
+  );
+
+  r.post(
+    '/api/v1/auth/step-up/webauthn/verify',
+    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Re-verify with a passkey in this session', body: schemas.stepUpVerifyBody } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await webauthn.unsafeStepUpWithPasskey(ctx, { userId: p.userId, sessionId: p.sessionId, orgId: p.orgId }, request.body, requestFacts(request));
+      return reply.code(204).send();
+    },
+  );
+
   r.post('/api/v1/auth/passkey/options', { config: { access: { public: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Passwordless sign-in: options', response: { 200: schemas.ceremonyResponse } } }, async () =>
     webauthn.unsafePasskeyLoginOptions(ctx),
   );

@@ -43,6 +43,7 @@ export const authenticationResponse = z.strictObject({
 export const registerVerifyBody = z.strictObject({ challengeId: z.uuid(), response: registrationResponse, name: z.string().trim().min(1).max(100).optional() });
 export const mfaTokenBody = z.strictObject({ mfaToken: z.string().min(10).max(200) });
 export const secondFactorVerifyBody = z.strictObject({ mfaToken: z.string().min(10).max(200), response: authenticationResponse, trustDevice: z.boolean().optional() });
+export const stepUpVerifyBody = z.strictObject({ challengeId: z.uuid(), response: authenticationResponse });
 export const passkeyVerifyBody = z.strictObject({ challengeId: z.uuid(), response: authenticationResponse, orgId: z.uuid().optional() });
 export const credentialParams = z.strictObject({ id: z.uuid() });
 export const renameBody = z.strictObject({ name: z.string().trim().min(1).max(100) });

@@ -29,7 +29,7 @@ const uuidFromBytes = (b64url: string): string | null => {
   return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : null;
 };
 
-async function liveCeremony(ctx: AppContext, tx: Tx, challengeId: string, purpose: 'webauthn_register' | 'passkey_login', userId: string | null) {
+async function liveCeremony(ctx: AppContext, tx: Tx, challengeId: string, purpose: 'webauthn_register' | 'passkey_login' | 'step_up', userId: string | null) {
   const c = await repo.lockChallengeById(tx, challengeId);
   if (!c || c.purpose !== purpose || c.consumed_at || new Date(c.expires_at) <= ctx.clock.now() || !c.webauthn_challenge || (userId !== null && c.user_id !== userId)) {
     throw new AppError('MFA_TOKEN_INVALID');
@@ -204,4 +204,32 @@ export async function unsafeVerifyPasskeyLogin(
   }
   await ctx.audit.record({ action: 'auth.passkey_login', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: outcome.user.id, target: `session:${outcome.pair.sessionId}`, ...facts });
   return { ...outcome, method: 'passkey' };
+}
+
+/** Step-up with a passkey: the way a user whose only factor is a passkey re-verifies in a live session. */
+export async function unsafeStepUpOptions(ctx: AppContext, userId: string) {
+  const rp = relyingParty(ctx);
+  return unsafeWithOwner(ctx.db, async (tx) => {
+    const creds = await repo.listCredentials(tx, userId);
+    if (creds.length === 0) throw new AppError('WEBAUTHN_FAILED', 'no passkey is registered for this account');
+    const options = await generateAuthenticationOptions({
+      rpID: rp.rpID,
+      allowCredentials: creds.map((c) => ({ id: c.credential_id, transports: c.transports as AuthenticatorTransport[] })),
+      userVerification: 'preferred',
+    });
+    const challengeId = await repo.insertChallenge(tx, { purpose: 'step_up', userId, orgId: null, tokenHash: null, webauthnChallenge: options.challenge, expiresAt: new Date(ctx.clock.now().getTime() + CEREMONY_TTL_MS) });
+    return { challengeId, options: { ...options } };
+  });
+}
+
+export async function unsafeStepUpWithPasskey(ctx: AppContext, who: { userId: string; sessionId: string; orgId: string | null }, input: { challengeId: string; response: AuthenticationResponseJSON }, facts: RequestFacts): Promise<void> {
+  const ok = await unsafeWithOwner(ctx.db, async (tx) => {
+    const ceremony = await liveCeremony(ctx, tx, input.challengeId, 'step_up', who.userId);
+    await repo.consumeChallenge(tx, ceremony.id, ctx.clock.now());
+    const result = await checkAssertion(ctx, tx, ceremony.webauthn_challenge, input.response, { userId: who.userId, requireUserVerification: false });
+    if (result.ok) await repo.markSessionVerified(tx, who.sessionId, ctx.clock.now(), 'hwk');
+    return result.ok;
+  });
+  await ctx.audit.record({ action: 'mfa.step_up', outcome: ok ? 'success' : 'failure', orgId: who.orgId, actorId: who.userId, target: `session:${who.sessionId}`, details: { method: 'webauthn' }, ...facts });
+  if (!ok) throw new AppError('WEBAUTHN_FAILED', undefined, {}, 401);
 }

@@ -183,7 +183,7 @@ export type TrustedDeviceTable = {
 
 export type MfaChallengeTable = {
   id: Generated<string>;
-  purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login';
+  purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login' | 'step_up';
   user_id: string | null;
   org_id: string | null;
   token_hash: string | null;
