@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { hashPassword, verifyPassword } from '../src/auth/password-hash.ts';
-import { processCpuMs } from './process-cpu.ts';
+import { postgresCpuMs, processCpuMs } from './process-cpu.ts';
 import { createScratchDatabase } from '../test/helpers/test-db.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,14 +30,16 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function load(opts: autocannon.Options & { pid: number }) {
   const cpuBefore = processCpuMs(opts.pid);
+  const pgBefore = postgresCpuMs();
   const result = await autocannon({ ...opts, duration: DURATION });
   const cpuMs = processCpuMs(opts.pid) - cpuBefore;
-  const ok = result.requests.total - result.non2xx;
-  return { rps: result.requests.average, total: result.requests.total, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99, cpuPerRequestMs: cpuMs / Math.max(1, ok) };
+  const pgMs = postgresCpuMs() - pgBefore;
+  const ok = Math.max(1, result.requests.total - result.non2xx);
+  return { rps: result.requests.average, total: result.requests.total, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99, cpuPerRequestMs: cpuMs / ok, pgCpuPerRequestMs: pgMs / ok };
 }
 
 function row(name: string, r: Awaited<ReturnType<typeof load>>) {
-  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequestMs.toFixed(3).padStart(7)} ms CPU/req  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequestMs.toFixed(3).padStart(7)} ms CPU/req  ${r.pgCpuPerRequestMs.toFixed(3)} ms PostgreSQL CPU/req  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 }
 
 async function benchMe(dbUrl: string) {
@@ -52,7 +54,10 @@ async function benchMe(dbUrl: string) {
   console.log('\nGET /api/v1/me, bearer token, 64 connections');
   console.log(row('baseline: express+jsonwebtoken+pg', base));
   console.log(row('chambers: session+RLS transaction', ours));
-  console.log(`ratio chambers/baseline: throughput ${(ours.rps / base.rps).toFixed(2)}x, CPU per request ${(ours.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x`);
+  console.log(
+    `ratio chambers/baseline: throughput ${(ours.rps / base.rps).toFixed(2)}x, server CPU per request ${(ours.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x, ` +
+      `PostgreSQL CPU per request ${(ours.pgCpuPerRequestMs / base.pgCpuPerRequestMs).toFixed(2)}x`,
+  );
   await stop(baseline.child);
   return chambers;
 }
