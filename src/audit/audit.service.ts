@@ -4,7 +4,7 @@ import type { Principal } from '../http/route-access.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner, withTenant } from '../platform/db/tenant.ts';
-import { canonicalEventJson } from './canonical-event.ts';
+import { canonicalEventJson, type SealedEventFields } from './canonical-event.ts';
 import { eventColumns, toFields, type EventRow } from './audit.repository.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { consistencyProofRanges, inclusionProofRanges } from './merkle/index.ts';
@@ -12,31 +12,13 @@ import type { AuditBundle, BundleEvent, BundleProof } from './verify-bundle.ts';
 
 export type EventQuery = { from?: string; to?: string; actor?: string; action?: string; cursor?: string; limit: number };
 
-export type ApiEvent = {
-  seq: number | null;
-  at: string;
-  orgId: string | null;
-  actorId: string | null;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  outcome: string;
-  requestId: string | null;
-};
+/** An event as the API lists it: the sealed fields without details, and seq null until sealed. */
+export type ApiEvent = Omit<SealedEventFields, 'seq' | 'details'> & { seq: number | null };
 
-const toApi = (r: EventRow): ApiEvent => ({
-  seq: r.seq,
-  at: r.at,
-  orgId: r.org_id,
-  actorId: r.actor_id,
-  action: r.action,
-  target: r.target,
-  ip: r.ip,
-  userAgent: r.user_agent,
-  outcome: r.outcome,
-  requestId: r.request_id,
-});
+const toApi = (r: EventRow): ApiEvent => {
+  const { details: _details, ...fields } = toFields(r, r.seq ?? 0);
+  return { ...fields, seq: r.seq };
+};
 
 /**
  * Reads as the caller may: a super_admin reads the whole deployment through the
