@@ -6,7 +6,7 @@ import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner, withTenant } from '../platform/db/tenant.ts';
 import { canonicalEventJson, type SealedEventFields } from './canonical-event.ts';
 import { eventColumns, toFields, type EventRow } from './audit.repository.ts';
-import type { Checkpoint } from './checkpoint.ts';
+import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
 import { consistencyProofRanges, inclusionProofRanges } from './merkle/index.ts';
 import type { AuditBundle, BundleEvent, BundleProof } from './verify-bundle.ts';
 
@@ -59,21 +59,11 @@ export async function getEvent(tx: Kysely<DB>, seq: number): Promise<ApiEvent & 
 
 export async function unsafeLatestCheckpoint(ctx: AppContext): Promise<Checkpoint | null> {
   const { rows } = await unsafeWithOwner(ctx.db, (tx) =>
-    sql<{ tree_size: number; root_hash: Uint8Array; signed_at: Date; signature: Uint8Array; key_id: string; origin: string }>`
-      SELECT tree_size, root_hash, signed_at, signature, key_id, origin FROM audit.checkpoints
+    sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints
        WHERE kind = 'checkpoint' ORDER BY tree_size DESC LIMIT 1`.execute(tx),
   );
   const r = rows[0];
-  if (!r) return null;
-  return {
-    kind: 'checkpoint',
-    origin: r.origin,
-    treeSize: Number(r.tree_size),
-    rootHash: Buffer.from(r.root_hash).toString('base64'),
-    signedAt: new Date(r.signed_at).toISOString(),
-    keyId: r.key_id,
-    signature: Buffer.from(r.signature).toString('base64'),
-  };
+  return r ? checkpointFromRow(r) : null;
 }
 
 async function ensureTree(ctx: AppContext, treeSize: number): Promise<void> {

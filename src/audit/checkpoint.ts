@@ -23,6 +23,34 @@ export type Checkpoint = {
   peaks?: string[];
 };
 
+/** A row of audit.checkpoints as the database returns it. */
+export type CheckpointRow = {
+  tree_size: number;
+  root_hash: Uint8Array;
+  signed_at: Date;
+  signature: Uint8Array;
+  key_id: string;
+  origin: string;
+  kind: 'checkpoint' | 'pruned';
+  pruned_below: number | null;
+  peaks: Uint8Array[] | null;
+};
+
+export const CHECKPOINT_COLUMNS = 'tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks';
+
+export function checkpointFromRow(r: CheckpointRow): Checkpoint {
+  return {
+    kind: r.kind,
+    origin: r.origin,
+    treeSize: Number(r.tree_size),
+    rootHash: Buffer.from(r.root_hash).toString('base64'),
+    signedAt: new Date(r.signed_at).toISOString(),
+    keyId: r.key_id,
+    signature: Buffer.from(r.signature).toString('base64'),
+    ...(r.kind === 'pruned' ? { prunedBelow: Number(r.pruned_below), peaks: (r.peaks ?? []).map((p) => Buffer.from(p).toString('base64')) } : {}),
+  };
+}
+
 export function noteBody(cp: Pick<Checkpoint, 'origin' | 'treeSize' | 'rootHash' | 'kind' | 'prunedBelow'>): string {
   const ext = cp.kind === 'pruned' ? `pruned-below ${cp.prunedBelow ?? 0}\n` : '';
   return `${cp.origin}\n${cp.treeSize}\n${cp.rootHash}\n${ext}`;

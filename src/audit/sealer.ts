@@ -7,7 +7,7 @@ import type { KeyRing } from '../platform/keys.ts';
 import { canonicalEventBytes } from './canonical-event.ts';
 import { AuditTree, BLOCK_SIZE } from './audit-tree.ts';
 import { leafHashes, nextSeq, sealedRows, toFields, type EventRow } from './audit.repository.ts';
-import { appendCheckpointFile, checkpointOrigin, readCheckpointFile, signCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { CHECKPOINT_COLUMNS, appendCheckpointFile, checkpointFromRow, checkpointOrigin, readCheckpointFile, signCheckpoint, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
 import { hashEquals, leafHash, rootFromLeafHashes } from './merkle/index.ts';
 import { verifyLiveLog } from './verify-log.ts';
 
@@ -45,18 +45,8 @@ export type SealerOptions = {
 
 export async function loadCheckpoints(db: Database): Promise<Checkpoint[]> {
   return unsafeWithOwner(db, async (tx) => {
-    const { rows } = await sql<{ tree_size: number; root_hash: Uint8Array; signed_at: Date; signature: Uint8Array; key_id: string; origin: string; kind: 'checkpoint' | 'pruned'; pruned_below: number | null; peaks: Uint8Array[] | null }>`
-      SELECT tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks FROM audit.checkpoints ORDER BY id`.execute(tx);
-    return rows.map((r) => ({
-      kind: r.kind,
-      origin: r.origin,
-      treeSize: Number(r.tree_size),
-      rootHash: Buffer.from(r.root_hash).toString('base64'),
-      signedAt: new Date(r.signed_at).toISOString(),
-      keyId: r.key_id,
-      signature: Buffer.from(r.signature).toString('base64'),
-      ...(r.kind === 'pruned' ? { prunedBelow: Number(r.pruned_below), peaks: (r.peaks ?? []).map((p) => Buffer.from(p).toString('base64')) } : {}),
-    }));
+    const { rows } = await sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints ORDER BY id`.execute(tx);
+    return rows.map(checkpointFromRow);
   });
 }
 
