@@ -94,9 +94,14 @@ CREATE TABLE chambers.portal_handoffs (
 ALTER TABLE chambers.portal_handoffs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE chambers.portal_handoffs FORCE ROW LEVEL SECURITY;
 
--- The live-session check now also reports when a second factor was last verified (step-up)
--- and which factors the user has (so /me and the web app need no second query).
-DROP FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int);
+-- The live-session check of every authenticated request in one round trip: the
+-- session named by a verified access token must exist, belong to the token's user
+-- and organization, be neither revoked, past its absolute lifetime nor idle too
+-- long, and the membership must still hold. Touches last_seen_at at most once per
+-- p_touch_after. SECURITY DEFINER because it runs before any tenant context exists;
+-- it only answers about the one session whose id the caller already holds.
+-- It also reports when a second factor was last verified (step-up) and which
+-- factors the user has, so /me needs no second query.
 CREATE FUNCTION chambers.authenticate_session(
   p_sid uuid, p_user uuid, p_org uuid, p_now timestamptz, p_touch_after interval, p_default_idle_minutes int
 ) RETURNS TABLE (
@@ -141,4 +146,6 @@ BEGIN
     (SELECT count(*)::int FROM chambers.webauthn_credentials w WHERE w.user_id = p_user);
 END $$;
 REVOKE ALL ON FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int) FROM PUBLIC;
+-- The runtime login may reach this one function without SET ROLE (one round trip per request); nothing else in the schema.
+GRANT USAGE ON SCHEMA chambers TO chambers_runtime;
 GRANT EXECUTE ON FUNCTION chambers.authenticate_session(uuid, uuid, uuid, timestamptz, interval, int) TO chambers_app, chambers_runtime;
