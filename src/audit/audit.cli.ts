@@ -6,6 +6,7 @@ import { unsafeWithOwner } from '../platform/db/tenant.ts';
 import { loadOrCreateKeys } from '../platform/keys.ts';
 import { readCheckpointFile, checkpointFile } from './checkpoint.ts';
 import { loadCheckpoints } from './sealer.ts';
+import { unsafeRunPurge } from './retention.ts';
 import { verifyBundle } from './verify-bundle.ts';
 import { verifyLiveLog, type LogVerdict } from './verify-log.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -46,6 +47,28 @@ export function printLogVerdict(v: LogVerdict, out: (line: string) => void): num
   }
   out(`FAILED${v.firstBad === null ? '' : ` at seq ${v.firstBad}`}: ${v.problems.join('; ')}`);
   return 1;
+}
+
+/** `chambers audit purge [--dry-run]`: the retention purge once, with the server's configuration. */
+export async function runPurgeCli(config: Config, dryRun: boolean, out: (line: string) => void): Promise<number> {
+  const { boot } = await import('../boot.ts');
+  const pino = (await import('pino')).default;
+  const runtime = await boot(config, { logger: pino({ level: 'warn' }) });
+  try {
+    if (runtime.ctx.auditSealer.status().state !== 'ok') {
+      out(`the audit log is in alarm (${runtime.ctx.auditSealer.status().alarm ?? 'unknown'}): no purge`);
+      return 1;
+    }
+    const r = await unsafeRunPurge(runtime.ctx, { dryRun });
+    out(
+      dryRun
+        ? `dry run: would remove events below seq ${r.below} (${r.removable} events; already purged below ${r.prunedBelow}; ${r.heldOrganizations} organization(s) under legal hold)`
+        : `purged ${r.removed} events; the log now starts at seq ${r.prunedBelow} (signed pruned checkpoint written first)`,
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
 }
 
 /** `chambers audit verify --db` */

@@ -58,8 +58,10 @@ export async function leafHashes(db: Kysely<DB>, from: number, to: number): Prom
   return out;
 }
 
-/** The next sequence number to assign (max + 1, or 0). */
+/** The next sequence number to assign (max + 1; after a purge of everything, the pruned size; or 0). */
 export async function nextSeq(db: Kysely<DB>): Promise<number> {
-  const { rows } = await sql<{ next: number }>`SELECT coalesce(max(seq) + 1, 0)::bigint AS next FROM audit.events`.execute(db);
+  const { rows } = await sql<{ next: number }>`SELECT greatest(
+      (SELECT coalesce(max(seq) + 1, 0) FROM audit.events),
+      (SELECT coalesce(max(pruned_below), 0) FROM audit.checkpoints WHERE kind = 'pruned'))::bigint AS next`.execute(db);
   return Number(rows[0]?.next ?? 0);
 }

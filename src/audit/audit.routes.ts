@@ -16,7 +16,9 @@ import { noteBody } from './checkpoint.ts';
  * within 10 minutes. Checkpoints, the public key and proofs are hashes only and
  * open to any signed-in user: they reveal nothing of any organization's events.
  */
-const ADMIN_READ = { orgOptional: true, recentFactorMs: RECENT_FACTOR.admin };
+// The role check (403) comes before the step-up check (401): a lawyer is told no, not asked for a second factor.
+export const AUDIT_ADMIN = { orgOptional: true, roles: ['org_admin' as const], orSuperAdmin: true };
+const ADMIN_READ = { ...AUDIT_ADMIN, recentFactorMs: RECENT_FACTOR.admin };
 const SIGNED_IN = { orgOptional: true };
 
 const seqNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -53,9 +55,9 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       schema: {
         tags,
         summary: 'List audit events (org_admin: own organization; super_admin: all)',
-        querystring: z.object({
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+        querystring: z.strictObject({
+          from: z.iso.datetime({ offset: true }).max(40).optional(),
+          to: z.iso.datetime({ offset: true }).max(40).optional(),
           actor: z.uuid().optional(),
           action: z.string().max(100).optional(),
           cursor: z.string().max(40).optional(),
@@ -74,7 +76,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       schema: {
         tags,
         summary: 'One sealed event with its leaf bytes (canonical JSON)',
-        params: z.object({ seq: seqNumber }),
+        params: z.strictObject({ seq: seqNumber }),
         response: { 200: apiEvent.extend({ leaf: z.string(), leafHash: z.string() }) },
       },
     },
@@ -107,7 +109,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       schema: {
         tags,
         summary: 'RFC 9162 inclusion proof of one leaf',
-        querystring: z.object({ seq: seqNumber, treeSize: seqNumber.min(1) }),
+        querystring: z.strictObject({ seq: seqNumber, treeSize: seqNumber.min(1) }),
         response: { 200: z.object({ leafIndex: z.number(), treeSize: z.number(), leafHash: z.string(), path: z.array(z.string()) }) },
       },
     },
@@ -121,7 +123,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       schema: {
         tags,
         summary: 'RFC 9162 consistency proof between two tree sizes',
-        querystring: z.object({ from: seqNumber, to: seqNumber }),
+        querystring: z.strictObject({ from: seqNumber, to: seqNumber }),
         response: { 200: z.object({ from: z.number(), to: z.number(), path: z.array(z.string()) }) },
       },
     },
@@ -129,13 +131,38 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
   );
 
   r.get(
+    '/api/v1/audit/status',
+    {
+      // Polled by the admin banner: no step-up, so the banner shows without a fresh second factor.
+      config: { access: AUDIT_ADMIN },
+      schema: {
+        tags,
+        summary: 'Is the audit log consistent with its signed checkpoints? (the admin banner polls this)',
+        response: {
+          200: z.object({
+            state: z.enum(['starting', 'ok', 'alarm', 'stopped']),
+            alarm: z.object({ reason: z.string(), since: z.string().nullable(), treeSize: z.number(), checkpointSize: z.number().nullable() }).nullable(),
+            treeSize: z.number(),
+            prunedBelow: z.number(),
+            lastCheckpoint: z.object({ treeSize: z.number(), rootHash: z.string(), signedAt: z.string() }).nullable(),
+            ddlGuard: z.boolean(),
+            /** The S3 checkpoint mirror (AUDIT_S3_BUCKET); null when off. */
+            mirror: z.object({ state: z.enum(['ok', 'failing']), lastTreeSize: z.number() }).nullable(),
+          }),
+        },
+      },
+    },
+    async () => service.unsafeAuditStatus(ctx),
+  );
+
+  r.get(
     '/api/v1/audit/export',
     {
-      config: { access: { orgOptional: true, recentFactorMs: RECENT_FACTOR.sensitive } },
+      config: { access: { ...AUDIT_ADMIN, recentFactorMs: RECENT_FACTOR.sensitive } },
       schema: {
         tags,
         summary: 'A bundle (events, proofs, checkpoint, public key) that `chambers audit verify` checks offline',
-        querystring: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }),
+        querystring: z.strictObject({ from: z.iso.datetime({ offset: true }).max(40).optional(), to: z.iso.datetime({ offset: true }).max(40).optional() }),
       },
     },
     async (request, reply) => {

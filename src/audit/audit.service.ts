@@ -7,6 +7,7 @@ import { unsafeWithOwner, withTenant } from '../platform/db/tenant.ts';
 import { canonicalEventJson, type SealedEventFields } from './canonical-event.ts';
 import { eventColumns, toFields, type EventRow } from './audit.repository.ts';
 import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
+import type { LeafFetcher } from './audit-tree.ts';
 import { consistencyProofRanges, inclusionProofRanges } from './merkle/index.ts';
 import type { AuditBundle, BundleEvent, BundleProof } from './verify-bundle.ts';
 
@@ -66,23 +67,44 @@ export async function unsafeLatestCheckpoint(ctx: AppContext): Promise<Checkpoin
   return r ? checkpointFromRow(r) : null;
 }
 
+/** Below the pruned size the leaves are gone: proofs start at the 'pruned below N' checkpoint. */
+function refusePruned(ctx: AppContext, index: number): void {
+  const below = ctx.auditSealer.status().prunedBelow;
+  if (index < below) throw new AppError('NOT_FOUND', `events below seq ${below} were removed by the retention purge; proofs start there`);
+}
+
 async function ensureTree(ctx: AppContext, treeSize: number): Promise<void> {
   if (ctx.auditSealer.tree.size < treeSize) await ctx.auditSealer.catchUp();
   if (ctx.auditSealer.tree.size < treeSize) throw new AppError('NOT_FOUND', `the log has ${ctx.auditSealer.tree.size} sealed events`);
 }
 
+/** A leaf fetcher that reads each range once (a proof, or a whole export). */
+function memoFetch(fetch: LeafFetcher): LeafFetcher {
+  const seen = new Map<string, Promise<Buffer[]>>();
+  return (a, b) => {
+    const k = `${a}-${b}`;
+    let hit = seen.get(k);
+    if (!hit) seen.set(k, (hit = fetch(a, b)));
+    return hit;
+  };
+}
+
 /** Hashes only: a proof reveals nothing of other organizations' events. */
 export async function inclusionProof(ctx: AppContext, seq: number, treeSize: number): Promise<{ leafIndex: number; treeSize: number; leafHash: string; path: string[] }> {
   if (seq >= treeSize) throw new AppError('VALIDATION_FAILED', 'seq must be below treeSize');
+  refusePruned(ctx, seq);
   await ensureTree(ctx, treeSize);
-  const [leaf] = await ctx.auditSealer.fetchLeaves(seq, seq + 1);
+  // The leaf and every sibling below the cached levels come from one aligned chunk: one read.
+  const fetch = memoFetch(ctx.auditSealer.fetchLeaves);
+  const leaf = await ctx.auditSealer.tree.leafAt(seq, fetch);
   if (!leaf) throw new AppError('NOT_FOUND');
-  const path = await ctx.auditSealer.tree.subtreeRoots(inclusionProofRanges(seq, treeSize), ctx.auditSealer.fetchLeaves);
+  const path = await ctx.auditSealer.tree.subtreeRoots(inclusionProofRanges(seq, treeSize), fetch);
   return { leafIndex: seq, treeSize, leafHash: leaf.toString('base64'), path: path.map((h) => h.toString('base64')) };
 }
 
 export async function consistencyProof(ctx: AppContext, from: number, to: number): Promise<{ from: number; to: number; path: string[] }> {
   if (from > to) throw new AppError('VALIDATION_FAILED', 'from must not exceed to');
+  if (from > 0 && from < to) refusePruned(ctx, from);
   await ensureTree(ctx, to);
   const ranges = from === 0 || from === to ? [] : consistencyProofRanges(from, to);
   const path = await ctx.auditSealer.tree.subtreeRoots(ranges, ctx.auditSealer.fetchLeaves);
@@ -104,14 +126,8 @@ export async function exportBundle(ctx: AppContext, p: Principal, q: { from?: st
     return (await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE ${sql.join(conds, sql` AND `)} ORDER BY seq LIMIT ${EXPORT_LIMIT}`.execute(tx)).rows;
   });
   await ensureTree(ctx, cp.treeSize);
-  // Leaves of a block are read once per export, however many of its events are exported.
-  const blocks = new Map<string, Promise<Buffer[]>>();
-  const fetch = (a: number, b: number) => {
-    const k = `${a}-${b}`;
-    let hit = blocks.get(k);
-    if (!hit) blocks.set(k, (hit = ctx.auditSealer.fetchLeaves(a, b)));
-    return hit;
-  };
+  // Leaf chunks are read once per export, however many of their events are exported.
+  const fetch = memoFetch(ctx.auditSealer.fetchLeaves);
   const events: BundleEvent[] = [];
   const proofs: BundleProof[] = [];
   for (const r of rows) {
@@ -135,3 +151,25 @@ export const publicKeyOf = (ctx: AppContext) => ({
   algorithm: 'Ed25519' as const,
   publicKey: ctx.keys.auditKey.publicKeyRaw.toString('base64'),
 });
+
+/** The sealer's health for the admin banner and monitoring, plus whether the DDL guard is installed. */
+export async function unsafeAuditStatus(ctx: AppContext) {
+  const st = ctx.auditSealer.status();
+  const { rows } = await unsafeWithOwner(ctx.db, (tx) => sql<{ active: boolean }>`SELECT audit.ddl_guard_active() AS active`.execute(tx));
+  const cp = st.lastCheckpoint;
+  return {
+    state: st.state,
+    alarm: st.state === 'alarm' ? { reason: st.alarm ?? 'unknown', since: st.alarmSince, treeSize: st.treeSize, checkpointSize: cp?.treeSize ?? null } : null,
+    treeSize: st.treeSize,
+    prunedBelow: st.prunedBelow,
+    lastCheckpoint: cp ? { treeSize: cp.treeSize, rootHash: cp.rootHash, signedAt: cp.signedAt } : null,
+    ddlGuard: rows[0]?.active === true,
+    mirror: mirrorStatus(ctx),
+  };
+}
+
+/** The S3 checkpoint mirror, or null when AUDIT_S3_BUCKET is unset. */
+function mirrorStatus(ctx: AppContext): { state: 'ok' | 'failing'; lastTreeSize: number } | null {
+  const m = ctx.checkpointMirror?.status();
+  return m ? { state: m.state, lastTreeSize: m.lastTreeSize } : null;
+}

@@ -45,21 +45,33 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/** The canonical JSON text of an event (exactly the fields of SealedEventFields). */
+/** A top-level member `"key":value`, or '' when the value is undefined (canonicalJson drops those). */
+const member = (key: string, v: unknown, first: boolean): string => {
+  if (v === undefined) return '';
+  const text = typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : canonicalJson(v);
+  return `${first ? '' : ','}"${key}":${text}`;
+};
+
+/**
+ * The canonical JSON text of an event (exactly the fields of SealedEventFields).
+ * The same text as canonicalJson of those fields, with the top-level keys written
+ * in their sorted order directly (the offline verifier's hot path).
+ */
 export function canonicalEventJson(e: SealedEventFields): string {
-  return canonicalJson({
-    seq: e.seq,
-    at: e.at,
-    orgId: e.orgId,
-    actorId: e.actorId,
-    action: e.action,
-    target: e.target,
-    ip: e.ip,
-    userAgent: e.userAgent,
-    outcome: e.outcome,
-    requestId: e.requestId,
-    details: e.details ?? {},
-  });
+  const out =
+    member('action', e.action, true) +
+    member('actorId', e.actorId, false) +
+    member('at', e.at, false) +
+    member('details', e.details ?? {}, false) +
+    member('ip', e.ip, false) +
+    member('orgId', e.orgId, false) +
+    member('outcome', e.outcome, false) +
+    member('requestId', e.requestId, false) +
+    member('seq', e.seq, false) +
+    member('target', e.target, false) +
+    member('userAgent', e.userAgent, false);
+  // `action` may be absent from a hostile bundle: drop a leading comma as canonicalJson would.
+  return `{${out.startsWith(',') ? out.slice(1) : out}}`;
 }
 
 /** The leaf bytes (UTF-8 of the canonical JSON). */

@@ -8,16 +8,30 @@ import { canonicalEventBytes } from './canonical-event.ts';
 import { AuditTree, BLOCK_SIZE } from './audit-tree.ts';
 import { leafHashes, nextSeq, sealedRows, toFields, type EventRow } from './audit.repository.ts';
 import { CHECKPOINT_COLUMNS, appendCheckpointFile, checkpointFromRow, checkpointOrigin, readCheckpointFile, signCheckpoint, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
-import { hashEquals, leafHash, rootFromLeafHashes } from './merkle/index.ts';
-import { verifyLiveLog } from './verify-log.ts';
+import { MerkleAccumulator, hashEquals, leafHash, rootFromLeafHashes } from './merkle/index.ts';
+import { newestPrunedCheckpoint, verifyLiveLog } from './verify-log.ts';
 
 /** Serializes sealers across processes: only one assigns sequence numbers at a time. */
 const SEAL_LOCK = 7261005;
 const BATCH = 5000;
-/** How many sealed events each checkpoint re-reads and re-hashes (a rolling window over the whole log). */
-const REVERIFY_WINDOW = 20_000;
+/**
+ * How many sealed events each checkpoint re-reads and re-hashes (a rolling window over the whole log).
+ * Whole blocks: a window ending inside a complete block would compare a partial block with its cached hash.
+ */
+const REVERIFY_WINDOW = 80 * BLOCK_SIZE;
 
-export type SealerStatus = { state: 'starting' | 'ok' | 'alarm' | 'stopped'; alarm: string | null; treeSize: number; lastCheckpoint: Checkpoint | null };
+export type SealerStatus = {
+  state: 'starting' | 'ok' | 'alarm' | 'stopped';
+  alarm: string | null;
+  /** When the alarm was raised (ISO), or null. */
+  alarmSince: string | null;
+  treeSize: number;
+  lastCheckpoint: Checkpoint | null;
+  /** Events below this sequence number were removed by the retention purge. */
+  prunedBelow: number;
+};
+
+export type PruneResult = { prunedBelow: number; removed: number; checkpoint: Checkpoint | null };
 
 export type AuditSealer = {
   tree: AuditTree;
@@ -29,6 +43,12 @@ export type AuditSealer = {
   /** Brings the in-memory tree up to the sealed log (another process may have sealed). */
   catchUp(): Promise<number>;
   fetchLeaves(from: number, to: number): Promise<Buffer[]>;
+  /**
+   * The retention purge: seals and checkpoints, asks `plan` (under the same lock) for
+   * the first sequence number to keep, rounds it down to a whole block, signs and
+   * stores a 'pruned below N' checkpoint, then deletes [0, N) through audit.purge_before.
+   */
+  prune(plan: () => Promise<number>): Promise<PruneResult>;
 };
 
 export type SealerOptions = {
@@ -41,6 +61,8 @@ export type SealerOptions = {
   checkpointEvery: number;
   checkpointSeconds: number;
   intervalMs?: number;
+  /** Called after each checkpoint (normal or pruned) is stored; must not throw (the S3 mirror). */
+  onCheckpoint?: () => void;
 };
 
 export async function loadCheckpoints(db: Database): Promise<Checkpoint[]> {
@@ -70,6 +92,8 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
   const intervalMs = opts.intervalMs ?? 1000;
   let state: SealerStatus['state'] = 'starting';
   let alarm: string | null = null;
+  let alarmSince: string | null = null;
+  let prunedBelow = 0;
   let last: Checkpoint | null = null;
   let lastCheckpointAt = 0;
   let reverifyCursor = 0;
@@ -87,6 +111,7 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
   const raise = (message: string) => {
     if (!alarm) logger.error({ audit: message }, 'AUDIT ALARM: the stored audit log no longer matches its signed checkpoints; sealing stopped');
     alarm = message;
+    alarmSince ??= opts.clock.now().toISOString();
     state = 'alarm';
   };
 
@@ -142,19 +167,21 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
   /** Is the stored log still consistent with the last checkpoint? Count, the checkpoint's root, and a rolling re-hash window. */
   async function consistentWithLast(): Promise<string | null> {
     if (!last) return null;
+    await refreshPrunedBelow();
     const size = tree.size;
     const { rows } = await unsafeWithOwner(db, (tx) =>
       sql<{ n: number; max: number | null }>`SELECT count(*)::bigint AS n, max(seq) AS max FROM audit.events WHERE seq IS NOT NULL`.execute(tx),
     );
     const n = Number(rows[0]?.n ?? 0);
     const max = rows[0]?.max === null || rows[0]?.max === undefined ? -1 : Number(rows[0].max);
-    if (n !== max + 1) return `sealed events have a gap: ${n} rows up to seq ${max}`;
-    if (max + 1 < last.treeSize) return `the log ends at size ${max + 1} but the checkpoint was signed at size ${last.treeSize}`;
+    const top = Math.max(max + 1, prunedBelow);
+    if (n !== top - prunedBelow) return `sealed events have a gap: ${n} rows from seq ${prunedBelow} up to seq ${max}`;
+    if (top < last.treeSize) return `the log ends at size ${top} but the checkpoint was signed at size ${last.treeSize}`;
     const root = await tree.rootAt(last.treeSize, fetchLeaves);
     if (root.toString('base64') !== last.rootHash) return `the root at size ${last.treeSize} no longer matches its signed checkpoint`;
     // Re-read a window of whole blocks: recompute each leaf from its content and compare with the cache.
     if (size > 0) {
-      if (reverifyCursor >= size) reverifyCursor = 0;
+      if (reverifyCursor >= size || reverifyCursor < prunedBelow) reverifyCursor = prunedBelow;
       const from = reverifyCursor - (reverifyCursor % BLOCK_SIZE);
       const to = Math.min(size, from + REVERIFY_WINDOW);
       const evs = await unsafeWithOwner(db, (tx) => sealedRows(tx, from, to));
@@ -180,6 +207,44 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
     return null;
   }
 
+  /** Another process (or `chambers audit purge`) may have purged: take the newest validly signed pruned checkpoint. */
+  async function refreshPrunedBelow(): Promise<void> {
+    const { rows } = await unsafeWithOwner(db, (tx) =>
+      sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints WHERE kind = 'pruned' ORDER BY tree_size DESC LIMIT 1`.execute(tx),
+    );
+    const pruned = newestPrunedCheckpoint(rows.map(checkpointFromRow), opts.keys.auditKey.publicKeyRaw);
+    if (pruned && pruned.treeSize > prunedBelow) prunedBelow = pruned.treeSize;
+  }
+
+  async function prune(plan: () => Promise<number>): Promise<PruneResult> {
+    if (state !== 'ok') throw new Error(`the audit log is not sealing (${state}): no purge`);
+    await runOnce(true);
+    if (state !== 'ok') throw new Error('the audit log raised an alarm: no purge');
+    await refreshPrunedBelow();
+    const keep = Math.min(await plan(), tree.size);
+    const below = keep - (keep % BLOCK_SIZE);
+    if (below <= prunedBelow) return { prunedBelow, removed: 0, checkpoint: null };
+    const peaks = tree.peaksAt(below);
+    const root = MerkleAccumulator.fromState(below, peaks).root();
+    const cp = signCheckpoint(opts.keys.auditKey, { origin, treeSize: below, root, signedAt: opts.clock.now(), kind: 'pruned', prunedBelow: below, peaks });
+    // Signed and kept (database and file) before a single row goes: verification carries on from N.
+    await unsafeWithOwner(db, (tx) =>
+      sql`INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks)
+        VALUES (${cp.treeSize}, decode(${Buffer.from(cp.rootHash, 'base64').toString('hex')}, 'hex'), ${cp.signedAt},
+          decode(${Buffer.from(cp.signature, 'base64').toString('hex')}, 'hex'), ${cp.keyId}, ${cp.origin}, 'pruned', ${below},
+          (SELECT array_agg(decode(h, 'hex') ORDER BY i) FROM unnest(${peaks.map((p) => p.toString('hex'))}::text[]) WITH ORDINALITY AS x(h, i)))
+        ON CONFLICT (tree_size, kind) DO NOTHING`.execute(tx),
+    );
+    appendCheckpointFile(opts.dataDir, cp);
+    opts.onCheckpoint?.();
+    const removed = await unsafeWithOwner(db, async (tx) => {
+      const { rows } = await sql<{ n: number }>`SELECT audit.purge_before(${below}) AS n`.execute(tx);
+      return Number(rows[0]?.n ?? 0);
+    });
+    prunedBelow = below;
+    return { prunedBelow, removed, checkpoint: cp };
+  }
+
   async function checkpoint(): Promise<Checkpoint | null> {
     await catchUp();
     if (last && tree.size <= last.treeSize) return null;
@@ -196,6 +261,7 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
       return rows.length > 0;
     });
     if (stored) appendCheckpointFile(opts.dataDir, cp);
+    opts.onCheckpoint?.();
     last = cp;
     lastCheckpointAt = opts.clock.now().getTime();
     return cp;
@@ -210,6 +276,8 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
       if (n < BATCH || state !== 'ok') break;
     }
     if (state !== 'ok') return { sealed, checkpoint: null };
+    // Another process may have sealed the last events: a forced checkpoint covers them too.
+    if (force) await catchUp();
     const pending = tree.size - (last?.treeSize ?? 0);
     const due =
       pending > 0 && (force || pending >= opts.checkpointEvery || opts.clock.now().getTime() - lastCheckpointAt >= opts.checkpointSeconds * 1000);
@@ -240,6 +308,7 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
           unsafeWithOwner(db, (tx) => verifyLiveLog(tx, { checkpoints: all, publicKeyRaw: opts.keys.auditKey.publicKeyRaw, tree })),
         );
         last = latestCheckpoint(all);
+        prunedBelow = verdict.prunedBelow;
         lastCheckpointAt = last ? new Date(last.signedAt).getTime() : opts.clock.now().getTime();
         if (!verdict.ok) {
           state = 'starting';
@@ -262,6 +331,7 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
       if (state !== 'alarm') state = 'stopped';
     },
     sealNow: (o = {}) => serial(() => runOnce(o.checkpoint === true)),
-    status: () => ({ state, alarm, treeSize: tree.size, lastCheckpoint: last }),
+    prune: (plan) => serial(() => prune(plan)),
+    status: () => ({ state, alarm, alarmSince, treeSize: tree.size, lastCheckpoint: last, prunedBelow }),
   };
 }

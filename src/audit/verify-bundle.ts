@@ -6,7 +6,7 @@
  */
 import { canonicalEventJson, type SealedEventFields } from './canonical-event.ts';
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.ts';
-import { leafHash, verifyInclusion } from './merkle/index.ts';
+import { BatchInclusionVerifier, leafHash, type PathElement } from './merkle/index.ts';
 
 export type BundleEvent = SealedEventFields & { leaf?: string };
 export type BundleProof = { seq: number; leafIndex: number; treeSize: number; path: string[] };
@@ -41,6 +41,8 @@ export function verifyBundle(input: unknown): BundleVerdict {
   if (cp.kind !== 'checkpoint' || !verifyCheckpointSignature(cp, raw)) return fail(null, 'the checkpoint signature does not verify with the bundle public key');
   const root = Buffer.from(cp.rootHash, 'base64');
   const proofs = new Map(b.proofs.map((p) => [p.seq, p]));
+  // One verifier for the whole bundle: proofs in leaf order share their upper nodes.
+  const verifier = new BatchInclusionVerifier(cp.treeSize, root);
   for (const [i, e] of b.events.entries()) {
     let json: string;
     try {
@@ -52,8 +54,9 @@ export function verifyBundle(input: unknown): BundleVerdict {
     const proof = proofs.get(e.seq);
     if (!proof) return fail(i, `event ${i} (seq ${e.seq}): no inclusion proof`, i);
     if (proof.treeSize !== cp.treeSize || proof.leafIndex !== e.seq) return fail(i, `event ${i} (seq ${e.seq}): the proof is for another leaf or tree`, i);
-    const path = Array.isArray(proof.path) ? proof.path.map((h) => Buffer.from(String(h), 'base64')) : [];
-    if (!verifyInclusion(e.seq, cp.treeSize, leafHash(Buffer.from(json, 'utf8')), path, root)) {
+    // Anything but a base64 hash where the verifier needs one fails the proof.
+    const path = (Array.isArray(proof.path) ? proof.path : []) as PathElement[];
+    if (!verifier.verify(e.seq, leafHash(Buffer.from(json, 'utf8')), path)) {
       return fail(i, `event ${i} (seq ${e.seq}): not included in the signed tree of size ${cp.treeSize}: it was changed`, i);
     }
   }

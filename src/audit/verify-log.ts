@@ -13,6 +13,8 @@ export type LogVerdict = {
   /** The first sequence number at which the log is wrong, when one can be named. */
   firstBad: number | null;
   problems: string[];
+  /** Where the verified log starts (the newest valid pruned checkpoint), 0 if never purged. */
+  prunedBelow: number;
 };
 
 /**
@@ -44,7 +46,11 @@ export async function verifyLiveLog(
     bySize.set(cp.treeSize, cp);
   }
   const maxSize = Math.max(0, ...checkpoints.map((c) => c.treeSize));
-  const acc = new MerkleAccumulator();
+  // After a retention purge the log starts at the newest signed 'pruned below N' checkpoint:
+  // its peaks (which must fold to its signed root) stand in for the removed leaves [0, N).
+  const pruned = newestPrunedCheckpoint(opts.checkpoints, opts.publicKeyRaw);
+  const acc = pruned ? MerkleAccumulator.fromState(pruned.treeSize, pruned.peaks) : new MerkleAccumulator();
+  if (pruned) opts.tree?.seedPruned(pruned.treeSize, pruned.peaks);
   const checkRoot = () => {
     const cp = bySize.get(acc.size);
     if (cp && !hashEquals(acc.root(), Buffer.from(cp.rootHash, 'base64'))) {
@@ -82,5 +88,24 @@ export async function verifyLiveLog(
   if (problems.length === 0 && acc.size < maxSize) {
     bad(acc.size, `the log ends at size ${acc.size} but a checkpoint was signed at size ${maxSize}: events were removed from the end`);
   }
-  return { ok: problems.length === 0, size: acc.size, firstBad, problems };
+  return { ok: problems.length === 0, size: acc.size, firstBad, problems, prunedBelow: pruned?.treeSize ?? 0 };
+}
+
+/**
+ * The newest 'pruned below N' checkpoint whose signature verifies and whose peaks
+ * fold to its signed root (N = its tree size), or null. Pure: the bundle verifier uses it too.
+ */
+export function newestPrunedCheckpoint(checkpoints: Checkpoint[], publicKeyRaw: Uint8Array): { treeSize: number; peaks: Buffer[]; checkpoint: Checkpoint } | null {
+  let best: { treeSize: number; peaks: Buffer[]; checkpoint: Checkpoint } | null = null;
+  for (const cp of checkpoints) {
+    if (cp.kind !== 'pruned' || cp.prunedBelow !== cp.treeSize || !verifyCheckpointSignature(cp, publicKeyRaw)) continue;
+    try {
+      const peaks = (cp.peaks ?? []).map((p) => Buffer.from(p, 'base64'));
+      if (!hashEquals(MerkleAccumulator.fromState(cp.treeSize, peaks).root(), Buffer.from(cp.rootHash, 'base64'))) continue;
+      if (!best || cp.treeSize > best.treeSize) best = { treeSize: cp.treeSize, peaks, checkpoint: cp };
+    } catch {
+      /* malformed peaks: not a usable pruned checkpoint */
+    }
+  }
+  return best;
 }

@@ -37,3 +37,5 @@ export type {
   SubtreeRange,
   SubtreeRootFn,
 } from './proofs.ts';
+export { BatchInclusionVerifier } from './batch-verify.ts';
+export type { PathElement } from './batch-verify.ts';

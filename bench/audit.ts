@@ -1,0 +1,125 @@
+// The audit phase of `npm run bench`: sealed log vs plain inserts (8 writers, PostgreSQL), offline
+// verification speed, and inclusion-proof latency at BENCH_AUDIT_EVENTS events (default 1,000,000).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { inclusionProof, publicKeyOf } from '../src/audit/audit.service.ts';
+import { verifyBundleFile } from '../src/audit/audit.cli.ts';
+import type { AuditBundle } from '../src/audit/verify-bundle.ts';
+import { sealedRows, toFields } from '../src/audit/audit.repository.ts';
+import { canonicalEventJson, canonicalJson } from '../src/audit/canonical-event.ts';
+import { inclusionProofRanges, leafHash, verifyInclusion } from '../src/audit/merkle/index.ts';
+import { boot } from '../src/boot.ts';
+import { loadConfig } from '../src/config.ts';
+import { unsafeWithOwner, withTenant } from '../src/platform/db/tenant.ts';
+
+const WRITERS = 8;
+const PER_WRITER = Number(process.env.BENCH_AUDIT_PER_WRITER ?? 2000);
+const TOTAL = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+
+export async function benchAudit(dbUrl: string): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-bench-audit-'));
+  const config = loadConfig({ CHAMBERS_DATA_DIR: dataDir, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
+  const rt = await boot(config, { logger: pino({ level: 'silent' }) });
+  const { ctx } = rt;
+  try {
+    // An identical table without sealing, RLS or triggers: the baseline.
+    // (As the DATABASE_URL login, a superuser here: it is bench scaffolding, not part of the schema.)
+    await ctx.db.owner.transaction().execute(async (tx) => {
+      await sql`CREATE SCHEMA bench_baseline`.execute(tx);
+      await sql`CREATE TABLE bench_baseline.events (LIKE audit.events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING IDENTITY)`.execute(tx);
+      await sql`GRANT USAGE ON SCHEMA bench_baseline TO chambers_app`.execute(tx);
+      await sql`GRANT INSERT, SELECT ON bench_baseline.events TO chambers_app`.execute(tx);
+    });
+    const run = async (write: (w: number, i: number) => Promise<void>) => {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: WRITERS }, async (_, w) => { for (let i = 0; i < PER_WRITER; i++) await write(w, i); }));
+      return performance.now() - t0;
+    };
+    const plainMs = await run((w, i) =>
+      withTenant(ctx.db, { orgId: null, userId: null }, async (tx) => {
+        await sql`INSERT INTO bench_baseline.events (action, outcome, details) VALUES ('auth.login', 'success', ${JSON.stringify({ w, i })}::jsonb)`.execute(tx);
+      }),
+    );
+    const sealedMs = await run(async (w, i) => {
+      await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: null, actorId: null, details: { failures: w * PER_WRITER + i } });
+    });
+    const t1 = performance.now();
+    await ctx.auditSealer.sealNow({ checkpoint: true });
+    const sealedTotalMs = sealedMs + (performance.now() - t1);
+    const n = WRITERS * PER_WRITER;
+    const plainRate = n / (plainMs / 1000);
+    const sealedRate = n / (sealedTotalMs / 1000);
+    console.log(`\naudit: ${WRITERS} writers x ${PER_WRITER} events on PostgreSQL`);
+    console.log(`plain inserts (identical table)   ${plainRate.toFixed(0).padStart(7)} events/s`);
+    console.log(`sealed log (record + sealing)     ${sealedRate.toFixed(0).padStart(7)} events/s   ratio ${(sealedRate / plainRate).toFixed(2)}x (goal >= 0.7x and >= 2,000/s)`);
+
+    // Grow the log to TOTAL with one bulk insert, sealed by the sealer's batch path.
+    const have = ctx.auditSealer.tree.size;
+    if (TOTAL > have) {
+      const t2 = performance.now();
+      await unsafeWithOwner(ctx.db, (tx) =>
+        sql`INSERT INTO audit.events (action, outcome, details) SELECT 'auth.login', 'success', jsonb_build_object('i', i) FROM generate_series(1, ${TOTAL - have}) AS i`.execute(tx),
+      );
+      const t3 = performance.now();
+      await ctx.auditSealer.sealNow({ checkpoint: true });
+      const t4 = performance.now();
+      console.log(`bulk insert of ${(TOTAL - have).toLocaleString()} events ${((t3 - t2) / 1000).toFixed(1)} s, sealing ${((t4 - t3) / 1000).toFixed(1)} s (${((TOTAL - have) / ((t4 - t3) / 1000)).toFixed(0)} events/s)`);
+    }
+
+    // Offline verification, the `chambers audit verify <bundle>` path: a bundle of up to 200,000
+    // events with proofs against the newest checkpoint, written to a file, parsed and verified.
+    // Baseline in the same run: every proof checked on its own (RFC 9162 §2.1.3.2), generic canonical JSON.
+    const cp = ctx.auditSealer.status().lastCheckpoint!;
+    const sample = await unsafeWithOwner(ctx.db, (tx) => sealedRows(tx, 0, Math.min(200_000, cp.treeSize)));
+    const sampleLeaves = sample.map((r) => Buffer.from(r.leaf_hash!));
+    const fromSample = async (a: number, b: number) => (b <= sampleLeaves.length ? sampleLeaves.slice(a, b) : ctx.auditSealer.fetchLeaves(a, b));
+    const bundle: AuditBundle = { format: 'chambers-audit-bundle/1', checkpoint: cp, publicKey: publicKeyOf(ctx), events: [], proofs: [] };
+    for (const r of sample) {
+      const fields = toFields(r, r.seq!);
+      bundle.events.push({ ...fields, leaf: canonicalEventJson(fields) });
+      const proofPath = await ctx.auditSealer.tree.subtreeRoots(inclusionProofRanges(r.seq!, cp.treeSize), fromSample);
+      bundle.proofs.push({ seq: r.seq!, leafIndex: r.seq!, treeSize: cp.treeSize, path: proofPath.map((h) => h.toString('base64')) });
+    }
+    const bundleFile = path.join(dataDir, 'bundle.json');
+    fs.writeFileSync(bundleFile, JSON.stringify(bundle));
+    const t5 = performance.now();
+    const root = Buffer.from(cp.rootHash, 'base64');
+    const parsed = JSON.parse(fs.readFileSync(bundleFile, 'utf8')) as AuditBundle;
+    let baselineOk = true;
+    parsed.events.forEach((e, i) => {
+      const { leaf: _leaf, ...fields } = e;
+      const leaf = leafHash(Buffer.from(canonicalJson({ ...fields, details: fields.details ?? {} }), 'utf8'));
+      baselineOk &&= verifyInclusion(e.seq, cp.treeSize, leaf, parsed.proofs[i]!.path.map((h) => Buffer.from(h, 'base64')), root);
+    });
+    const baselineRate = sample.length / ((performance.now() - t5) / 1000);
+    const t6 = performance.now();
+    const code = verifyBundleFile(bundleFile, () => undefined);
+    const verifyRate = sample.length / ((performance.now() - t6) / 1000);
+    console.log(`offline verification of a ${sample.length.toLocaleString()}-event bundle (read + parse + verify): ${verifyRate.toFixed(0)} events/s (goal >= 100,000/s)`);
+    console.log(`  baseline (each proof on its own, generic canonical JSON) ${baselineRate.toFixed(0)} events/s; ratio ${(verifyRate / baselineRate).toFixed(2)}x; ${code === 0 && baselineOk ? 'both OK' : 'VERIFICATION FAILED'}`);
+
+    // Inclusion proofs against the newest checkpoint at the full size, interleaved with the
+    // baseline of the previous design (reading the leaf's whole 256-leaf block) under the same load.
+    const lat: number[] = [];
+    const blockLat: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const seq = Math.floor(Math.random() * cp.treeSize);
+      const t7 = performance.now();
+      await inclusionProof(ctx, seq, cp.treeSize);
+      lat.push(performance.now() - t7);
+      const t8 = performance.now();
+      await ctx.auditSealer.fetchLeaves(seq - (seq % 256), seq - (seq % 256) + 256);
+      blockLat.push(performance.now() - t8);
+    }
+    lat.sort((a, b) => a - b);
+    blockLat.sort((a, b) => a - b);
+    console.log(`inclusion proof at ${cp.treeSize.toLocaleString()} events: p50 ${lat[500]!.toFixed(2)} ms, p99 ${lat[990]!.toFixed(2)} ms (goal p99 < 20 ms)`);
+    console.log(`  baseline: one 256-leaf block read alone p50 ${blockLat[500]!.toFixed(2)} ms, p99 ${blockLat[990]!.toFixed(2)} ms (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+  } finally {
+    await rt.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
