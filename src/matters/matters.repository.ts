@@ -4,7 +4,7 @@ import type { CreateMatterInput, UpdateMatterInput } from './matters.schemas.ts'
 
 /** All SQL of matters. Runs under RLS: the organization filter is the database's, not ours. */
 
-const columns = ['id', 'title', 'reference', 'client_name', 'status', 'created_by', 'created_at', 'updated_at'] as const;
+const columns = ['id', 'title', 'reference', 'client_name', 'status', 'legal_hold', 'created_by', 'created_at', 'updated_at'] as const;
 
 export async function insertMatter(tx: Tx, orgId: string, userId: string, input: CreateMatterInput) {
   return tx
@@ -35,7 +35,7 @@ export async function listMatters(
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).execute();
 }
 
-export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput) {
+export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput & { legalHold?: boolean }) {
   return tx
     .updateTable('chambers.matters')
     .set({
@@ -43,6 +43,7 @@ export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput)
       ...(input.reference !== undefined ? { reference: input.reference } : {}),
       ...(input.clientName !== undefined ? { client_name: input.clientName } : {}),
       ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.legalHold !== undefined ? { legal_hold: input.legalHold } : {}),
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', id)

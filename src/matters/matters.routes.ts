@@ -3,8 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.ts';
 import { principalOf } from '../http/route-access.ts';
 import { withTenant } from '../platform/db/tenant.ts';
+import { requestFacts } from '../http/request-facts.ts';
+import * as walls from './matter-walls.service.ts';
 import {
   createMatterBody,
+  legalHoldBody,
+  wallBody,
+  wallResponse,
   listMattersQuery,
   matterIdParams,
   matterListResponse,
@@ -22,7 +27,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
   r.post(
     '/api/v1/matters',
     {
-      config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
+      config: { access: { portal: 'lawyer', roles: [...WRITERS] }, idempotent: true },
       schema: { tags: ['matters'], summary: 'Open a matter', body: createMatterBody, response: { 201: matterResponse } },
     },
     async (request, reply) => {
@@ -57,5 +62,62 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       schema: { tags: ['matters'], summary: 'Rename, re-reference or archive a matter', params: matterIdParams, body: updateMatterBody, response: { 200: matterResponse } },
     },
     async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.updateMatter(tx, request.params.id, request.body)),
+  );
+
+  for (const [action, status] of [['archive', 'archived'], ['unarchive', 'open']] as const) {
+    r.post(
+      `/api/v1/matters/:id/${action}`,
+      {
+        config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
+        schema: { tags: ['matters'], summary: action === 'archive' ? 'Archive a matter' : 'Reopen an archived matter', params: matterIdParams, response: { 200: matterResponse } },
+      },
+      async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.updateMatter(tx, request.params.id, { status })),
+    );
+  }
+
+  r.put(
+    '/api/v1/matters/:id/legal-hold',
+    {
+      config: { access: { portal: 'lawyer', roles: ['org_admin'] } },
+      schema: { tags: ['matters'], summary: 'Place or lift a legal hold: no document of the matter can be deleted while it holds', params: matterIdParams, body: legalHoldBody, response: { 200: matterResponse } },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const matter = await withTenant(ctx.db, tenant(p), (tx) => service.updateMatter(tx, request.params.id, { legalHold: request.body.hold }));
+      await ctx.audit.record({ action: request.body.hold ? 'matter.legal_hold_set' : 'matter.legal_hold_lift', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: matter.id, ...requestFacts(request) });
+      return matter;
+    },
+  );
+
+  const ADMIN = { portal: 'lawyer', roles: ['org_admin'] } as const;
+  r.get(
+    '/api/v1/matters/:id/wall',
+    { config: { access: { ...ADMIN, roles: [...ADMIN.roles] } }, schema: { tags: ['matters'], summary: 'Who an ethical wall admits', params: matterIdParams, response: { 200: wallResponse } } },
+    async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => walls.getWall(tx, request.params.id)),
+  );
+
+  r.put(
+    '/api/v1/matters/:id/wall',
+    {
+      config: { access: { ...ADMIN, roles: [...ADMIN.roles] } },
+      schema: { tags: ['matters'], summary: 'Restrict a matter and its documents to named members (ethical wall)', params: matterIdParams, body: wallBody, response: { 200: wallResponse } },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const wall = await withTenant(ctx.db, tenant(p), (tx) => walls.setWall(tx, { orgId: p.orgId!, userId: p.userId }, request.params.id, request.body.memberIds));
+      await ctx.audit.record({ action: 'matter.wall_set', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: wall.matterId, details: { members: wall.memberIds.length }, ...requestFacts(request) });
+      return wall;
+    },
+  );
+
+  r.delete(
+    '/api/v1/matters/:id/wall',
+    { config: { access: { ...ADMIN, roles: [...ADMIN.roles] } }, schema: { tags: ['matters'], summary: 'Lift an ethical wall', params: matterIdParams } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await withTenant(ctx.db, tenant(p), (tx) => walls.liftWall(tx, request.params.id));
+      await ctx.audit.record({ action: 'matter.wall_lift', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: request.params.id, ...requestFacts(request) });
+      return reply.code(204).send();
+    },
   );
 }

@@ -33,6 +33,8 @@ export const matterResponse = z.object({
   reference: z.string().nullable(),
   clientName: z.string().nullable(),
   status: z.enum(['open', 'archived']),
+  /** Documents of a matter under legal hold cannot be deleted, on demand or by retention. */
+  legalHold: z.boolean(),
   createdBy: z.uuid(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -40,3 +42,10 @@ export const matterResponse = z.object({
 export type MatterView = z.infer<typeof matterResponse>;
 
 export const matterListResponse = z.object({ matters: z.array(matterResponse), nextCursor: z.string().nullable() });
+
+export const legalHoldBody = z.strictObject({ hold: z.boolean() });
+
+/** The members an ethical wall admits; everyone else in the organization gets 404 for the matter and its documents. */
+export const wallBody = z.strictObject({ memberIds: z.array(z.uuid()).min(1).max(500) });
+export const wallResponse = z.object({ matterId: z.uuid(), walled: z.boolean(), memberIds: z.array(z.uuid()) });
+export type WallView = z.infer<typeof wallResponse>;

@@ -12,6 +12,7 @@ function toView(row: MatterRow): MatterView {
     reference: row.reference,
     clientName: row.client_name,
     status: row.status,
+    legalHold: row.legal_hold,
     createdBy: row.created_by,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -29,7 +30,7 @@ export async function getMatter(tx: Tx, id: string): Promise<MatterView> {
   return toView(row);
 }
 
-export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput): Promise<MatterView> {
+export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput & { legalHold?: boolean }): Promise<MatterView> {
   const row = await repo.updateMatter(tx, id, input);
   if (!row) throw notFound();
   return toView(row);

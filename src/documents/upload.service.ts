@@ -1,0 +1,220 @@
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { MultipartFile, Multipart } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { requestFacts } from '../http/request-facts.ts';
+import { findMatter } from '../matters/matters.repository.ts';
+import { AppError, notFound } from '../platform/errors.ts';
+import { withTenant } from '../platform/db/tenant.ts';
+import { createEncryptStream } from '../vault/chunked-aead.ts';
+import { ScannerUnavailableError } from '../vault/clamd-scanner.ts';
+import { BackpressureTee } from './backpressure-tee.ts';
+import { readDocumentPolicy, type DocumentPolicy } from './document-policy.ts';
+import * as repo from './documents.repository.ts';
+import type { ScanStatus } from './documents.tables.ts';
+import { extensionOf, sanitizeFileName } from './file-name.ts';
+import { guardIdleUpload } from './upload-idle-guard.ts';
+import { UploadInspector } from './upload-inspector.ts';
+import { blobKeyOf, newVersionId, versionContext } from './vault-io.ts';
+import { assertZipIsNotABomb } from './zip-inspection.ts';
+import './documents.errors.ts';
+
+export type UploadTarget = { kind: 'new'; matterId: string } | { kind: 'version'; documentId: string };
+type Actor = { orgId: string; userId: string };
+
+/** What the first transaction established before a byte is read: where the file goes, the rules, a fresh data key. */
+type Prepared = {
+  matterId: string;
+  document: { id: string; currentVersion: number } | null;
+  policy: DocumentPolicy;
+  dataKey: Buffer;
+  wrappedDataKey: Buffer;
+  orgKeyVersion: number;
+};
+
+/**
+ * Receives one multipart upload and stores it as a new document or a new version.
+ *
+ * One pass over the bytes: inspector (type from magic bytes, size, SHA-256) → tee →
+ * {encryptor → blob store, virus scanner}. No transaction is held while bytes flow;
+ * the rows are written afterwards, only once the blob is durable and the scan is clean.
+ * Any failure deletes the blob, so a refused upload leaves neither row nor blob.
+ */
+export async function receiveUpload(ctx: AppContext, request: FastifyRequest, actor: Actor, target: UploadTarget): Promise<{ documentId: string }> {
+  if (!request.isMultipart()) throw new AppError('MULTIPART_REQUIRED');
+  const prepared = await withTenant(ctx.db, actor, async (tx): Promise<Prepared> => {
+    let matterId: string;
+    let document: Prepared['document'] = null;
+    if (target.kind === 'new') {
+      if (!(await findMatter(tx, target.matterId))) throw notFound();
+      matterId = target.matterId;
+    } else {
+      const doc = await repo.findDocument(tx, target.documentId);
+      if (!doc || doc.deleted_at) throw notFound();
+      matterId = doc.matter_id;
+      document = { id: doc.id, currentVersion: doc.current_version };
+    }
+    const policy = await readDocumentPolicy(tx, actor.orgId, ctx.config.bodyLimit);
+    const key = await ctx.orgKeyring.newDataKey(tx, actor.orgId);
+    return { matterId, document, policy, dataKey: key.dataKey, wrappedDataKey: key.wrappedDataKey, orgKeyVersion: key.orgKeyVersion };
+  });
+
+  const { policy } = prepared;
+  const quotaLeft = policy.quotaBytes === null ? Infinity : Math.max(0, policy.quotaBytes - (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)));
+  const limit = Math.min(policy.maxUploadBytes, quotaLeft);
+  const tooLarge = () =>
+    quotaLeft < policy.maxUploadBytes
+      ? new AppError('QUOTA_EXCEEDED')
+      : new AppError('PAYLOAD_TOO_LARGE', `the limit for one file is ${policy.maxUploadBytes} bytes`);
+
+  const parts = request.parts({ limits: { fileSize: limit + 1, files: 2, fields: 1, parts: 2 }, highWaterMark: MULTIPART_BUFFER_BYTES, fileHwm: MULTIPART_BUFFER_BYTES });
+  const first = await withIdleTimeout(parts.next(), ctx.config.uploadIdleTimeoutMs);
+  if (first.done || first.value.type !== 'file' || first.value.fieldname !== 'file') {
+    if (!first.done && first.value.type === 'file') first.value.file.resume();
+    throw new AppError('FILE_MISSING');
+  }
+  const file = first.value;
+  const name = sanitizeFileName(file.filename);
+
+  const versionId = newVersionId();
+  const blobKey = blobKeyOf(actor.orgId, versionId);
+  let stored = false;
+  try {
+    const result = await streamIntoVault(ctx, file, { limit, tooLarge, name, policy, versionId, blobKey, dataKey: prepared.dataKey }, () => (stored = true));
+    await expectNoMorePart(parts);
+    if (result.infected) {
+      await ctx.audit.record({
+        action: 'document.upload_infected', outcome: 'denied', orgId: actor.orgId, actorId: actor.userId, target: prepared.matterId,
+        details: { signature: result.infected.slice(0, 200), size: result.size }, ...requestFacts(request),
+      });
+      throw new AppError('FILE_INFECTED');
+    }
+    // Checked again now that the size is known (another upload may have landed meanwhile); outside the
+    // transaction below, since the owner path needs its own connection (PGlite has only one).
+    if (policy.quotaBytes !== null && (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)) + result.size > policy.quotaBytes) throw new AppError('QUOTA_EXCEEDED');
+    const documentId = await withTenant(ctx.db, actor, async (tx) => {
+      let documentId: string;
+      let version = 1;
+      if (prepared.document) {
+        documentId = prepared.document.id;
+        version = prepared.document.currentVersion + 1;
+        if (!(await repo.advanceVersion(tx, documentId, prepared.document.currentVersion, name))) {
+          throw new AppError('CONFLICT', 'the document changed (a newer version or a deletion) while this one was uploading');
+        }
+      } else {
+        documentId = await repo.insertDocument(tx, { orgId: actor.orgId, matterId: prepared.matterId, name, createdBy: actor.userId });
+      }
+      await repo.insertVersion(tx, {
+        id: versionId, orgId: actor.orgId, documentId, version, name, size: result.size, sha256: result.sha256, contentType: result.contentType,
+        scanStatus: result.scanStatus, blobKey, wrappedDataKey: prepared.wrappedDataKey, orgKeyVersion: prepared.orgKeyVersion, createdBy: actor.userId,
+      });
+      return documentId;
+    });
+    stored = false;
+    await ctx.audit.record({
+      action: prepared.document ? 'document.version_upload' : 'document.upload', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: documentId,
+      details: { size: result.size, scan: result.scanStatus }, ...requestFacts(request),
+    });
+    return { documentId };
+  } catch (err) {
+    if (stored) await ctx.blobStore.delete(blobKey).catch((e: Error) => ctx.logger.error({ err: { message: e.message }, blobKey }, 'refused upload: blob not deleted; the orphan sweep will'));
+    throw err;
+  } finally {
+    prepared.dataKey.fill(0);
+  }
+}
+
+type StreamOptions = {
+  limit: number;
+  tooLarge: () => AppError;
+  name: string;
+  policy: DocumentPolicy;
+  versionId: string;
+  blobKey: string;
+  dataKey: Buffer;
+};
+
+/** Buffer of each tee branch: a few chunks, so the encryptor and the scanner rarely stall each other. */
+const TEE_BRANCH_BYTES = 256 * 1024;
+/** Multipart parser buffers: the default 16 KiB pauses the socket every few packets. */
+export const MULTIPART_BUFFER_BYTES = 256 * 1024;
+
+type Streamed = { size: number; sha256: string; contentType: string; scanStatus: ScanStatus; infected: string | null };
+
+/** The one pass: file → inspector → tee → (encrypt → store, scanner). Settles only when every branch has. */
+async function streamIntoVault(ctx: AppContext, file: MultipartFile, o: StreamOptions, onStoreStarted: () => void): Promise<Streamed> {
+  const inspector = new UploadInspector({ limit: o.limit, tooLarge: o.tooLarge, extension: extensionOf(o.name), allowZip: o.policy.allowZip });
+  const stopGuard = guardIdleUpload(file.file, inspector, ctx.config.uploadIdleTimeoutMs);
+  onStoreStarted();
+  const encrypt = createEncryptStream(o.dataKey, versionContext(o.versionId));
+  // Failures are collected from the promises below; this listener only keeps a torn-down branch from crashing the process.
+  encrypt.on('error', () => undefined);
+  const stored = ctx.blobStore.put(o.blobKey, encrypt);
+
+  let scanStatus: ScanStatus = 'not_configured';
+  let infected: string | null = null;
+  let scanned: Promise<void> = Promise.resolve();
+  let flowed: Promise<void>;
+  let branches: PassThrough[] = [];
+  let tee: BackpressureTee | null = null;
+  if (!ctx.scanner) {
+    // No scanner: no tee and no extra hops, the inspector feeds the encryptor directly.
+    flowed = pipeline(file.file, inspector, encrypt);
+  } else {
+    const toStore = new PassThrough({ highWaterMark: TEE_BRANCH_BYTES });
+    const toScanner = new PassThrough({ highWaterMark: TEE_BRANCH_BYTES });
+    branches = [toStore, toScanner];
+    const teeToBoth = new BackpressureTee(branches);
+    tee = teeToBoth;
+    toStore.on('error', (err) => encrypt.destroy(err));
+    for (const s of branches) s.on('error', () => undefined);
+    toStore.pipe(encrypt);
+    scanStatus = 'clean';
+    scanned = ctx.scanner.scan(toScanner).then(
+      (verdict) => {
+        if (verdict.status === 'infected') infected = verdict.signature;
+      },
+      (err: unknown) => {
+        if (!(err instanceof ScannerUnavailableError)) throw err;
+        if (o.policy.scannerUnavailable === 'refuse') throw new AppError('SCANNER_UNAVAILABLE');
+        scanStatus = 'unscanned';
+        teeToBoth.detach(toScanner);
+      },
+    );
+    flowed = pipeline(file.file, inspector, teeToBoth);
+  }
+
+  const outcomes = await Promise.allSettled([flowed, stored, scanned]);
+  stopGuard();
+  const failures = outcomes.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  if (failures.length > 0) {
+    for (const s of [file.file, inspector, tee, encrypt, ...branches]) s?.destroy();
+    await stored.catch(() => undefined);
+    // The cause the client can act on first: what we decided about the file, then the scanner, then anything else.
+    throw failures.find((e) => e instanceof AppError && e.code !== 'SCANNER_UNAVAILABLE') ?? failures.find((e) => e instanceof AppError) ?? failures[0];
+  }
+  if (file.file.truncated) throw o.tooLarge();
+  const kind = inspector.kind;
+  if (!kind) throw new AppError('FILE_EMPTY');
+  if (kind.check === 'zip') await assertZipIsNotABomb(inspector.tail, inspector.size);
+  return { size: inspector.size, sha256: inspector.sha256, contentType: kind.contentType, scanStatus, infected };
+}
+
+/** A second file (or any part) after the first one: refused, since the first is already stored. */
+async function expectNoMorePart(parts: AsyncIterableIterator<Multipart>): Promise<void> {
+  const next = await parts.next();
+  if (next.done) return;
+  if (next.value.type === 'file') next.value.file.resume();
+  throw new AppError('TOO_MANY_FILES');
+}
+
+/** Waiting for the first part is waiting on the client too. */
+async function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new AppError('UPLOAD_TIMEOUT')), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

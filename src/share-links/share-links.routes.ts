@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../app-context.ts';
+import { documentHeaders } from '../documents/content-disposition.ts';
+import { documentIdParams } from '../documents/documents.schemas.ts';
+import { requestFacts } from '../http/request-facts.ts';
+import { principalOf } from '../http/route-access.ts';
+import { AppError } from '../platform/errors.ts';
+import {
+  createShareLinkBody,
+  createdShareLinkResponse,
+  shareLinkIdParams,
+  shareLinkListResponse,
+  sharePasscodeBody,
+  shareTokenParams,
+} from './share-links.schemas.ts';
+import * as service from './share-links.service.ts';
+
+const WRITERS = { portal: 'lawyer' as const, roles: ['org_admin' as const, 'lawyer' as const] };
+const tags = ['share-links'];
+/** Per client IP: enough for a person, too few to guess tokens or passcodes. */
+const PUBLIC_LIMITS = [{ bucket: 'share-link', limit: 60, windowMs: 60_000 }];
+
+export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const actorOf = (request: FastifyRequest) => {
+    const p = principalOf(request);
+    return { orgId: p.orgId!, userId: p.userId };
+  };
+
+  r.post(
+    '/api/v1/documents/:id/share-links',
+    { config: { access: WRITERS }, schema: { tags, summary: 'Share a document by link (1 to 7 days, optional passcode)', params: documentIdParams, body: createShareLinkBody, response: { 201: createdShareLinkResponse } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const link = await service.createShareLink(ctx, actor, request.params.id, request.body);
+      await ctx.audit.record({
+        action: 'document.share', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: request.params.id,
+        details: { linkId: link.id, expiresAt: link.expiresAt, protected: Boolean(request.body.passcode) }, ...requestFacts(request),
+      });
+      return reply.code(201).send(link);
+    },
+  );
+
+  r.get(
+    '/api/v1/documents/:id/share-links',
+    { config: { access: { portal: 'lawyer' } }, schema: { tags, summary: "A document's share links (never their tokens)", params: documentIdParams, response: { 200: shareLinkListResponse } } },
+    async (request) => ({ shareLinks: await service.listShareLinks(ctx, actorOf(request), request.params.id) }),
+  );
+
+  r.delete(
+    '/api/v1/share-links/:id',
+    { config: { access: WRITERS }, schema: { tags, summary: 'Revoke a share link', params: shareLinkIdParams } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { documentId } = await service.revokeShareLink(ctx, actor, request.params.id);
+      await ctx.audit.record({ action: 'document.share_revoke', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: documentId, details: { linkId: request.params.id }, ...requestFacts(request) });
+      return reply.code(204).send();
+    },
+  );
+
+  const serve = async (request: FastifyRequest, reply: FastifyReply, token: string, passcode: string | null) => {
+    let access: service.ShareAccess = { linkId: null, orgId: null };
+    try {
+      const doc = await service.openSharedDocument(ctx, token, passcode, (a) => (access = a));
+      await ctx.audit.record({ action: 'share_link.access', outcome: 'success', orgId: access.orgId, actorId: null, target: access.linkId, ...requestFacts(request) });
+      return reply.headers(documentHeaders(doc.name, doc.contentType, doc.size)).send(doc.body);
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL_ERROR';
+      await ctx.audit.record({ action: 'share_link.access', outcome: code === 'NOT_FOUND' ? 'failure' : 'denied', orgId: access.orgId, actorId: null, target: access.linkId, details: { reason: code }, ...requestFacts(request) });
+      throw err;
+    }
+  };
+
+  r.get(
+    '/s/:token',
+    { config: { access: { public: true }, rateLimits: PUBLIC_LIMITS }, schema: { tags, summary: 'Open a share link', params: shareTokenParams } },
+    async (request, reply) => serve(request, reply, request.params.token, null),
+  );
+
+  r.post(
+    '/s/:token',
+    { config: { access: { public: true }, rateLimits: PUBLIC_LIMITS }, schema: { tags, summary: 'Open a passcode-protected share link', params: shareTokenParams, body: sharePasscodeBody } },
+    async (request, reply) => serve(request, reply, request.params.token, request.body.passcode),
+  );
+}
