@@ -3,9 +3,16 @@ import { emailSchema } from './email.ts';
 
 // Passwords are bounded here only against abuse; the policy (12–128) answers 422 PASSWORD_WEAK.
 const password = z.string().min(1).max(1024);
-const code6 = z.string().trim().regex(/^\d{6}$/, 'a 6-digit code');
+const code6 = z.string().max(16).trim().regex(/^\d{6}$/, 'a 6-digit code');
 
-export const registerBody = z.strictObject({ email: emailSchema, password, name: z.string().trim().min(1).max(200) });
+export const registerBody = z.strictObject({
+  email: emailSchema,
+  password,
+  name: z.string().trim().min(1).max(200),
+  /** Honeypot: hidden in the web form, so only bots fill it. Must be absent or empty. */
+  website: z.string().max(200).optional(),
+  captchaToken: z.string().max(4096).optional(),
+});
 export const verifyEmailBody = z.strictObject({ email: emailSchema, code: code6 });
 export const loginBody = z.strictObject({
   email: emailSchema,

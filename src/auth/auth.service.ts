@@ -7,6 +7,7 @@ import { accountMail } from './auth.mail.ts';
 import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password-hash.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
+import { CAPTCHA_THRESHOLD, scoreRegistration } from './registration-risk.ts';
 import * as sessions from './session.repository.ts';
 import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from './session.service.ts';
 import * as mfaRepo from '../mfa/mfa.repository.ts';
@@ -30,7 +31,27 @@ function requireStrongPassword(password: string, email: string): void {
  * a new address gets a code, an unverified one a fresh code (the mailbox decides
  * who owns it), a verified one a warning mail.
  */
-export async function unsafeRegister(ctx: AppContext, input: { email: string; password: string; name: string }, facts: RequestFacts): Promise<void> {
+export async function unsafeRegister(
+  ctx: AppContext,
+  input: { email: string; password: string; name: string; website?: string; captchaToken?: string },
+  facts: RequestFacts,
+): Promise<void> {
+  if (input.website) {
+    // A filled honeypot: answer exactly like a sign-up (same work, same 202) but create and send nothing.
+    await hashPassword(input.password);
+    ctx.logger.warn({ requestId: facts.requestId }, 'registration honeypot filled; nothing created');
+    await ctx.audit.record({ action: 'auth.register', outcome: 'denied', orgId: null, actorId: null, details: { reason: 'honeypot' }, ...facts });
+    return;
+  }
+  const risk = scoreRegistration(input);
+  if (risk.score >= CAPTCHA_THRESHOLD) {
+    const details = { reason: 'risk', riskScore: risk.score, signals: risk.signals.join(',') };
+    // Without a configured captcha there is nothing to ask for: the sign-up goes on, and the audit log keeps the score.
+    if (ctx.captcha.enabled && !(await ctx.captcha.verify(input.captchaToken, facts.ip))) {
+      await ctx.audit.record({ action: 'auth.register', outcome: 'denied', orgId: null, actorId: null, details, ...facts });
+      throw new AppError('CAPTCHA_REQUIRED', undefined, { body: { captchaRequired: true } });
+    }
+  }
   requireStrongPassword(input.password, input.email);
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock.now();
@@ -45,7 +66,8 @@ export async function unsafeRegister(ctx: AppContext, input: { email: string; pa
   });
   if (outcome === 'existing') ctx.mailer.send(accountMail.registrationAttempt(input.email));
   else ctx.mailer.send(accountMail.verifyEmail(input.email, outcome));
-  await ctx.audit.record({ action: 'auth.register', outcome: 'success', orgId: null, actorId: null, ...facts });
+  const riskDetails = risk.score > 0 ? { details: { riskScore: risk.score, signals: risk.signals.join(',') } } : {};
+  await ctx.audit.record({ action: 'auth.register', outcome: 'success', orgId: null, actorId: null, ...riskDetails, ...facts });
 }
 
 export async function unsafeVerifyEmail(ctx: AppContext, input: { email: string; code: string }, facts: RequestFacts): Promise<void> {

@@ -83,6 +83,34 @@ function objectSchemas(schema: unknown, doc: JsonSchema, where: string, out: Arr
   return out;
 }
 
+/**
+ * Every string schema reachable from a schema that has no maxLength. Bounded by
+ * construction, and so accepted: `enum`/`const`, and `format: uuid` (its pattern fixes 36 characters).
+ */
+function unboundedStrings(schema: unknown, doc: JsonSchema, where: string, out: string[] = [], seen = new Set<unknown>()): string[] {
+  if (!schema || typeof schema !== 'object' || seen.has(schema)) return out;
+  seen.add(schema);
+  const s = schema as JsonSchema;
+  if (typeof s.$ref === 'string') {
+    const target = s.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as JsonSchema | undefined)?.[key], doc);
+    return unboundedStrings(target, doc, `${where}→${s.$ref}`, out, seen);
+  }
+  const isString = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
+  if (isString && typeof s.maxLength !== 'number' && !('enum' in s) && !('const' in s) && s.format !== 'uuid') out.push(where);
+  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {})) unboundedStrings(sub, doc, `${where}.${name}`, out, seen);
+  for (const key of ['items', 'not', 'additionalProperties', 'prefixItems', 'anyOf', 'oneOf', 'allOf']) {
+    const sub = s[key];
+    for (const [i, item] of (Array.isArray(sub) ? sub : [sub]).entries()) unboundedStrings(item, doc, `${where}/${key}${Array.isArray(sub) ? `[${i}]` : ''}`, out, seen);
+  }
+  return out;
+}
+
+type OpenApiOperation = {
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  parameters?: Array<{ in: string; name: string; schema?: unknown }>;
+  'x-query-additional-properties'?: unknown;
+};
+
 describe('security headers and the HTTP edge', () => {
   let t: TestApp;
   let accessToken: string;
@@ -204,6 +232,38 @@ describe('security headers and the HTTP edge', () => {
       expect(objects.length).toBeGreaterThanOrEqual(bodies);
       const open = objects.filter((o) => o.schema.additionalProperties !== false).map((o) => o.where);
       expect(open).toEqual([]);
+    });
+
+    it('should bound every string of every request body, query and path parameter with maxLength', async () => {
+      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as JsonSchema & { paths: Record<string, Record<string, OpenApiOperation>> };
+      const unbounded: string[] = [];
+      let strings = 0;
+      for (const [route, operations] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(operations)) {
+          const at = `${method.toUpperCase()} ${route}`;
+          for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) unboundedStrings(media.schema, doc, `${at} body (${type})`, unbounded);
+          for (const p of op.parameters ?? []) {
+            if (p.in !== 'query' && p.in !== 'path') continue;
+            strings++;
+            unboundedStrings(p.schema, doc, `${at} ${p.in} ${p.name}`, unbounded);
+          }
+        }
+      }
+      expect(strings).toBeGreaterThan(10);
+      expect(unbounded).toEqual([]);
+      // The walker itself: an unbounded string is reported, bounded and closed ones are not.
+      expect(unboundedStrings({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string', maxLength: 5 }, c: { enum: ['x'] }, d: { type: 'array', items: { type: 'string' } } } }, {}, 'x')).toEqual(['x.a', 'x.d/items']);
+    });
+
+    it('should refuse unknown query fields on every route that takes a query (additionalProperties false)', async () => {
+      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, OpenApiOperation>> };
+      const withQuery = Object.entries(doc.paths).flatMap(([route, operations]) =>
+        Object.entries(operations)
+          .filter(([, op]) => (op.parameters ?? []).some((p) => p.in === 'query'))
+          .map(([method, op]) => ({ at: `${method.toUpperCase()} ${route}`, closed: op['x-query-additional-properties'] })),
+      );
+      expect(withQuery.length).toBeGreaterThanOrEqual(3);
+      expect(withQuery.filter((q) => q.closed !== false).map((q) => q.at)).toEqual([]);
     });
   });
 

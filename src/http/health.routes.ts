@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import type { Scanner } from '../vault/clamd-scanner.ts';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
@@ -18,7 +19,13 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
   const r = app.withTypeProvider<ZodTypeProvider>();
   const checks: ReadinessCheck[] = [
     { name: 'database', check: () => withTimeout(ctx.db.ping(), 2_000) },
-    { name: 'storage', check: async () => fs.promises.access(ctx.config.dataDir, fs.constants.W_OK) },
+    {
+      name: 'storage',
+      check: async () => {
+        await fs.promises.access(ctx.config.dataDir, fs.constants.W_OK);
+        await withTimeout(ctx.blobStore.ping(), 2_000);
+      },
+    },
     {
       name: 'keys',
       check: async () => {
@@ -32,6 +39,8 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
         if (ctx.auditSealer.status().state === 'alarm') throw new ReadinessAlarm('audit log inconsistent with its signed checkpoints');
       },
     },
+    // Scanner down is a degraded state, not an outage: each organization's policy decides about uploads.
+    ...(ctx.scanner ? [scannerCheck(ctx.scanner)] : []),
     ...extraChecks,
   ];
 
@@ -65,6 +74,19 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
     },
   );
+}
+
+function scannerCheck(scanner: Scanner): ReadinessCheck {
+  return {
+    name: 'scanner',
+    check: async () => {
+      try {
+        await withTimeout(scanner.ping(), 2_000);
+      } catch (err) {
+        throw new ReadinessAlarm(`virus scanner unreachable: ${(err as Error).message}`);
+      }
+    },
+  };
 }
 
 const readyResponse = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'unavailable', 'alarm'])) });

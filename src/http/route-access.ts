@@ -18,6 +18,8 @@ export type Principal = {
   amr: string[];
   /** When a second factor was last verified in this session (step-up), or null. */
   mfaVerifiedAt: Date | null;
+  /** Set when the request was authenticated by an API key (the API-keys issue); every such call is logged in audit.api_calls. */
+  apiKeyId?: string;
   /** Who the session speaks for, as read with the session (saves /me and friends a query). */
   identity: { email: string; name: string; orgName: string | null; orgKind: 'firm' | 'court' | null; mfa: { totp: boolean; webauthn: number } };
 };
@@ -32,6 +34,8 @@ export type RouteAccess =
       public?: false;
       /** Membership roles allowed in the current organization; omitted = any member. */
       roles?: MemberRole[];
+      /** A super_admin passes the `roles` check whatever their role here (platform-wide admin routes such as the audit log). */
+      orSuperAdmin?: boolean;
       /** The portal the route belongs to; the other portal's tokens get 403 PORTAL_FORBIDDEN. */
       portal?: Portal;
       superAdmin?: boolean;
@@ -105,7 +109,7 @@ export function enforceAccess(principal: Principal, access: Exclude<RouteAccess,
   if (access.superAdmin && !principal.isSuperAdmin) throw new AppError('FORBIDDEN');
   if (!access.orgOptional && !access.superAdmin && !principal.orgId) throw new AppError('FORBIDDEN', 'this route needs an organization context');
   if (access.portal && principal.portal !== access.portal) throw new AppError('PORTAL_FORBIDDEN');
-  if (access.roles && (!principal.role || !access.roles.includes(principal.role))) throw new AppError('FORBIDDEN');
+  if (access.roles && !(access.orSuperAdmin && principal.isSuperAdmin) && (!principal.role || !access.roles.includes(principal.role))) throw new AppError('FORBIDDEN');
   if (access.recentFactorMs !== undefined) {
     const verified = principal.mfaVerifiedAt?.getTime();
     if (verified === undefined || now.getTime() - verified > access.recentFactorMs) {

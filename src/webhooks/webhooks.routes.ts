@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../app-context.ts';
+import { requestFacts } from '../http/request-facts.ts';
+import { principalOf } from '../http/route-access.ts';
+import { withTenant } from '../platform/db/tenant.ts';
+import { RECENT_FACTOR } from '../mfa/mfa-policy.ts';
+import { unsafeAcceptDelivery } from './inbound.ts';
+import * as schemas from './webhooks.schemas.ts';
+import * as service from './webhooks.service.ts';
+
+const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };
+/** Inbound deliveries are small JSON events; anything bigger is refused before it is read whole. */
+const INBOUND_BODY_LIMIT = 256 * 1024;
+
+export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['webhooks'];
+  const base = '/api/v1/orgs/:orgId/webhooks/integrations';
+  const actorOf = (p: { orgId: string | null; userId: string }) => ({ orgId: p.orgId ?? '', userId: p.userId });
+
+  r.post(
+    base,
+    {
+      config: { access: ADMIN },
+      schema: { tags, summary: 'Create an inbound integration; its secret is shown once', params: schemas.orgParams, body: schemas.createIntegrationBody, response: { 201: schemas.createdIntegrationResponse } },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const created = await withTenant(ctx.db, p, (tx) => service.createIntegration(ctx, tx, actorOf(p), request.params.orgId, request.body.name));
+      await ctx.audit.record({ action: 'webhook.integration_create', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `webhook_integration:${created.id}`, ...requestFacts(request) });
+      return reply.code(201).send(created);
+    },
+  );
+
+  r.get(
+    base,
+    { config: { access: ADMIN }, schema: { tags, summary: 'Inbound integrations (never their secrets)', params: schemas.orgParams, response: { 200: schemas.integrationListResponse } } },
+    async (request) => {
+      const p = principalOf(request);
+      return { integrations: await withTenant(ctx.db, p, (tx) => service.listIntegrations(tx, actorOf(p), request.params.orgId)) };
+    },
+  );
+
+  r.post(
+    `${base}/:integrationId/rotate`,
+    {
+      config: { access: ADMIN },
+      schema: { tags, summary: 'New secret; the previous one verifies for one more hour', params: schemas.integrationParams, response: { 200: schemas.rotatedSecretResponse } },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const rotated = await withTenant(ctx.db, p, (tx) => service.rotateSecret(ctx, tx, actorOf(p), request.params.orgId, request.params.integrationId));
+      await ctx.audit.record({ action: 'webhook.secret_rotate', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `webhook_integration:${rotated.id}`, ...requestFacts(request) });
+      return rotated;
+    },
+  );
+
+  r.delete(
+    `${base}/:integrationId`,
+    { config: { access: ADMIN }, schema: { tags, summary: 'Delete an integration and its secrets', params: schemas.integrationParams } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await withTenant(ctx.db, p, (tx) => service.deleteIntegration(tx, actorOf(p), request.params.orgId, request.params.integrationId));
+      await ctx.audit.record({ action: 'webhook.integration_delete', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `webhook_integration:${request.params.integrationId}`, ...requestFacts(request) });
+      return reply.code(204).send();
+    },
+  );
+
+  // Inbound deliveries: the body stays raw bytes (a parser scoped to this route) so the
+  // signature is checked over exactly what was sent, before anything parses it.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: INBOUND_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/webhooks/inbound/:integrationId',
+      {
+        config: { access: { public: true } },
+        schema: { tags, summary: 'Receive a signed event (X-Chambers-Timestamp, X-Chambers-Event-Id, X-Chambers-Signature)', params: schemas.inboundParams, response: { 202: schemas.inboundAcceptedResponse } },
+      },
+      async (request, reply) => {
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const { eventId } = await unsafeAcceptDelivery(ctx, { integrationId: request.params.integrationId, headers: request.headers, rawBody }, requestFacts(request));
+        return reply.code(202).send({ status: 'accepted' as const, eventId });
+      },
+    );
+  });
+}
