@@ -1,0 +1,47 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { messageOf, post } from '../../api/client.ts';
+import { Alert, Button, Field, Spinner } from '../../components/ui.tsx';
+import { QrCode } from '../auth/QrCode.tsx';
+
+/** Adding an authenticator app from the account page (signed in already). */
+export function TotpSetup({ onDone, onCancel }: { onDone: (backupCodes: string[]) => void; onCancel: () => void }) {
+  const [setup, setSetup] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    post<{ secret: string; otpauthUrl: string }>('/api/v1/mfa/totp/enroll').then(setSetup, (err: unknown) => setError(messageOf(err)));
+  }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onDone((await post<{ backupCodes: string[] }>('/api/v1/mfa/totp/confirm', { code: code.trim() })).backupCodes);
+    } catch (err) {
+      setError(messageOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="callout">
+      <h3>Set up your authenticator app</h3>
+      <Alert>{error}</Alert>
+      {!setup ? (
+        !error && <Spinner />
+      ) : (
+        <div className="totp-setup">
+          <QrCode value={setup.otpauthUrl} label="QR code for your authenticator app" />
+          <form onSubmit={submit}>
+            <p>Scan the code, or enter this key: <code className="secret-key" data-testid="totp-secret">{setup.secret}</code></p>
+            <Field label="6-digit code" name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
+            <div className="form-actions">
+              <Button type="submit" busy={busy}>Turn on</Button>
+              <Button type="button" variant="secondary" onClick={onCancel}>Cancel</Button>
+            </div>
+          </form>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { get, messageOf, patch, post } from '../../api/client.ts';
+import type { Member } from '../../api/types.ts';
+import { Alert, Button, Field, Section, SelectField, formatDate } from '../../components/ui.tsx';
+
+const ROLES = [
+  { value: 'lawyer', label: 'Lawyer' },
+  { value: 'reviewer', label: 'Reviewer (read-only)' },
+  { value: 'judge', label: 'Judge' },
+  { value: 'org_admin', label: 'Administrator' },
+];
+
+export function Members({ orgId, selfId }: { orgId: string; selfId: string }) {
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const load = useCallback(async () => setMembers((await get<{ members: Member[] }>(`/api/v1/orgs/${orgId}/members`)).members), [orgId]);
+  useEffect(() => {
+    load().catch((err: unknown) => setMsg({ kind: 'error', text: messageOf(err) }));
+  }, [load]);
+
+  const run = (fn: () => Promise<unknown>, success: string) => async () => {
+    setMsg(null);
+    try {
+      await fn();
+      setMsg({ kind: 'success', text: success });
+      await load();
+    } catch (err) {
+      setMsg({ kind: 'error', text: messageOf(err) });
+    }
+  };
+
+  return (
+    <div className="stack">
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Section title="Members" description="Change roles, lift a sign-in lock after too many failed attempts, or end a member's sessions.">
+        <table className="table">
+          <caption className="sr-only">Members of the organization</caption>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Member since</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {members?.map((m) => (
+              <tr key={m.userId} data-member={m.email}>
+                <td>{m.name}</td>
+                <td>{m.email}</td>
+                <td>
+                  <label className="sr-only" htmlFor={`role-${m.userId}`}>Role of {m.name}</label>
+                  <select id={`role-${m.userId}`} value={m.role} disabled={m.userId === selfId} onChange={(e) => void run(() => patch(`/api/v1/orgs/${orgId}/members/${m.userId}`, { role: e.target.value }), `${m.name} is now ${e.target.value}.`)()}>
+                    {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+                  </select>
+                </td>
+                <td>{formatDate(m.createdAt)}</td>
+                <td className="actions">
+                  <Button variant="link" onClick={run(() => post(`/api/v1/admin/users/${m.userId}/unlock`), `${m.email} can sign in again.`)} aria-label={`Unlock ${m.email}`}>Unlock</Button>
+                  {m.userId !== selfId && (
+                    <Button variant="link" onClick={run(() => post(`/api/v1/admin/users/${m.userId}/logout`), `${m.email} was signed out everywhere.`)} aria-label={`Force sign-out ${m.email}`}>Force sign-out</Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <InviteForm orgId={orgId} />
+    </div>
+  );
+}
+
+function InviteForm({ orgId }: { orgId: string }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState('lawyer');
+  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMsg(null);
+    try {
+      const res = await post<{ id: string; expiresAt: string }>(`/api/v1/orgs/${orgId}/invitations`, { email, role });
+      setMsg({ kind: 'success', text: `Invitation sent to ${email}. It expires ${formatDate(res.expiresAt)}.` });
+      setEmail('');
+    } catch (err) {
+      setMsg({ kind: 'error', text: messageOf(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title="Invite a member" description="The invitee receives a link valid for 7 days.">
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <form onSubmit={submit} className="form-inline">
+        <Field label="Email address" name="inviteEmail" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <SelectField label="Role" value={role} onChange={setRole} options={ROLES} />
+        <Button type="submit" busy={busy}>Send invitation</Button>
+      </form>
+    </Section>
+  );
+}

@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { get, messageOf, post } from '../../api/client.ts';
+import type { Matter } from '../../api/types.ts';
+import { Alert, Button, Empty, Field, PageHeader, Section, formatDate } from '../../components/ui.tsx';
+import { useMe } from '../../session/session.tsx';
+
+export default function Matters() {
+  const me = useMe();
+  const [matters, setMatters] = useState<Matter[] | null>(null);
+  const [q, setQ] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async (query?: string) => setMatters((await get<{ matters: Matter[] }>('/api/v1/matters', { q: query || undefined })).matters), []);
+  useEffect(() => {
+    load().catch((err: unknown) => setError(messageOf(err)));
+  }, [load]);
+  const canCreate = me.role === 'lawyer' || me.role === 'org_admin';
+  return (
+    <>
+      <PageHeader title="Matters" description="Your organization's matters and their documents." />
+      <div className="stack">
+        <Alert>{error}</Alert>
+        {canCreate && <NewMatter onCreated={() => void load()} />}
+        <Section title="All open matters">
+          <form className="search" role="search" onSubmit={(e) => { e.preventDefault(); void load(q); }}>
+            <Field label="Search matters" name="q" type="search" maxLength={200} value={q} onChange={(e) => setQ(e.target.value)} />
+            <Button type="submit" variant="secondary">Search</Button>
+          </form>
+          {matters && matters.length === 0 && <Empty>No matters yet.</Empty>}
+          {matters && matters.length > 0 && (
+            <table className="table">
+              <caption className="sr-only">Matters</caption>
+              <thead><tr><th scope="col">Title</th><th scope="col">Reference</th><th scope="col">Client</th><th scope="col">Opened</th></tr></thead>
+              <tbody>
+                {matters.map((m) => (
+                  <tr key={m.id}>
+                    <td><Link to={`/matters/${m.id}`}>{m.title}</Link></td>
+                    <td>{m.reference ?? '—'}</td>
+                    <td>{m.clientName ?? '—'}</td>
+                    <td>{formatDate(m.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Section>
+      </div>
+    </>
+  );
+}
+
+function NewMatter({ onCreated }: { onCreated: () => void }) {
+  const [title, setTitle] = useState('');
+  const [reference, setReference] = useState('');
+  const [clientName, setClientName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await post('/api/v1/matters', { title, ...(reference ? { reference } : {}), ...(clientName ? { clientName } : {}) });
+      setTitle('');
+      setReference('');
+      setClientName('');
+      onCreated();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title="Open a matter">
+      <Alert>{error}</Alert>
+      <form onSubmit={submit} className="form-inline">
+        <Field label="Title" name="title" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
+        <Field label="Reference" name="reference" maxLength={100} value={reference} onChange={(e) => setReference(e.target.value)} />
+        <Field label="Client" name="clientName" maxLength={300} value={clientName} onChange={(e) => setClientName(e.target.value)} />
+        <Button type="submit" busy={busy}>Open matter</Button>
+      </form>
+    </Section>
+  );
+}
