@@ -7,6 +7,10 @@ import autocannon from 'autocannon';
 import { hashPassword, verifyPassword } from '../src/auth/password-hash.ts';
 import { postgresCpuMs, processCpuMs } from './process-cpu.ts';
 import { createScratchDatabase } from '../test/helpers/test-db.ts';
+import { benchVault } from './vault.ts';
+import { benchDocuments } from './documents.ts';
+import { benchAudit } from './audit.ts';
+import { benchRateLimits } from './rate-limit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -86,11 +90,27 @@ async function benchLogin(chambers: { child: ChildProcess; ready: Ready }) {
   console.log(`/healthz during 100 concurrent logins: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, max ${health.latency.max} ms, ${health.requests.total} requests`);
 }
 
+// BENCH_ONLY=api|vault|documents|audit|rate-limit runs one phase; unset runs them all.
+const only = process.env.BENCH_ONLY;
+const phase = (name: string) => !only || only === name;
 const scratch = await createScratchDatabase();
 try {
-  const chambers = await benchMe(scratch.url);
-  await benchLogin(chambers);
-  await stop(chambers.child);
+  if (phase('api')) {
+    const chambers = await benchMe(scratch.url);
+    await benchLogin(chambers);
+    await stop(chambers.child);
+  }
+  if (phase('vault')) await benchVault();
+  if (phase('documents')) await benchDocuments(scratch.url);
 } finally {
   await scratch.drop();
+}
+if (phase('rate-limit')) await benchRateLimits({ startServer, stop, load, row });
+if (phase('audit') && process.env.BENCH_AUDIT !== '0') {
+  const auditDb = await createScratchDatabase();
+  try {
+    await benchAudit(auditDb.url);
+  } finally {
+    await auditDb.drop();
+  }
 }

@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit/audit.ts';
 import type { AuditSealer } from './audit/sealer.ts';
+import type { CheckpointMirror } from './audit/checkpoint-mirror.ts';
 import type { CaptchaVerifier } from './auth/captcha.ts';
 import type { Config } from './config.ts';
 import type { RateLimitStore } from './http/rate-limit.ts';
+import type { Metrics } from './http/metrics.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import type { KeyRing } from './platform/keys.ts';
 import type { Mailer } from './platform/mail/index.ts';
+import type { BlobStore } from './platform/storage/blob-store.ts';
+import type { Scanner } from './vault/clamd-scanner.ts';
+import type { OrgKeyring } from './vault/org-keyring.ts';
 
 /** What every module receives: configuration, the database, keys, clock and the shared services. */
 export type AppContext = {
@@ -20,6 +25,16 @@ export type AppContext = {
   audit: AuditLog;
   /** Seals events into the Merkle tree and signs checkpoints (one loop per process). */
   auditSealer: AuditSealer;
+  /** Copies signed checkpoints to S3 under Object Lock; undefined when AUDIT_S3_BUCKET is unset. */
+  checkpointMirror?: CheckpointMirror | undefined;
   rateLimitStore: RateLimitStore;
+  /** Prometheus registry and the counters other modules report to. */
+  metrics: Metrics;
   captcha: CaptchaVerifier;
+  /** Where sealed document blobs live (local `<data>/blobs` or S3); only ciphertext goes in. */
+  blobStore: BlobStore;
+  /** Organization keys and per-document data keys under the master key. */
+  orgKeyring: OrgKeyring;
+  /** clamd INSTREAM scanner; null when CLAMD_HOST is not set. */
+  scanner: Scanner | null;
 };

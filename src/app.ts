@@ -4,22 +4,35 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { openapiTransform } from './http/openapi-transform.ts';
 import type { AppContext } from './app-context.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { registerRouteAccess, type PrincipalResolver } from './http/route-access.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { legalHoldRoutes } from './audit/legal-hold.routes.ts';
+import { registerApiCallLog } from './audit/api-call-log.ts';
+import { auditStreamRoutes } from './audit/siem/stream.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
-import { registerRateLimits } from './http/rate-limit.ts';
+import { registerAccountRateLimits, registerRateLimits } from './http/rate-limit.ts';
+import { tierLimitsOf } from './http/rate-limit-tiers.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { TLS_POLICY, serverTimeouts } from './http/tls-policy.ts';
+import { registerIdempotency } from './http/idempotency.ts';
 import { mattersRoutes } from './matters/matters.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
+import { shareLinksRoutes } from './share-links/share-links.routes.ts';
 import { orgsRoutes } from './orgs/orgs.routes.ts';
 import { createEnrollmentResolver } from './mfa/enrollment-resolver.ts';
 import { mfaRoutes } from './mfa/mfa.routes.ts';
 import { webauthnRoutes } from './mfa/webauthn.routes.ts';
 import { portalHandoffRoutes } from './mfa/portal-handoff.routes.ts';
 import { setupRoutes } from './setup/setup.routes.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import { webAppRoutes } from './web/web-app.routes.ts';
+import { webConfigRoutes } from './web/web-config.routes.ts';
 
 export type BuildOptions = {
   /** How a request's caller is established (access tokens in production). */
@@ -34,13 +47,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
  */
 export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = ctx;
-  const serverOptions: FastifyServerOptions = {
+  const serverOptions: FastifyServerOptions & { http: ReturnType<typeof serverTimeouts> } = {
     loggerInstance: ctx.logger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
-    requestTimeout: 120_000,
-    connectionTimeout: 130_000,
+    // Slow clients (slowloris on headers, trickled or stalled bodies) are cut off: see config.httpTimeouts.
+    requestTimeout: config.httpTimeouts.requestMs,
+    connectionTimeout: config.httpTimeouts.idleMs,
     keepAliveTimeout: 10_000,
+    http: serverTimeouts(config),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
     // Keep a well-formed request id from a trusted upstream; make our own otherwise.
@@ -51,9 +66,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
     ? Fastify({
         ...(serverOptions as object),
         https: {
+          ...serverTimeouts(config),
+          ...TLS_POLICY,
           cert: fs.readFileSync(config.tls.certFile),
           key: fs.readFileSync(config.tls.keyFile),
-          minVersion: 'TLSv1.2',
         },
       })
     : Fastify(serverOptions)) as unknown as FastifyInstance;
@@ -76,7 +92,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'x-csrf-token', 'x-chambers-client', 'idempotency-key', 'x-request-id'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotent-replayed'],
       maxAge: 600,
     });
   }
@@ -89,11 +105,16 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
       info: { title: 'Chambers API', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
   });
 
-  registerRateLimits(app, ctx.rateLimitStore, ctx.clock);
+  registerMetrics(app, ctx.metrics, config.metricsToken);
+  const rateLimitOptions = { store: ctx.rateLimitStore, clock: ctx.clock, tierLimits: tierLimitsOf(config), logger: ctx.logger, observer: ctx.metrics.rateLimits };
+  registerRateLimits(app, rateLimitOptions);
   registerRouteAccess(app, opts.resolvePrincipal, { resolveEnrollment: createEnrollmentResolver(ctx), now: () => ctx.clock.now() });
+  registerAccountRateLimits(app, rateLimitOptions);
+  registerIdempotency(app, ctx);
+  registerApiCallLog(app, ctx);
 
   app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   await healthRoutes(app, ctx);
@@ -104,7 +125,14 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   await webauthnRoutes(app, ctx);
   await portalHandoffRoutes(app, ctx);
   await mattersRoutes(app, ctx);
+  await documentsRoutes(app, ctx);
+  await shareLinksRoutes(app, ctx);
   await auditRoutes(app, ctx);
+  await webhooksRoutes(app, ctx);
+  await webConfigRoutes(app, ctx);
+  await webAppRoutes(app, ctx);
+  await legalHoldRoutes(app, ctx);
+  await auditStreamRoutes(app, ctx);
 
   await app.ready();
   return app;

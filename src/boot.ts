@@ -2,9 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createAuditLog } from './audit/audit.ts';
 import { createAuditSealer } from './audit/sealer.ts';
+import { createCheckpointMirror } from './audit/checkpoint-mirror.ts';
+import { startRetentionJob } from './audit/retention.ts';
+import { parseSyslogUrl, startSyslogForwarder } from './audit/siem/forwarder.ts';
 import { noopCaptcha, type CaptchaVerifier } from './auth/captcha.ts';
 import { preloadCommonPasswords } from './auth/password-policy.ts';
-import { createMemoryRateLimitStore } from './http/rate-limit.ts';
+import { createMemoryRateLimitStore, type RateLimitStore } from './http/rate-limit.ts';
+import { createRedisRateLimitStore } from './http/redis-rate-limit-store.ts';
+import { createMetrics } from './http/metrics.ts';
+import { unsafeCountUnsealedEvents } from './audit/audit-queue-depth.ts';
+import { startPeriodicJob } from './platform/jobs/periodic-job.ts';
+import { unsafePurgeExpiredRecords } from './platform/jobs/purge-expired.ts';
 import { createMailer, type RetryPolicy } from './platform/mail/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -23,6 +31,13 @@ import { loadOrCreateKeys, type KeyRing } from './platform/keys.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createAccessTokenResolver } from './auth/access-token-resolver.ts';
 import { unsafeIssueSetupToken, unsafeVerifyDeploymentKey } from './setup/setup.service.ts';
+import { createBlobStore } from './platform/storage/index.ts';
+import { createClamdScanner } from './vault/clamd-scanner.ts';
+import { createOrgKeyring } from './vault/org-keyring.ts';
+import { startDocumentJobs } from './documents/document-jobs.ts';
+
+/** Bound on each wait on clamd; its verdict on a large file comes only after it has read all of it. */
+const CLAMD_TIMEOUT_MS = 60_000;
 
 export type Runtime = {
   ctx: AppContext;
@@ -39,6 +54,8 @@ export type BootOptions = {
   resolvePrincipal?: (ctx: AppContext) => PrincipalResolver;
   captcha?: CaptchaVerifier;
   mailRetry?: RetryPolicy;
+  /** Bench: a rate-limit store chosen by the caller instead of the one REDIS_URL selects. */
+  rateLimitStore?: RateLimitStore;
 };
 
 /** The runtime login's password: derived from the master key, so there is no extra secret to configure. */
@@ -100,6 +117,18 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
     const setupToken = await unsafeIssueSetupToken(db);
     const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, logger, retry: opts.mailRetry });
     cleanups.push(() => mailer.close());
+    const checkpointMirror = config.auditMirror
+      ? createCheckpointMirror({
+          settings: config.auditMirror,
+          db,
+          publicKeyRaw: keys.auditKey.publicKeyRaw,
+          retentionDays: config.auditRetention.generalDays,
+          clock: opts.clock ?? systemClock,
+          logger,
+        })
+      : undefined;
+    // Stopped after the sealer (cleanups run in reverse), so a last checkpoint can still be copied.
+    if (checkpointMirror) cleanups.push(() => checkpointMirror.stop());
     const auditSealer = createAuditSealer({
       db,
       keys,
@@ -109,9 +138,20 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       publicUrl: config.publicUrl,
       checkpointEvery: config.audit.checkpointEvery,
       checkpointSeconds: config.audit.checkpointSeconds,
+      onCheckpoint: checkpointMirror ? () => void checkpointMirror.sync() : undefined,
     });
     await auditSealer.start();
     cleanups.push(() => auditSealer.stop());
+    if (checkpointMirror) {
+      // Backfill in the background: checkpoints signed while the mirror was off or down.
+      void checkpointMirror.sync();
+    }
+    const rateLimitStore = opts.rateLimitStore ?? (config.redis
+      ? await createRedisRateLimitStore({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+      : createMemoryRateLimitStore());
+    cleanups.push(() => rateLimitStore.close?.());
+    const blobStore = createBlobStore(config);
+    cleanups.push(() => blobStore.close());
     void preloadCommonPasswords().catch((err: Error) => logger.error({ err: { message: err.message } }, 'common-password list failed to load'));
     const ctx: AppContext = {
       config,
@@ -122,9 +162,22 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       mailer,
       audit: createAuditLog(db, logger),
       auditSealer,
-      rateLimitStore: createMemoryRateLimitStore(),
+      checkpointMirror,
+      rateLimitStore,
+      metrics: createMetrics({ auditQueueDepth: () => unsafeCountUnsealedEvents(db) }),
       captcha: opts.captcha ?? noopCaptcha,
+      blobStore,
+      orgKeyring: createOrgKeyring(keys.masterKey),
+      scanner: config.clamd ? createClamdScanner({ ...config.clamd, timeoutMs: CLAMD_TIMEOUT_MS }) : null,
     };
+    const housekeeping = startPeriodicJob({ name: 'purge-expired-records', everyMs: 5 * 60_000, logger, run: async () => void (await unsafePurgeExpiredRecords(db, ctx.clock.now())) });
+    cleanups.push(() => housekeeping.stop());
+    cleanups.push(startRetentionJob(ctx));
+    cleanups.push(startDocumentJobs(ctx));
+    if (config.auditSyslog) {
+      const forwarder = startSyslogForwarder({ db, logger, target: parseSyslogUrl(config.auditSyslog.url, config.auditSyslog.caFile), hostname: new URL(config.publicUrl).hostname });
+      cleanups.push(() => forwarder.stop());
+    }
     const resolvePrincipal = (opts.resolvePrincipal ?? createAccessTokenResolver)(ctx);
     const app = await buildApp(ctx, { resolvePrincipal });
     cleanups.push(() => app.close());

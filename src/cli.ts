@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { runVerifyDb, verifyBundleFile } from './audit/audit.cli.ts';
+import { runPurgeCli, runVerifyDb, verifyBundleFile } from './audit/audit.cli.ts';
 import { boot } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { failStart, main } from './main.ts';
@@ -8,6 +8,7 @@ import { StartupError, acquireDirectoryLock, ensureDataDir } from './platform/da
 import { openDatabase, pgliteDirectory } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrator.ts';
 import { keyPaths, rotateSigningKey } from './platform/keys.ts';
+import { runRotateMaster } from './vault/rotate-master.cli.ts';
 
 const USAGE = `usage: chambers <command>
 
@@ -15,8 +16,11 @@ const USAGE = `usage: chambers <command>
   migrate               apply pending database migrations and exit
   doctor                check configuration, permissions, database, storage and keys
   keys rotate-signing   new access-token signing key (the old one keeps verifying until its tokens expire)
+  keys rotate-master [--new-key-file <file>]
+                        new master key: re-wraps organization keys and re-seals secrets (servers stopped; blobs untouched)
   audit verify <file>   check an audit export bundle offline (no database); exit 1 and the first bad index if it fails
   audit verify --db     check the live audit log against <data>/audit/checkpoints.log
+  audit purge [--dry-run]  remove audit events past retention (not under legal hold); --dry-run only reports
 `;
 
 /** `npx chambers …` */
@@ -48,6 +52,7 @@ export async function runCli(args: string[]): Promise<void> {
         process.exitCode = ok ? 0 : 1;
       });
     case 'keys':
+      if (sub === 'rotate-master') return guard(() => runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`)));
       if (sub !== 'rotate-signing') break;
       return guard(async () => {
         const config = loadConfig();
@@ -56,6 +61,13 @@ export async function runCli(args: string[]): Promise<void> {
         process.stdout.write(`new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`);
       });
     case 'audit': {
+      if (sub === 'purge') {
+        const dryRun = args.slice(2).includes('--dry-run');
+        if (args.slice(2).some((a) => a !== '--dry-run')) break;
+        return guard(async () => {
+          process.exitCode = await runPurgeCli(loadConfig(), dryRun, (line) => process.stdout.write(`${line}\n`));
+        });
+      }
       if (sub !== 'verify' || !args[2]) break;
       const target = args[2];
       if (target !== '--db') {

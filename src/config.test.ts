@@ -231,6 +231,23 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('REDIS_URL, METRICS_TOKEN, HTTP_REDIRECT_PORT', () => {
+    it('should read a Redis URL with the default key prefix, and refuse other schemes', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'chambers:rl:' });
+      expect(loadConfig({}).redis).toBeUndefined();
+      expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual(['REDIS_URL must be a redis: or rediss: URL, got "http://127.0.0.1:6379"']);
+    });
+
+    it('should refuse a short metrics token', () => {
+      expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)']);
+    });
+
+    it('should refuse a redirect port without TLS or with a plain-http PUBLIC_URL', () => {
+      expect(problemsOf({ HTTP_REDIRECT_PORT: '8080' })).toEqual(['HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects plain HTTP to the HTTPS listener)']);
+      expect(problemsOf({ HTTP_REDIRECT_PORT: '8080', TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', PUBLIC_URL: 'http://example.com' })).toEqual(['HTTP_REDIRECT_PORT needs an https PUBLIC_URL (the redirect target)']);
+    });
+  });
+
   describe('RATE_LIMIT_*', () => {
     it('should read every limit', () => {
       const c = loadConfig({
@@ -238,11 +255,25 @@ describe('loadConfig', () => {
         RATE_LIMIT_REGISTER_PER_HOUR: '2',
         RATE_LIMIT_FORGOT_PER_HOUR: '3',
         RATE_LIMIT_VERIFY_PER_HOUR: '4',
+        RATE_LIMIT_PUBLIC_PER_MINUTE: '5',
+        RATE_LIMIT_LAWYER_PER_MINUTE: '6',
+        RATE_LIMIT_JUDICIAL_PER_MINUTE: '7',
+        RATE_LIMIT_ADMIN_PER_MINUTE: '8',
       });
-      expect(c.rateLimits).toEqual({ authPerMinute: 10, registerPerHour: 2, forgotPerHour: 3, verifyPerHour: 4 });
+      expect(c.rateLimits).toEqual({
+        authPerMinute: 10, registerPerHour: 2, forgotPerHour: 3, verifyPerHour: 4,
+        publicPerMinute: 5, lawyerPerMinute: 6, judicialPerMinute: 7, adminPerMinute: 8,
+      });
     });
 
-    it.each(['RATE_LIMIT_AUTH_PER_MINUTE', 'RATE_LIMIT_REGISTER_PER_HOUR', 'RATE_LIMIT_FORGOT_PER_HOUR', 'RATE_LIMIT_VERIFY_PER_HOUR'])(
+    it('should default the tiers to auth 60, public 500, lawyer 200, judicial 100, admin 30 per minute', () => {
+      expect(loadConfig({}).rateLimits).toMatchObject({ authPerMinute: 60, publicPerMinute: 500, lawyerPerMinute: 200, judicialPerMinute: 100, adminPerMinute: 30 });
+    });
+
+    it.each([
+      'RATE_LIMIT_AUTH_PER_MINUTE', 'RATE_LIMIT_REGISTER_PER_HOUR', 'RATE_LIMIT_FORGOT_PER_HOUR', 'RATE_LIMIT_VERIFY_PER_HOUR',
+      'RATE_LIMIT_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LAWYER_PER_MINUTE', 'RATE_LIMIT_JUDICIAL_PER_MINUTE', 'RATE_LIMIT_ADMIN_PER_MINUTE',
+    ])(
       'should refuse zero, negative and non-integer values of %s',
       (name) => {
         for (const raw of ['0', '-5', '2.5', 'many']) {
@@ -265,6 +296,18 @@ describe('loadConfig', () => {
       ]),
     );
     expect(err.message).toBe(`Invalid configuration:\n${err.problems.map((p) => `  - ${p}`).join('\n')}`);
+  });
+
+  describe('SSRF_ALLOW_HOSTS', () => {
+    it('should allow nothing by default, and read a lower-cased list of names', () => {
+      expect(loadConfig({}, '/srv/chambers').ssrfAllowHosts).toEqual([]);
+      expect(loadConfig({ SSRF_ALLOW_HOSTS: 'LocalHost, hooks.test ,::1' }, '/srv/chambers').ssrfAllowHosts).toEqual(['localhost', 'hooks.test', '::1']);
+    });
+
+    it('should refuse something that is not a host name', () => {
+      expect(problemsOf({ SSRF_ALLOW_HOSTS: 'localhost,http://evil.example/' })).toEqual(['SSRF_ALLOW_HOSTS must be a comma-separated list of host names, got "http://evil.example/"']);
+      expect(problemsOf({ SSRF_ALLOW_HOSTS: '*' })).toHaveLength(1);
+    });
   });
 
   it('should list the cross-variable problems together', () => {

@@ -93,6 +93,18 @@ const origins = (name: string) => z.string().optional().transform((raw, ctx) => 
   return list;
 });
 
+/** Host names exempt from the SSRF guard's address policy (tests and development only). */
+const hostList = (name: string) => z.string().optional().transform((raw, ctx) => {
+  if (raw === undefined || raw === '') return [] as string[];
+  const list = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = list.find((h) => !/^[a-z0-9.-]{1,253}$|^[0-9a-f:]{2,39}$/.test(h));
+  if (bad) {
+    ctx.addIssue({ code: 'custom', message: `${name} must be a comma-separated list of host names, got "${bad}"` });
+    return z.NEVER;
+  }
+  return list;
+});
+
 const logLevel = z.string().optional().transform((raw, ctx) => {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (raw === undefined || raw === '') return 'info';
@@ -101,6 +113,31 @@ const logLevel = z.string().optional().transform((raw, ctx) => {
     return z.NEVER;
   }
   return raw as 'info';
+});
+
+const storageBackend = z.string().optional().transform((raw, ctx) => {
+  if (raw === undefined || raw === '') return 'local' as const;
+  if (raw !== 'local' && raw !== 's3') {
+    ctx.addIssue({ code: 'custom', message: `STORAGE_BACKEND must be local or s3, got "${raw}"` });
+    return z.NEVER;
+  }
+  return raw;
+});
+
+const flag = (name: string) => z.string().optional().transform((raw, ctx) => {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
+  return z.NEVER;
+});
+
+const s3Prefix = z.string().optional().transform((raw, ctx) => {
+  if (raw === undefined || raw === '') return '';
+  if (!/^([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\/){1,4}$/.test(raw)) {
+    ctx.addIssue({ code: 'custom', message: `S3_PREFIX must be path segments ending in "/", such as chambers/, got "${raw}"` });
+    return z.NEVER;
+  }
+  return raw;
 });
 
 const envSchema = z.object({
@@ -124,9 +161,73 @@ const envSchema = z.object({
   RATE_LIMIT_REGISTER_PER_HOUR: count('RATE_LIMIT_REGISTER_PER_HOUR', 5),
   RATE_LIMIT_FORGOT_PER_HOUR: count('RATE_LIMIT_FORGOT_PER_HOUR', 5),
   RATE_LIMIT_VERIFY_PER_HOUR: count('RATE_LIMIT_VERIFY_PER_HOUR', 15),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: count('RATE_LIMIT_PUBLIC_PER_MINUTE', 500),
+  RATE_LIMIT_LAWYER_PER_MINUTE: count('RATE_LIMIT_LAWYER_PER_MINUTE', 200),
+  RATE_LIMIT_JUDICIAL_PER_MINUTE: count('RATE_LIMIT_JUDICIAL_PER_MINUTE', 100),
+  RATE_LIMIT_ADMIN_PER_MINUTE: count('RATE_LIMIT_ADMIN_PER_MINUTE', 30),
+  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']),
+  RATE_LIMIT_REDIS_PREFIX: z.string().optional().transform((v) => v || 'chambers:rl:'),
+  METRICS_TOKEN: z.string().optional().transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length < 24) {
+      ctx.addIssue({ code: 'custom', message: 'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)' });
+      return z.NEVER;
+    }
+    return raw;
+  }),
+  HTTP_REDIRECT_PORT: port('HTTP_REDIRECT_PORT', 0),
+  HTTP_REQUEST_TIMEOUT_SECONDS: count('HTTP_REQUEST_TIMEOUT_SECONDS', 120),
+  HTTP_HEADERS_TIMEOUT_SECONDS: count('HTTP_HEADERS_TIMEOUT_SECONDS', 10),
+  HTTP_IDLE_TIMEOUT_SECONDS: count('HTTP_IDLE_TIMEOUT_SECONDS', 30),
   AUDIT_CHECKPOINT_EVERY: count('AUDIT_CHECKPOINT_EVERY', 1000),
   AUDIT_CHECKPOINT_SECONDS: count('AUDIT_CHECKPOINT_SECONDS', 60),
+  WEB_IDLE_TIMEOUT_SECONDS: count('WEB_IDLE_TIMEOUT_SECONDS', 30 * 60),
+  WEB_IDLE_WARNING_SECONDS: count('WEB_IDLE_WARNING_SECONDS', 60),
+  UPLOAD_IDLE_TIMEOUT_MS: count('UPLOAD_IDLE_TIMEOUT_MS', 30_000),
+  RETENTION_JOB_SECONDS: count('RETENTION_JOB_SECONDS', 3600),
+  ORPHAN_SWEEP_SECONDS: count('ORPHAN_SWEEP_SECONDS', 3600),
+  STORAGE_BACKEND: storageBackend,
+  S3_ENDPOINT: url('S3_ENDPOINT', ['http:', 'https:']),
+  S3_REGION: z.string().optional().transform((v) => v || 'us-east-1'),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: flag('S3_FORCE_PATH_STYLE'),
+  S3_PREFIX: s3Prefix,
+  AUDIT_S3_BUCKET: z.string().optional(),
+  AUDIT_S3_PREFIX: z.string().optional().transform((v) => v || 'audit/'),
+  CLAMD_HOST: z.string().optional(),
+  CLAMD_PORT: port('CLAMD_PORT', 3310),
+  SSRF_ALLOW_HOSTS: hostList('SSRF_ALLOW_HOSTS'),
+  AUDIT_RETENTION_GENERAL_DAYS: count('AUDIT_RETENTION_GENERAL_DAYS', 730),
+  AUDIT_RETENTION_JUDICIAL_DAYS: count('AUDIT_RETENTION_JUDICIAL_DAYS', 3650),
+  AUDIT_PURGE_INTERVAL_MINUTES: count('AUDIT_PURGE_INTERVAL_MINUTES', 1440),
+  AUDIT_SYSLOG_URL: url('AUDIT_SYSLOG_URL', ['tcp:', 'tls:']),
+  AUDIT_SYSLOG_CA_FILE: z.string().optional(),
 });
+
+/** Where document blobs go; S3 credentials fall back to the SDK's chain (env, profile, instance role) when unset. */
+export type StorageConfig =
+  | { backend: 'local' }
+  | {
+      backend: 's3';
+      endpoint: string | undefined;
+      region: string;
+      bucket: string;
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      forcePathStyle: boolean;
+      prefix: string;
+    };
+
+/** Where signed audit checkpoints are mirrored (AUDIT_S3_*; the connection reuses S3_ENDPOINT, S3_REGION, the S3 keys and S3_FORCE_PATH_STYLE). */
+export type AuditMirrorConfig = {
+  bucket: string;
+  prefix: string;
+  endpoint: string | undefined;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle: boolean;
+};
 
 export type Config = {
   host: string;
@@ -145,9 +246,34 @@ export type Config = {
   /** Origins of the other portals (e.g. a judges' host) a signed-in user may be handed to. */
   portalOrigins: string[];
   mailFrom: string;
-  rateLimits: { authPerMinute: number; registerPerHour: number; forgotPerHour: number; verifyPerHour: number };
+  rateLimits: { authPerMinute: number; registerPerHour: number; forgotPerHour: number; verifyPerHour: number; publicPerMinute: number; lawyerPerMinute: number; judicialPerMinute: number; adminPerMinute: number };
+  /** Rate-limit counters in Redis (shared by every process) instead of memory. */
+  redis: { url: string; keyPrefix: string } | undefined;
+  /** Bearer token that opens GET /metrics; unset → no /metrics route. */
+  metricsToken: string | undefined;
+  /** With TLS: a plain-HTTP port that redirects every request to PUBLIC_URL (308); 0 = none. */
+  httpRedirectPort: number;
+  /** Whole request (headers + body) / headers alone / a socket with no bytes moving: slow clients are cut off after these. */
+  httpTimeouts: { requestMs: number; headersMs: number; idleMs: number };
   /** Sign an audit checkpoint after this many new events, or after this many seconds with any new event. */
   audit: { checkpointEvery: number; checkpointSeconds: number };
+  /** The web app's idle sign-out (matches the 30-minute session idle timeout) and its warning lead. */
+  web: { idleTimeoutSeconds: number; idleWarningSeconds: number };
+  /** An upload that sends no byte for this long is abandoned (408 UPLOAD_TIMEOUT), nothing stored. */
+  uploadIdleTimeoutMs: number;
+  /** How often the retention job and the orphan-blob sweep run. */
+  documentJobs: { retentionSeconds: number; orphanSweepSeconds: number };
+  storage: StorageConfig;
+  /** clamd to stream every upload through; undefined: no scanning. */
+  clamd: { host: string; port: number } | undefined;
+  /** Host names the SSRF guard lets through to private addresses (tests and development; empty in production). */
+  ssrfAllowHosts: string[];
+  /** How long audit events are kept, per category, and how often the purge job runs. */
+  auditRetention: { generalDays: number; judicialDays: number; purgeIntervalMinutes: number };
+  /** Copy every signed checkpoint to this bucket under Object Lock (AUDIT_S3_BUCKET); undefined: off. */
+  auditMirror: AuditMirrorConfig | undefined;
+  /** Forward sealed audit events as RFC 5424 syslog to tcp://host:port or tls://host:port (optional CA file for tls). */
+  auditSyslog: { url: string; caFile: string | undefined } | undefined;
 };
 
 export class ConfigError extends Error {
@@ -170,6 +296,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (e.DATABASE_APP_URL && !e.DATABASE_URL) {
     problems.push('DATABASE_APP_URL needs DATABASE_URL too (migrations run over DATABASE_URL)');
+  }
+  if (e.STORAGE_BACKEND === 's3' && !e.S3_BUCKET) problems.push('STORAGE_BACKEND=s3 needs S3_BUCKET');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  if (e.HTTP_REDIRECT_PORT && !e.TLS_CERT_FILE) {
+    problems.push('HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects plain HTTP to the HTTPS listener)');
+  }
+  if (e.HTTP_REDIRECT_PORT && e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https:')) {
+    problems.push('HTTP_REDIRECT_PORT needs an https PUBLIC_URL (the redirect target)');
   }
   if (problems.length) throw new ConfigError(problems);
   const tls = e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined;
@@ -196,7 +332,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
       forgotPerHour: e.RATE_LIMIT_FORGOT_PER_HOUR,
       verifyPerHour: e.RATE_LIMIT_VERIFY_PER_HOUR,
+      publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      lawyerPerMinute: e.RATE_LIMIT_LAWYER_PER_MINUTE,
+      judicialPerMinute: e.RATE_LIMIT_JUDICIAL_PER_MINUTE,
+      adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+    },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.RATE_LIMIT_REDIS_PREFIX } : undefined,
+    metricsToken: e.METRICS_TOKEN,
+    httpRedirectPort: e.HTTP_REDIRECT_PORT,
+    httpTimeouts: {
+      requestMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      headersMs: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS) * 1000,
+      idleMs: e.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
     },
     audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY, checkpointSeconds: e.AUDIT_CHECKPOINT_SECONDS },
+    web: { idleTimeoutSeconds: e.WEB_IDLE_TIMEOUT_SECONDS, idleWarningSeconds: Math.min(e.WEB_IDLE_WARNING_SECONDS, e.WEB_IDLE_TIMEOUT_SECONDS) },
+    uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
+    documentJobs: { retentionSeconds: e.RETENTION_JOB_SECONDS, orphanSweepSeconds: e.ORPHAN_SWEEP_SECONDS },
+    storage:
+      e.STORAGE_BACKEND === 's3'
+        ? {
+            backend: 's3',
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET ?? '',
+            credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            prefix: e.S3_PREFIX,
+          }
+        : { backend: 'local' },
+    clamd: e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
+    ssrfAllowHosts: e.SSRF_ALLOW_HOSTS,
+    auditRetention: {
+      generalDays: e.AUDIT_RETENTION_GENERAL_DAYS,
+      judicialDays: e.AUDIT_RETENTION_JUDICIAL_DAYS,
+      purgeIntervalMinutes: e.AUDIT_PURGE_INTERVAL_MINUTES,
+    },
+    auditMirror: e.AUDIT_S3_BUCKET
+      ? {
+          bucket: e.AUDIT_S3_BUCKET,
+          prefix: e.AUDIT_S3_PREFIX,
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
+    auditSyslog: e.AUDIT_SYSLOG_URL ? { url: e.AUDIT_SYSLOG_URL, caFile: e.AUDIT_SYSLOG_CA_FILE || undefined } : undefined,
   };
 }

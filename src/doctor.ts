@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import { sql, type Kysely } from 'kysely';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { readPrivateFile } from './platform/data-dir.ts';
 import { openDatabase, pgliteDirectory } from './platform/db/database.ts';
 import { readMigrationFiles } from './platform/db/migrator.ts';
 import { keyPaths } from './platform/keys.ts';
+import { localBlobDirectory } from './platform/storage/index.ts';
+import { createS3BlobStore } from './platform/storage/s3-blob-store.ts';
+import { createClamdScanner } from './vault/clamd-scanner.ts';
 
 type Report = (line: string) => void;
 
@@ -47,6 +50,8 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
     }
   }
 
+  await checkBlobStorage(config, pass, fail);
+
   const keys = keyPaths(dir);
   const keyFiles: Array<[string, string]> = [
     [keys.jwt, 'access-token signing keys'],
@@ -77,6 +82,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
       const roles = await sql<{ rolname: string; rolbypassrls: boolean }>`SELECT rolname, rolbypassrls FROM pg_roles WHERE rolname IN ('chambers_app', 'chambers_runtime')`.execute(db.owner);
       for (const r of roles.rows) if (r.rolbypassrls) fail(`role ${r.rolname} has BYPASSRLS`, `ALTER ROLE ${r.rolname} NOBYPASSRLS`);
       await reportMigrations(db.owner, pass, fail);
+      await reportDdlGuard(db.owner, report);
     } catch (err) {
       fail(`database: ${(err as Error).message}`, 'check DATABASE_URL, that the server runs and accepts this user');
     } finally {
@@ -89,6 +95,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
       const db = await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(dir) });
       try {
         await reportMigrations(db.owner, pass, fail);
+        await reportDdlGuard(db.owner, report);
       } finally {
         await db.close();
       }
@@ -98,6 +105,57 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
   }
   report(ok ? 'all checks passed' : 'some checks failed');
   return ok;
+}
+
+/** Document storage (local directory or S3 bucket) and, when configured, clamd. Creates nothing. */
+async function checkBlobStorage(config: Config, pass: (w: string) => void, fail: (w: string, f: string) => void): Promise<void> {
+  if (config.storage.backend === 's3') {
+    const store = createS3BlobStore(config.storage);
+    try {
+      await store.ping();
+      pass(`document storage: S3 bucket ${config.storage.bucket} reachable`);
+    } catch (err) {
+      fail(`document storage: S3 bucket ${config.storage.bucket} not reachable (${(err as Error).name})`, 'check S3_ENDPOINT, S3_BUCKET, the credentials and S3_FORCE_PATH_STYLE');
+    } finally {
+      store.close();
+    }
+  } else {
+    const blobs = localBlobDirectory(config.dataDir);
+    if (!fs.existsSync(blobs)) {
+      pass(`document storage ${blobs} will be created on first start`);
+    } else {
+      const mode = fs.statSync(blobs).mode & 0o777;
+      if (mode & 0o077) fail(`document storage ${blobs} has mode ${mode.toString(8)}`, `chmod 700 ${blobs}`);
+      else {
+        try {
+          fs.accessSync(blobs, fs.constants.W_OK);
+          pass(`document storage ${blobs} (mode ${mode.toString(8)})`);
+        } catch {
+          fail(`cannot write to ${blobs}`, 'give the Chambers user ownership of the data directory');
+        }
+      }
+    }
+  }
+  if (config.clamd) {
+    try {
+      await createClamdScanner({ ...config.clamd, timeoutMs: 5_000 }).ping();
+      pass(`virus scanner clamd at ${config.clamd.host}:${config.clamd.port}`);
+    } catch (err) {
+      fail(`virus scanner: ${(err as Error).message}`, 'start clamd (TCPSocket) or correct CLAMD_HOST / CLAMD_PORT');
+    }
+  }
+}
+
+/** The audit DDL guard (migration 0005) needs a superuser to install: say whether it is there. Informational. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: only raw SQL runs here
+async function reportDdlGuard(db: Kysely<any>, report: Report) {
+  try {
+    const { rows } = await sql<{ active: boolean }>`SELECT audit.ddl_guard_active() AS active`.execute(db);
+    report(rows[0]?.active ? 'ok    audit DDL guard active (event triggers refuse DDL on the audit schema outside migrations)'
+      : 'note  audit DDL guard inactive: DATABASE_URL was not a superuser when migration 0005 ran; the signed checkpoints still detect any change');
+  } catch {
+    /* schema not migrated yet: reported above */
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: only raw SQL runs here

@@ -1,6 +1,7 @@
 import { boot } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { StartupError } from './platform/data-dir.ts';
+import { startHttpsRedirect } from './http/https-redirect.ts';
 
 /** `npm start`: configuration → boot → listen, and a clean shutdown on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
@@ -19,6 +20,10 @@ export async function main(): Promise<void> {
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
     await runtime.app.listen({ host: config.host, port: config.port });
+    if (config.tls && config.httpRedirectPort) {
+      const redirect = await startHttpsRedirect({ host: config.host, port: config.httpRedirectPort, publicUrl: config.publicUrl, logger: runtime.ctx.logger });
+      process.once('exit', () => redirect.close());
+    }
     if (runtime.setupToken) {
       process.stdout.write(`Chambers is not set up yet. Open ${config.publicUrl}/setup?token=${runtime.setupToken} to create the first administrator (single use).\n`);
     }

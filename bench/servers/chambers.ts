@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { boot } from '../../src/boot.ts';
+import type { RateLimitStore } from '../../src/http/rate-limit.ts';
 import { loadConfig } from '../../src/config.ts';
 import { hashPassword } from '../../src/auth/password-hash.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
@@ -14,8 +15,16 @@ const config = loadConfig({
   DATABASE_URL: process.env.BENCH_DATABASE_URL,
   LOG_LEVEL: 'silent',
   RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+  RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
+  RATE_LIMIT_LAWYER_PER_MINUTE: '1000000',
+  // The documents bench uploads 200 MB: the default per-organization upload limit is BODY_LIMIT.
+  ...(process.env.BENCH_BODY_LIMIT ? { BODY_LIMIT: process.env.BENCH_BODY_LIMIT } : {}),
+  // The rate-limit phase: BENCH_REDIS_URL puts the counters in Redis (under a prefix of its own).
+  ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_REDIS_PREFIX: `chambers:bench:${process.pid}:` } : {}),
 });
-const runtime = await boot(config, { logger: pino({ level: 'silent' }) });
+// BENCH_RATE_LIMIT_STORE=none: a store that counts nothing, the baseline of the rate-limit phase.
+const noCounting: RateLimitStore = { kind: 'none', hit: async (_key, windowMs, now) => ({ count: 0, resetAt: now + windowMs }) };
+const runtime = await boot(config, { logger: pino({ level: 'silent' }), ...(process.env.BENCH_RATE_LIMIT_STORE === 'none' ? { rateLimitStore: noCounting } : {}) });
 const email = 'bench@example.com';
 const password = 'violet-harbour-quietly-47';
 const passwordHash = await hashPassword(password);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tokensResponse } from '../auth/auth.schemas.ts';
 
-const totpCode = z.string().trim().regex(/^\d{6}$/, 'a 6-digit code');
+const totpCode = z.string().max(16).trim().regex(/^\d{6}$/, 'a 6-digit code');
 const backupCode = z.string().trim().min(10).max(40);
 
 export const enrollResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });

@@ -15,7 +15,7 @@ export const MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const ENROLLMENT_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const MFA_MAX_ATTEMPTS = 5;
 export const MFA_VERIFICATIONS_PER_HOUR = 15;
-const TOTP_PURPOSE = 'totp';
+export const TOTP_PURPOSE = 'totp';
 
 export type SecondFactor = { totp?: string; backupCode?: string };
 type FactorResult = { ok: true; method: 'otp' | 'backup_code' } | { ok: false };

@@ -24,6 +24,8 @@ export const REDACT_PATHS = [
   '*.passcode',
   '*.masterKey',
   '*.privateKey',
+  '*.secretAccessKey',
+  '*.dataKey',
   '*.authorization',
   '*.cookie',
   'password',
@@ -42,6 +44,8 @@ export const REDACT_PATHS = [
   'passcode',
   'masterKey',
   'privateKey',
+  'secretAccessKey',
+  'dataKey',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -61,6 +61,13 @@ const IMMUTABLE_COLUMNS = [
   'chambers.webauthn_credentials.public_key',
   'chambers.webauthn_credentials.counter',
   'chambers.trusted_devices.expires_at',
+  // Idempotency: the fingerprint decides replay versus 422; webhook secrets and replay records are written once.
+  'chambers.idempotency_keys.key',
+  'chambers.idempotency_keys.request_hash',
+  'chambers.webhook_secrets.integration_id',
+  'chambers.webhook_secrets.secret_ciphertext',
+  'chambers.webhook_events.event_id',
+  'chambers.webhook_events.signature_digest',
 ];
 
 /** Secrets and verifiers the runtime role must never read, not even in its own rows: each is checked only on the owner path. */
@@ -246,6 +253,17 @@ describe('the database catalog', () => {
                has_column_privilege('chambers_app', 'chambers.invitations', 'token_hash', 'INSERT') AS insertable`,
     );
     expect(row).toEqual({ readable: false, insertable: true });
+  });
+
+  it('should let the runtime role write a sealed webhook secret but never read one back', async () => {
+    const [row] = await rowsOf(
+      db,
+      sql<{ readable: boolean; insertable: boolean; updatable: boolean }>`
+        SELECT has_column_privilege('chambers_app', 'chambers.webhook_secrets', 'secret_ciphertext', 'SELECT') AS readable,
+               has_column_privilege('chambers_app', 'chambers.webhook_secrets', 'secret_ciphertext', 'INSERT') AS insertable,
+               has_column_privilege('chambers_app', 'chambers.webhook_secrets', 'secret_ciphertext', 'UPDATE') AS updatable`,
+    );
+    expect(row).toEqual({ readable: false, insertable: true, updatable: false });
   });
 
   it('should keep views and materialized views from reading past row-level security', async () => {

@@ -56,7 +56,7 @@ export const tableRef = (qualified: string): RawBuilder<unknown> => {
 
 /**
  * One organization with a row in every table: an org_admin, a matter, a session and refresh token, an invitation, an audit event,
- * an email code and a login failure; for the org_admin a full set of second factors (see `seedFactors`), a pending MFA challenge
+ * an email code, a login failure and an organization key; for the org_admin a full set of second factors (see `seedFactors`), a pending MFA challenge
  * and a used portal hand-off.
  */
 export type Tenant = {
@@ -67,6 +67,10 @@ export type Tenant = {
   matterId: string;
   sessionId: string;
   invitationId: string;
+  /** The matter again, now behind an ethical wall that admits only the org_admin; and a document (one version, one share link). */
+  walledMatterId: string;
+  documentId: string;
+  webhookIntegrationId: string;
 };
 
 export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
@@ -87,13 +91,39 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
       VALUES (${member.orgId}, ${`invitee-${label}-${rand()}@example.com`}, 'lawyer', ${rand(32)}, ${member.userId}, now() + interval '7 days') RETURNING id`);
     await sql`INSERT INTO audit.events (org_id, actor_id, action, target, outcome)
       VALUES (${member.orgId}, ${member.userId}, 'rls.fixture', ${matterId}, 'success')`.execute(tx);
+    await sql`INSERT INTO audit.api_calls (org_id, api_key_id, user_id, method, route, status, ip)
+      VALUES (${member.orgId}, ${`key-${label}`}, ${member.userId}, 'GET', '/api/v1/matters', 200, '203.0.113.7')`.execute(tx);
+    await sql`INSERT INTO audit.legal_holds (org_id, reason, set_by, set_at) VALUES (${member.orgId}, 'fixture hold', ${member.userId}, now())`.execute(tx);
+    await sql`INSERT INTO audit.siem_cursors (name, after_seq) VALUES (${`fixture-${label}`}, 0)`.execute(tx);
     await sql`INSERT INTO chambers.email_codes (email, purpose, code_hash, expires_at)
       VALUES (${member.email}, 'password_reset', ${rand(32)}, now() + interval '10 minutes')`.execute(tx);
     await sql`INSERT INTO chambers.login_failures (email, failures) VALUES (${member.email}, 3)`.execute(tx);
     await sql`INSERT INTO chambers.mfa_challenges (purpose, user_id, org_id, token_hash, expires_at)
       VALUES ('login', ${member.userId}, ${member.orgId}, ${rand(32)}, now() + interval '5 minutes')`.execute(tx);
     await sql`INSERT INTO chambers.portal_handoffs (id, user_id) VALUES (${crypto.randomUUID()}, ${member.userId})`.execute(tx);
-    return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId };
+    await sql`INSERT INTO chambers.org_keys (org_id, version, wrapped_key) VALUES (${member.orgId}, 1, ${crypto.randomBytes(61)})`.execute(tx);
+    // The fixture matter is behind a wall that admits its org_admin: the tenant still sees it, nobody else would.
+    const walledMatterId = matterId;
+    await sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${walledMatterId}, ${member.orgId}, ${member.userId})`.execute(tx);
+    await sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${walledMatterId}, ${member.userId}, ${member.orgId})`.execute(tx);
+    await sql`INSERT INTO chambers.document_policies (org_id, max_upload_bytes) VALUES (${member.orgId}, 1048576)`.execute(tx);
+    const documentId = await one(sql`INSERT INTO chambers.documents (org_id, matter_id, name, created_by)
+      VALUES (${member.orgId}, ${matterId}, ${`Brief of ${label}.pdf`}, ${member.userId}) RETURNING id`);
+    const versionId = crypto.randomUUID();
+    await sql`INSERT INTO chambers.document_versions (id, org_id, document_id, version, name, size, sha256, content_type, scan_status, blob_key, wrapped_data_key, org_key_version, created_by)
+      VALUES (${versionId}, ${member.orgId}, ${documentId}, 1, ${`Brief of ${label}.pdf`}, 10, ${rand(32)}, 'application/pdf', 'clean',
+              ${`${member.orgId}/${versionId}`}, decode(${rand(40)}, 'hex'), 1, ${member.userId})`.execute(tx);
+    await sql`INSERT INTO chambers.share_links (org_id, document_id, token_hash, expires_at, created_by)
+      VALUES (${member.orgId}, ${documentId}, ${rand(32)}, now() + interval '7 days', ${member.userId})`.execute(tx);
+    await sql`INSERT INTO chambers.idempotency_keys (org_id, user_id, key, request_hash, locked_at, expires_at)
+      VALUES (${member.orgId}, ${member.userId}, ${`key-${label}`}, ${rand(32)}, now(), now() + interval '1 day')`.execute(tx);
+    const webhookIntegrationId = await one(sql`INSERT INTO chambers.webhook_integrations (org_id, name, created_by)
+      VALUES (${member.orgId}, ${`Integration of ${label}`}, ${member.userId}) RETURNING id`);
+    await sql`INSERT INTO chambers.webhook_secrets (id, integration_id, org_id, secret_ciphertext)
+      VALUES (${crypto.randomUUID()}, ${webhookIntegrationId}, ${member.orgId}, 'v1.fixture.sealed')`.execute(tx);
+    await sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
+      VALUES (${webhookIntegrationId}, ${member.orgId}, ${`evt-${label}`}, ${rand(32)}, now())`.execute(tx);
+    return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId, walledMatterId, documentId, webhookIntegrationId };
   }).then(async (tenant) => {
     await seedFactors(t, tenant.userId, label);
     // Seal the fixture events now and sign a checkpoint: the rows stay the same for the
@@ -168,6 +198,81 @@ export const TENANT_TABLES: Record<string, TenantTableFixture> = {
     insert: (victim, attacker) => sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
       VALUES (${victim.orgId}, ${attacker.email}, 'org_admin', ${rand(32)}, ${attacker.userId}, now() + interval '7 days')`,
   },
+  'chambers.matter_walls': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'created_by', value: (attacker) => attacker.userId },
+    // Wall off the victim's matter so its own members lose it.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${victim.matterId}, ${victim.orgId}, ${attacker.userId})`,
+  },
+  'chambers.matter_wall_members': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'user_id', value: (attacker) => attacker.userId },
+    // Admit myself behind the victim's wall.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${victim.walledMatterId}, ${attacker.userId}, ${victim.orgId})`,
+  },
+  'chambers.document_policies': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'allow_zip', value: () => true },
+    insert: (victim) => sql`INSERT INTO chambers.document_policies (org_id, max_upload_bytes) VALUES (${victim.orgId}, 2147483648)`,
+  },
+  'chambers.documents': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'legal_hold', value: () => true },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.documents (org_id, matter_id, name, created_by) VALUES (${victim.orgId}, ${victim.matterId}, 'Planted.pdf', ${attacker.userId})`,
+  },
+  'chambers.document_versions': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Erasing a name is the one change allowed after insert.
+    update: { column: 'name', value: () => null },
+    // Slip a forged version (with a key the attacker knows) under the victim's document.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.document_versions (id, org_id, document_id, version, name, size, sha256, content_type, scan_status, blob_key, wrapped_data_key, org_key_version, created_by)
+      VALUES (${crypto.randomUUID()}, ${victim.orgId}, ${victim.documentId}, 2, 'forged.pdf', 1, ${rand(32)}, 'application/pdf', 'clean', ${`${victim.orgId}/${rand(8)}`}, decode('00', 'hex'), 1, ${attacker.userId})`,
+  },
+  'chambers.share_links': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'revoked_at', value: () => new Date().toISOString() },
+    // Publish the victim's document through a link whose token the attacker knows.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.share_links (org_id, document_id, token_hash, expires_at, created_by)
+      VALUES (${victim.orgId}, ${victim.documentId}, ${rand(32)}, now() + interval '7 days', ${attacker.userId})`,
+  },
+  'chambers.org_keys': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'wrapped_key', value: () => crypto.randomBytes(61) },
+    // Planting a key the attacker knows, so the victim's next document would be sealed under it.
+    insert: (victim) => sql`INSERT INTO chambers.org_keys (org_id, version, wrapped_key) VALUES (${victim.orgId}, 2, ${crypto.randomBytes(61)})`,
+  },
+  'chambers.idempotency_keys': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Rewrite the stored response another member's retry would be handed.
+    update: { column: 'response_body', value: () => '{"id":"forged"}' },
+    insert: (victim) => sql`INSERT INTO chambers.idempotency_keys (org_id, user_id, key, request_hash, locked_at, expires_at)
+      VALUES (${victim.orgId}, ${victim.userId}, 'planted', ${rand(32)}, now(), now() + interval '1 day')`,
+  },
+  'chambers.webhook_integrations': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'rotated_at', value: () => new Date().toISOString() },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.webhook_integrations (org_id, name, created_by) VALUES (${victim.orgId}, 'Planted', ${attacker.userId})`,
+  },
+  'chambers.webhook_secrets': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Keep a rotated-out secret valid forever, or kill the victim's current one.
+    update: { column: 'retires_at', value: () => '2999-01-01T00:00:00Z' },
+    // Plant a secret the attacker knows on the victim's integration: forged deliveries would verify.
+    insert: (victim) => sql`INSERT INTO chambers.webhook_secrets (id, integration_id, org_id, secret_ciphertext)
+      VALUES (${crypto.randomUUID()}, ${victim.webhookIntegrationId}, ${victim.orgId}, 'v1.attacker.known')`,
+  },
+  'chambers.webhook_events': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'event_id', value: () => 'rewritten' },
+    // Pre-seed the victim's replay store so their genuine next delivery is refused.
+    insert: (victim) => sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
+      VALUES (${victim.webhookIntegrationId}, ${victim.orgId}, 'evt-next', ${rand(32)}, now())`,
+  },
+  'audit.api_calls': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'status', value: () => 500 },
+    insert: (victim, attacker) => sql`INSERT INTO audit.api_calls (org_id, api_key_id, user_id, method, route, status) VALUES (${victim.orgId}, 'forged', ${attacker.userId}, 'GET', '/x', 200)`,
+  },
   'audit.events': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'outcome', value: () => 'failure' },
@@ -189,6 +294,8 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   'chambers.mfa_challenges': 'half-done sign-ins (mfaToken, enrollmentToken, WebAuthn ceremonies), consumed before any session or tenant exists',
   'chambers.portal_handoffs': 'single-use record of cross-portal hand-off codes, checked before the target portal has a session',
   'audit.checkpoints': 'signed tree heads, written by the sealer and served by the audit routes through the owner path',
+  'audit.legal_holds': 'legal holds, read across tenants by the retention purge; the routes check the organization first',
+  'audit.siem_cursors': 'the SIEM forwarder position, a deployment-wide background job',
 };
 
 /**

@@ -103,7 +103,8 @@ export async function migrate(db: Database, files = readMigrationFiles()): Promi
         return false;
       }
       try {
-        await sql`SELECT set_config('role', 'chambers_owner', true)`.execute(tx);
+        // chambers.migrating (with the advisory lock above) is what lets DDL on the audit schema through the guard of 0005.
+        await sql`SELECT set_config('role', 'chambers_owner', true), set_config('chambers.migrating', 'on', true)`.execute(tx);
         await sql.raw(file.sql).execute(tx);
         await sql`INSERT INTO chambers_meta.schema_migrations (name, checksum) VALUES (${file.name}, ${file.checksum})`.execute(tx);
       } catch (err) {

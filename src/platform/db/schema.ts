@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { DocumentsDB } from '../../documents/documents.tables.ts';
+import type { AuditDB } from '../../audit/audit.tables.ts';
 
 /** Row types of the tables the application reads and writes (Kysely's view of the schema). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -48,12 +50,13 @@ export type MatterTable = {
   reference: string | null;
   client_name: string | null;
   status: Generated<'open' | 'archived'>;
+  legal_hold: Generated<boolean>;
   created_by: string;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 };
 
-export type DB = AuthDB & MfaDB & {
+export type DB = AuthDB & MfaDB & DocumentsDB & GuardDB & AuditDB & {
   'chambers.deployment': DeploymentTable;
   'chambers.organizations': OrganizationTable;
   'chambers.users': UserTable;
@@ -203,4 +206,53 @@ export type MfaDB = {
   'chambers.trusted_devices': TrustedDeviceTable;
   'chambers.mfa_challenges': MfaChallengeTable;
   'chambers.portal_handoffs': PortalHandoffTable;
+};
+
+export type IdempotencyKeyTable = {
+  org_id: string;
+  user_id: string;
+  key: string;
+  request_hash: string;
+  state: Generated<'in_flight' | 'done'>;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  response_body: string | null;
+  created_at: DefaultTimestamp;
+  locked_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: NullableTimestamp;
+};
+
+export type WebhookIntegrationTable = {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  rotated_at: NullableTimestamp;
+};
+
+export type WebhookSecretTable = {
+  id: string;
+  integration_id: string;
+  org_id: string;
+  secret_ciphertext: string;
+  created_at: DefaultTimestamp;
+  retires_at: NullableTimestamp;
+};
+
+export type WebhookEventTable = {
+  integration_id: string;
+  org_id: string;
+  event_id: string;
+  signature_digest: string;
+  received_at: Timestamp;
+};
+
+/** Idempotency keys and inbound webhooks (migration 0008). */
+export type GuardDB = {
+  'chambers.idempotency_keys': IdempotencyKeyTable;
+  'chambers.webhook_integrations': WebhookIntegrationTable;
+  'chambers.webhook_secrets': WebhookSecretTable;
+  'chambers.webhook_events': WebhookEventTable;
 };
