@@ -71,8 +71,9 @@ export async function runCli(args: string[]): Promise<void> {
       if (sub !== 'verify' || !args[2]) break;
       const target = args[2];
       if (target !== '--db') {
-        process.exitCode = verifyBundleFile(target, (line) => process.stdout.write(`${line}\n`));
-        return;
+        return guard(async () => {
+          process.exitCode = await verifyBundleFile(target, (line) => process.stdout.write(`${line}\n`));
+        });
       }
       return guard(async () => {
         process.exitCode = await runVerifyDb(loadConfig(), (line) => process.stdout.write(`${line}\n`));

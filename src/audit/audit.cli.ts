@@ -7,20 +7,20 @@ import { loadOrCreateKeys } from '../platform/keys.ts';
 import { readCheckpointFile, checkpointFile } from './checkpoint.ts';
 import { loadCheckpoints } from './sealer.ts';
 import { unsafeRunPurge } from './retention.ts';
-import { verifyBundle } from './verify-bundle.ts';
+import type { BundleVerdict } from './bundle-v2.ts';
+import { verifyBundleFileStream } from './bundle-reader.ts';
 import { verifyLiveLog, type LogVerdict } from './verify-log.ts';
 import type { Database } from '../platform/db/database.ts';
 
 /** `chambers audit verify <bundle.json>`: offline, no database. Returns the exit code. */
-export function verifyBundleFile(file: string, out: (line: string) => void): number {
-  let bundle: unknown;
+export async function verifyBundleFile(file: string, out: (line: string) => void): Promise<number> {
+  let v: BundleVerdict;
   try {
-    bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
+    v = await verifyBundleFileStream(file);
   } catch (err) {
     out(`cannot read ${file}: ${(err as Error).message}`);
     return 1;
   }
-  const v = verifyBundle(bundle);
   if (v.ok) {
     out(`OK: ${v.checked} events verified against the signed checkpoint`);
     return 0;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { requestFacts } from '../http/request-facts.ts';
 import { principalOf } from '../http/route-access.ts';
 import { RECENT_FACTOR } from '../mfa/mfa-policy.ts';
 import { AppError } from '../platform/errors.ts';
+import { prepareExport } from './audit-export.ts';
 import * as service from './audit.service.ts';
 import { noteBody } from './checkpoint.ts';
 
@@ -167,16 +169,29 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const bundle = await service.exportBundle(ctx, p, request.query);
-      await ctx.audit.record({
-        action: 'audit.export',
-        outcome: 'success',
-        orgId: p.orgId,
-        actorId: p.userId,
-        details: { events: bundle.events.length, treeSize: bundle.checkpoint.treeSize },
-        ...requestFacts(request),
-      });
-      return reply.header('content-disposition', 'attachment; filename="chambers-audit.json"').send(bundle);
+      const exp = await prepareExport(ctx, p, request.query);
+      const facts = requestFacts(request);
+      // Recorded once the last byte is handed over, with the count; an aborted download is a failure.
+      async function* recorded(): AsyncGenerator<string> {
+        let complete = false;
+        try {
+          yield* exp.chunks;
+          complete = true;
+        } finally {
+          await ctx.audit.record({
+            action: 'audit.export',
+            outcome: complete ? 'success' : 'failure',
+            orgId: p.orgId,
+            actorId: p.userId,
+            details: { events: exp.exported(), treeSize: exp.checkpoint.treeSize },
+            ...facts,
+          });
+        }
+      }
+      return reply
+        .header('content-disposition', 'attachment; filename="chambers-audit.json"')
+        .type('application/json; charset=utf-8')
+        .send(Readable.from(recorded()));
     },
   );
 }

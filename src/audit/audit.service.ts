@@ -9,7 +9,6 @@ import { eventColumns, toFields, type EventRow } from './audit.repository.ts';
 import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
 import type { LeafFetcher } from './audit-tree.ts';
 import { consistencyProofRanges, inclusionProofRanges } from './merkle/index.ts';
-import type { AuditBundle, BundleEvent, BundleProof } from './verify-bundle.ts';
 
 export type EventQuery = { from?: string; to?: string; actor?: string; action?: string; cursor?: string; limit: number };
 
@@ -73,13 +72,13 @@ function refusePruned(ctx: AppContext, index: number): void {
   if (index < below) throw new AppError('NOT_FOUND', `events below seq ${below} were removed by the retention purge; proofs start there`);
 }
 
-async function ensureTree(ctx: AppContext, treeSize: number): Promise<void> {
+export async function ensureTree(ctx: AppContext, treeSize: number): Promise<void> {
   if (ctx.auditSealer.tree.size < treeSize) await ctx.auditSealer.catchUp();
   if (ctx.auditSealer.tree.size < treeSize) throw new AppError('NOT_FOUND', `the log has ${ctx.auditSealer.tree.size} sealed events`);
 }
 
 /** A leaf fetcher that reads each range once (a proof, or a whole export). */
-function memoFetch(fetch: LeafFetcher): LeafFetcher {
+export function memoFetch(fetch: LeafFetcher): LeafFetcher {
   const seen = new Map<string, Promise<Buffer[]>>();
   return (a, b) => {
     const k = `${a}-${b}`;
@@ -109,41 +108,6 @@ export async function consistencyProof(ctx: AppContext, from: number, to: number
   const ranges = from === 0 || from === to ? [] : consistencyProofRanges(from, to);
   const path = await ctx.auditSealer.tree.subtreeRoots(ranges, ctx.auditSealer.fetchLeaves);
   return { from, to, path: path.map((h) => h.toString('base64')) };
-}
-
-export const EXPORT_LIMIT = 10_000;
-
-/** The events the caller may read in [from, to), each with its leaf and inclusion proof against the newest checkpoint. */
-export async function exportBundle(ctx: AppContext, p: Principal, q: { from?: string; to?: string }): Promise<AuditBundle> {
-  if (!p.isSuperAdmin && (p.role !== 'org_admin' || !p.orgId)) throw new AppError('FORBIDDEN', 'the audit log is for organization administrators');
-  if (ctx.auditSealer.status().state === 'ok') await ctx.auditSealer.sealNow({ checkpoint: true });
-  const cp = await unsafeLatestCheckpoint(ctx);
-  if (!cp) throw new AppError('NOT_FOUND', 'no checkpoint has been signed yet');
-  const rows = await unsafeReadAs(ctx, p, async (tx) => {
-    const conds = [sql`seq IS NOT NULL AND seq < ${cp.treeSize}`];
-    if (q.from) conds.push(sql`at >= ${q.from}::timestamptz`);
-    if (q.to) conds.push(sql`at < ${q.to}::timestamptz`);
-    return (await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE ${sql.join(conds, sql` AND `)} ORDER BY seq LIMIT ${EXPORT_LIMIT}`.execute(tx)).rows;
-  });
-  await ensureTree(ctx, cp.treeSize);
-  // Leaf chunks are read once per export, however many of their events are exported.
-  const fetch = memoFetch(ctx.auditSealer.fetchLeaves);
-  const events: BundleEvent[] = [];
-  const proofs: BundleProof[] = [];
-  for (const r of rows) {
-    const seq = r.seq!;
-    const fields = toFields(r, seq);
-    events.push({ ...fields, leaf: canonicalEventJson(fields) });
-    const path = await ctx.auditSealer.tree.subtreeRoots(inclusionProofRanges(seq, cp.treeSize), fetch);
-    proofs.push({ seq, leafIndex: seq, treeSize: cp.treeSize, path: path.map((h) => h.toString('base64')) });
-  }
-  return {
-    format: 'chambers-audit-bundle/1',
-    checkpoint: cp,
-    publicKey: publicKeyOf(ctx),
-    events,
-    proofs,
-  };
 }
 
 export const publicKeyOf = (ctx: AppContext) => ({

@@ -10,7 +10,8 @@ import { canonicalEventJson } from './canonical-event.ts';
 import { checkpointFile, readCheckpointFile, verifyCheckpointSignature, type Checkpoint } from './checkpoint.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle/index.ts';
 import { createAuditSealer } from './sealer.ts';
-import { verifyBundle, type AuditBundle } from './verify-bundle.ts';
+import type { AuditBundleV2 } from './bundle-v2.ts';
+import { verifyBundle, type AuditBundleV1 } from './verify-bundle.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64');
 
@@ -119,35 +120,92 @@ describe('the audit API', () => {
   it('should export a bundle of only the own organization that verifies offline, and name the first tampered index', async () => {
     const res = await get('/api/v1/audit/export', adminA.headers);
     expect(res.statusCode).toBe(200);
-    const bundle = res.json() as AuditBundle;
+    expect(res.headers['content-type']).toContain('application/json');
+    const bundle = JSON.parse(res.body) as AuditBundleV2;
+    expect(bundle.format).toBe('chambers-audit-bundle/2');
     expect(bundle.events.length).toBeGreaterThanOrEqual(15);
     expect(bundle.events.every((e) => e.orgId === adminA.orgId)).toBe(true);
     expect(verifyBundle(bundle)).toMatchObject({ ok: true, checked: bundle.events.length });
 
+    // The file as downloaded: a line per event, verified as it is read.
     const file = path.join(t.dataDir, 'bundle.json');
-    fs.writeFileSync(file, JSON.stringify(bundle));
-    const lines: string[] = [];
-    expect(verifyBundleFile(file, (l) => lines.push(l))).toBe(0);
+    const verifyText = async (text: string) => {
+      fs.writeFileSync(file, text);
+      const lines: string[] = [];
+      return { code: await verifyBundleFile(file, (l) => lines.push(l)), out: lines.join('\n') };
+    };
+    expect(await verifyText(res.body)).toEqual({ code: 0, out: `OK: ${bundle.events.length} events verified against the signed checkpoint` });
+    // Re-indented by another tool: still the same JSON, verified from the parsed fields.
+    expect((await verifyText(JSON.stringify(bundle, null, 2))).code).toBe(0);
+
+    const lines = res.body.split('\n');
+    const edited = [...lines];
+    edited[4] = edited[4]!.replace(/"outcome":"success"/, '"outcome":"failure"');
+    expect(edited[4]).not.toBe(lines[4]);
+    expect(await verifyText(edited.join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('FAILED at index 3') });
+    const dropped = lines.filter((_, i) => i !== 4);
+    expect((await verifyText(dropped.join('\n'))).code).toBe(1);
+    const swapped = [...lines];
+    [swapped[2], swapped[3]] = [lines[3]!, lines[2]!];
+    expect((await verifyText(swapped.join('\n'))).code).toBe(1);
+    expect(await verifyText(lines.slice(0, -2).join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('truncated') });
 
     const tampered = structuredClone(bundle);
     const victim = tampered.events[3]!;
     victim.outcome = victim.outcome === 'success' ? 'failure' : 'success';
-    victim.leaf = canonicalEventJson(victim);
     expect(verifyBundle(tampered)).toMatchObject({ ok: false, firstBadIndex: 3 });
-    fs.writeFileSync(file, JSON.stringify(tampered));
-    lines.length = 0;
-    expect(verifyBundleFile(file, (l) => lines.push(l))).toBe(1);
-    expect(lines.join('\n')).toContain('index 3');
+    // The attacker also rewrites the listed leaf hash: still refused.
+    const run = tampered.proofs.find((r) => r.start <= victim.seq && victim.seq < r.end)!;
+    const listed = Buffer.from(run.leafHashes, 'base64');
+    leafHash(Buffer.from(canonicalEventJson(victim))).copy(listed, (victim.seq - run.start) * 32);
+    run.leafHashes = listed.toString('base64');
+    expect(verifyBundle(tampered)).toMatchObject({ ok: false });
+    expect(verifyBundle(tampered).firstBadIndex).toBeLessThanOrEqual(3);
 
     const forged = structuredClone(bundle);
     forged.checkpoint.treeSize += 1;
     expect(verifyBundle(forged)).toMatchObject({ ok: false, firstBadIndex: null });
+    const noProofs = { ...structuredClone(bundle), proofs: bundle.proofs.slice(1) };
+    expect(verifyBundle(noProofs).ok).toBe(false);
+  });
+
+  it('should still verify a format-1 bundle (an inclusion proof per event) exported before format 2', async () => {
+    const v2 = JSON.parse((await get('/api/v1/audit/export', adminA.headers)).body) as AuditBundleV2;
+    const proofs = [];
+    for (const e of v2.events) {
+      const p = (await get(`/api/v1/audit/proof/inclusion?seq=${e.seq}&treeSize=${v2.checkpoint.treeSize}`, adminA.headers)).json();
+      proofs.push({ seq: e.seq, leafIndex: p.leafIndex, treeSize: p.treeSize, path: p.path });
+    }
+    const v1: AuditBundleV1 = { format: 'chambers-audit-bundle/1', checkpoint: v2.checkpoint, publicKey: v2.publicKey, events: v2.events, proofs };
+    expect(verifyBundle(v1)).toMatchObject({ ok: true, checked: v2.events.length });
+    v1.events[2] = { ...v1.events[2]!, target: 'matter:tampered' };
+    expect(verifyBundle(v1)).toMatchObject({ ok: false, firstBadIndex: 2 });
   });
 
   it('should record the export itself', async () => {
     await t.ctx.auditSealer.sealNow();
     const events = (await get('/api/v1/audit/events?action=audit.export', adminA.headers)).json().events;
     expect(events.length).toBeGreaterThan(0);
+    expect(events[0].outcome).toBe('success');
+  });
+
+  it('should stream an export of more than 10,000 events (no cap) that verifies from the file', async () => {
+    await t.ctx.db.owner.transaction().execute(async (tx) => {
+      await sql`SELECT set_config('role', 'chambers_owner', true)`.execute(tx);
+      await sql`INSERT INTO audit.events (action, outcome, details) SELECT 'auth.login', 'success', jsonb_build_object('i', i) FROM generate_series(1, 12000) AS i`.execute(tx);
+    });
+    const res = await get('/api/v1/audit/export', root.headers);
+    expect(res.statusCode).toBe(200);
+    const bundle = JSON.parse(res.body) as AuditBundleV2;
+    expect(bundle.events.length).toBe(bundle.checkpoint.treeSize);
+    expect(bundle.events.length).toBeGreaterThan(12_000);
+    expect(bundle.proofs).toHaveLength(1);
+    expect(bundle.proofs[0]!.path).toEqual([]);
+    const file = path.join(t.dataDir, 'big-bundle.json');
+    fs.writeFileSync(file, res.body);
+    const out: string[] = [];
+    expect(await verifyBundleFile(file, (l) => out.push(l))).toBe(0);
+    expect(out[0]).toBe(`OK: ${bundle.events.length} events verified against the signed checkpoint`);
   });
 });
 

@@ -4,10 +4,12 @@ import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/t
 import { manualClock } from '../platform/clock.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 import { verifyDatabaseLog } from './audit.cli.ts';
-import { exportBundle, inclusionProof } from './audit.service.ts';
+import { exportBundleText } from './audit-export.ts';
+import { inclusionProof } from './audit.service.ts';
 import { readCheckpointFile, verifyCheckpointSignature } from './checkpoint.ts';
 import { verifyInclusion } from './merkle/index.ts';
 import { unsafeRunPurge } from './retention.ts';
+import type { AuditBundleV2 } from './bundle-v2.ts';
 import { verifyBundle } from './verify-bundle.ts';
 
 const YEAR = 365 * 24 * 3600 * 1000;
@@ -89,7 +91,7 @@ describe('the retention purge without a legal hold', () => {
     await expect(inclusionProof(t.ctx, 0, cp.treeSize)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const root = await signedInMember(t, { role: 'lawyer', superAdmin: true });
     const principal = { userId: root.userId, orgId: root.orgId, role: 'lawyer' as const, portal: 'lawyer' as const, isSuperAdmin: true, sessionId: 'x', aal: 2 as const, amr: [], mfaVerifiedAt: null, identity: { email: '', name: '', orgName: null, orgKind: null, mfa: { totp: true, webauthn: 0 } } };
-    const bundle = await exportBundle(t.ctx, principal, {});
+    const bundle = JSON.parse(await exportBundleText(t.ctx, principal)) as AuditBundleV2;
     expect(bundle.events[0]!.seq).toBe(below);
     expect(verifyBundle(bundle)).toMatchObject({ ok: true });
   });

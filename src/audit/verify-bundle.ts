@@ -1,9 +1,12 @@
 /**
  * Offline verification of an audit export: nothing but the bundle is needed (no
  * database, no network). Pure: the checkpoint's Ed25519 signature with the
- * bundle's public key, each event's leaf recomputed from its fields, and each
- * inclusion proof against the signed root. Names the first bad event index.
+ * bundle's public key, each event's leaf recomputed from its fields, and the
+ * proofs against the signed root. Names the first bad event index.
+ * Format 2 (bundle-v2.ts) is what exports write; format 1, an inclusion proof
+ * per event, is still verified for bundles exported before it.
  */
+import { BUNDLE_FORMAT_V2, verifyBundleV2Object, type AuditBundleV2, type BundleVerdict } from './bundle-v2.ts';
 import { canonicalEventJson, type SealedEventFields } from './canonical-event.ts';
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.ts';
 import { BatchInclusionVerifier, leafHash, type PathElement } from './merkle/index.ts';
@@ -11,7 +14,7 @@ import { BatchInclusionVerifier, leafHash, type PathElement } from './merkle/ind
 export type BundleEvent = SealedEventFields & { leaf?: string };
 export type BundleProof = { seq: number; leafIndex: number; treeSize: number; path: string[] };
 
-export type AuditBundle = {
+export type AuditBundleV1 = {
   format: 'chambers-audit-bundle/1';
   checkpoint: Checkpoint;
   publicKey: { keyId: string; algorithm: 'Ed25519'; publicKey: string };
@@ -19,19 +22,18 @@ export type AuditBundle = {
   proofs: BundleProof[];
 };
 
-export type BundleVerdict = {
-  ok: boolean;
-  checked: number;
-  /** Index into `events` of the first event that fails, or null (all good, or the checkpoint itself is bad). */
-  firstBadIndex: number | null;
-  problems: string[];
-};
+export type { BundleVerdict };
 
 export function verifyBundle(input: unknown): BundleVerdict {
+  if ((input as { format?: unknown } | null)?.format === BUNDLE_FORMAT_V2) return verifyBundleV2Object(input as Partial<AuditBundleV2>);
+  return verifyBundleV1(input);
+}
+
+function verifyBundleV1(input: unknown): BundleVerdict {
   const problems: string[] = [];
   const fail = (index: number | null, problem: string, checked = 0): BundleVerdict => ({ ok: false, checked, firstBadIndex: index, problems: [...problems, problem] });
-  const b = input as Partial<AuditBundle> | null;
-  if (!b || typeof b !== 'object' || b.format !== 'chambers-audit-bundle/1') return fail(null, 'not a Chambers audit bundle (format chambers-audit-bundle/1)');
+  const b = input as Partial<AuditBundleV1> | null;
+  if (!b || typeof b !== 'object' || b.format !== 'chambers-audit-bundle/1') return fail(null, `not a Chambers audit bundle (format ${BUNDLE_FORMAT_V2} or chambers-audit-bundle/1)`);
   const cp = b.checkpoint;
   const key = b.publicKey;
   if (!cp || !key || !Array.isArray(b.events) || !Array.isArray(b.proofs)) return fail(null, 'the bundle lacks its checkpoint, public key, events or proofs');

@@ -39,3 +39,4 @@ export type {
 } from './proofs.ts';
 export { BatchInclusionVerifier } from './batch-verify.ts';
 export type { PathElement } from './batch-verify.ts';
+export { rangeProofRanges, rootFromRangeProof } from './range-proof.ts';
