@@ -46,6 +46,13 @@ export async function sealedRows(db: Kysely<DB>, from: number, to: number): Prom
   return rows;
 }
 
+/** Stored (seq, leaf hash) of [from, to), in seq order, gaps included as they are: the structural check at start. */
+export async function sealedLeafRows(db: Kysely<DB>, from: number, to: number): Promise<{ seq: number; leaf_hash: Uint8Array | null }[]> {
+  const { rows } = await sql<{ seq: number; leaf_hash: Uint8Array | null }>`SELECT seq, leaf_hash FROM audit.events
+    WHERE seq >= ${from} AND seq < ${to} ORDER BY seq`.execute(db);
+  return rows;
+}
+
 /** Stored leaf hashes of [from, to), in order. */
 export async function leafHashes(db: Kysely<DB>, from: number, to: number): Promise<Buffer[]> {
   const { rows } = await sql<{ seq: number; leaf_hash: Uint8Array }>`SELECT seq, leaf_hash FROM audit.events

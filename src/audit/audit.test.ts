@@ -330,6 +330,36 @@ describe.each(TAMPERS)('tampering by %s', (_what, tamper, message, firstBad) => 
     await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: null, actorId: null });
     expect(await t.ctx.auditSealer.sealNow({ checkpoint: true })).toEqual({ sealed: 0, checkpoint: null });
   });
+
+  it('should be caught by a restarted server: by the structural check at start, or by the content sweep that follows it', async () => {
+    const restarted = createAuditSealer({ db: t.ctx.db, keys: t.ctx.keys, logger: pino({ level: 'silent' }), clock: t.ctx.clock, dataDir: t.dataDir, publicUrl: t.config.publicUrl, checkpointEvery: 1000, checkpointSeconds: 60 });
+    try {
+      await restarted.start();
+      await restarted.contentSweepDone();
+      expect(restarted.status()).toMatchObject({ state: 'alarm', alarm: expect.stringMatching(/edited|deleted|removed|rewritten|ends at size|no longer matches|missing/) });
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
+
+describe('a restarted server on an intact log', () => {
+  it('should start on the stored leaf hashes and then re-hash every event in the background without an alarm', async () => {
+    const t = await startTestApp();
+    try {
+      for (let i = 0; i < 600; i++) await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: null, actorId: null, details: { i } });
+      await t.ctx.auditSealer.sealNow({ checkpoint: true });
+      const size = t.ctx.auditSealer.tree.size;
+      const restarted = createAuditSealer({ db: t.ctx.db, keys: t.ctx.keys, logger: pino({ level: 'silent' }), clock: t.ctx.clock, dataDir: t.dataDir, publicUrl: t.config.publicUrl, checkpointEvery: 1000, checkpointSeconds: 60 });
+      await restarted.start();
+      expect(restarted.status()).toMatchObject({ state: 'ok', treeSize: size });
+      await restarted.contentSweepDone();
+      expect(restarted.status()).toMatchObject({ state: 'ok', alarm: null, contentVerifiedTo: size });
+      await restarted.stop();
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('concurrent writers and sealers', () => {

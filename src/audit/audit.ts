@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../platform/db/database.ts';
-import { withTenant } from '../platform/db/tenant.ts';
+import { createGroupCommitter } from '../platform/db/group-commit.ts';
+import { enterTenant } from '../platform/db/tenant.ts';
 import { AuditDetailsError, assertSafeDetails, isAuditAction, type AuditAction, type AuditDetailsByAction } from './actions.ts';
 
 /** Where and by whom: the request facts every event carries. */
@@ -22,12 +24,45 @@ export type AuditEvent = { [A in AuditAction]: EventBase & { action: A; details?
 
 export type AuditLog = { record(event: AuditEvent): Promise<void> };
 
+type EventInsert = {
+  org_id: string | null;
+  actor_id: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  outcome: EventBase['outcome'];
+  request_id: string | null;
+  details: string;
+};
+
+/** Up to this many queued events share one audit transaction. */
+const MAX_BATCH = 256;
+
 /**
- * Writes each event in its own short transaction as the runtime role (INSERT
- * only), so a business transaction that fails still leaves its "failure" event.
- * An audit write that fails is logged loudly but does not fail the user's request.
+ * Writes events in short transactions of their own, never inside the caller's
+ * business transaction, as the runtime role (INSERT only), so a business
+ * transaction that fails still leaves its "failure" event and no audit lock is
+ * held while business work runs. Concurrent events share one such transaction
+ * (group commit, one insert per organization under its RLS setting); each caller
+ * still waits until its own event is committed. An event that cannot be written
+ * is logged loudly but does not fail the user's request.
  */
 export function createAuditLog(db: Database, logger: Logger): AuditLog {
+  const committer = createGroupCommitter<EventInsert>({
+    maxBatch: MAX_BATCH,
+    write: (rows) =>
+      db.app.transaction().execute(async (tx) => {
+        const byOrg = new Map<string | null, EventInsert[]>();
+        for (const r of rows) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r]);
+        for (const [orgId, group] of byOrg) {
+          // RLS lets an insert through only for the organization set here.
+          await enterTenant(tx, { orgId, userId: group.length === 1 ? group[0]!.actor_id : null });
+          // clock_timestamp(): each event keeps its own time, not the shared transaction's start.
+          await tx.insertInto('audit.events').values(group.map((r) => ({ ...r, at: sql<Date>`clock_timestamp()` }))).execute();
+        }
+      }),
+  });
   return {
     async record(event) {
       let details: unknown = event.details ?? {};
@@ -41,21 +76,16 @@ export function createAuditLog(db: Database, logger: Logger): AuditLog {
         details = { rejectedKeys: keys.join(',').slice(0, 200) };
       }
       try {
-        await withTenant(db, { orgId: event.orgId, userId: event.actorId }, async (tx) => {
-          await tx
-            .insertInto('audit.events')
-            .values({
-              org_id: event.orgId,
-              actor_id: event.actorId,
-              action: event.action,
-              target: event.target ?? null,
-              ip: event.ip ?? null,
-              user_agent: event.userAgent?.slice(0, 512) ?? null,
-              outcome: event.outcome,
-              request_id: event.requestId ?? null,
-              details: JSON.stringify(details),
-            })
-            .execute();
+        await committer.submit({
+          org_id: event.orgId,
+          actor_id: event.actorId,
+          action: event.action,
+          target: event.target ?? null,
+          ip: event.ip ?? null,
+          user_agent: event.userAgent?.slice(0, 512) ?? null,
+          outcome: event.outcome,
+          request_id: event.requestId ?? null,
+          details: JSON.stringify(details),
         });
       } catch (err) {
         logger.error({ err: { message: (err as Error).message }, action: event.action }, 'audit event could not be written');

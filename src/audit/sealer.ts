@@ -29,6 +29,8 @@ export type SealerStatus = {
   lastCheckpoint: Checkpoint | null;
   /** Events below this sequence number were removed by the retention purge. */
   prunedBelow: number;
+  /** How far the background re-hash of every event's content since start has come. */
+  contentVerifiedTo: number;
 };
 
 export type PruneResult = { prunedBelow: number; removed: number; checkpoint: Checkpoint | null };
@@ -40,6 +42,8 @@ export type AuditSealer = {
   /** Seals every pending event now (tests, export); `checkpoint: true` signs a checkpoint even before it is due. */
   sealNow(opts?: { checkpoint?: boolean }): Promise<{ sealed: number; checkpoint: Checkpoint | null }>;
   status(): SealerStatus;
+  /** Settles when the re-hash of every event's content that follows start is over (or stopped). */
+  contentSweepDone(): Promise<void>;
   /** Brings the in-memory tree up to the sealed log (another process may have sealed). */
   catchUp(): Promise<number>;
   fetchLeaves(from: number, to: number): Promise<Buffer[]>;
@@ -184,27 +188,62 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
       if (reverifyCursor >= size || reverifyCursor < prunedBelow) reverifyCursor = prunedBelow;
       const from = reverifyCursor - (reverifyCursor % BLOCK_SIZE);
       const to = Math.min(size, from + REVERIFY_WINDOW);
-      const evs = await unsafeWithOwner(db, (tx) => sealedRows(tx, from, to));
-      const tail = tree.tail();
-      for (let b = from; b < to; b += BLOCK_SIZE) {
-        const block = evs.slice(b - from, b - from + BLOCK_SIZE);
-        const leaves: Buffer[] = [];
-        for (const [i, r] of block.entries()) {
-          if (r.seq !== b + i) return `seq ${b + i} is missing`;
-          const h = leafHash(canonicalEventBytes(toFields(r, b + i)));
-          if (!r.leaf_hash || !hashEquals(h, Buffer.from(r.leaf_hash))) return `seq ${b + i} does not match its leaf hash`;
-          leaves.push(h);
-        }
-        const cached = tree.blockHash(b / BLOCK_SIZE);
-        if (cached) {
-          if (!hashEquals(cached, rootFromLeafHashes(leaves))) return `the leaves of seq ${b}..${b + BLOCK_SIZE - 1} were rewritten`;
-        } else if (b >= tail.start) {
-          for (const [i, h] of leaves.entries()) if (!hashEquals(tail.leaves[b - tail.start + i], h)) return `seq ${b + i} was rewritten`;
-        }
-      }
+      const problem = await reverifyContent(from, to);
+      if (problem) return problem;
       reverifyCursor = to;
     }
     return null;
+  }
+
+  /** Recomputes the leaves of [from, to) (whole blocks) from the events' content and compares them with the tree. */
+  async function reverifyContent(from: number, to: number): Promise<string | null> {
+    const evs = await unsafeWithOwner(db, (tx) => sealedRows(tx, from, to));
+    const tail = tree.tail();
+    for (let b = from; b < to; b += BLOCK_SIZE) {
+      const block = evs.slice(b - from, b - from + BLOCK_SIZE);
+      const leaves: Buffer[] = [];
+      for (const [i, r] of block.entries()) {
+        if (r.seq !== b + i) return `seq ${b + i} is missing`;
+        const h = leafHash(canonicalEventBytes(toFields(r, b + i)));
+        if (!r.leaf_hash || !hashEquals(h, Buffer.from(r.leaf_hash))) return `seq ${b + i} does not match its leaf hash: it was edited`;
+        leaves.push(h);
+      }
+      if (block.length < Math.min(BLOCK_SIZE, to - b)) return `seq ${b + block.length} is missing`;
+      const cached = tree.blockHash(b / BLOCK_SIZE);
+      if (cached) {
+        if (!hashEquals(cached, rootFromLeafHashes(leaves))) return `the leaves of seq ${b}..${b + BLOCK_SIZE - 1} were rewritten`;
+      } else if (b >= tail.start) {
+        for (const [i, h] of leaves.entries()) if (!hashEquals(tail.leaves[b - tail.start + i], h)) return `seq ${b + i} was rewritten`;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * After the structural check at start, every event's content is re-hashed once in the
+   * background, a window at a time between sealing rounds, so a large log does not hold up
+   * start. An edit that left the stored leaf hash alone raises the alarm here.
+   */
+  let contentSweep: Promise<void> = Promise.resolve();
+  let contentVerifiedTo = 0;
+  async function sweepContent(upTo: number): Promise<void> {
+    const startedAt = Date.now();
+    for (let from = prunedBelow - (prunedBelow % BLOCK_SIZE); from < upTo && !stopped && state === 'ok'; ) {
+      const window = from;
+      const problem = await serial(async () => {
+        // A purge may have run between windows: start again above it.
+        if (window < prunedBelow) return null;
+        return reverifyContent(window, Math.min(upTo, window + REVERIFY_WINDOW));
+      });
+      if (problem) {
+        raise(problem);
+        return;
+      }
+      from = Math.max(window + REVERIFY_WINDOW, prunedBelow - (prunedBelow % BLOCK_SIZE));
+      contentVerifiedTo = Math.min(upTo, from);
+      await new Promise((r) => setImmediate(r));
+    }
+    if (state === 'ok' && !stopped) logger.info({ events: upTo - prunedBelow, ms: Date.now() - startedAt }, 'audit log content re-verified since start');
   }
 
   /** Another process (or `chambers audit purge`) may have purged: take the newest validly signed pruned checkpoint. */
@@ -304,8 +343,9 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
         const fromDb = await loadCheckpoints(db);
         const fromFile = readCheckpointFile(opts.dataDir);
         const all = [...fromDb, ...fromFile];
+        // Structure only (stored leaf hashes against every signed root): content follows in the background.
         const verdict = await tree.exclusive(() =>
-          unsafeWithOwner(db, (tx) => verifyLiveLog(tx, { checkpoints: all, publicKeyRaw: opts.keys.auditKey.publicKeyRaw, tree })),
+          unsafeWithOwner(db, (tx) => verifyLiveLog(tx, { checkpoints: all, publicKeyRaw: opts.keys.auditKey.publicKeyRaw, tree, check: 'hashes' })),
         );
         last = latestCheckpoint(all);
         prunedBelow = verdict.prunedBelow;
@@ -321,17 +361,20 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
         }
         state = 'ok';
       });
+      if (state === 'ok') contentSweep = sweepContent(tree.size);
       schedule();
     },
+    contentSweepDone: () => contentSweep,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      await contentSweep;
       await chain;
       if (state !== 'alarm') state = 'stopped';
     },
     sealNow: (o = {}) => serial(() => runOnce(o.checkpoint === true)),
     prune: (plan) => serial(() => prune(plan)),
-    status: () => ({ state, alarm, alarmSince, treeSize: tree.size, lastCheckpoint: last, prunedBelow }),
+    status: () => ({ state, alarm, alarmSince, treeSize: tree.size, lastCheckpoint: last, prunedBelow, contentVerifiedTo }),
   };
 }
