@@ -62,6 +62,8 @@ export async function prepareExport(ctx: AppContext, p: Principal, q: ExportQuer
       }
       if (text) yield text;
       if (rows.length < PAGE) break;
+      // A turn of the event loop per page: embedded PGlite runs each page's query on this thread.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       after = Number(rows.at(-1)!.seq);
     }
     yield '\n],"proofs":[';

@@ -13,7 +13,13 @@ import { newestPrunedCheckpoint, verifyLiveLog } from './verify-log.ts';
 
 /** Serializes sealers across processes: only one assigns sequence numbers at a time. */
 const SEAL_LOCK = 7261005;
-const BATCH = 5000;
+/**
+ * Events sealed per transaction. Embedded PGlite runs each statement synchronously on the
+ * server's own thread, so a backlog is sealed in modest batches with a turn of the event loop
+ * between them: requests keep being served while it drains.
+ */
+const BATCH = 2000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * How many sealed events each checkpoint re-reads and re-hashes (a rolling window over the whole log).
  * Whole blocks: a window ending inside a complete block would compare a partial block with its cached hash.
@@ -126,6 +132,7 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
         const hashes = await fetchLeaves(from, from + BATCH);
         for (const h of hashes) tree.append(h);
         if (hashes.length < BATCH) return tree.size;
+        await yieldToEventLoop();
       }
     });
 
@@ -313,6 +320,7 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
       const n = await sealBatch();
       sealed += n;
       if (n < BATCH || state !== 'ok') break;
+      await yieldToEventLoop();
     }
     if (state !== 'ok') return { sealed, checkpoint: null };
     // Another process may have sealed the last events: a forced checkpoint covers them too.
