@@ -143,6 +143,9 @@ describe('the audit API', () => {
     edited[4] = edited[4]!.replace(/"outcome":"success"/, '"outcome":"failure"');
     expect(edited[4]).not.toBe(lines[4]);
     expect(await verifyText(edited.join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('FAILED at index 3') });
+    const garbage = [...lines];
+    garbage[3] = 'not an event,';
+    expect(await verifyText(garbage.join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('FAILED at index 2') });
     const dropped = lines.filter((_, i) => i !== 4);
     expect((await verifyText(dropped.join('\n'))).code).toBe(1);
     const swapped = [...lines];

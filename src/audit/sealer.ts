@@ -15,10 +15,10 @@ import { newestPrunedCheckpoint, verifyLiveLog } from './verify-log.ts';
 const SEAL_LOCK = 7261005;
 /**
  * Events sealed per transaction. Embedded PGlite runs each statement synchronously on the
- * server's own thread, so a backlog is sealed in modest batches with a turn of the event loop
- * between them: requests keep being served while it drains.
+ * server's own thread, so there a backlog is sealed in smaller batches; on both, a turn of
+ * the event loop between batches keeps requests served while it drains.
  */
-const BATCH = 2000;
+const BATCH_BY_KIND = { pglite: 2000, postgres: 5000 } as const;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * How many sealed events each checkpoint re-reads and re-hashes (a rolling window over the whole log).
@@ -97,6 +97,7 @@ export const latestCheckpoint = (cps: Checkpoint[]): Checkpoint | null =>
  */
 export function createAuditSealer(opts: SealerOptions): AuditSealer {
   const { db, logger } = opts;
+  const BATCH = BATCH_BY_KIND[db.kind];
   const tree = new AuditTree();
   const origin = checkpointOrigin(opts.publicUrl);
   const intervalMs = opts.intervalMs ?? 1000;
