@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../platform/db/database.ts';
+import type { AuditEventTable } from '../platform/db/schema.ts';
 import { createGroupCommitter } from '../platform/db/group-commit.ts';
 import { enterTenant } from '../platform/db/tenant.ts';
 import { AuditDetailsError, assertSafeDetails, isAuditAction, type AuditAction, type AuditDetailsByAction } from './actions.ts';
@@ -24,17 +25,8 @@ export type AuditEvent = { [A in AuditAction]: EventBase & { action: A; details?
 
 export type AuditLog = { record(event: AuditEvent): Promise<void> };
 
-type EventInsert = {
-  org_id: string | null;
-  actor_id: string | null;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  outcome: EventBase['outcome'];
-  request_id: string | null;
-  details: string;
-};
+/** A row as `record()` hands it to the group writer: every granted column but `at`, set by the database. */
+type EventInsert = Required<Omit<Insertable<AuditEventTable>, 'at' | 'id' | 'details'>> & { details: string };
 
 /** Up to this many queued events share one audit transaction. */
 const MAX_BATCH = 256;
