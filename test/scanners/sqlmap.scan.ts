@@ -117,7 +117,11 @@ function runSqlmap(target: Target, token: string, outDir: string): Promise<Sqlma
       const logs = fs.existsSync(outDir)
         ? fs.readdirSync(outDir).map((h) => path.join(outDir, h, 'log')).filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')).join('\n')
         : '';
-      const injectable = /identified the following injection point|is vulnerable|appears to be '.*' injectable/i.test(out) || logs.trim().length > 0;
+      // A candidate ("appears to be … injectable") counts unless sqlmap's own false-positive check
+      // then rejected it; a confirmed point is printed as "identified …" and written to its log.
+      const candidates = (out.match(/appears to be '[^'\n]*' injectable/gi) ?? []).length;
+      const rejected = (out.match(/false positive or unexploitable injection point detected/gi) ?? []).length;
+      const injectable = /identified the following injection point|is vulnerable/i.test(out) || logs.trim().length > 0 || candidates > rejected;
       const tested = /do not appear to be injectable|does not seem to be injectable|is not injectable/i.test(out);
       resolve({ route: target.route, injectable, tested, excerpt: out.split('\n').filter((l) => /injectable|injection point|critical|WARNING.*(code|param)/i.test(l)).slice(-6).join('\n') });
     });
