@@ -1,25 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createMember } from '../test/helpers/test-app.ts';
-import { checkPage, expectClean, hasChromium, launchBrowser, newContext, watch, signInThroughPage } from './helpers/browser.ts';
-import { startWebServer, type WebTestApp } from './helpers/web-server.ts';
+import { checkPage, expectClean, hasChromium, newContext, watch, signInThroughPage } from './helpers/browser.ts';
+import type { WebTestApp } from './helpers/web-server.ts';
+import { useWebSuite } from './helpers/web-suite.ts';
 
 // Someone with the database owner's powers rewrites a sealed audit event; the
 // sealer's next checkpoint catches it, and every administrator sees it at once.
 describe.skipIf(!hasChromium)('web app: the audit alarm banner in Chromium', () => {
   let t: WebTestApp;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    t = await startWebServer();
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await t?.close();
-  });
+  useWebSuite((s) => ({ t, browser } = s));
 
   const signIn = (page: Page, member: { email: string; password: string }, totp: boolean) => signInThroughPage(page, member, { totp });
 

@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createMember } from '../test/helpers/test-app.ts';
 import { oathtoolCode } from '../test/helpers/mfa.ts';
-import { checkPage, hasChromium, launchBrowser, newContext, screenshot, watch, expectClean, signInThroughPage } from './helpers/browser.ts';
-import { startWebServer, type WebTestApp } from './helpers/web-server.ts';
+import { checkPage, hasChromium, newContext, screenshot, watch, expectClean, signInThroughPage } from './helpers/browser.ts';
+import type { WebTestApp } from './helpers/web-server.ts';
+import { useWebSuite } from './helpers/web-suite.ts';
 
 // A person's security chores in a real browser: sign up, confirm the address,
 // turn on an authenticator, sign in with it; an administrator unlocks a member.
 describe.skipIf(!hasChromium)('web app: accounts and administration in Chromium', () => {
   let t: WebTestApp;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    t = await startWebServer();
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await t?.close();
-  });
+  useWebSuite((s) => ({ t, browser } = s));
 
   it('serves the SPA under the strict CSP, with hashed assets cached for a year and index.html revalidated', async () => {
     const index = await fetch(`${t.baseUrl}/login`);

@@ -1,25 +1,17 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createMember } from '../test/helpers/test-app.ts';
-import { checkPage, expectClean, hasChromium, launchBrowser, newContext, watch, signInThroughPage } from './helpers/browser.ts';
-import { startWebServer, type WebTestApp } from './helpers/web-server.ts';
+import { checkPage, expectClean, hasChromium, newContext, watch, signInThroughPage } from './helpers/browser.ts';
+import type { WebTestApp } from './helpers/web-server.ts';
+import { useWebSuite } from './helpers/web-suite.ts';
 
 // A lawyer's day with documents in a real browser: open a matter, upload with a
 // progress bar, download, share by link to someone signed out, revoke, delete.
 describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () => {
   let t: WebTestApp;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    t = await startWebServer();
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await t?.close();
-  });
+  useWebSuite((s) => ({ t, browser } = s));
 
   it('uploads, downloads, shares to a signed-out browser, revokes and deletes a document', async () => {
     const lawyer = await createMember(t, { role: 'lawyer', orgName: 'Harbour & Vale LLP' });

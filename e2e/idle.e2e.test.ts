@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createMember } from '../test/helpers/test-app.ts';
-import { checkPage, expectClean, hasChromium, launchBrowser, newContext, watch, signInThroughPage } from './helpers/browser.ts';
-import { startWebServer, type WebTestApp } from './helpers/web-server.ts';
+import { checkPage, expectClean, hasChromium, newContext, watch, signInThroughPage } from './helpers/browser.ts';
+import type { WebTestApp } from './helpers/web-server.ts';
+import { useWebSuite } from './helpers/web-suite.ts';
 
 // The idle sign-out, shortened by configuration (WEB_IDLE_TIMEOUT_SECONDS) so a test can watch it:
 // the banner appears in every tab, "Stay signed in" extends in every tab, and otherwise all tabs sign out.
 describe.skipIf(!hasChromium)('web app: idle timeout across tabs', () => {
   let t: WebTestApp;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    t = await startWebServer({ env: { WEB_IDLE_TIMEOUT_SECONDS: '24', WEB_IDLE_WARNING_SECONDS: '16' } });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await t?.close();
-  });
+  useWebSuite((s) => ({ t, browser } = s), { env: { WEB_IDLE_TIMEOUT_SECONDS: '24', WEB_IDLE_WARNING_SECONDS: '16' } });
 
   it('warns before the idle expiry, extends on "Stay signed in", then signs every tab out', async () => {
     const lawyer = await createMember(t, { role: 'lawyer', orgName: 'Idle & Co' });

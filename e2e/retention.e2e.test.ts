@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createMember, signedInMember } from '../test/helpers/test-app.ts';
-import { checkPage, expectClean, hasChromium, launchBrowser, newContext, watch, signInThroughPage } from './helpers/browser.ts';
-import { startWebServer, type WebTestApp } from './helpers/web-server.ts';
+import { checkPage, expectClean, hasChromium, newContext, watch, signInThroughPage } from './helpers/browser.ts';
+import type { WebTestApp } from './helpers/web-server.ts';
+import { useWebSuite } from './helpers/web-suite.ts';
 
 // An administrator sets how long documents are kept, and puts the audit log of
 // the organization on legal hold (and lifts it) from the admin portal.
 describe.skipIf(!hasChromium)('web app: retention settings in Chromium', () => {
   let t: WebTestApp;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    t = await startWebServer();
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await t?.close();
-  });
+  useWebSuite((s) => ({ t, browser } = s));
 
   it('edits the document retention policy and places then lifts a legal hold, each saved on the server', async () => {
     const admin = await createMember(t, { role: 'org_admin', orgName: 'Harbour & Vale LLP' });
