@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createEncryptStream } from '../src/vault/chunked-aead.ts';
+import { createEncryptStream } from '../src/crypto/chunked-aead.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZE = Number(process.env.BENCH_DOCUMENT_MB ?? 200) * 1024 * 1024;

@@ -4,7 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { hashPassword, verifyPassword } from '../src/auth/password-hash.ts';
+import { hashPassword, verifyPassword } from '../src/accounts/password-hash.ts';
 import { postgresCpuMs, processCpuMs } from './process-cpu.ts';
 import { createScratchDatabase } from '../test/helpers/test-db.ts';
 import { benchVault } from './vault.ts';

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { createDecryptStream, createEncryptStream } from '../src/vault/chunked-aead.ts';
+import { createDecryptStream, createEncryptStream } from '../src/crypto/chunked-aead.ts';
 
 const TOTAL = Number(process.env.BENCH_VAULT_MB ?? 512) * 1024 * 1024;
 const MB = 1024 * 1024;

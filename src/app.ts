@@ -5,34 +5,36 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { openapiTransform } from './http/openapi-transform.ts';
-import type { AppContext } from './app-context.ts';
-import { healthRoutes } from './http/health.routes.ts';
-import { registerErrorHandling } from './http/problem.ts';
-import { registerRouteAccess, type PrincipalResolver } from './http/route-access.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
-import { auditRoutes } from './audit/audit.routes.ts';
-import { legalHoldRoutes } from './audit/legal-hold.routes.ts';
-import { registerApiCallLog } from './audit/api-call-log.ts';
-import { auditStreamRoutes } from './audit/siem/stream.routes.ts';
-import { authRoutes } from './auth/auth.routes.ts';
-import { registerAccountRateLimits, registerRateLimits } from './http/rate-limit.ts';
-import { tierLimitsOf } from './http/rate-limit-tiers.ts';
-import { registerMetrics } from './http/metrics.ts';
-import { TLS_POLICY, serverTimeouts } from './http/tls-policy.ts';
-import { registerIdempotency } from './http/idempotency.ts';
-import { mattersRoutes } from './matters/matters.routes.ts';
-import { documentsRoutes } from './documents/documents.routes.ts';
-import { shareLinksRoutes } from './share-links/share-links.routes.ts';
-import { orgsRoutes } from './orgs/orgs.routes.ts';
-import { createEnrollmentResolver } from './mfa/enrollment-resolver.ts';
-import { mfaRoutes } from './mfa/mfa.routes.ts';
-import { webauthnRoutes } from './mfa/webauthn.routes.ts';
-import { portalHandoffRoutes } from './mfa/portal-handoff.routes.ts';
-import { setupRoutes } from './setup/setup.routes.ts';
-import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
-import { webAppRoutes } from './web/web-app.routes.ts';
-import { webConfigRoutes } from './web/web-config.routes.ts';
+import { openapiTransform } from './http/index.ts';
+import { ERROR_TABLES } from './error-catalog.ts';
+import { registerErrorTables } from './platform/errors.ts';
+import type { AppContext } from './context/index.ts';
+import { healthRoutes } from './health/index.ts';
+import { registerErrorHandling } from './http/index.ts';
+import { registerRouteAccess, type PrincipalResolver } from './access/index.ts';
+import { registerSecurityHeaders } from './http/index.ts';
+import { auditRoutes } from './audit-trail/index.ts';
+import { legalHoldRoutes } from './audit-trail/index.ts';
+import { registerApiCallLog } from './audit-trail/index.ts';
+import { auditStreamRoutes } from './siem/index.ts';
+import { authRoutes } from './auth/index.ts';
+import { registerAccountRateLimits, registerRateLimits } from './http/index.ts';
+import { tierLimitsOf } from './http/index.ts';
+import { registerMetrics } from './http/index.ts';
+import { TLS_POLICY, serverTimeouts } from './http/index.ts';
+import { registerIdempotency } from './idempotency/index.ts';
+import { mattersRoutes } from './matters/index.ts';
+import { documentsRoutes } from './documents/index.ts';
+import { shareLinksRoutes } from './share-links/index.ts';
+import { orgsRoutes } from './orgs/index.ts';
+import { createEnrollmentResolver } from './mfa/index.ts';
+import { mfaRoutes } from './mfa/index.ts';
+import { webauthnRoutes } from './mfa/index.ts';
+import { portalHandoffRoutes } from './sessions/index.ts';
+import { setupRoutes } from './setup/index.ts';
+import { webhooksRoutes } from './webhooks/index.ts';
+import { webAppRoutes } from './spa/index.ts';
+import { webConfigRoutes } from './spa/index.ts';
 
 export type BuildOptions = {
   /** How a request's caller is established (access tokens in production). */
@@ -84,6 +86,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   app.removeContentTypeParser('text/plain');
 
   registerSecurityHeaders(app);
+  registerErrorTables(ERROR_TABLES);
   registerErrorHandling(app);
 
   if (config.corsOrigins.length > 0) {

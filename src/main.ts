@@ -1,7 +1,7 @@
 import { boot } from './boot.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './platform/config.ts';
 import { StartupError } from './platform/data-dir.ts';
-import { startHttpsRedirect } from './http/https-redirect.ts';
+import { startHttpsRedirect } from './http/index.ts';
 
 /** `npm start`: configuration → boot → listen, and a clean shutdown on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {

@@ -5,8 +5,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { boot } from '../../src/boot.ts';
 import type { RateLimitStore } from '../../src/http/rate-limit.ts';
-import { loadConfig } from '../../src/config.ts';
-import { hashPassword } from '../../src/auth/password-hash.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { hashPassword } from '../../src/accounts/password-hash.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-bench-'));

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../platform/db/index.ts';
 import type { SealedEventFields } from './canonical-event.ts';
 
 /** `at` exactly as stored (microseconds, UTC): the form the leaf commits to. */

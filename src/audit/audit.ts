@@ -1,13 +1,13 @@
+import type { RequestFacts } from '../access/index.ts';
 import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../platform/db/database.ts';
-import type { AuditEventTable } from '../platform/db/schema.ts';
-import { createGroupCommitter } from '../platform/db/group-commit.ts';
-import { enterTenant } from '../platform/db/tenant.ts';
+import type { Database } from '../platform/db/index.ts';
+import type { AuditEventTable } from '../platform/db/index.ts';
+import { createGroupCommitter } from '../platform/db/index.ts';
+import { enterTenant } from '../platform/db/index.ts';
 import { AuditDetailsError, assertSafeDetails, isAuditAction, type AuditAction, type AuditDetailsByAction } from './actions.ts';
 
 /** Where and by whom: the request facts every event carries. */
-export type RequestFacts = { ip: string | null; userAgent: string | null; requestId: string | null };
 
 type EventBase = {
   outcome: 'success' | 'failure' | 'denied';

@@ -1,4 +1,4 @@
-import { registerErrorCodes } from '../platform/errors.ts';
+import type { ErrorTable } from '../platform/errors.ts';
 
 export const AUTH_ERRORS = {
   PASSWORD_WEAK: { status: 422, title: 'This password is too weak or too common' },
@@ -7,15 +7,12 @@ export const AUTH_ERRORS = {
   ACCOUNT_LOCKED: { status: 423, title: 'Too many failed sign-ins; the account is locked for a while' },
   CODE_INVALID: { status: 400, title: 'The code is wrong' },
   CODE_EXPIRED: { status: 400, title: 'The code has expired; ask for a new one' },
-  TOKEN_INVALID: { status: 401, title: 'The access token is not valid' },
-  TOKEN_EXPIRED: { status: 401, title: 'The access token has expired' },
-  SESSION_REVOKED: { status: 401, title: 'This session has ended; sign in again' },
-  SESSION_EXPIRED: { status: 401, title: 'This session has expired; sign in again' },
-  REFRESH_TOKEN_INVALID: { status: 401, title: 'The refresh token is not valid' },
-  REFRESH_TOKEN_REUSED: { status: 401, title: 'This refresh token was already used; every session of its family has been ended' },
-  CSRF_TOKEN_INVALID: { status: 403, title: 'The CSRF token is missing or wrong' },
   INVITATION_INVALID: { status: 400, title: 'The invitation is invalid, used or expired' },
   CAPTCHA_REQUIRED: { status: 400, title: 'Solve the captcha to continue' },
-} as const;
+} as const satisfies ErrorTable;
 
-registerErrorCodes(AUTH_ERRORS);
+type AuthErrors = typeof AUTH_ERRORS;
+declare module '../platform/errors.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges this table's codes into ErrorCode
+  interface ErrorCatalog extends AuthErrors {}
+}

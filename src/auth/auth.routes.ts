@@ -1,38 +1,26 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../app-context.ts';
-import type { RateLimitRule } from '../http/rate-limit.ts';
-import { requestFacts } from '../http/request-facts.ts';
-import { principalOf } from '../http/route-access.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RateLimitRule } from '../http/index.ts';
+import { requestFacts } from '../access/index.ts';
+import { principalOf } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/tenant.ts';
-import { jwks } from './access-tokens.ts';
+import { withTenant } from '../platform/db/index.ts';
+import { jwks } from '../sessions/index.ts';
 import * as schemas from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
+import { sendSignIn, sendTokens } from '../sessions/index.ts';
+import { lookupSessionOwner } from '../sessions/index.ts';
 import * as emailChange from './email-change.service.ts';
-import { COOKIE, clearSessionCookies, isBrowserClient, setSessionCookies } from './browser-session.ts';
-import * as sessionsRepo from './session.repository.ts';
-import { trustedDeviceFromRequest } from '../mfa/trusted-device.ts';
-import { unsafeRotateRefreshToken } from './session.service.ts';
+import { COOKIE, clearSessionCookies, isBrowserClient, setSessionCookies } from '../sessions/index.ts';
+import { sessionRepository as sessionsRepo } from '../sessions/index.ts';
+import { trustedDeviceFromRequest } from '../mfa/index.ts';
+import { unsafeRotateRefreshToken } from '../sessions/index.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Sends a new token pair: in the body for API clients, as cookies (never in the body) for the web app. */
-/** sendTokens for a fresh sign-in: the refresh cookie lives as long as the session may. */
-export function sendSignIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, s: { pair: auth.LoginResult['pair']; user: auth.LoginResult['user']; org: auth.LoginResult['org'] }) {
-  return sendTokens(ctx, request, reply, { ...s, refreshMaxAgeSeconds: auth.refreshMaxAge(s.user, s.org) });
-}
-
-export function sendTokens(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: auth.LoginResult) {
-  const base = { tokenType: 'Bearer' as const, expiresIn: result.pair.expiresIn, user: { id: result.user.id, email: result.user.email, name: result.user.name }, org: result.org };
-  if (isBrowserClient(request)) {
-    const csrfToken = setSessionCookies(reply, ctx.keys, result.pair, result.refreshMaxAgeSeconds);
-    return { ...base, csrfToken };
-  }
-  return { ...base, accessToken: result.pair.accessToken, refreshToken: result.pair.refreshToken };
-}
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -97,7 +85,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const presented = request.body?.refreshToken ?? fromCookie;
       if (!presented) throw new AppError('REFRESH_TOKEN_INVALID');
       const facts = requestFacts(request);
-      const outcome = await unsafeRotateRefreshToken(ctx, presented, auth.lookupSessionOwner);
+      const outcome = await unsafeRotateRefreshToken(ctx, presented, lookupSessionOwner);
       if (!outcome.ok) {
         await ctx.audit.record({
           action: outcome.code === 'REFRESH_TOKEN_REUSED' ? 'auth.refresh_reuse_detected' : 'auth.refresh',

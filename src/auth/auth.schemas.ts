@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { emailSchema } from './email.ts';
+import { emailSchema } from '../accounts/index.ts';
+import { orgView, tokensResponse, userView } from '../sessions/index.ts';
+
+export { tokensResponse };
 
 // Passwords are bounded here only against abuse; the policy (12–128) answers 422 PASSWORD_WEAK.
 const password = z.string().min(1).max(1024);
@@ -31,18 +34,6 @@ export const sessionIdParams = z.strictObject({ id: z.uuid() });
 
 export const acceptedResponse = z.object({ status: z.literal('accepted') });
 
-const orgView = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(['firm', 'court']), role: z.string() });
-export const userView = z.object({ id: z.uuid(), email: z.string(), name: z.string() });
-
-export const tokensResponse = z.object({
-  accessToken: z.string().optional(),
-  refreshToken: z.string().optional(),
-  tokenType: z.literal('Bearer'),
-  expiresIn: z.number(),
-  csrfToken: z.string().optional(),
-  user: userView,
-  org: orgView.nullable(),
-});
 
 export const mfaRequiredResponse = z.object({ mfaRequired: z.literal(true), mfaToken: z.string(), methods: z.array(z.enum(['totp', 'backup_code', 'webauthn'])) });
 export const enrollmentRequiredResponse = z.object({ mfaEnrollmentRequired: z.literal(true), enrollmentToken: z.string() });

@@ -29,8 +29,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createMember, signedInMember, startTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/test-app.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 import { activeSigningKey, loadOrCreateKeys, rotateSigningKey } from '../platform/keys.ts';
-import { ACCESS_TOKEN_AUDIENCE, jwks, signAccessToken, verifyAccessToken, type AccessClaims } from './access-tokens.ts';
-import { COOKIE } from './browser-session.ts';
+import { ACCESS_TOKEN_AUDIENCE, jwks, signAccessToken, verifyAccessToken, type AccessClaims } from '../sessions/access-tokens.ts';
+import { COOKIE } from '../sessions/browser-session.ts';
 
 // ---------------------------------------------------------------- helpers
 

@@ -1,23 +1,22 @@
-import type { AppContext } from '../app-context.ts';
-import type { RequestFacts } from '../audit/audit.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RequestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/tenant.ts';
-import * as accounts from './account.repository.ts';
-import { accountMail } from './auth.mail.ts';
+import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { accountRepository as accounts } from '../accounts/index.ts';
+import { accountMail } from '../accounts/index.ts';
 import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password-hash.ts';
-import { checkPasswordPolicy } from './password-policy.ts';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../accounts/index.ts';
+import { checkPasswordPolicy } from '../accounts/index.ts';
 import { CAPTCHA_THRESHOLD, scoreRegistration } from './registration-risk.ts';
-import * as sessions from './session.repository.ts';
-import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from './session.service.ts';
-import * as mfaRepo from '../mfa/mfa.repository.ts';
-import { mfaRequiredFor } from '../mfa/mfa-policy.ts';
-import { createEnrollmentChallenge, createLoginChallenge, trustedDeviceIsValid, type PendingSignIn } from '../mfa/mfa.service.ts';
-import './auth.errors.ts';
+import { sessionRepository as sessions } from '../sessions/index.ts';
+import { openSession, type OrgMembership, type SignedInUser } from '../sessions/index.ts';
+import { lookupSessionOwner, pickOrganization, refreshMaxAge, type LoginResult } from '../sessions/index.ts';
+import { mfaRepository as mfaRepo } from '../mfa/index.ts';
+import { mfaRequiredFor } from '../access/index.ts';
+import { createEnrollmentChallenge, createLoginChallenge, trustedDeviceIsValid, type PendingSignIn } from '../mfa/index.ts';
 
 export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 3 } as const;
 
-export type LoginResult = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; refreshMaxAgeSeconds: number };
 /** A password sign-in either opens a session or stops at the second factor (challenge or forced enrollment). */
 export type PasswordSignIn = ({ kind: 'session' } & LoginResult) | { kind: 'pending'; pending: PendingSignIn; userId: string; orgId: string | null };
 
@@ -80,18 +79,6 @@ export async function unsafeVerifyEmail(ctx: AppContext, input: { email: string;
   await ctx.audit.record({ action: 'auth.email_verified', outcome: result.check === 'ok' ? 'success' : 'failure', orgId: null, actorId: result.userId ?? null, details: { reason: result.check }, ...facts });
   if (result.check === 'invalid') throw new AppError('CODE_INVALID');
   if (result.check === 'expired') throw new AppError('CODE_EXPIRED');
-}
-
-async function pickOrganization(tx: Tx, userId: string, wanted: string | undefined): Promise<OrgMembership | null> {
-  const memberships = await accounts.listMemberships(tx, userId);
-  const chosen = wanted ? memberships.find((m) => m.id === wanted) : memberships[0];
-  if (wanted && !chosen) throw new AppError('FORBIDDEN', 'you are not a member of that organization');
-  return chosen ? { id: chosen.id, name: chosen.name, kind: chosen.kind, role: chosen.role } : null;
-}
-
-/** The organization a sign-in lands in: the one asked for (if a member) or the oldest membership. */
-export async function chooseOrganizationId(tx: Tx, userId: string, wanted: string | undefined): Promise<string | null> {
-  return (await pickOrganization(tx, userId, wanted))?.id ?? null;
 }
 
 function lockedError(lockedUntil: Date, now: Date): AppError {
@@ -169,24 +156,6 @@ export async function unsafeLogin(
 async function singleSessionPolicy(tx: Tx, orgId: string): Promise<boolean> {
   const row = await tx.selectFrom('chambers.organizations').select('settings').where('id', '=', orgId).executeTakeFirst();
   return row?.settings?.['singleSession'] === true;
-}
-
-export function refreshMaxAge(user: SignedInUser, org: OrgMembership | null): number {
-  const privileged = user.isSuperAdmin || org?.role === 'org_admin' || org?.role === 'judge';
-  return privileged ? 12 * 60 * 60 : 30 * 24 * 60 * 60;
-}
-
-/** Loads the user and (still valid) membership a refreshed token will speak for. */
-export async function lookupSessionOwner(tx: Tx, userId: string, orgId: string | null): Promise<{ user: SignedInUser; org: OrgMembership | null } | null> {
-  const user = await accounts.findUserById(tx, userId);
-  if (!user) return null;
-  const memberships = orgId ? await accounts.listMemberships(tx, userId) : [];
-  const m = orgId ? memberships.find((x) => x.id === orgId) : undefined;
-  if (orgId && !m) return null;
-  return {
-    user: { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.is_super_admin },
-    org: m ? { id: m.id, name: m.name, kind: m.kind, role: m.role } : null,
-  };
 }
 
 export async function unsafeForgotPassword(ctx: AppContext, email: string, facts: RequestFacts): Promise<void> {

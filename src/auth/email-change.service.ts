@@ -1,16 +1,16 @@
-import type { AppContext } from '../app-context.ts';
-import type { RequestFacts } from '../audit/audit.ts';
-import type { Principal } from '../http/route-access.ts';
-import * as mfaRepo from '../mfa/mfa.repository.ts';
-import { RECENT_FACTOR } from '../mfa/mfa-policy.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RequestFacts } from '../access/index.ts';
+import type { Principal } from '../access/index.ts';
+import { mfaRepository as mfaRepo } from '../mfa/index.ts';
+import { RECENT_FACTOR } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner } from '../platform/db/tenant.ts';
-import * as accounts from './account.repository.ts';
-import { accountMail } from './auth.mail.ts';
+import { unsafeWithOwner } from '../platform/db/index.ts';
+import { accountRepository as accounts } from '../accounts/index.ts';
+import { accountMail } from '../accounts/index.ts';
 import { LOCKOUT } from './auth.service.ts';
 import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
-import { verifyPassword } from './password-hash.ts';
-import * as sessions from './session.repository.ts';
+import { verifyPassword } from '../accounts/index.ts';
+import { sessionRepository as sessions } from '../sessions/index.ts';
 
 /**
  * Changing the sign-in address needs the current password and, for an account

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { deriveKey, safeEqual } from '../platform/crypto.ts';
-import type { Tx } from '../platform/db/tenant.ts';
-import * as repo from './account.repository.ts';
+import { deriveKey, safeEqual } from '../platform/crypto-basics.ts';
+import type { Tx } from '../platform/db/index.ts';
+import { accountRepository as repo } from '../accounts/index.ts';
 
 export const EMAIL_CODE_TTL_MS = 30 * 60 * 1000;
 export const EMAIL_CODE_MAX_ATTEMPTS = 5;

@@ -1,6 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../platform/errors.ts';
-import './documents.errors.ts';
 
 /** How many leading bytes are read before deciding what a file is (file-type needs ~4 KiB; OOXML looks further). */
 export const SNIFF_BYTES = 64 * 1024;

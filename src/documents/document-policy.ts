@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 
 /** Hard ceiling of any organization's upload limit. */
 export const MAX_UPLOAD_CEILING = 2 * 1024 ** 3;

@@ -1,4 +1,4 @@
-import { registerErrorCodes } from '../platform/errors.ts';
+import type { ErrorTable } from '../platform/errors.ts';
 
 /** Error codes of the document vault (part of the HTTP contract: never renamed). */
 export const DOCUMENT_ERROR_CODES = {
@@ -20,6 +20,10 @@ export const DOCUMENT_ERROR_CODES = {
   SHARE_PASSCODE_REQUIRED: { status: 401, title: 'This link needs its passcode' },
   SHARE_PASSCODE_INVALID: { status: 401, title: 'The passcode is wrong' },
   SHARE_LINK_LOCKED: { status: 423, title: 'Too many wrong passcodes: this link is locked' },
-} as const;
+} as const satisfies ErrorTable;
 
-registerErrorCodes(DOCUMENT_ERROR_CODES);
+type DocumentErrorCodes = typeof DOCUMENT_ERROR_CODES;
+declare module '../platform/errors.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges this table's codes into ErrorCode
+  interface ErrorCatalog extends DocumentErrorCodes {}
+}

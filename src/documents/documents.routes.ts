@@ -1,12 +1,12 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../app-context.ts';
-import type { LooseDetails } from '../audit/actions.ts';
-import { requestFacts } from '../http/request-facts.ts';
-import { principalOf, type Principal } from '../http/route-access.ts';
+import type { AppContext } from '../context/index.ts';
+import type { LooseDetails } from '../audit/index.ts';
+import { requestFacts } from '../access/index.ts';
+import { principalOf, type Principal } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/tenant.ts';
+import { withTenant } from '../platform/db/index.ts';
 import { documentHeaders } from './content-disposition.ts';
 import { documentPolicyBody, documentPolicyResponse, readDocumentPolicy, writeDocumentPolicy } from './document-policy.ts';
 import * as repo from './documents.repository.ts';

@@ -1,13 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { AppContext } from '../app-context.ts';
-import { findMatter } from '../matters/matters.repository.ts';
+import type { AppContext } from '../context/index.ts';
+import { findMatter } from '../matters/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { withTenant, type Tx } from '../platform/db/tenant.ts';
+import { withTenant, type Tx } from '../platform/db/index.ts';
 import { readDocumentPolicy, retentionExpiry, type DocumentPolicy } from './document-policy.ts';
 import * as repo from './documents.repository.ts';
 import type { DocumentView, SearchDocumentsQuery } from './documents.schemas.ts';
 import { openPlaintext, unwrapVersionKey } from './vault-io.ts';
-import './documents.errors.ts';
 
 type Actor = { orgId: string; userId: string; role: string | null };
 

@@ -146,7 +146,7 @@ describe('the document vault over HTTP', () => {
   });
 
   it('should apply retention through its job: expiresAt shown, deleted when due, held documents kept', async () => {
-    const { runRetention } = await import('./retention-job.ts');
+    const { runRetention } = await import('../jobs/document-retention-job.ts');
     const policy = await t.inject({ method: 'PUT', url: '/api/v1/document-policy', headers: admin.headers, payload: { retentionDays: 90, retentionTag: 'contracts' } });
     expect(policy.json()).toMatchObject({ retentionDays: 90, retentionTag: 'contracts' });
     const due = (await upload(lawyer.headers, pdf('due'), 'due.pdf')).json();

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { AppError } from '../platform/errors.ts';
-import './documents.errors.ts';
 
 /** Longest stored name, in characters (an ext4/NTFS file name is 255 bytes; clients truncate differently). */
 export const MAX_FILE_NAME_CHARS = 255;

@@ -1,6 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../platform/errors.ts';
-import './documents.errors.ts';
 
 /**
  * Fails an upload whose client stops sending: after `ms` without a byte arriving, the

@@ -3,7 +3,6 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../platform/errors.ts';
 import { SNIFF_BYTES, classifyUpload, type FileKind } from './content-type.ts';
 import { ZIP_LIMITS } from './zip-inspection.ts';
-import './documents.errors.ts';
 
 export type InspectorOptions = {
   /** Bytes allowed; one more fails the upload with `tooLarge`. */

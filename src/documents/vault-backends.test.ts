@@ -6,7 +6,7 @@ import { multipart, pdf, vaultCounts } from '../../test/helpers/documents.ts';
 import { startS3Server, type TestS3Server } from '../../test/helpers/s3-server.ts';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
-import { ORPHAN_GRACE_MS, runOrphanSweep } from './orphan-sweep-job.ts';
+import { ORPHAN_GRACE_MS, runOrphanSweep } from '../jobs/orphan-sweep-job.ts';
 
 async function matterOf(t: TestApp, headers: Record<string, string>): Promise<string> {
   return (await t.inject({ method: 'POST', url: '/api/v1/matters', headers, payload: { title: 'Backends' } })).json().id;

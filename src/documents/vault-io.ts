@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import type { AppContext } from '../app-context.ts';
-import type { Tx } from '../platform/db/tenant.ts';
-import { createDecryptStream } from '../vault/chunked-aead.ts';
+import type { AppContext } from '../context/index.ts';
+import type { Tx } from '../platform/db/index.ts';
+import { createDecryptStream } from '../crypto/index.ts';
 
 /** Where a version's ciphertext lives: under its organization's prefix, named by the version id. */
 export const blobKeyOf = (orgId: string, versionId: string): string => `${orgId}/${versionId}`;

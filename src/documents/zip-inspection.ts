@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError } from '../platform/errors.ts';
-import './documents.errors.ts';
 
 /** Refusal thresholds for archives: no legitimate case file packs more than this. */
 export const ZIP_LIMITS = Object.freeze({

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { testDatabaseKind } from '../../test/helpers/test-db.ts';
 import { boot } from '../boot.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../platform/config.ts';
 import { StartupError } from '../platform/data-dir.ts';
 
 const onPostgres = testDatabaseKind() === 'postgres';

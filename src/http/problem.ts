@@ -53,7 +53,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (error.extra.headers) reply.headers(error.extra.headers);
       return sendProblem(reply, error.code, {
         status: error.status,
-        detail: error.message === errorDefinition(error.code)?.title ? undefined : error.message,
+        detail: error.detail,
         extra: error.extra.body,
       });
     }

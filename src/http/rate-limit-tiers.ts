@@ -1,6 +1,6 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../platform/config.ts';
 import type { RateLimitRule } from './rate-limit.ts';
-import type { RouteAccess } from './route-access.ts';
+import type { RouteAccess } from '../access/index.ts';
 
 /** Every route belongs to one tier; each tier has its own per-minute budget per client IP and per account. */
 export type RateLimitTier = 'auth' | 'public' | 'lawyer' | 'judicial' | 'admin';

@@ -1,12 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, registerErrorCodes } from '../platform/errors.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AUTH_BUCKET, rulesFor, tierOf, type RateLimitTier } from './rate-limit-tiers.ts';
-
-registerErrorCodes({
-  RATE_LIMIT_UNAVAILABLE: { status: 503, title: 'The rate-limit store is unavailable; sign-in is paused until it is back' },
-});
 
 /** A named limit: at most `limit` requests per `windowMs` for one key (client IP, or account). */
 export type RateLimitRule = { bucket: string; limit: number; windowMs: number };

@@ -1,6 +1,6 @@
 import type { ServerOptions } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
-import type { Config } from '../config.ts';
+import type { Config } from '../platform/config.ts';
 
 /**
  * TLS 1.2 and 1.3 only, and on TLS 1.2 only ECDHE key exchange with AEAD ciphers

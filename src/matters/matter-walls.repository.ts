@@ -1,4 +1,4 @@
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 
 /**
  * SQL of ethical walls. Runs under RLS: only an org_admin may write these rows, and a

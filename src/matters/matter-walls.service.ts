@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../platform/errors.ts';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 import * as repo from './matter-walls.repository.ts';
 import { findMatter } from './matters.repository.ts';
 import type { WallView } from './matters.schemas.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 import type { CreateMatterInput, UpdateMatterInput } from './matters.schemas.ts';
 
 /** All SQL of matters. Runs under RLS: the organization filter is the database's, not ours. */

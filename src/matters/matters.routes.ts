@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../app-context.ts';
-import { principalOf } from '../http/route-access.ts';
-import { withTenant } from '../platform/db/tenant.ts';
-import { requestFacts } from '../http/request-facts.ts';
+import type { AppContext } from '../context/index.ts';
+import { principalOf } from '../access/index.ts';
+import { withTenant } from '../platform/db/index.ts';
+import { requestFacts } from '../access/index.ts';
 import * as walls from './matter-walls.service.ts';
 import {
   createMatterBody,

@@ -1,5 +1,5 @@
 import { notFound, AppError } from '../platform/errors.ts';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 import * as repo from './matters.repository.ts';
 import type { CreateMatterInput, ListMattersQuery, MatterView, UpdateMatterInput } from './matters.schemas.ts';
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { deriveKey, safeEqual } from '../platform/crypto.ts';
+import { deriveKey, safeEqual } from '../platform/crypto-basics.ts';
 
 export const BACKUP_CODE_COUNT = 10;
 // 12 characters from a 32-letter alphabet without look-alikes: 60 bits each.

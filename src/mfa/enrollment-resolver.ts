@@ -1,7 +1,7 @@
-import type { AppContext } from '../app-context.ts';
-import type { EnrollmentResolver } from '../http/route-access.ts';
+import type { AppContext } from '../context/index.ts';
+import type { EnrollmentResolver } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner } from '../platform/db/tenant.ts';
+import { unsafeWithOwner } from '../platform/db/index.ts';
 import { liveChallenge } from './mfa.service.ts';
 
 /** An enrollmentToken names a live enrollment challenge; it is good for the enrollment routes only. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 
 /** SQL of second factors. Functions touching secrets or verifiers run in owner transactions (unsafe… services). */
 

@@ -1,18 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../app-context.ts';
-import { accountMail } from '../auth/auth.mail.ts';
-import { sendSignIn } from '../auth/auth.routes.ts';
-import { tokensResponse } from '../auth/auth.schemas.ts';
-import { lookupSessionOwner } from '../auth/auth.service.ts';
-import { requestFacts } from '../http/request-facts.ts';
-import { principalOf } from '../http/route-access.ts';
+import type { AppContext } from '../context/index.ts';
+import { accountMail } from '../accounts/index.ts';
+import { sendSignIn } from '../sessions/index.ts';
+import { tokensResponse } from '../sessions/index.ts';
+import { lookupSessionOwner } from '../sessions/index.ts';
+import { requestFacts } from '../access/index.ts';
+import { principalOf } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner, withTenant } from '../platform/db/tenant.ts';
+import { unsafeWithOwner, withTenant } from '../platform/db/index.ts';
 import * as repo from './mfa.repository.ts';
 import * as schemas from './mfa.schemas.ts';
 import * as mfa from './mfa.service.ts';
-import { RECENT_FACTOR, mfaRequiredFor } from './mfa-policy.ts';
+import { RECENT_FACTOR, mfaRequiredFor } from '../access/index.ts';
 import { setTrustedDeviceCookie } from './trusted-device.ts';
 
 /** Mails the account owner about a change to their sign-in factors. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tokensResponse } from '../auth/auth.schemas.ts';
+import { tokensResponse } from '../sessions/index.ts';
 
 const totpCode = z.string().max(16).trim().regex(/^\d{6}$/, 'a 6-digit code');
 const backupCode = z.string().trim().min(10).max(40);

@@ -1,21 +1,21 @@
-import type { AppContext } from '../app-context.ts';
-import type { RequestFacts } from '../audit/audit.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RequestFacts } from '../access/index.ts';
+import { SECRET_PURPOSE } from '../crypto/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { randomToken, sha256Hex } from '../platform/crypto.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/tenant.ts';
-import { openSecret, sealSecret } from '../platform/secrets.ts';
-import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from '../auth/session.service.ts';
+import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
+import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { openSecret, sealSecret } from '../crypto/index.ts';
+import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from '../sessions/index.ts';
 import * as repo from './mfa.repository.ts';
 import { findBackupCode, hashBackupCode, newBackupCodes } from './backup-codes.ts';
 import { matchTotpStep, newTotpSecret, totpUrl } from './totp.ts';
 import { TRUSTED_DEVICE_TTL_MS, trustedDeviceCookieValue } from './trusted-device.ts';
-import './mfa.errors.ts';
 
 export const MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const ENROLLMENT_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const MFA_MAX_ATTEMPTS = 5;
 export const MFA_VERIFICATIONS_PER_HOUR = 15;
-export const TOTP_PURPOSE = 'totp';
+const TOTP_PURPOSE = SECRET_PURPOSE.totp;
 
 export type SecondFactor = { totp?: string; backupCode?: string };
 type FactorResult = { ok: true; method: 'otp' | 'backup_code' } | { ok: false };

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { deriveKey, safeEqual } from '../platform/crypto.ts';
+import { deriveKey, safeEqual } from '../platform/crypto-basics.ts';
 
 export const TRUSTED_DEVICE_COOKIE = '__Host-chambers_td';
 export const TRUSTED_DEVICE_TTL_MS = 7 * 24 * 60 * 60 * 1000;

@@ -7,13 +7,12 @@ import {
   type AuthenticatorTransport,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { AppContext } from '../app-context.ts';
-import type { RequestFacts } from '../audit/audit.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RequestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/tenant.ts';
+import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import * as repo from './mfa.repository.ts';
 import { finishSignIn, liveChallenge, type SessionOwnerLookup, type VerifiedSignIn } from './mfa.service.ts';
-import './mfa.errors.ts';
 
 const CEREMONY_TTL_MS = 5 * 60 * 1000;
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../app-context.ts';
-import { requestFacts } from '../http/request-facts.ts';
-import { principalOf } from '../http/route-access.ts';
-import { withTenant } from '../platform/db/tenant.ts';
+import type { AppContext } from '../context/index.ts';
+import { requestFacts } from '../access/index.ts';
+import { principalOf } from '../access/index.ts';
+import { withTenant } from '../platform/db/index.ts';
 import * as schemas from './orgs.schemas.ts';
 import * as service from './orgs.service.ts';
-import { RECENT_FACTOR } from '../mfa/mfa-policy.ts';
+import { RECENT_FACTOR } from '../access/index.ts';
 
 // Administration needs a second factor verified in this session within 12 hours.
 const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };

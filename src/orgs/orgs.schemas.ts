@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { emailSchema } from '../auth/email.ts';
-import { organizationInput } from '../setup/setup.schemas.ts';
+import { emailSchema } from '../accounts/index.ts';
+import { organizationInput } from '../setup/index.ts';
 
 export const memberRole = z.enum(['org_admin', 'lawyer', 'judge', 'reviewer']);
 export const createOrgBody = organizationInput;

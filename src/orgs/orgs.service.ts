@@ -1,13 +1,13 @@
-import type { AppContext } from '../app-context.ts';
-import type { RequestFacts } from '../audit/audit.ts';
-import { accountMail } from '../auth/auth.mail.ts';
-import * as accounts from '../auth/account.repository.ts';
-import { hashPassword } from '../auth/password-hash.ts';
-import { checkPasswordPolicy } from '../auth/password-policy.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RequestFacts } from '../access/index.ts';
+import { accountMail } from '../accounts/index.ts';
+import { accountRepository as accounts } from '../accounts/index.ts';
+import { hashPassword } from '../accounts/index.ts';
+import { checkPasswordPolicy } from '../accounts/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { randomToken, sha256Hex } from '../platform/crypto.ts';
-import type { MemberRole } from '../platform/db/schema.ts';
-import { unsafeWithOwner, withTenant, type Tx } from '../platform/db/tenant.ts';
+import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
+import type { MemberRole } from '../platform/db/index.ts';
+import { unsafeWithOwner, withTenant, type Tx } from '../platform/db/index.ts';
 import * as repo from './orgs.repository.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;

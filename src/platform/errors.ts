@@ -1,8 +1,16 @@
 /**
- * Every error code Chambers returns, in one place. A code is part of the HTTP
+ * Error codes and the one error type services throw. A code is part of the HTTP
  * contract: clients branch on it, so codes are never renamed.
+ *
+ * Each module keeps its own `as const` table in `<module>.errors.ts` and merges its
+ * codes into `ErrorCatalog` by declaration, so `ErrorCode` is the union of every
+ * table and an unknown code is a compile error. The app registers every table once
+ * at start (`src/error-catalog.ts`); the registry only supplies status and title.
  */
-export const ERROR_CODES = {
+export type ErrorDefinition = { readonly status: number; readonly title: string };
+export type ErrorTable = Readonly<Record<string, ErrorDefinition>>;
+
+export const PLATFORM_ERRORS = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This content type is not accepted here' },
@@ -17,21 +25,31 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A service Chambers depends on is unavailable; try again shortly' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies ErrorTable;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+type PlatformErrors = typeof PLATFORM_ERRORS;
 
-/** Extra codes registered by domain modules (`<module>.errors.ts`). */
-const registry = new Map<string, { status: number; title: string }>(Object.entries(ERROR_CODES));
+/** Every code of every module; `<module>.errors.ts` files extend it with `declare module`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- extended by declaration merging
+export interface ErrorCatalog extends PlatformErrors {}
 
-export function registerErrorCodes(codes: Record<string, { status: number; title: string }>): void {
-  for (const [code, def] of Object.entries(codes)) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`error code ${code} is not UPPER_SNAKE`);
-    registry.set(code, def);
+export type ErrorCode = keyof ErrorCatalog & string;
+
+const registry = new Map<string, ErrorDefinition>(Object.entries(PLATFORM_ERRORS));
+
+/** Registers tables of codes; called once at start with every module's table. A code defined twice differently is a bug. */
+export function registerErrorTables(tables: readonly ErrorTable[]): void {
+  for (const table of tables) {
+    for (const [code, def] of Object.entries(table)) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`error code ${code} is not UPPER_SNAKE`);
+      const known = registry.get(code);
+      if (known && (known.status !== def.status || known.title !== def.title)) throw new Error(`error code ${code} is defined twice`);
+      registry.set(code, def);
+    }
   }
 }
 
-export function errorDefinition(code: string): { status: number; title: string } | undefined {
+export function errorDefinition(code: string): ErrorDefinition | undefined {
   return registry.get(code);
 }
 
@@ -41,18 +59,24 @@ export function allErrorCodes(): string[] {
 
 /** The one error type services throw; the HTTP layer renders it as problem+json. */
 export class AppError extends Error {
-  readonly status: number;
+  /** The caller's own words for this occurrence, shown as the problem's `detail`; absent = the code's title only. */
+  readonly detail: string | undefined;
+  readonly #status: number | undefined;
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message?: string,
     readonly extra: { headers?: Record<string, string>; body?: Record<string, unknown> } = {},
     status?: number,
   ) {
-    const def = registry.get(code);
-    if (!def) throw new Error(`unregistered error code ${code}`);
-    super(message ?? def.title);
+    super(message ?? registry.get(code)?.title ?? code);
     this.name = 'AppError';
-    this.status = status ?? def.status;
+    this.detail = message;
+    this.#status = status;
+  }
+
+  /** Read from the registry when asked, so an error made before the tables are registered still renders right. */
+  get status(): number {
+    return this.#status ?? registry.get(this.code)?.status ?? 500;
   }
 }
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StartupError, readPrivateFile, replacePrivateFile, writePrivateFile } from './data-dir.ts';
-import { randomBytes } from './crypto.ts';
+import { randomBytes } from './crypto-basics.ts';
 
 export type SigningKey = {
   kid: string;

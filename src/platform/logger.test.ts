@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, testDatabaseKind } from '../../test/helpers/test-db.ts';
 import { boot, type Runtime } from '../boot.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from './config.ts';
 import { loggerOptions } from './logger.ts';
 
 /** A pino destination that keeps every line in memory. */

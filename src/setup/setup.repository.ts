@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { Tx } from '../platform/db/index.ts';
 
 /** All SQL of first-run setup. Every function here runs in an owner transaction (unsafeWithOwner). */
 

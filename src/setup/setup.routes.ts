@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../app-context.ts';
+import type { AppContext } from '../context/index.ts';
 import { setupBody, setupResponse } from './setup.schemas.ts';
 import { unsafeCompleteSetup } from './setup.service.ts';
 

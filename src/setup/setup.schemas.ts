@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema } from '../auth/email.ts';
+import { emailSchema } from '../accounts/index.ts';
 
 export const organizationInput = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -1,19 +1,14 @@
 import crypto from 'node:crypto';
-import { checkPasswordPolicy } from '../auth/password-policy.ts';
-import { hashPassword } from '../auth/password-hash.ts';
+import { checkPasswordPolicy } from '../accounts/index.ts';
+import { hashPassword } from '../accounts/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { StartupError } from '../platform/data-dir.ts';
-import { deriveKey, randomToken, safeEqual, sha256Hex } from '../platform/crypto.ts';
-import type { Database } from '../platform/db/database.ts';
-import { unsafeWithOwner } from '../platform/db/tenant.ts';
+import { deriveKey, randomToken, safeEqual, sha256Hex } from '../platform/crypto-basics.ts';
+import type { Database } from '../platform/db/index.ts';
+import { unsafeWithOwner } from '../platform/db/index.ts';
+import { masterKeyCheck } from '../crypto/index.ts';
 import * as repo from './setup.repository.ts';
 import type { SetupInput } from './setup.schemas.ts';
-import '../auth/auth.errors.ts';
-
-/** A value that proves which master key this database was made with, without revealing it. */
-export function masterKeyCheck(masterKey: Buffer): string {
-  return crypto.createHmac('sha256', deriveKey(masterKey, 'master-key-check')).update('chambers').digest('hex');
-}
 
 /**
  * Records the master key's check value on the first start and compares it on every

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../app-context.ts';
-import { documentHeaders } from '../documents/content-disposition.ts';
-import { documentIdParams } from '../documents/documents.schemas.ts';
-import { requestFacts } from '../http/request-facts.ts';
-import { principalOf } from '../http/route-access.ts';
+import type { AppContext } from '../context/index.ts';
+import { documentHeaders } from '../documents/index.ts';
+import { documentIdParams } from '../documents/index.ts';
+import { requestFacts } from '../access/index.ts';
+import { principalOf } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
   createShareLinkBody,

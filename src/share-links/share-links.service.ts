@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import type { AppContext } from '../app-context.ts';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/password-hash.ts';
-import { liveDocument, type Download } from '../documents/documents.service.ts';
-import { openPlaintext } from '../documents/vault-io.ts';
+import type { AppContext } from '../context/index.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../accounts/index.ts';
+import { liveDocument, type Download } from '../documents/index.ts';
+import { openPlaintext } from '../documents/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/tenant.ts';
+import { withTenant } from '../platform/db/index.ts';
 import * as repo from './share-links.repository.ts';
-import '../documents/documents.errors.ts';
 
 /** Wrong passcodes before a link locks for good. */
 export const PASSCODE_ATTEMPTS = 5;

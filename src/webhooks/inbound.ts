@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AppContext } from '../app-context.ts';
-import type { RequestFacts } from '../audit/audit.ts';
-import { withTenant } from '../platform/db/tenant.ts';
-import { AppError } from '../platform/errors.ts';
-import { openSecret } from '../platform/secrets.ts';
+import type { AppContext } from '../context/index.ts';
+import type { RequestFacts } from '../access/index.ts';
+import { withTenant } from '../platform/db/index.ts';
+import { AppError, type ErrorCode } from '../platform/errors.ts';
+import { openSecret } from '../crypto/index.ts';
 import * as repo from './webhooks.repository.ts';
 import { SECRET_PURPOSE } from './webhooks.service.ts';
 import { SIGNATURE_HEADERS, TIMESTAMP_TOLERANCE_S, matchSignature, parseSignatureHeader } from './signature.ts';
-import './webhooks.errors.ts';
 
 const EVENT_ID = /^[\x21-\x7e]{1,200}$/;
 const TIMESTAMP = /^\d{1,12}$/;
@@ -45,7 +44,7 @@ export async function unsafeAcceptDelivery(
   const now = ctx.clock.now();
   const found = await repo.unsafeFindVerificationSecrets(ctx.db, input.integrationId, now);
   const target = `webhook_integration:${input.integrationId}`;
-  const deny = async (code: string, reason: string): Promise<never> => {
+  const deny = async (code: ErrorCode, reason: string): Promise<never> => {
     if (found) await ctx.audit.record({ action: 'webhook.received', outcome: 'denied', orgId: found.orgId, actorId: null, target, details: { reason }, ...facts });
     throw new AppError(code);
   };

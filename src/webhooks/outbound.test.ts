@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
-import { SsrfError } from '../http/ssrf/index.ts';
+import { SsrfError } from '../platform/outbound/index.ts';
 import { deliverWebhook } from './outbound.ts';
 import { matchSignature, parseSignatureHeader } from './signature.ts';
 

@@ -1,4 +1,4 @@
-import { safeFetch, type SsrfPolicy } from '../http/ssrf/index.ts';
+import { safeFetch, type SsrfPolicy } from '../platform/outbound/index.ts';
 import { SIGNATURE_HEADERS, signatureHeader } from './signature.ts';
 
 export type OutboundEvent = { id: string; type: string; data: Record<string, unknown> };

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../app-context.ts';
-import { requestFacts } from '../http/request-facts.ts';
-import { principalOf } from '../http/route-access.ts';
-import { withTenant } from '../platform/db/tenant.ts';
-import { RECENT_FACTOR } from '../mfa/mfa-policy.ts';
+import type { AppContext } from '../context/index.ts';
+import { requestFacts } from '../access/index.ts';
+import { principalOf } from '../access/index.ts';
+import { withTenant } from '../platform/db/index.ts';
+import { RECENT_FACTOR } from '../access/index.ts';
 import { unsafeAcceptDelivery } from './inbound.ts';
 import * as schemas from './webhooks.schemas.ts';
 import * as service from './webhooks.service.ts';

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import type { AppContext } from '../app-context.ts';
-import type { Tx } from '../platform/db/tenant.ts';
+import type { AppContext } from '../context/index.ts';
+import type { Tx } from '../platform/db/index.ts';
+import { SECRET_PURPOSE as SEALED } from '../crypto/index.ts';
 import { notFound } from '../platform/errors.ts';
-import { sealSecret } from '../platform/secrets.ts';
+import { sealSecret } from '../crypto/index.ts';
 import * as repo from './webhooks.repository.ts';
 import { newWebhookSecret } from './signature.ts';
 
@@ -10,7 +11,7 @@ import { newWebhookSecret } from './signature.ts';
 
 /** How long the previous secret keeps verifying after a rotation: time to roll the new one out to the sender. */
 export const ROTATION_OVERLAP_MS = 60 * 60 * 1000;
-export const SECRET_PURPOSE = 'webhook';
+export const SECRET_PURPOSE = SEALED.webhook;
 
 type Actor = { orgId: string; userId: string };
 type IntegrationRow = { id: string; name: string; created_at: Date | string; rotated_at: Date | string | null };

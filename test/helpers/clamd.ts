@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createClamdScanner } from '../../src/vault/clamd-scanner.ts';
+import { createClamdScanner } from '../../src/platform/scanner/clamd-scanner.ts';
 
 /** The EICAR anti-virus test file: harmless, and every scanner reports it. */
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';

@@ -3,7 +3,7 @@ import * as OTPAuth from 'otpauth';
 import { hashBackupCode, newBackupCodes } from '../../src/mfa/backup-codes.ts';
 import { newTotpSecret } from '../../src/mfa/totp.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
-import { sealSecret } from '../../src/platform/secrets.ts';
+import { sealSecret } from '../../src/crypto/secrets.ts';
 import type { TestApp } from './test-app.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { DocumentsDB } from '../../documents/documents.tables.ts';
-import type { AuditDB } from '../../audit/audit.tables.ts';
+import type { DocumentsDB } from './tables/documents.tables.ts';
+import type { AuditDB } from './tables/audit.tables.ts';
 
 /** Row types of the tables the application reads and writes (Kysely's view of the schema). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;

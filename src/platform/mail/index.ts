@@ -9,3 +9,5 @@ export {
   type MailerOptions,
   type RetryPolicy,
 } from './mailer.ts';
+
+

@@ -1,4 +1,4 @@
-import { randomBytes } from '../crypto.ts';
+import { randomBytes } from '../crypto-basics.ts';
 import { createOutboxTransport, createSmtpTransport, type Outgoing, type Transport } from './transport.ts';
 
 export type MailMessage = {

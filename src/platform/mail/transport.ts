@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { randomToken } from '../crypto.ts';
+import { randomToken } from '../crypto-basics.ts';
 
 /** One message as the transports see it: the caller's fields plus what the queue assigned. */
 export interface Outgoing {

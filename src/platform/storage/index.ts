@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../../config.ts';
+import type { Config } from '../config.ts';
 import type { BlobStore } from './blob-store.ts';
 import { createLocalBlobStore } from './local-blob-store.ts';
 import { createS3BlobStore } from './s3-blob-store.ts';
@@ -14,3 +14,5 @@ export function createBlobStore(config: Pick<Config, 'dataDir' | 'storage'>): Bl
 }
 
 export const localBlobDirectory = (dataDir: string): string => path.join(dataDir, 'blobs');
+
+export { createS3BlobStore } from './s3-blob-store.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type TestS3Server } from '../../../test/helpers/s3-server.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../config.ts';
 import { BlobNotFoundError, InvalidBlobKeyError } from './blob-store.ts';
 import { createS3BlobStore } from './s3-blob-store.ts';
 

@@ -10,7 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { StorageConfig } from '../../config.ts';
+import type { StorageConfig } from '../config.ts';
 import { BlobNotFoundError, assertBlobKey, assertBlobPrefix, type BlobStore } from './blob-store.ts';
 
 type S3Settings = Extract<StorageConfig, { backend: 's3' }>;

@@ -1,0 +1,8 @@
+/**
+ * Who is calling and what a route allows: the principal, per-route access declarations, step-up and factor policy, request facts.
+ * The module's public face: other modules import from here, never from its files.
+ */
+export { ACCESS_ERRORS } from './access.errors.ts';
+export { mfaRequiredFor, RECENT_FACTOR } from './factor-policy.ts';
+export { requestFacts, type RequestFacts } from './request-facts.ts';
+export { type EnrollmentResolver, type Portal, type Principal, principalOf, type PrincipalResolver, registerRouteAccess, type RouteAccess } from './route-access.ts';

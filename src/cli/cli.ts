@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import { runPurgeCli, runVerifyDb, verifyBundleFile } from './audit.cli.ts';
+import { boot } from '../boot.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { failStart, main } from '../main.ts';
+import { runDoctor } from './doctor.ts';
+import { StartupError, acquireDirectoryLock, ensureDataDir } from '../platform/data-dir.ts';
+import { openDatabase, pgliteDirectory } from '../platform/db/index.ts';
+import { migrate } from '../platform/db/index.ts';
+import { keyPaths, rotateSigningKey } from '../platform/keys.ts';
+import { runRotateMaster } from './rotate-master.cli.ts';
+
+const USAGE = `usage: chambers <command>
+
+  start                 run the server (same as npm start)
+  migrate               apply pending database migrations and exit
+  doctor                check configuration, permissions, database, storage and keys
+  keys rotate-signing   new access-token signing key (the old one keeps verifying until its tokens expire)
+  keys rotate-master [--new-key-file <file>]
+                        new master key: re-wraps organization keys and re-seals secrets (servers stopped; blobs untouched)
+  audit verify <file>   check an audit export bundle offline (no database); exit 1 and the first bad index if it fails
+  audit verify --db     check the live audit log against <data>/audit/checkpoints.log
+  audit purge [--dry-run]  remove audit events past retention (not under legal hold); --dry-run only reports
+`;
+
+/** `npx chambers …` */
+export async function runCli(args: string[]): Promise<void> {
+  const [command, sub] = args;
+  switch (command) {
+    case undefined:
+    case 'start':
+      return main();
+    case 'migrate':
+      return guard(async () => {
+        const config = loadConfig();
+        ensureDataDir(config.dataDir);
+        const release = config.databaseUrl ? () => undefined : acquireDirectoryLock(`${config.dataDir}/db.lock`);
+        const db = config.databaseUrl
+          ? await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 })
+          : await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(config.dataDir) });
+        try {
+          const applied = await migrate(db);
+          process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+        } finally {
+          await db.close();
+          release();
+        }
+      });
+    case 'doctor':
+      return guard(async () => {
+        const ok = await runDoctor(process.env, (line) => process.stdout.write(`${line}\n`));
+        process.exitCode = ok ? 0 : 1;
+      });
+    case 'keys':
+      if (sub === 'rotate-master') return guard(() => runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`)));
+      if (sub !== 'rotate-signing') break;
+      return guard(async () => {
+        const config = loadConfig();
+        if (!fs.existsSync(keyPaths(config.dataDir).jwt)) throw new StartupError('no signing keys yet: start Chambers once first');
+        const key = rotateSigningKey(config.dataDir);
+        process.stdout.write(`new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`);
+      });
+    case 'audit': {
+      if (sub === 'purge') {
+        const dryRun = args.slice(2).includes('--dry-run');
+        if (args.slice(2).some((a) => a !== '--dry-run')) break;
+        return guard(async () => {
+          process.exitCode = await runPurgeCli(loadConfig(), dryRun, (line) => process.stdout.write(`${line}\n`));
+        });
+      }
+      if (sub !== 'verify' || !args[2]) break;
+      const target = args[2];
+      if (target !== '--db') {
+        return guard(async () => {
+          process.exitCode = await verifyBundleFile(target, (line) => process.stdout.write(`${line}\n`));
+        });
+      }
+      return guard(async () => {
+        process.exitCode = await runVerifyDb(loadConfig(), (line) => process.stdout.write(`${line}\n`));
+      });
+    }
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+  }
+  process.stderr.write(USAGE);
+  process.exitCode = 2;
+}
+
+async function guard(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof StartupError) failStart(err);
+    throw err;
+  }
+}
+
+export { boot };

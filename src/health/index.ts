@@ -1,0 +1,5 @@
+/**
+ * Liveness and readiness.
+ * The module's public face: other modules import from here, never from its files.
+ */
+export { healthRoutes } from './health.routes.ts';

@@ -1,0 +1,10 @@
+/**
+ * Database: Kysely over PGlite or PostgreSQL, migrations, schema types and tenant transactions.
+ * The module's public face: other modules import from here, never from its files.
+ */
+export { type Database, openDatabase, pgliteDirectory, runtimeUrl } from './database.ts';
+export { createGroupCommitter } from './group-commit.ts';
+export { migrate, MigrationError, readMigrationFiles, setRuntimePassword } from './migrator.ts';
+export { type AuditEventTable, type DB, type MemberRole } from './schema.ts';
+export { type ScanStatus } from './tables/documents.tables.ts';
+export { enterTenant, type TenantContext, type Tx, unsafeWithOwner, withTenant } from './tenant.ts';

@@ -1,0 +1,5 @@
+/**
+ * Audit retention: pruning by category, legal hold, pruned checkpoints.
+ * The module's public face: other modules import from here, never from its files.
+ */
+export { startRetentionJob, unsafeRunPurge } from './audit-retention.ts';

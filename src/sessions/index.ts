@@ -1,0 +1,14 @@
+/**
+ * Sessions: access and refresh tokens, session rows, the browser cookie session, the portal hand-off.
+ * The module's public face: other modules import from here, never from its files.
+ */
+export { createAccessTokenResolver } from './access-token-resolver.ts';
+export { jwks } from './access-tokens.ts';
+export { clearSessionCookies, COOKIE, isBrowserClient, setSessionCookies } from './browser-session.ts';
+export { portalHandoffRoutes } from './portal-handoff.routes.ts';
+export { chooseOrganizationId, type LoginResult, lookupSessionOwner, pickOrganization, refreshMaxAge } from './session-owner.ts';
+export { sendSignIn, sendTokens } from './session-reply.ts';
+export * as sessionRepository from './session.repository.ts';
+export { openSession, type OrgMembership, type SignedInUser, type TokenPair, unsafeRotateRefreshToken } from './session.service.ts';
+export { SESSION_ERRORS } from './sessions.errors.ts';
+export { orgView, tokensResponse, userView } from './sessions.schemas.ts';

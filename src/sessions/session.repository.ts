@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { Tx } from '../platform/db/index.ts';
+
+/** All SQL of sessions and refresh tokens. */
+
+export async function insertSession(
+  tx: Tx,
+  s: { userId: string; orgId: string | null; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null; amr: string[]; aal: 1 | 2; mfaVerifiedAt: Date | null },
+): Promise<string> {
+  // Start and last-seen times come from the app clock, like every later touch and the idle check.
+  const row = await tx
+    .insertInto('chambers.sessions')
+    .values({ user_id: s.userId, org_id: s.orgId, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent, amr: s.amr, aal: s.aal, mfa_verified_at: s.mfaVerifiedAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertRefreshToken(tx: Tx, sessionId: string, tokenHash: string): Promise<void> {
+  await tx.insertInto('chambers.refresh_tokens').values({ session_id: sessionId, token_hash: tokenHash }).execute();
+}
+
+/** Locks the token row so two refreshes with the same token are decided one after the other. */
+export async function lockRefreshToken(tx: Tx, tokenHash: string) {
+  return tx
+    .selectFrom('chambers.refresh_tokens as r')
+    .innerJoin('chambers.sessions as s', 's.id', 'r.session_id')
+    .leftJoin('chambers.organizations as o', 'o.id', 's.org_id')
+    .select(['r.id', 'r.used_at', 'r.session_id', 's.user_id', 's.org_id', 's.revoked_at', 's.expires_at', 's.last_seen_at', 's.amr', 's.aal'])
+    .select(sql<number | null>`nullif(o.settings->>'idleTimeoutMinutes', '')::int`.as('idle_minutes'))
+    .where('r.token_hash', '=', tokenHash)
+    .forUpdate('r')
+    .executeTakeFirst();
+}
+
+export async function markRefreshTokenUsed(tx: Tx, id: string, at: Date): Promise<boolean> {
+  const res = await tx.updateTable('chambers.refresh_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return res.numUpdatedRows === 1n;
+}
+
+export async function touchSession(tx: Tx, sessionId: string, at: Date): Promise<void> {
+  await tx.updateTable('chambers.sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();
+}
+
+export async function revokeSession(tx: Tx, sessionId: string, reason: string, at: Date): Promise<number> {
+  const res = await tx
+    .updateTable('chambers.sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Ends every live session of a user, optionally sparing one (password change keeps the current session). */
+export async function revokeUserSessions(tx: Tx, userId: string, reason: string, at: Date, exceptSessionId?: string): Promise<number> {
+  let q = tx
+    .updateTable('chambers.sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function listUserSessions(tx: Tx, userId: string, now: Date) {
+  return tx
+    .selectFrom('chambers.sessions')
+    .select(['id', 'created_at', 'last_seen_at', 'ip', 'user_agent', 'org_id'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+/** Has this user signed in before from a browser or client with this user agent? */
+export async function knownDevice(tx: Tx, userId: string, userAgent: string | null): Promise<boolean> {
+  const row = await tx
+    .selectFrom('chambers.sessions')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('user_agent', userAgent === null ? 'is' : '=', userAgent)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}

@@ -1,0 +1,6 @@
+/**
+ * Serves the built web app and its runtime configuration.
+ * The module's public face: other modules import from here, never from its files.
+ */
+export { webAppRoutes } from './spa.routes.ts';
+export { webConfigRoutes } from './web-config.routes.ts';
