@@ -13,7 +13,7 @@ import * as auth from './auth.service.ts';
 import { sendSignIn, sendTokens } from '../sessions/index.ts';
 import { lookupSessionOwner } from '../sessions/index.ts';
 import * as emailChange from './email-change.service.ts';
-import { COOKIE, clearSessionCookies, isBrowserClient, setSessionCookies } from '../sessions/index.ts';
+import { COOKIE, clearSessionCookies, isBrowserClient } from '../sessions/index.ts';
 import { sessionRepository as sessionsRepo } from '../sessions/index.ts';
 import { trustedDeviceFromRequest } from '../mfa/index.ts';
 import { unsafeRotateRefreshToken } from '../sessions/index.ts';

@@ -9,7 +9,7 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '.
 import { checkPasswordPolicy } from '../accounts/index.ts';
 import { CAPTCHA_THRESHOLD, scoreRegistration } from './registration-risk.ts';
 import { sessionRepository as sessions } from '../sessions/index.ts';
-import { openSession, type OrgMembership, type SignedInUser } from '../sessions/index.ts';
+import { openSession, type SignedInUser } from '../sessions/index.ts';
 import { lookupSessionOwner, pickOrganization, refreshMaxAge, type LoginResult } from '../sessions/index.ts';
 import { mfaRepository as mfaRepo } from '../mfa/index.ts';
 import { mfaRequiredFor } from '../access/index.ts';

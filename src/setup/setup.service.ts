@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import { checkPasswordPolicy } from '../accounts/index.ts';
 import { hashPassword } from '../accounts/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { StartupError } from '../platform/data-dir.ts';
-import { deriveKey, randomToken, safeEqual, sha256Hex } from '../platform/crypto-basics.ts';
+import { randomToken, safeEqual, sha256Hex } from '../platform/crypto-basics.ts';
 import type { Database } from '../platform/db/index.ts';
 import { unsafeWithOwner } from '../platform/db/index.ts';
 import { masterKeyCheck } from '../crypto/index.ts';

@@ -1,36 +1,56 @@
-export type Role = 'org_admin' | 'lawyer' | 'judge' | 'reviewer' | 'super_admin';
-export type Org = { id: string; name: string; kind: 'firm' | 'court'; role: Role };
-export type Me = {
-  user: { id: string; email: string; name: string; mfa: { totp: boolean; webauthn: number } };
-  org: Org | null;
-  role: Role | null;
-  portal: 'lawyer' | 'judge' | null;
-  session: { id: string; aal: number };
-};
-export type SignedIn = { tokenType: 'Bearer'; expiresIn: number; user: { id: string; email: string; name: string }; org: Org | null; csrfToken?: string };
-export type MfaRequired = { mfaRequired: true; mfaToken: string; methods: Array<'totp' | 'backup_code' | 'webauthn'> };
-export type EnrollmentRequired = { mfaEnrollmentRequired: true; enrollmentToken: string };
-export type LoginResult = SignedIn | MfaRequired | EnrollmentRequired;
+import type { ResponseOf } from './openapi.ts';
 
-export type SessionView = { id: string; createdAt: string; lastSeenAt: string; ip: string | null; userAgent: string | null; current: boolean };
-export type TrustedDevice = { id: string; createdAt: string; expiresAt: string; lastUsedAt: string | null; ip: string | null; userAgent: string | null };
-export type Passkey = { id: string; name: string; createdAt: string; lastUsedAt?: string | null };
-export type MfaStatus = { totp: boolean; webauthn: number; backupCodesLeft: number; required: boolean };
+// What the pages read from the API, derived from the server's OpenAPI document
+// (npm run api-types). Hand-written types below say why the schema cannot give them.
 
-export type Matter = { id: string; title: string; reference: string | null; clientName: string | null; status: 'open' | 'archived'; createdBy: string; createdAt: string; updatedAt: string };
-export type DocumentMeta = { id: string; name: string; size: number; sha256: string; contentType: string; createdAt: string; expiresAt: string | null; version?: number };
-export type ShareLink = { id: string; url: string; expiresAt: string };
+type Item<List> = List extends ReadonlyArray<infer T> ? T : never;
 
-export type Member = { userId: string; email: string; name: string; role: Exclude<Role, 'super_admin'>; createdAt: string };
-export type OrgSettings = { mfaRequiredRoles: string[]; idleTimeoutMinutes: number; singleSession: boolean };
-export type AuditEvent = { seq: number | null; at: string; orgId: string | null; actorId: string | null; action: string; target: string | null; ip: string | null; userAgent: string | null; outcome: string; requestId: string | null };
-export type Checkpoint = { treeSize: number; rootHash: string; signedAt: string; signature: string; keyId: string; origin: string; note: string };
-export type AuditPublicKey = { keyId: string; algorithm: 'Ed25519'; publicKey: string };
-export type AuditStatus = {
-  state: 'starting' | 'ok' | 'alarm' | 'stopped';
-  alarm: { reason: string; since: string | null; treeSize: number; checkpointSize: number | null } | null;
-  treeSize: number;
-  lastCheckpoint: { treeSize: number; rootHash: string; signedAt: string } | null;
-};
-export type DocumentPolicy = { maxUploadBytes: number; quotaBytes: number | null; allowZip: boolean; scannerUnavailable: 'refuse' | 'accept_unscanned'; retentionDays: number | null; retentionTag: string | null };
-export type LegalHold = { orgId: string; reason: string; setBy: string; setAt: string };
+export type Me = ResponseOf<'/api/v1/me', 'get'>;
+export type Org = NonNullable<Me['org']>;
+// /me declares role as a plain string; these are the roles the server grants (a member role, or super_admin).
+export type Role = Member['role'] | 'super_admin';
+
+export type LoginResult = ResponseOf<'/api/v1/auth/login', 'post'>;
+export type SignedIn = Extract<LoginResult, { tokenType: 'Bearer' }>;
+export type MfaRequired = Extract<LoginResult, { mfaRequired: true }>;
+export type EnrollmentRequired = Extract<LoginResult, { mfaEnrollmentRequired: true }>;
+export type PasskeySignIn = ResponseOf<'/api/v1/auth/passkey/verify', 'post'>;
+export type PasskeyChallenge = ResponseOf<'/api/v1/auth/passkey/options', 'post'>;
+export type PasskeyRegistrationChallenge = ResponseOf<'/api/v1/mfa/webauthn/register/options', 'post'>;
+// No response schema on /auth/mfa/webauthn/options: it answers the WebAuthn request options themselves.
+export type PasskeyAssertionOptions = Record<string, unknown>;
+
+export type SessionView = Item<ResponseOf<'/api/v1/auth/sessions', 'get'>>;
+export type TrustedDeviceList = ResponseOf<'/api/v1/mfa/trusted-devices', 'get'>;
+export type TrustedDevice = Item<TrustedDeviceList['devices']>;
+export type PasskeyList = ResponseOf<'/api/v1/mfa/webauthn/credentials', 'get'>;
+export type Passkey = Item<PasskeyList['credentials']>;
+export type MfaStatus = ResponseOf<'/api/v1/mfa', 'get'>;
+export type TotpEnrollment = ResponseOf<'/api/v1/mfa/totp/enroll', 'post'>;
+export type TotpConfirmation = ResponseOf<'/api/v1/mfa/totp/confirm', 'post'>;
+export type NewBackupCodes = ResponseOf<'/api/v1/mfa/backup-codes/regenerate', 'post'>;
+
+export type MatterList = ResponseOf<'/api/v1/matters', 'get'>;
+export type Matter = ResponseOf<'/api/v1/matters/{id}', 'get'>;
+export type EthicalWall = ResponseOf<'/api/v1/matters/{id}/wall', 'get'>;
+export type DocumentList = ResponseOf<'/api/v1/matters/{id}/documents', 'get'>;
+export type DocumentMeta = Item<DocumentList['documents']>;
+export type DocumentVersionList = ResponseOf<'/api/v1/documents/{id}/versions', 'get'>;
+export type DocumentVersion = Item<DocumentVersionList['versions']>;
+export type ShareLink = ResponseOf<'/api/v1/documents/{id}/share-links', 'post'>;
+export type ShareLinkList = ResponseOf<'/api/v1/documents/{id}/share-links', 'get'>;
+export type ShareLinkSummary = Item<ShareLinkList['shareLinks']>;
+
+export type MemberList = ResponseOf<'/api/v1/orgs/{orgId}/members', 'get'>;
+export type Member = Item<MemberList['members']>;
+export type Invitation = ResponseOf<'/api/v1/orgs/{orgId}/invitations', 'post'>;
+export type OrgSettings = ResponseOf<'/api/v1/orgs/{orgId}/settings', 'get'>;
+export type AuditEventPage = ResponseOf<'/api/v1/audit/events', 'get'>;
+export type AuditEvent = Item<AuditEventPage['events']>;
+export type AuditEventDetail = ResponseOf<'/api/v1/audit/events/{seq}', 'get'>;
+export type Checkpoint = ResponseOf<'/api/v1/audit/checkpoint', 'get'>;
+export type AuditPublicKey = ResponseOf<'/api/v1/audit/public-key', 'get'>;
+export type AuditStatus = ResponseOf<'/api/v1/audit/status', 'get'>;
+export type DocumentPolicy = ResponseOf<'/api/v1/document-policy', 'get'>;
+export type LegalHold = ResponseOf<'/api/v1/orgs/{orgId}/audit/legal-hold', 'get'>;
+export type WebConfig = ResponseOf<'/api/v1/web/config', 'get'>;

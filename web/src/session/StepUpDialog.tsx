@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { messageOf, post, setStepUpHandler } from '../api/client.ts';
+import { useEffect, useRef, useState } from 'react';
+import { post, setStepUpHandler } from '../api/client.ts';
 import { Alert, Button, Field } from '../components/ui.tsx';
+import { useFormAction } from '../components/use-form-action.ts';
 
 /**
  * Administration and sensitive actions need a second factor verified recently.
@@ -10,8 +11,7 @@ import { Alert, Button, Field } from '../components/ui.tsx';
 export function StepUpDialog() {
   const [pending, setPending] = useState<((ok: boolean) => void) | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit, reset } = useFormAction();
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -26,22 +26,13 @@ export function StepUpDialog() {
     pending?.(ok);
     setPending(null);
     setCode('');
-    setError(null);
+    reset();
   };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const value = code.replace(/\s/g, '');
-      await post('/api/v1/auth/step-up', /^\d{6}$/.test(value) ? { totp: value } : { backupCode: value });
-      finish(true);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    const value = code.replace(/\s/g, '');
+    await post('/api/v1/auth/step-up', /^\d{6}$/.test(value) ? { totp: value } : { backupCode: value });
+    finish(true);
+  });
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="stepup-title" onCancel={() => finish(false)}>
       <form onSubmit={submit}>

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { del, get, messageOf, post } from '../../api/client.ts';
-import type { MfaStatus, Passkey, SessionView, TrustedDevice } from '../../api/types.ts';
+import { useCallback, useEffect, useState } from 'react';
+import { del, get, post } from '../../api/client.ts';
+import type { MfaStatus, NewBackupCodes, Passkey, PasskeyList, PasskeyRegistrationChallenge, SessionView, TrustedDevice, TrustedDeviceList } from '../../api/types.ts';
 import { Alert, Button, Empty, Field, PageHeader, Section, deviceName, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe, useSession } from '../../session/session.tsx';
 import { BackupCodes } from './BackupCodes.tsx';
 import { TotpSetup } from './TotpSetup.tsx';
@@ -31,26 +32,17 @@ export default function Account() {
 function PasswordSection() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMsg(null);
-    try {
-      await post('/api/v1/auth/password/change', { currentPassword: current, newPassword: next });
-      setCurrent('');
-      setNext('');
-      setMsg({ kind: 'success', text: 'Password changed. Your other sessions were signed out.' });
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, success, onSubmit } = useFormAction();
+  const submit = onSubmit(async () => {
+    await post('/api/v1/auth/password/change', { currentPassword: current, newPassword: next });
+    setCurrent('');
+    setNext('');
+    return 'Password changed. Your other sessions were signed out.';
+  });
   return (
     <Section title="Password" description="Changing it signs you out everywhere else.">
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
       <form onSubmit={submit} className="form-narrow">
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
         <Field label="New password" name="newPassword" type="password" autoComplete="new-password" minLength={12} maxLength={128} required value={next} onChange={(e) => setNext(e.target.value)} />
@@ -66,29 +58,25 @@ function MfaSection() {
   const [passkeys, setPasskeys] = useState<Passkey[]>([]);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [enrolling, setEnrolling] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run, fail } = useFormAction();
 
   const load = useCallback(async () => {
-    const [s, p] = await Promise.all([get<MfaStatus>('/api/v1/mfa'), get<{ credentials: Passkey[] }>('/api/v1/mfa/webauthn/credentials')]);
+    const [s, p] = await Promise.all([get<MfaStatus>('/api/v1/mfa'), get<PasskeyList>('/api/v1/mfa/webauthn/credentials')]);
     setStatus(s);
     setPasskeys(p.credentials);
   }, []);
   useEffect(() => {
-    load().catch((err: unknown) => setError(messageOf(err)));
-  }, [load]);
+    load().catch(fail);
+  }, [load, fail]);
 
-  const act = (fn: () => Promise<void>) => async () => {
-    setError(null);
-    try {
+  const act = (fn: () => Promise<unknown>) => () =>
+    run(async () => {
       await fn();
       await load();
       await reload();
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+    });
   const addPasskey = act(async () => {
-    const { challengeId, options } = await post<{ challengeId: string; options: Record<string, unknown> }>('/api/v1/mfa/webauthn/register/options');
+    const { challengeId, options } = await post<PasskeyRegistrationChallenge>('/api/v1/mfa/webauthn/register/options');
     const response = await passkeyRegistration(options);
     await post('/api/v1/mfa/webauthn/register/verify', { challengeId, response });
   });
@@ -110,7 +98,7 @@ function MfaSection() {
           <div className="mfa-item">
             <h3>Backup codes</h3>
             <p className="status">{status.backupCodesLeft} unused</p>
-            <Button variant="secondary" disabled={!status.totp} onClick={act(async () => setCodes((await post<{ backupCodes: string[] }>('/api/v1/mfa/backup-codes/regenerate')).backupCodes))}>
+            <Button variant="secondary" disabled={!status.totp} onClick={act(async () => setCodes((await post<NewBackupCodes>('/api/v1/mfa/backup-codes/regenerate')).backupCodes))}>
               Generate new codes
             </Button>
           </div>
@@ -163,24 +151,20 @@ function SessionsSection() {
   const { signOut } = useSession();
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
   const [devices, setDevices] = useState<TrustedDevice[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run, fail } = useFormAction();
   const load = useCallback(async () => {
-    const [s, d] = await Promise.all([get<SessionView[]>('/api/v1/auth/sessions'), get<{ devices: TrustedDevice[] }>('/api/v1/mfa/trusted-devices')]);
+    const [s, d] = await Promise.all([get<SessionView[]>('/api/v1/auth/sessions'), get<TrustedDeviceList>('/api/v1/mfa/trusted-devices')]);
     setSessions(s);
     setDevices(d.devices);
   }, []);
   useEffect(() => {
-    load().catch((err: unknown) => setError(messageOf(err)));
-  }, [load]);
-  const revoke = (path: string) => async () => {
-    setError(null);
-    try {
+    load().catch(fail);
+  }, [load, fail]);
+  const revoke = (path: string) => () =>
+    run(async () => {
       await del(path);
       await load();
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+    });
   return (
     <Section title="Where you are signed in" description="End any session you do not recognise. Trusted devices skip the second factor for 30 days.">
       <Alert>{error}</Alert>

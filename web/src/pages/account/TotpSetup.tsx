@@ -1,28 +1,19 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { messageOf, post } from '../../api/client.ts';
+import { useEffect, useState } from 'react';
+import { post } from '../../api/client.ts';
+import type { TotpConfirmation, TotpEnrollment } from '../../api/types.ts';
 import { Alert, Button, Field, Spinner } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { QrCode } from '../auth/QrCode.tsx';
 
 /** Adding an authenticator app from the account page (signed in already). */
 export function TotpSetup({ onDone, onCancel }: { onDone: (backupCodes: string[]) => void; onCancel: () => void }) {
-  const [setup, setSetup] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [setup, setSetup] = useState<TotpEnrollment | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit, fail } = useFormAction();
   useEffect(() => {
-    post<{ secret: string; otpauthUrl: string }>('/api/v1/mfa/totp/enroll').then(setSetup, (err: unknown) => setError(messageOf(err)));
-  }, []);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone((await post<{ backupCodes: string[] }>('/api/v1/mfa/totp/confirm', { code: code.trim() })).backupCodes);
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
+    post<TotpEnrollment>('/api/v1/mfa/totp/enroll').then(setSetup, fail);
+  }, [fail]);
+  const submit = onSubmit(async () => onDone((await post<TotpConfirmation>('/api/v1/mfa/totp/confirm', { code: code.trim() })).backupCodes), { staysBusy: true });
   return (
     <div className="callout">
       <h3>Set up your authenticator app</h3>

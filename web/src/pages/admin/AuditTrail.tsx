@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { get, messageOf } from '../../api/client.ts';
+import { get } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import type { AuditEvent, AuditPublicKey, Checkpoint } from '../../api/types.ts';
+import type { AuditEventDetail, AuditEventPage, AuditPublicKey, Checkpoint } from '../../api/types.ts';
 import { Alert, Button, Empty, Field, Section, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { verifyCheckpointInBrowser } from './checkpoint-verify.ts';
 
 type Filters = { from: string; to: string; actor: string; action: string };
@@ -13,22 +14,21 @@ export function AuditTrail() {
   const [draft, setDraft] = useState<Filters>({ from: '', to: '', actor: '', action: '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState<{ events: AuditEvent[]; nextCursor: string | null } | null>(null);
-  const [selected, setSelected] = useState<(AuditEvent & { leaf: string; leafHash: string }) | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [page, setPage] = useState<AuditEventPage | null>(null);
+  const [selected, setSelected] = useState<AuditEventDetail | null>(null);
+  const { error, run } = useFormAction();
   const cursor = cursors[cursors.length - 1];
 
   const load = useCallback(async () => {
     setPage(
-      await get<{ events: AuditEvent[]; nextCursor: string | null }>('/api/v1/audit/events', {
+      await get<AuditEventPage>('/api/v1/audit/events', {
         from: toIso(filters.from), to: toIso(filters.to), actor: filters.actor || undefined, action: filters.action || undefined, cursor, limit: PAGE,
       }),
     );
   }, [filters, cursor]);
   useEffect(() => {
-    setError(null);
-    load().catch((err: unknown) => setError(messageOf(err)));
-  }, [load]);
+    void run(load);
+  }, [load, run]);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
@@ -37,20 +37,9 @@ export function AuditTrail() {
   };
   const open = async (seq: number | null) => {
     if (seq === null) return;
-    try {
-      setSelected(await get(`/api/v1/audit/events/${seq}`));
-    } catch (err) {
-      setError(messageOf(err));
-    }
+    await run(async () => setSelected(await get<AuditEventDetail>(`/api/v1/audit/events/${seq}`)));
   };
-  const exportBundle = async () => {
-    setError(null);
-    try {
-      await downloadFile('/api/v1/audit/export', 'chambers-audit.json', { from: toIso(filters.from), to: toIso(filters.to) });
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+  const exportBundle = () => run(() => downloadFile('/api/v1/audit/export', 'chambers-audit.json', { from: toIso(filters.from), to: toIso(filters.to) }));
 
   return (
     <div className="stack">
@@ -119,14 +108,14 @@ export function AuditTrail() {
 function CheckpointCard() {
   const [cp, setCp] = useState<Checkpoint | null>(null);
   const [verdict, setVerdict] = useState<boolean | null | 'pending'>('pending');
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useFormAction();
   useEffect(() => {
-    (async () => {
+    void run(async () => {
       const [checkpoint, key] = await Promise.all([get<Checkpoint>('/api/v1/audit/checkpoint'), get<AuditPublicKey>('/api/v1/audit/public-key')]);
       setCp(checkpoint);
       setVerdict(await verifyCheckpointInBrowser(checkpoint, key));
-    })().catch((err: unknown) => setError(messageOf(err)));
-  }, []);
+    });
+  }, [run]);
   return (
     <Section title="Latest signed checkpoint" description="The log is a Merkle tree; each checkpoint signs its size and root hash with the deployment's Ed25519 key.">
       {error && <p className="muted">{error}</p>}

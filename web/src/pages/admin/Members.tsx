@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { get, messageOf, patch, post } from '../../api/client.ts';
-import type { Member } from '../../api/types.ts';
+import { useCallback, useEffect, useState } from 'react';
+import { get, patch, post } from '../../api/client.ts';
+import type { Invitation, Member, MemberList } from '../../api/types.ts';
 import { Alert, Button, Field, Section, SelectField, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 const ROLES = [
   { value: 'lawyer', label: 'Lawyer' },
@@ -12,26 +13,25 @@ const ROLES = [
 
 export function Members({ orgId, selfId }: { orgId: string; selfId: string }) {
   const [members, setMembers] = useState<Member[] | null>(null);
-  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const load = useCallback(async () => setMembers((await get<{ members: Member[] }>(`/api/v1/orgs/${orgId}/members`)).members), [orgId]);
+  const action = useFormAction();
+  const { fail } = action;
+  const load = useCallback(async () => setMembers((await get<MemberList>(`/api/v1/orgs/${orgId}/members`)).members), [orgId]);
   useEffect(() => {
-    load().catch((err: unknown) => setMsg({ kind: 'error', text: messageOf(err) }));
-  }, [load]);
+    load().catch(fail);
+  }, [load, fail]);
 
-  const run = (fn: () => Promise<unknown>, success: string) => async () => {
-    setMsg(null);
-    try {
+  // The list is read again after each change, so the table shows what the server now holds.
+  const run = (fn: () => Promise<unknown>, success: string) => () =>
+    action.run(async () => {
       await fn();
-      setMsg({ kind: 'success', text: success });
       await load();
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    }
-  };
+      return success;
+    });
 
   return (
     <div className="stack">
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{action.error}</Alert>
+      <Alert kind="success">{action.success}</Alert>
       <Section title="Members" description="Change roles, lift a sign-in lock after too many failed attempts, or end a member's sessions.">
         <table className="table">
           <caption className="sr-only">Members of the organization</caption>
@@ -67,25 +67,16 @@ export function Members({ orgId, selfId }: { orgId: string; selfId: string }) {
 function InviteForm({ orgId }: { orgId: string }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('lawyer');
-  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMsg(null);
-    try {
-      const res = await post<{ id: string; expiresAt: string }>(`/api/v1/orgs/${orgId}/invitations`, { email, role });
-      setMsg({ kind: 'success', text: `Invitation sent to ${email}. It expires ${formatDate(res.expiresAt)}.` });
-      setEmail('');
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, success, onSubmit } = useFormAction();
+  const submit = onSubmit(async () => {
+    const res = await post<Invitation>(`/api/v1/orgs/${orgId}/invitations`, { email, role });
+    setEmail('');
+    return `Invitation sent to ${email}. It expires ${formatDate(res.expiresAt)}.`;
+  });
   return (
     <Section title="Invite a member" description="The invitee receives a link valid for 7 days.">
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
       <form onSubmit={submit} className="form-inline">
         <Field label="Email address" name="inviteEmail" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <SelectField label="Role" value={role} onChange={setRole} options={ROLES} />

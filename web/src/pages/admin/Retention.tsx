@@ -1,9 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, del, get, messageOf, put } from '../../api/client.ts';
+import { useEffect, useState } from 'react';
+import { ApiError, del, get, put } from '../../api/client.ts';
 import type { DocumentPolicy, LegalHold } from '../../api/types.ts';
 import { Alert, Button, Field, Section, formatDate } from '../../components/ui.tsx';
-
-type Msg = { kind: 'error' | 'success'; text: string } | null;
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** How long the organization's documents are kept, and the legal hold that stops the audit purge. */
 export function Retention({ orgId }: { orgId: string }) {
@@ -19,32 +18,23 @@ function DocumentRetention() {
   const [days, setDays] = useState('');
   const [tag, setTag] = useState('');
   const [loaded, setLoaded] = useState(false);
-  const [msg, setMsg] = useState<Msg>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, success, onSubmit, fail } = useFormAction();
   const show = (p: DocumentPolicy) => {
     setDays(p.retentionDays === null ? '' : String(p.retentionDays));
     setTag(p.retentionTag ?? '');
     setLoaded(true);
   };
   useEffect(() => {
-    get<DocumentPolicy>('/api/v1/document-policy').then(show, (err: unknown) => setMsg({ kind: 'error', text: messageOf(err) }));
-  }, []);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMsg(null);
-    try {
-      show(await put<DocumentPolicy>('/api/v1/document-policy', { retentionDays: days.trim() === '' ? null : Number(days), retentionTag: tag.trim() === '' ? null : tag.trim() }));
-      setMsg({ kind: 'success', text: 'Document retention saved.' });
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+    get<DocumentPolicy>('/api/v1/document-policy').then(show, fail);
+  }, [fail]);
+  const submit = onSubmit(async () => {
+    show(await put<DocumentPolicy>('/api/v1/document-policy', { retentionDays: days.trim() === '' ? null : Number(days), retentionTag: tag.trim() === '' ? null : tag.trim() }));
+    return 'Document retention saved.';
+  });
   return (
     <Section title="Document retention" description="Documents are deleted automatically this many days after they were uploaded.">
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
       {loaded && (
         <form onSubmit={submit} className="form-narrow">
           <Field label="Keep documents for (days)" name="retentionDays" type="number" min={1} max={36500} hint="Leave empty to keep documents until someone deletes them." value={days} onChange={(e) => setDays(e.target.value)} />
@@ -61,42 +51,28 @@ function AuditLegalHold({ orgId }: { orgId: string }) {
   // undefined: still loading; null: no hold.
   const [hold, setHold] = useState<LegalHold | null | undefined>(undefined);
   const [reason, setReason] = useState('');
-  const [msg, setMsg] = useState<Msg>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, success, run, onSubmit, fail } = useFormAction();
   useEffect(() => {
     get<LegalHold>(url).then(setHold, (err: unknown) => {
       if (err instanceof ApiError && err.status === 404) setHold(null); // the API's way of saying "no hold"
-      else setMsg({ kind: 'error', text: messageOf(err) });
+      else fail(err);
     });
-  }, [url]);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setMsg(null);
-    try {
-      await action();
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const place = (e: FormEvent) => {
-    e.preventDefault();
-    void run(async () => {
-      setHold(await put<LegalHold>(url, { reason: reason.trim() }));
-      setReason('');
-      setMsg({ kind: 'success', text: 'Legal hold placed: audit events of this organization will not be purged.' });
-    });
-  };
+  }, [url, fail]);
+  const place = onSubmit(async () => {
+    setHold(await put<LegalHold>(url, { reason: reason.trim() }));
+    setReason('');
+    return 'Legal hold placed: audit events of this organization will not be purged.';
+  });
   const lift = () =>
     run(async () => {
       await del(url);
       setHold(null);
-      setMsg({ kind: 'success', text: 'Legal hold lifted: the retention purge applies again.' });
+      return 'Legal hold lifted: the retention purge applies again.';
     });
   return (
     <Section title="Audit legal hold" description="While a hold is in place, the retention purge keeps every audit event of this organization.">
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
       {hold === null && (
         <form onSubmit={place} className="form-narrow">
           <p data-testid="legal-hold-state">No legal hold. Audit events are purged after the deployment's retention period.</p>

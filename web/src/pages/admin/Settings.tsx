@@ -1,35 +1,27 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { get, messageOf, patch } from '../../api/client.ts';
+import { useEffect, useState } from 'react';
+import { get, patch } from '../../api/client.ts';
 import type { OrgSettings } from '../../api/types.ts';
 import { Alert, Button, Field, Section } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 export function Settings({ orgId }: { orgId: string }) {
   const [settings, setSettings] = useState<OrgSettings | null>(null);
-  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, success, onSubmit, fail } = useFormAction();
   useEffect(() => {
-    get<OrgSettings>(`/api/v1/orgs/${orgId}/settings`).then(setSettings, (err: unknown) => setMsg({ kind: 'error', text: messageOf(err) }));
-  }, [orgId]);
-  if (!settings) return msg ? <Alert>{msg.text}</Alert> : null;
+    get<OrgSettings>(`/api/v1/orgs/${orgId}/settings`).then(setSettings, fail);
+  }, [orgId, fail]);
+  if (!settings) return error ? <Alert>{error}</Alert> : null;
   const toggleRole = (role: string) =>
     setSettings({ ...settings, mfaRequiredRoles: settings.mfaRequiredRoles.includes(role) ? settings.mfaRequiredRoles.filter((r) => r !== role) : [...settings.mfaRequiredRoles, role] });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMsg(null);
-    try {
-      const extra = settings.mfaRequiredRoles.filter((r) => r === 'lawyer' || r === 'reviewer');
-      setSettings(await patch<OrgSettings>(`/api/v1/orgs/${orgId}/settings`, { mfaRequiredRoles: extra, idleTimeoutMinutes: settings.idleTimeoutMinutes, singleSession: settings.singleSession }));
-      setMsg({ kind: 'success', text: 'Settings saved.' });
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    const extra = settings.mfaRequiredRoles.filter((r) => r === 'lawyer' || r === 'reviewer');
+    setSettings(await patch<OrgSettings>(`/api/v1/orgs/${orgId}/settings`, { mfaRequiredRoles: extra, idleTimeoutMinutes: settings.idleTimeoutMinutes, singleSession: settings.singleSession }));
+    return 'Settings saved.';
+  });
   return (
     <div className="stack">
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
       <Section title="Sign-in policy" description="Administrators and judges always need a second factor.">
         <form onSubmit={submit} className="form-narrow">
           <fieldset>

@@ -1,6 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { messageOf, post } from '../../api/client.ts';
+import { useEffect, useState } from 'react';
+import { post } from '../../api/client.ts';
+import type { TotpConfirmation, TotpEnrollment } from '../../api/types.ts';
 import { Alert, AuthCard, Button, Field, Spinner } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { BackupCodes } from '../account/BackupCodes.tsx';
 import { QrCode } from './QrCode.tsx';
 
@@ -10,29 +12,19 @@ import { QrCode } from './QrCode.tsx';
  * memory only, and confirming it signs the user in (cookies set by the server).
  */
 export default function Enroll({ enrollmentToken, onDone }: { enrollmentToken: string; onDone: () => Promise<void> }) {
-  const [setup, setSetup] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [setup, setSetup] = useState<TotpEnrollment | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit, fail } = useFormAction();
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
 
   useEffect(() => {
-    post<{ secret: string; otpauthUrl: string }>('/api/v1/mfa/totp/enroll', undefined, enrollmentToken).then(setSetup, (err: unknown) => setError(messageOf(err)));
-  }, [enrollmentToken]);
+    post<TotpEnrollment>('/api/v1/mfa/totp/enroll', undefined, enrollmentToken).then(setSetup, fail);
+  }, [enrollmentToken, fail]);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await post<{ backupCodes: string[] }>('/api/v1/mfa/totp/confirm', { code: code.trim() }, enrollmentToken);
-      setBackupCodes(res.backupCodes);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    const res = await post<TotpConfirmation>('/api/v1/mfa/totp/confirm', { code: code.trim() }, enrollmentToken);
+    setBackupCodes(res.backupCodes);
+  });
 
   if (backupCodes)
     return (

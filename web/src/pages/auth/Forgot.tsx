@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { messageOf, post } from '../../api/client.ts';
+import { post } from '../../api/client.ts';
 import { Alert, AuthCard, Button, Field } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** Forgot password (a code is mailed) and reset with that code (also at /reset). */
 export default function Forgot({ resetOnly = false }: { resetOnly?: boolean }) {
@@ -10,35 +11,20 @@ export default function Forgot({ resetOnly = false }: { resetOnly?: boolean }) {
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormAction();
   const navigate = useNavigate();
 
-  const requestCode = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await post('/api/v1/auth/password/forgot', { email });
-      setStep('reset');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const reset = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const requestCode = onSubmit(async () => {
+    await post('/api/v1/auth/password/forgot', { email });
+    setStep('reset');
+  });
+  const reset = onSubmit(
+    async () => {
       await post('/api/v1/auth/password/reset', { email, code: code.trim(), newPassword: password });
       void navigate('/login?reason=reset', { replace: true });
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
+    },
+    { staysBusy: true },
+  );
 
   if (step === 'reset')
     return (

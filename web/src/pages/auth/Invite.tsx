@@ -1,30 +1,25 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { messageOf, post } from '../../api/client.ts';
+import { post } from '../../api/client.ts';
 import { Alert, AuthCard, Button, Field } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** Accepting an invitation: a new address chooses a name and password. */
 export default function Invite() {
   const [params] = useSearchParams();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormAction();
   const navigate = useNavigate();
   const token = params.get('token') ?? '';
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = onSubmit(
+    async () => {
       await post('/api/v1/invitations/accept', { token, name, password });
       void navigate('/login?reason=invited', { replace: true });
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
+    },
+    { staysBusy: true },
+  );
   return (
     <AuthCard title="Join your organization" subtitle="You were invited to Chambers. Choose your name and a password to finish." footer={<>Already have an account? <Link to="/login">Sign in</Link></>}>
       {!token && <Alert>This page needs the link from your invitation email.</Alert>}

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { messageOf, post } from '../../api/client.ts';
+import { post } from '../../api/client.ts';
 import { Alert, AuthCard, Button, Field } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** Sign-up, then the 6-digit code mailed to the address (also reachable at /verify). */
 export default function Register({ verifyOnly = false }: { verifyOnly?: boolean }) {
@@ -11,35 +12,20 @@ export default function Register({ verifyOnly = false }: { verifyOnly?: boolean 
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormAction();
   const navigate = useNavigate();
 
-  const register = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await post('/api/v1/auth/register', { name, email, password });
-      setStep('code');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const verify = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const register = onSubmit(async () => {
+    await post('/api/v1/auth/register', { name, email, password });
+    setStep('code');
+  });
+  const verify = onSubmit(
+    async () => {
       await post('/api/v1/auth/verify-email', { email, code: code.trim() });
       void navigate('/login?reason=verified', { replace: true });
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
+    },
+    { staysBusy: true },
+  );
 
   if (step === 'code')
     return (

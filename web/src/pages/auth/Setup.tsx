@@ -1,30 +1,25 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { messageOf, post } from '../../api/client.ts';
+import { post } from '../../api/client.ts';
 import { Alert, AuthCard, Button, Field, SelectField } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** First start: the one-time setup link creates the first administrator and organization. */
 export default function Setup() {
   const [params] = useSearchParams();
   const [form, setForm] = useState({ name: '', email: '', password: '', orgName: '', kind: 'firm' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormAction();
   const navigate = useNavigate();
   const token = params.get('token') ?? '';
   const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = onSubmit(
+    async () => {
       await post('/api/v1/setup', { token, email: form.email, password: form.password, name: form.name, organization: { name: form.orgName, kind: form.kind } });
       void navigate('/login?reason=setup', { replace: true });
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
+    },
+    { staysBusy: true },
+  );
   return (
     <AuthCard title="Set up Chambers" subtitle="Create the first administrator and your organization. This link works once.">
       {!token && <Alert>This page needs the setup link printed by the server on its first start.</Alert>}

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { messageOf, post } from '../../api/client.ts';
-import type { LoginResult, MfaRequired } from '../../api/types.ts';
+import { post } from '../../api/client.ts';
+import type { LoginResult, MfaRequired, PasskeyAssertionOptions, PasskeyChallenge, PasskeySignIn } from '../../api/types.ts';
 import { Alert, AuthCard, Button, Field, Spinner } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { announceSignIn, homeOf, useSession } from '../../session/session.tsx';
 import { passkeyAssertion } from './passkey.ts';
 
@@ -52,30 +53,15 @@ export default function SignIn() {
 function PasswordStep({ notice, onResult }: { notice?: string; onResult: (r: LoginResult) => Promise<void> }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, onSubmit } = useFormAction();
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onResult(await post<LoginResult>('/api/v1/auth/login', { email, password }));
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
-  const withPasskey = async () => {
-    setError(null);
-    try {
-      const { challengeId, options } = await post<{ challengeId: string; options: Record<string, unknown> }>('/api/v1/auth/passkey/options');
+  const submit = onSubmit(async () => onResult(await post<LoginResult>('/api/v1/auth/login', { email, password })), { staysBusy: true });
+  const withPasskey = () =>
+    run(async () => {
+      const { challengeId, options } = await post<PasskeyChallenge>('/api/v1/auth/passkey/options');
       const response = await passkeyAssertion(options);
-      await onResult(await post<LoginResult>('/api/v1/auth/passkey/verify', { challengeId, response }));
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+      await onResult(await post<PasskeySignIn>('/api/v1/auth/passkey/verify', { challengeId, response }));
+    });
   return (
     <AuthCard
       title="Sign in"
@@ -106,33 +92,23 @@ function MfaChallenge({ challenge, onDone, onCancel }: { challenge: MfaRequired;
   const [method, setMethod] = useState<'totp' | 'backup_code'>(challenge.methods.includes('totp') ? 'totp' : 'backup_code');
   const [code, setCode] = useState('');
   const [trustDevice, setTrustDevice] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, onSubmit } = useFormAction();
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = onSubmit(
+    async () => {
       const value = code.replace(/\s/g, '');
       await post('/api/v1/auth/mfa/verify', { mfaToken: challenge.mfaToken, ...(method === 'totp' ? { totp: value } : { backupCode: value }), trustDevice });
       await onDone();
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
-  const withPasskey = async () => {
-    setError(null);
-    try {
-      const res = await post<{ options?: Record<string, unknown> } & Record<string, unknown>>('/api/v1/auth/mfa/webauthn/options', { mfaToken: challenge.mfaToken });
-      const response = await passkeyAssertion(res.options ?? res);
+    },
+    { staysBusy: true },
+  );
+  const withPasskey = () =>
+    run(async () => {
+      const options = await post<PasskeyAssertionOptions>('/api/v1/auth/mfa/webauthn/options', { mfaToken: challenge.mfaToken });
+      const response = await passkeyAssertion(options);
       await post('/api/v1/auth/mfa/webauthn/verify', { mfaToken: challenge.mfaToken, response, trustDevice });
       await onDone();
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+    });
   return (
     <AuthCard title="Two-step verification" subtitle={method === 'totp' ? 'Enter the 6-digit code from your authenticator app.' : 'Enter one of your backup codes. Each works once.'}>
       <Alert>{error}</Alert>

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useParams } from 'react-router';
 import { AuthCard, Alert, Button, Field, formatBytes } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 type Fetched = { name: string; size: number; blob: Blob };
 
@@ -14,36 +15,27 @@ export default function SharePage() {
   const [passcode, setPasscode] = useState('');
   const [needsPasscode, setNeedsPasscode] = useState(false);
   const [file, setFile] = useState<Fetched | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormAction();
 
-  const fetchFile = async (e?: FormEvent) => {
-    e?.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      // A passcode travels in a POST body, never in the URL (logs, history).
-      const url = `/s/${encodeURIComponent(token)}`;
-      const res = passcode
-        ? await fetch(url, { method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ passcode }) })
-        : await fetch(url, { credentials: 'omit' });
-      if (res.status === 404 || res.status === 410) throw new Error('This link has expired or was revoked. Ask the sender for a new one.');
-      if (res.status === 401) {
-        setNeedsPasscode(true);
-        throw new Error(passcode ? 'That passcode is not right.' : 'This document is protected by a passcode.');
-      }
-      if (res.status === 423 || res.status === 429) throw new Error('Too many attempts. The link is locked; ask the sender for a new one.');
-      if (!res.ok) throw new Error('The document could not be opened. Try again later.');
-      const disposition = res.headers.get('content-disposition') ?? '';
-      const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? 'document');
-      const blob = await res.blob();
-      setFile({ name, size: blob.size, blob });
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
+  // Not the API client: this page is for people without a session, and /s/ answers bytes, not JSON.
+  const fetchFile = onSubmit(async () => {
+    // A passcode travels in a POST body, never in the URL (logs, history).
+    const url = `/s/${encodeURIComponent(token)}`;
+    const res = passcode
+      ? await fetch(url, { method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ passcode }) })
+      : await fetch(url, { credentials: 'omit' });
+    if (res.status === 404 || res.status === 410) throw new Error('This link has expired or was revoked. Ask the sender for a new one.');
+    if (res.status === 401) {
+      setNeedsPasscode(true);
+      throw new Error(passcode ? 'That passcode is not right.' : 'This document is protected by a passcode.');
     }
-  };
+    if (res.status === 423 || res.status === 429) throw new Error('Too many attempts. The link is locked; ask the sender for a new one.');
+    if (!res.ok) throw new Error('The document could not be opened. Try again later.');
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? 'document');
+    const blob = await res.blob();
+    setFile({ name, size: blob.size, blob });
+  });
   const save = () => {
     if (!file) return;
     const url = URL.createObjectURL(file.blob);
@@ -65,7 +57,7 @@ export default function SharePage() {
           <Button className="btn btn-primary btn-block" onClick={save}>Download</Button>
         </div>
       ) : (
-        <form onSubmit={(e) => void fetchFile(e)}>
+        <form onSubmit={fetchFile}>
           {needsPasscode && <Field label="Passcode" name="passcode" type="password" autoComplete="off" required value={passcode} onChange={(e) => setPasscode(e.target.value)} />}
           <Button type="submit" busy={busy} className="btn btn-primary btn-block">Open document</Button>
         </form>

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { del, get, messageOf } from '../../api/client.ts';
+import { del, get } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import type { DocumentMeta, Matter } from '../../api/types.ts';
+import type { DocumentList, DocumentMeta, Matter } from '../../api/types.ts';
 import { Alert, Empty, PageHeader, Section, formatBytes, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe } from '../../session/session.tsx';
 import { ShareLinks } from './ShareLinks.tsx';
 import { uploadWithProgress } from './upload.ts';
@@ -16,28 +17,18 @@ export default function MatterDetail() {
   const [matter, setMatter] = useState<Matter | null>(null);
   const [documents, setDocuments] = useState<DocumentMeta[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // The page's one outcome line: uploads, downloads and deletes of its documents.
+  const { error, success: notice, run, fail, succeed } = useFormAction();
   const canWrite = me.role === 'lawyer' || me.role === 'org_admin';
 
   const load = useCallback(async () => {
-    const [m, d] = await Promise.all([get<Matter>(`/api/v1/matters/${id}`), get<{ documents: DocumentMeta[] }>(`/api/v1/matters/${id}/documents`)]);
+    const [m, d] = await Promise.all([get<Matter>(`/api/v1/matters/${id}`), get<DocumentList>(`/api/v1/matters/${id}/documents`)]);
     setMatter(m);
     setDocuments(d.documents);
   }, [id]);
   useEffect(() => {
-    load().catch((err: unknown) => setError(messageOf(err)));
-  }, [load]);
-
-  const run = async (fn: () => Promise<void>) => {
-    setError(null);
-    setNotice(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+    load().catch(fail);
+  }, [load, fail]);
 
   return (
     <>
@@ -45,8 +36,8 @@ export default function MatterDetail() {
       <PageHeader title={matter?.title ?? 'Matter'} description={[matter?.reference, matter?.clientName].filter(Boolean).join(' · ') || undefined} />
       <div className="stack">
         <Alert>{error}</Alert>
-        {notice && <Alert kind="success">{notice}</Alert>}
-        {canWrite && <Uploader matterId={id} onUploaded={(doc) => { setNotice(`${doc.name} uploaded.`); void load(); }} />}
+        <Alert kind="success">{notice}</Alert>
+        {canWrite && <Uploader matterId={id} onUploaded={(doc) => { succeed(`${doc.name} uploaded.`); void load(); }} />}
         <Section title="Documents" description="Encrypted at rest; every download and share is recorded in the audit trail.">
           {documents && documents.length === 0 && <Empty>No documents in this matter yet.</Empty>}
           {documents && documents.length > 0 && (
@@ -61,14 +52,14 @@ export default function MatterDetail() {
                     expanded={open === d.id}
                     canWrite={canWrite}
                     onToggle={() => setOpen(open === d.id ? null : d.id)}
-                    onNewVersion={(updated) => { setNotice(`Version ${updated.version ?? ''} of ${updated.name} uploaded.`); void load(); }}
+                    onNewVersion={(updated) => { succeed(`Version ${updated.version} of ${updated.name} uploaded.`); void load(); }}
                     onDownload={() => void run(() => downloadFile(`/api/v1/documents/${d.id}/content`, d.name))}
                     onDelete={() =>
                       void run(async () => {
                         if (!window.confirm(`Delete ${d.name}? Its encryption key is destroyed; this cannot be undone.`)) return;
                         await del(`/api/v1/documents/${d.id}`);
-                        setNotice(`${d.name} deleted.`);
                         await load();
+                        return `${d.name} deleted.`;
                       })
                     }
                   />
@@ -90,7 +81,7 @@ function DocumentRow(props: { doc: DocumentMeta; expanded: boolean; canWrite: bo
       <tr data-document={doc.name}>
         <td>
           <span className="doc-name">{doc.name}</span>
-          {doc.version && doc.version > 1 && <span className="badge">v{doc.version}</span>}
+          {doc.version > 1 && <span className="badge">v{doc.version}</span>}
         </td>
         <td>{formatBytes(doc.size)}</td>
         <td>{formatDate(doc.createdAt)}</td>
@@ -116,21 +107,15 @@ function DocumentRow(props: { doc: DocumentMeta; expanded: boolean; canWrite: bo
 
 function Uploader({ matterId, onUploaded }: { matterId: string; onUploaded: (doc: DocumentMeta) => void }) {
   const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useFormAction();
   const input = useRef<HTMLInputElement>(null);
   const choose = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     if (!file) return;
-    setError(null);
     setProgress(0);
-    try {
-      onUploaded(await uploadWithProgress<DocumentMeta>(`/api/v1/matters/${matterId}/documents`, file, setProgress));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setProgress(null);
-      if (input.current) input.current.value = '';
-    }
+    await run(async () => onUploaded(await uploadWithProgress<DocumentMeta>(`/api/v1/matters/${matterId}/documents`, file, setProgress)));
+    setProgress(null);
+    if (input.current) input.current.value = '';
   };
   return (
     <Section title="Upload a document" description="Files are scanned, then encrypted with their own key before they are stored.">

@@ -1,28 +1,30 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { get, messageOf, post } from '../../api/client.ts';
-import type { Matter } from '../../api/types.ts';
+import { get, post } from '../../api/client.ts';
+import type { Matter, MatterList } from '../../api/types.ts';
 import { Alert, Button, Empty, Field, PageHeader, Section, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe } from '../../session/session.tsx';
 
 export default function Matters() {
   const me = useMe();
   const [matters, setMatters] = useState<Matter[] | null>(null);
   const [q, setQ] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async (query?: string) => setMatters((await get<{ matters: Matter[] }>('/api/v1/matters', { q: query || undefined })).matters), []);
+  const list = useFormAction();
+  const { run } = list;
+  const load = useCallback(async (query?: string) => setMatters((await get<MatterList>('/api/v1/matters', { q: query || undefined })).matters), []);
   useEffect(() => {
-    load().catch((err: unknown) => setError(messageOf(err)));
-  }, [load]);
+    void run(() => load());
+  }, [load, run]);
   const canCreate = me.role === 'lawyer' || me.role === 'org_admin';
   return (
     <>
       <PageHeader title="Matters" description="Your organization's matters and their documents." />
       <div className="stack">
-        <Alert>{error}</Alert>
+        <Alert>{list.error}</Alert>
         {canCreate && <NewMatter onCreated={() => void load()} />}
         <Section title="All open matters">
-          <form className="search" role="search" onSubmit={(e) => { e.preventDefault(); void load(q); }}>
+          <form className="search" role="search" onSubmit={list.onSubmit(() => load(q))}>
             <Field label="Search matters" name="q" type="search" maxLength={200} value={q} onChange={(e) => setQ(e.target.value)} />
             <Button type="submit" variant="secondary">Search</Button>
           </form>
@@ -53,24 +55,14 @@ function NewMatter({ onCreated }: { onCreated: () => void }) {
   const [title, setTitle] = useState('');
   const [reference, setReference] = useState('');
   const [clientName, setClientName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await post('/api/v1/matters', { title, ...(reference ? { reference } : {}), ...(clientName ? { clientName } : {}) });
-      setTitle('');
-      setReference('');
-      setClientName('');
-      onCreated();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useFormAction();
+  const submit = onSubmit(async () => {
+    await post('/api/v1/matters', { title, ...(reference ? { reference } : {}), ...(clientName ? { clientName } : {}) });
+    setTitle('');
+    setReference('');
+    setClientName('');
+    onCreated();
+  });
   return (
     <Section title="Open a matter">
       <Alert>{error}</Alert>

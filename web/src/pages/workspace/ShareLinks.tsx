@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { del, get, messageOf, post } from '../../api/client.ts';
-import type { DocumentMeta, ShareLink } from '../../api/types.ts';
+import { useCallback, useEffect, useState } from 'react';
+import { del, get, post } from '../../api/client.ts';
+import type { DocumentMeta, ShareLink, ShareLinkList, ShareLinkSummary } from '../../api/types.ts';
 import { Alert, Button, Field, SelectField, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** The public page for a share link: /share/<token> (the bytes stay at /s/<token>). */
 export function sharePageUrl(link: ShareLink): string {
@@ -9,49 +10,33 @@ export function sharePageUrl(link: ShareLink): string {
   return `${window.location.origin}/share/${token}`;
 }
 
-type ExistingLink = { id: string; expiresAt: string; revokedAt: string | null; locked: boolean; hasPasscode: boolean; createdAt: string };
-
 export function ShareLinks({ doc }: { doc: DocumentMeta }) {
   const [links, setLinks] = useState<ShareLink[]>([]);
   const [days, setDays] = useState('7');
   const [passcode, setPasscode] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, onSubmit } = useFormAction();
   const [copied, setCopied] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   // Links made earlier: the server keeps only a hash of each token, so their URLs cannot be shown again.
-  const [existing, setExisting] = useState<ExistingLink[]>([]);
+  const [existing, setExisting] = useState<ShareLinkSummary[]>([]);
   const loadExisting = useCallback(async () => {
-    setExisting((await get<{ shareLinks: ExistingLink[] }>(`/api/v1/documents/${doc.id}/share-links`)).shareLinks.filter((l) => !l.revokedAt));
+    setExisting((await get<ShareLinkList>(`/api/v1/documents/${doc.id}/share-links`)).shareLinks.filter((l) => !l.revokedAt));
   }, [doc.id]);
   useEffect(() => {
     loadExisting().catch(() => undefined);
   }, [loadExisting]);
 
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const link = await post<ShareLink>(`/api/v1/documents/${doc.id}/share-links`, { expiresInDays: Number(days), ...(passcode ? { passcode } : {}) });
-      setLinks((l) => [link, ...l]);
-      setPasscode('');
-      await loadExisting();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const revoke = async (link: { id: string }) => {
-    setError(null);
-    try {
+  const create = onSubmit(async () => {
+    const link = await post<ShareLink>(`/api/v1/documents/${doc.id}/share-links`, { expiresInDays: Number(days), ...(passcode ? { passcode } : {}) });
+    setLinks((l) => [link, ...l]);
+    setPasscode('');
+    await loadExisting();
+  });
+  const revoke = (link: { id: string }) =>
+    run(async () => {
       await del(`/api/v1/share-links/${link.id}`);
       setLinks((l) => l.filter((x) => x.id !== link.id));
       await loadExisting();
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+    });
   const copy = async (link: ShareLink) => {
     await navigator.clipboard.writeText(sharePageUrl(link)).catch(() => undefined);
     setCopied(link.id);

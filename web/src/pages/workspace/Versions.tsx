@@ -1,40 +1,35 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
-import { get, messageOf } from '../../api/client.ts';
+import { get } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import type { DocumentMeta } from '../../api/types.ts';
+import type { DocumentMeta, DocumentVersion, DocumentVersionList } from '../../api/types.ts';
 import { Alert, formatBytes, formatDate } from '../../components/ui.tsx';
+import { useFormAction } from '../../components/use-form-action.ts';
 import { uploadWithProgress } from './upload.ts';
-
-type Version = { version: number; name: string | null; size: number; sha256: string; createdAt: string; current: boolean };
 
 /** The document's versions, newest first, with their fingerprints; writers add a new version here. */
 export function Versions({ doc, canWrite, onNewVersion }: { doc: DocumentMeta; canWrite: boolean; onNewVersion: (doc: DocumentMeta) => void }) {
-  const [versions, setVersions] = useState<Version[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [versions, setVersions] = useState<DocumentVersion[] | null>(null);
+  const { error, run, fail } = useFormAction();
   const [progress, setProgress] = useState<number | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const load = useCallback(async () => {
-    setVersions((await get<{ versions: Version[] }>(`/api/v1/documents/${doc.id}/versions`)).versions);
+    setVersions((await get<DocumentVersionList>(`/api/v1/documents/${doc.id}/versions`)).versions);
   }, [doc.id]);
   useEffect(() => {
-    load().catch((err: unknown) => setError(messageOf(err)));
-  }, [load]);
+    load().catch(fail);
+  }, [load, fail]);
 
   const choose = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     if (!file) return;
-    setError(null);
     setProgress(0);
-    try {
+    await run(async () => {
       const updated = await uploadWithProgress<DocumentMeta>(`/api/v1/documents/${doc.id}/versions`, file, setProgress);
       await load();
       onNewVersion(updated);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setProgress(null);
-      if (input.current) input.current.value = '';
-    }
+    });
+    setProgress(null);
+    if (input.current) input.current.value = '';
   };
   const inputId = `new-version-${doc.id}`;
   return (
@@ -48,7 +43,7 @@ export function Versions({ doc, canWrite, onNewVersion }: { doc: DocumentMeta; c
               <strong>v{v.version}</strong>{v.current && <span className="badge">current</span>} · {formatDate(v.createdAt)} · {formatBytes(v.size)} ·{' '}
               <code className="hash" title={v.sha256}>{v.sha256.slice(0, 16)}…</code>{' '}
               <button type="button" className="btn btn-link" aria-label={`Download version ${v.version} of ${doc.name}`}
-                onClick={() => void downloadFile(`/api/v1/documents/${doc.id}/versions/${v.version}/content`, v.name ?? doc.name).catch((err: unknown) => setError(messageOf(err)))}>
+                onClick={() => void run(() => downloadFile(`/api/v1/documents/${doc.id}/versions/${v.version}/content`, v.name ?? doc.name))}>
                 Download version {v.version}
               </button>
             </li>

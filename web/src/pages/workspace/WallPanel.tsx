@@ -1,48 +1,40 @@
 import { useCallback, useEffect, useState } from 'react';
-import { del, get, messageOf, put } from '../../api/client.ts';
-import type { Member } from '../../api/types.ts';
+import { del, get, put } from '../../api/client.ts';
+import type { EthicalWall, Member, MemberList } from '../../api/types.ts';
 import { Alert, Button, Section } from '../../components/ui.tsx';
-
-type Wall = { matterId: string; walled: boolean; memberIds: string[] };
+import { useFormAction } from '../../components/use-form-action.ts';
 
 /** Ethical wall (admins): restrict the matter and its documents to named members. */
 export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string }) {
-  const [wall, setWall] = useState<Wall | null>(null);
+  const [wall, setWall] = useState<EthicalWall | null>(null);
   const [members, setMembers] = useState<Member[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [msg, setMsg] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const { error, success, run, fail } = useFormAction();
   const load = useCallback(async () => {
-    const [w, m] = await Promise.all([get<Wall>(`/api/v1/matters/${matterId}/wall`), get<{ members: Member[] }>(`/api/v1/orgs/${orgId}/members`)]);
+    const [w, m] = await Promise.all([get<EthicalWall>(`/api/v1/matters/${matterId}/wall`), get<MemberList>(`/api/v1/orgs/${orgId}/members`)]);
     setWall(w);
     setMembers(m.members);
     setChosen(new Set(w.memberIds));
   }, [matterId, orgId]);
   useEffect(() => {
-    load().catch((err: unknown) => setMsg({ kind: 'error', text: messageOf(err) }));
-  }, [load]);
-  const save = async () => {
-    setMsg(null);
-    try {
-      setWall(await put<Wall>(`/api/v1/matters/${matterId}/wall`, { memberIds: [...chosen] }));
-      setMsg({ kind: 'success', text: 'Ethical wall saved. Only the checked members can see this matter.' });
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    }
-  };
-  const lift = async () => {
-    setMsg(null);
-    try {
+    load().catch(fail);
+  }, [load, fail]);
+  const save = () =>
+    run(async () => {
+      setWall(await put<EthicalWall>(`/api/v1/matters/${matterId}/wall`, { memberIds: [...chosen] }));
+      return 'Ethical wall saved. Only the checked members can see this matter.';
+    });
+  const lift = () =>
+    run(async () => {
       await del(`/api/v1/matters/${matterId}/wall`);
       await load();
-      setMsg({ kind: 'success', text: 'Ethical wall lifted.' });
-    } catch (err) {
-      setMsg({ kind: 'error', text: messageOf(err) });
-    }
-  };
-  if (!wall && !msg) return null;
+      return 'Ethical wall lifted.';
+    });
+  if (!wall && !error && !success) return null;
   return (
     <Section title="Ethical wall" description={wall?.walled ? 'This matter is walled: only the members below can see it and its documents.' : 'Everyone in the organization can see this matter. Check members to restrict it to them.'}>
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
       <fieldset>
         <legend className="sr-only">Members admitted by the wall</legend>
         <div className="check-grid">

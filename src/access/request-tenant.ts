@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import { withTenant, type Database, type Tx } from '../platform/db/index.ts';
+import { AppError } from '../platform/errors.ts';
+import { principalOf } from './route-access.ts';
+
+/** The signed-in member a tenant transaction acts for: both ids are known. */
+export type Actor = { orgId: string; userId: string };
+/** A signed-in user on an account route, who may have no organization selected. */
+export type AccountActor = { orgId: string | null; userId: string };
+
+/**
+ * The one place a request opens its tenant transaction: the caller's organization
+ * and user become the RLS settings of one transaction as `chambers_app`, and the
+ * handler gets the transaction and the actor it runs for. Routes never build a
+ * tenant context by hand.
+ *
+ * @example
+ *   r.get('/api/v1/matters', opts, (request) => inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query)));
+ */
+export function inRequestTenant<T>(db: Database, request: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+  const actor = actorOf(request);
+  return withTenant(db, actor, (tx) => fn(tx, actor));
+}
+
+/** inRequestTenant for account routes (`orgOptional`): the organization may be null. */
+export function inAccountTenant<T>(db: Database, request: FastifyRequest, fn: (tx: Tx, who: AccountActor) => Promise<T>): Promise<T> {
+  const p = principalOf(request);
+  const who: AccountActor = { orgId: p.orgId, userId: p.userId };
+  return withTenant(db, who, (tx) => fn(tx, who));
+}
+
+/** The member a route acts for; a route that declared an organization context always has one. */
+export function actorOf(request: FastifyRequest): Actor {
+  const p = principalOf(request);
+  if (!p.orgId) throw new AppError('FORBIDDEN', 'this route needs an organization context');
+  return { orgId: p.orgId, userId: p.userId };
+}

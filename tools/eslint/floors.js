@@ -1,0 +1,17 @@
+// The floors of the house, lowest first (docs/ARCHITECTURE.md). A folder imports only
+// folders on lower floors; a new folder must be placed here or lint refuses its imports.
+export const FLOORS = [
+  ['platform'],
+  ['crypto', 'access'],
+  ['audit'],
+  ['transparency', 'http'],
+  ['context', 'export'],
+  ['accounts', 'idempotency', 'retention', 'siem', 'audit-trail', 'health', 'spa'],
+  ['sessions'],
+  ['mfa'],
+  ['auth'],
+  ['setup', 'matters', 'webhooks'],
+  ['orgs', 'documents'],
+  ['share-links'],
+  ['jobs'],
+];
