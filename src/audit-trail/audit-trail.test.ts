@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { withTenant } from '../platform/db/tenant.ts';
-import { printLogVerdict, verifyBundleFile, verifyDatabaseLog } from '../cli/audit.cli.ts';
+import { printLogVerdict, verifyBundleFile, unsafeVerifyDatabaseLog } from '../cli/audit.cli.ts';
 import { canonicalEventJson } from '../audit/canonical-event.ts';
 import { checkpointFile, readCheckpointFile, verifyCheckpointSignature, type Checkpoint } from '../transparency/checkpoint.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../transparency/merkle/index.ts';
@@ -296,7 +296,7 @@ describe.each(TAMPERS)('tampering by %s', (_what, tamper, message, firstBad) => 
 
   it('should pass verification before, and be detected by `audit verify --db` after', async () => {
     const key = t.ctx.keys.auditKey.publicKeyRaw;
-    expect(await verifyDatabaseLog(t.ctx.db, t.dataDir, key)).toMatchObject({ ok: true });
+    expect(await unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, key)).toMatchObject({ ok: true });
     expect(readCheckpointFile(t.dataDir).length).toBeGreaterThan(0);
     expect(fs.statSync(checkpointFile(t.dataDir)).mode & 0o777).toBe(0o600);
     // As the superuser (PGlite's embedded session, DATABASE_URL's postgres on PostgreSQL): triggers off, history rewritten.
@@ -310,7 +310,7 @@ describe.each(TAMPERS)('tampering by %s', (_what, tamper, message, firstBad) => 
         return r;
       });
     await tamper(run, t);
-    const verdict = await verifyDatabaseLog(t.ctx.db, t.dataDir, key);
+    const verdict = await unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, key);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems.join('; ')).toMatch(message);
     expect(verdict.firstBad).toBe(firstBad);
@@ -422,7 +422,7 @@ describe('concurrent writers and sealers', () => {
     expect(rows[0]!.unsealed).toBe(0);
     expect(rows[0]!.n).toBeGreaterThanOrEqual(total);
     expect(rows[0]).toMatchObject({ distinct: rows[0]!.n, min: 0, max: rows[0]!.n - 1 });
-    expect(await verifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw)).toMatchObject({ ok: true, size: rows[0]!.n });
+    expect(await unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw)).toMatchObject({ ok: true, size: rows[0]!.n });
     expect(t.ctx.auditSealer.status().alarm).toBeNull();
     expect(t.ctx.auditSealer.status().state).toBe('ok');
     expect(t.ctx.auditSealer.tree.size).toBe(rows[0]!.n);

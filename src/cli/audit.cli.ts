@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import type { Config } from '../platform/config.ts';
 import { StartupError, acquireDirectoryLock } from '../platform/data-dir.ts';
 import { openDatabase, pgliteDirectory } from '../platform/db/index.ts';
-import { unsafeWithOwner } from '../platform/db/index.ts';
 import { loadOrCreateKeys } from '../platform/keys.ts';
 import { readCheckpointFile, checkpointFile } from '../transparency/index.ts';
-import { loadCheckpoints } from '../transparency/index.ts';
+import { unsafeLoadCheckpoints } from '../transparency/index.ts';
 import { unsafeRunPurge } from '../retention/index.ts';
 import type { BundleVerdict } from '../export/index.ts';
 import { verifyBundleFileStream } from '../export/index.ts';
-import { verifyLiveLog, type LogVerdict } from '../transparency/index.ts';
+import { unsafeVerifyLiveLog, type LogVerdict } from '../transparency/index.ts';
 import type { Database } from '../platform/db/index.ts';
 
 /** `chambers audit verify <bundle.json>`: offline, no database. Returns the exit code. */
@@ -34,10 +33,10 @@ export async function verifyBundleFile(file: string, out: (line: string) => void
  * database), and the database's own checkpoints too. `publicKeyRaw` defaults to
  * the deployment's audit key.
  */
-export async function verifyDatabaseLog(db: Database, dataDir: string, publicKeyRaw: Uint8Array): Promise<LogVerdict> {
+export async function unsafeVerifyDatabaseLog(db: Database, dataDir: string, publicKeyRaw: Uint8Array): Promise<LogVerdict> {
   const fromFile = readCheckpointFile(dataDir);
-  const fromDb = await loadCheckpoints(db);
-  return unsafeWithOwner(db, (tx) => verifyLiveLog(tx, { checkpoints: [...fromFile, ...fromDb], publicKeyRaw }));
+  const fromDb = await unsafeLoadCheckpoints(db);
+  return unsafeVerifyLiveLog(db, { checkpoints: [...fromFile, ...fromDb], publicKeyRaw });
 }
 
 export function printLogVerdict(v: LogVerdict, out: (line: string) => void): number {
@@ -82,7 +81,7 @@ export async function runVerifyDb(config: Config, out: (line: string) => void): 
       ? await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 })
       : await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(config.dataDir) });
     try {
-      return printLogVerdict(await verifyDatabaseLog(db, config.dataDir, keys.auditKey.publicKeyRaw), out);
+      return printLogVerdict(await unsafeVerifyDatabaseLog(db, config.dataDir, keys.auditKey.publicKeyRaw), out);
     } finally {
       await db.close();
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
-import { verifyDatabaseLog } from '../cli/audit.cli.ts';
+import { unsafeVerifyDatabaseLog } from '../cli/audit.cli.ts';
 import { exportBundleText } from '../audit-trail/audit-export.ts';
 import { inclusionProof } from '../audit-trail/audit-trail.service.ts';
 import { readCheckpointFile, verifyCheckpointSignature } from '../transparency/checkpoint.ts';
@@ -27,7 +27,7 @@ async function bulkEvents(t: TestApp, orgId: string | null, n: number, action = 
 const count = async (t: TestApp, where = sql`true`) =>
   (await sql<{ n: number; min: number | null }>`SELECT count(*)::int AS n, min(seq)::bigint AS min FROM audit.events WHERE ${where}`.execute(t.ctx.db.owner)).rows[0]!;
 
-const verifyLive = (t: TestApp) => verifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw);
+const verifyLive = (t: TestApp) => unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw);
 
 describe('the retention purge without a legal hold', () => {
   const clock = manualClock();

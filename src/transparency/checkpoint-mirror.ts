@@ -80,7 +80,7 @@ export function createCheckpointMirror(opts: {
     return found;
   }
 
-  async function pending(c: { checkpoint: number; pruned: number }): Promise<Checkpoint[]> {
+  async function unsafePendingCheckpoints(c: { checkpoint: number; pruned: number }): Promise<Checkpoint[]> {
     const { rows } = await unsafeWithOwner(opts.db, (tx) =>
       sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints
         WHERE (kind = 'checkpoint' AND tree_size > ${c.checkpoint}) OR (kind = 'pruned' AND tree_size > ${c.pruned})
@@ -107,7 +107,7 @@ export function createCheckpointMirror(opts: {
     try {
       cursor ??= await readCursor();
       for (;;) {
-        const batch = await pending(cursor);
+        const batch = await unsafePendingCheckpoints(cursor);
         for (const cp of batch) {
           await put(cp);
           cursor[cp.kind] = Math.max(cursor[cp.kind], cp.treeSize);

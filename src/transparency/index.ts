@@ -7,5 +7,6 @@ export { type CheckpointMirror, createCheckpointMirror } from './checkpoint-mirr
 export { type Checkpoint, CHECKPOINT_COLUMNS, checkpointFile, checkpointFromRow, type CheckpointRow, noteBody, readCheckpointFile, verifyCheckpointSignature } from './checkpoint.ts';
 export { BatchInclusionVerifier, consistencyProofRanges, HASH_SIZE, hashEquals, inclusionProofRanges, leafHash, type PathElement, rangeProofRanges } from './merkle/index.ts';
 export { rootFromRangeProof } from './merkle/range-proof.ts';
-export { type AuditSealer, createAuditSealer, loadCheckpoints } from './sealer.ts';
-export { type LogVerdict, verifyLiveLog } from './verify-log.ts';
+export { type AuditSealer, createAuditSealer } from './sealer.ts';
+export { unsafeLoadCheckpoints, unsafeVerifyLiveLog } from './sealer.repository.ts';
+export { type LogVerdict } from './verify-log.ts';
