@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { runtimeDbPassword } from './platform/db/index.ts';
 import { createAuditLog } from './audit/index.ts';
 import { createAuditSealer } from './transparency/index.ts';
 import { createCheckpointMirror } from './transparency/index.ts';
@@ -22,7 +23,6 @@ import { buildApp } from './app.ts';
 import type { Config } from './platform/config.ts';
 import type { PrincipalResolver } from './access/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { deriveKey } from './platform/crypto-basics.ts';
 import { StartupError, acquireDirectoryLock, ensureDataDir } from './platform/data-dir.ts';
 import { openDatabase, pgliteDirectory, runtimeUrl, type Database } from './platform/db/index.ts';
 import { MigrationError, migrate, setRuntimePassword } from './platform/db/index.ts';
@@ -57,9 +57,6 @@ export type BootOptions = {
   /** Bench: a rate-limit store chosen by the caller instead of the one REDIS_URL selects. */
   rateLimitStore?: RateLimitStore;
 };
-
-/** The runtime login's password: derived from the master key, so there is no extra secret to configure. */
-export const runtimeDbPassword = (masterKey: Buffer): string => deriveKey(masterKey, 'postgres-runtime-login').toString('base64url');
 
 /**
  * Everything `npm start` does before listening: data directory, database,

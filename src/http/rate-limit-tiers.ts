@@ -1,6 +1,8 @@
 import type { Config } from '../platform/config.ts';
-import type { RateLimitRule } from './rate-limit.ts';
 import type { RouteAccess } from '../access/index.ts';
+
+/** A named limit: at most `limit` requests per `windowMs` for one key (client IP, or account). */
+export type RateLimitRule = { bucket: string; limit: number; windowMs: number };
 
 /** Every route belongs to one tier; each tier has its own per-minute budget per client IP and per account. */
 export type RateLimitTier = 'auth' | 'public' | 'lawyer' | 'judicial' | 'admin';

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppError } from '../platform/errors.ts';
 import type { Clock } from '../platform/clock.ts';
-import { AUTH_BUCKET, rulesFor, tierOf, type RateLimitTier } from './rate-limit-tiers.ts';
+import { AUTH_BUCKET, rulesFor, tierOf, type RateLimitRule, type RateLimitTier } from './rate-limit-tiers.ts';
 
-/** A named limit: at most `limit` requests per `windowMs` for one key (client IP, or account). */
-export type RateLimitRule = { bucket: string; limit: number; windowMs: number };
+export type { RateLimitRule } from './rate-limit-tiers.ts';
+
 
 /** Where counters live: in memory for one process, or Redis shared by all of them. Same interface, swappable. */
 export interface RateLimitStore {

@@ -1,4 +1,5 @@
-import { ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../platform/storage/index.ts';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuditMirrorConfig } from '../platform/config.ts';
@@ -45,16 +46,8 @@ export function createCheckpointMirror(opts: {
   logger: Logger;
 }): CheckpointMirror {
   const { settings, logger } = opts;
-  const clientConfig: S3ClientConfig = {
-    region: settings.region,
-    endpoint: settings.endpoint,
-    forcePathStyle: settings.forcePathStyle,
-    credentials: settings.credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-  };
-  const client = new S3Client(clientConfig);
+  // One attempt per call: the mirror retries on its own schedule and must never hold up a checkpoint.
+  const client = createS3Client(settings, { maxAttempts: 1 });
   // null until read from the bucket (on the first successful sync after a start).
   let cursor: { checkpoint: number; pruned: number } | null = null;
   let state: MirrorStatus['state'] = 'ok';

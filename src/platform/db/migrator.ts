@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { sha256Hex } from '../crypto-basics.ts';
+import { deriveKey, sha256Hex } from '../crypto-basics.ts';
 import type { Database } from './database.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../db/migrations');
@@ -118,6 +118,9 @@ export async function migrate(db: Database, files = readMigrationFiles()): Promi
 }
 
 /** Sets the runtime login's password (derived from the master key) so no extra secret needs configuring. */
+/** The runtime login's password: derived from the master key, so there is no extra secret to configure. */
+export const runtimeDbPassword = (masterKey: Buffer): string => deriveKey(masterKey, 'postgres-runtime-login').toString('base64url');
+
 export async function setRuntimePassword(db: Database, password: string): Promise<void> {
   await withRetry(() =>
     db.owner.transaction().execute(async (tx) => {

@@ -16,3 +16,4 @@ export function createBlobStore(config: Pick<Config, 'dataDir' | 'storage'>): Bl
 export const localBlobDirectory = (dataDir: string): string => path.join(dataDir, 'blobs');
 
 export { createS3BlobStore } from './s3-blob-store.ts';
+export { createS3Client, type S3Connection } from './s3-client.ts';

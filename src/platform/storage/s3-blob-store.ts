@@ -4,14 +4,13 @@ import {
   HeadBucketCommand,
   ListObjectsV2Command,
   NoSuchKey,
-  S3Client,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StorageConfig } from '../config.ts';
 import { BlobNotFoundError, assertBlobKey, assertBlobPrefix, type BlobStore } from './blob-store.ts';
+import { createS3Client } from './s3-client.ts';
 
 type S3Settings = Extract<StorageConfig, { backend: 's3' }>;
 
@@ -25,16 +24,7 @@ const QUEUE_SIZE = 2;
  * failed or aborted upload is aborted on the server, so no object appears.
  */
 export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): void } {
-  const clientConfig: S3ClientConfig = {
-    region: settings.region,
-    endpoint: settings.endpoint,
-    forcePathStyle: settings.forcePathStyle,
-    credentials: settings.credentials,
-    // Checksums only where S3 requires them: many S3-compatible servers do not speak the newer trailing-checksum uploads.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  };
-  const client = new S3Client(clientConfig);
+  const client = createS3Client(settings);
   const bucket = settings.bucket;
   const objectKey = (key: string) => {
     assertBlobKey(key);

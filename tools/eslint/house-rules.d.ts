@@ -1,0 +1,4 @@
+import type { Linter } from 'eslint';
+
+/** The house rules as one flat-config block (see house-rules.js). */
+export declare const houseRules: Linter.Config;
