@@ -3,24 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
 import type { RateLimitRule } from '../http/index.ts';
-import { requestFacts } from '../access/index.ts';
-import { principalOf } from '../access/index.ts';
+import { inAccountTenant, principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/index.ts';
-import { jwks } from '../sessions/index.ts';
+import { trustedDeviceFromRequest } from '../mfa/index.ts';
+import { clearSessionCookies, COOKIE, isBrowserClient, jwks, lookupSessionOwner, sendSignIn, sendTokens, unsafeRotateRefreshToken } from '../sessions/index.ts';
 import * as schemas from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
-import { sendSignIn, sendTokens } from '../sessions/index.ts';
-import { lookupSessionOwner } from '../sessions/index.ts';
 import * as emailChange from './email-change.service.ts';
-import { COOKIE, clearSessionCookies, isBrowserClient } from '../sessions/index.ts';
-import { sessionRepository as sessionsRepo } from '../sessions/index.ts';
-import { trustedDeviceFromRequest } from '../mfa/index.ts';
-import { unsafeRotateRefreshToken } from '../sessions/index.ts';
+import * as ownSessions from './own-sessions.service.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -109,7 +102,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End this session' } },
     async (request, reply) => {
       const p = principalOf(request);
-      await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) => sessionsRepo.revokeSession(tx, p.sessionId, 'logout', ctx.clock.now()));
+      await inAccountTenant(ctx.db, request, (tx) => ownSessions.signOut(tx, p.sessionId, ctx.clock.now()));
       await ctx.audit.record({ action: 'auth.logout', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `session:${p.sessionId}`, ...requestFacts(request) });
       clearSessionCookies(reply);
       return reply.code(204).send();
@@ -121,7 +114,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End every session of this user' } },
     async (request, reply) => {
       const p = principalOf(request);
-      const ended = await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) => sessionsRepo.revokeUserSessions(tx, p.userId, 'logout_all', ctx.clock.now()));
+      const ended = await inAccountTenant(ctx.db, request, (tx, who) => ownSessions.signOutEverywhere(tx, who.userId, ctx.clock.now()));
       await ctx.audit.record({ action: 'auth.logout_all', outcome: 'success', orgId: p.orgId, actorId: p.userId, details: { sessionsEnded: ended }, ...requestFacts(request) });
       clearSessionCookies(reply);
       return reply.code(204).send();
@@ -133,15 +126,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Your active sessions', response: { 200: schemas.sessionsResponse } } },
     async (request) => {
       const p = principalOf(request);
-      const rows = await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) => sessionsRepo.listUserSessions(tx, p.userId, ctx.clock.now()));
-      return rows.map((s) => ({
-        id: s.id,
-        createdAt: new Date(s.created_at).toISOString(),
-        lastSeenAt: new Date(s.last_seen_at).toISOString(),
-        ip: s.ip,
-        userAgent: s.user_agent,
-        current: s.id === p.sessionId,
-      }));
+      return inAccountTenant(ctx.db, request, (tx, who) => ownSessions.listOwnSessions(tx, who.userId, p.sessionId, ctx.clock.now()));
     },
   );
 
@@ -150,11 +135,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End one of your sessions', params: schemas.sessionIdParams } },
     async (request, reply) => {
       const p = principalOf(request);
-      const ended = await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, async (tx) => {
-        const own = await tx.selectFrom('chambers.sessions').select('id').where('id', '=', request.params.id).where('user_id', '=', p.userId).executeTakeFirst();
-        return own ? sessionsRepo.revokeSession(tx, own.id, 'revoked_by_user', ctx.clock.now()) : -1;
-      });
-      if (ended < 0) throw new AppError('NOT_FOUND');
+      await inAccountTenant(ctx.db, request, (tx, who) => ownSessions.revokeOwnSession(tx, who.userId, request.params.id, ctx.clock.now()));
       await ctx.audit.record({ action: 'auth.session_revoked', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `session:${request.params.id}`, ...requestFacts(request) });
       return reply.code(204).send();
     },

@@ -52,6 +52,17 @@ export async function factorSummary(tx: Tx, userId: string): Promise<{ totp: boo
   return { totp: Boolean(r?.totp), webauthn: Number(r?.webauthn ?? 0), backupCodesLeft: Number(r?.backup ?? 0) };
 }
 
+// --- users ---
+
+/** The user a factor is being set up for; they exist, as the session or enrollment naming them does. */
+export async function userIdentity(tx: Tx, userId: string) {
+  return tx.selectFrom('chambers.users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+}
+
+export async function findUserEmail(tx: Tx, userId: string) {
+  return tx.selectFrom('chambers.users').select('email').where('id', '=', userId).executeTakeFirst();
+}
+
 // --- challenges ---
 
 export async function insertChallenge(
@@ -147,6 +158,25 @@ export async function listCredentials(tx: Tx, userId: string) {
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
+}
+
+/** A user's passkeys as they see them, in their tenant transaction: only the columns chambers_app may read. */
+export async function listCredentialViews(tx: Tx, userId: string) {
+  return tx.selectFrom('chambers.webauthn_credentials').select(['id', 'name', 'device_type', 'backed_up', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+/** Renames a passkey row-level security lets this transaction see; false when there is none. */
+export async function renameCredential(tx: Tx, id: string, name: string): Promise<boolean> {
+  const res = await tx.updateTable('chambers.webauthn_credentials').set({ name }).where('id', '=', id).executeTakeFirst();
+  return res.numUpdatedRows !== 0n;
+}
+
+export async function findUserCredential(tx: Tx, id: string, userId: string) {
+  return tx.selectFrom('chambers.webauthn_credentials').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function deleteCredential(tx: Tx, id: string): Promise<void> {
+  await tx.deleteFrom('chambers.webauthn_credentials').where('id', '=', id).execute();
 }
 
 export async function findCredentialByCredentialId(tx: Tx, credentialId: string) {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context/index.ts';
-import type { RequestFacts } from '../access/index.ts';
+import { mfaRequiredFor, type Principal, type RequestFacts } from '../access/index.ts';
+import { accountMail } from '../accounts/index.ts';
 import { SECRET_PURPOSE } from '../crypto/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
@@ -81,9 +82,16 @@ export async function liveChallenge(ctx: AppContext, tx: Tx, token: string, purp
   return { ...c, user_id: c.user_id };
 }
 
+/** The live enrollment challenge an enrollmentToken names (MFA_TOKEN_INVALID otherwise): what the enrollment routes act for. */
+export async function unsafeLiveEnrollment(ctx: AppContext, token: string) {
+  return unsafeWithOwner(ctx.db, (tx) => liveChallenge(ctx, tx, token, 'enrollment'));
+}
+
 export type SessionOwnerLookup = (tx: Tx, userId: string, orgId: string | null) => Promise<{ user: SignedInUser; org: OrgMembership | null } | null>;
 
-export type VerifiedSignIn = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; trustedDeviceCookie: string | null; method: string };
+/** A sign-in whose second factor is done: the session, and the trusted-device cookie value when the device is now remembered. */
+export type FinishedSignIn = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; trustedDeviceCookie: string | null };
+export type VerifiedSignIn = FinishedSignIn & { method: string };
 
 /**
  * POST /auth/mfa/verify. A wrong code counts against the mfaToken (5 and it is
@@ -129,7 +137,7 @@ export async function finishSignIn(
   facts: RequestFacts,
   amr: string[],
   trustDevice: boolean,
-): Promise<{ pair: TokenPair; user: SignedInUser; org: OrgMembership | null; trustedDeviceCookie: string | null }> {
+): Promise<FinishedSignIn> {
   const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr, aal: 2, mfaVerified: true });
   let trustedDeviceCookie: string | null = null;
   if (trustDevice) {
@@ -144,6 +152,22 @@ export async function finishSignIn(
   return { pair, user: owner.user, org: owner.org, trustedDeviceCookie };
 }
 
+/** Enrolling a factor was the last step of a sign-in: spend the enrollment challenge and open the session. */
+export async function finishEnrollmentSignIn(
+  ctx: AppContext,
+  tx: Tx,
+  enrollment: { token: string; userId: string },
+  facts: RequestFacts,
+  amr: string[],
+  lookupOwner: SessionOwnerLookup,
+): Promise<FinishedSignIn> {
+  const challenge = await liveChallenge(ctx, tx, enrollment.token, 'enrollment');
+  await repo.consumeChallenge(tx, challenge.id, ctx.clock.now());
+  const owner = await lookupOwner(tx, enrollment.userId, challenge.org_id);
+  if (!owner) throw new AppError('MFA_TOKEN_INVALID');
+  return finishSignIn(ctx, tx, owner, facts, amr, false);
+}
+
 async function noteBackupCodeUse(ctx: AppContext, user: SignedInUser, orgId: string | null, facts: RequestFacts): Promise<void> {
   await ctx.audit.record({ action: 'mfa.backup_code_used', outcome: 'success', orgId, actorId: user.id, ...facts });
   ctx.mailer.send({
@@ -154,17 +178,10 @@ async function noteBackupCodeUse(ctx: AppContext, user: SignedInUser, orgId: str
   });
 }
 
-/** A trusted-device cookie lets a sign-in skip the second factor if its row is live and the user's. */
-export async function trustedDeviceIsValid(ctx: AppContext, tx: Tx, deviceId: string, userId: string): Promise<boolean> {
-  const d = await repo.findTrustedDevice(tx, deviceId);
-  if (!d || d.user_id !== userId || d.revoked_at || new Date(d.expires_at) <= ctx.clock.now()) return false;
-  await repo.touchTrustedDevice(tx, deviceId, ctx.clock.now());
-  return true;
-}
-
 // --- enrollment ---
 
-export async function unsafeEnrollTotp(ctx: AppContext, user: { id: string; email: string }): Promise<{ secret: string; otpauthUrl: string }> {
+export async function unsafeEnrollTotp(ctx: AppContext, userId: string): Promise<{ secret: string; otpauthUrl: string }> {
+  const user = await unsafeWithOwner(ctx.db, (tx) => repo.userIdentity(tx, userId));
   const secret = newTotpSecret();
   await unsafeWithOwner(ctx.db, async (tx) => {
     const existing = await repo.findTotp(tx, user.id);
@@ -174,8 +191,24 @@ export async function unsafeEnrollTotp(ctx: AppContext, user: { id: string; emai
   return { secret, otpauthUrl: totpUrl(secret, user.email) };
 }
 
-/** One valid code confirms the pending secret; the response carries ten fresh backup codes, shown once. */
-export async function unsafeConfirmTotp(ctx: AppContext, tx: Tx, userId: string, code: string): Promise<string[]> {
+/**
+ * One valid code confirms the pending secret; the answer carries ten fresh backup
+ * codes, shown once. Under an enrollmentToken it also finishes the sign-in.
+ */
+export async function unsafeConfirmTotp(
+  ctx: AppContext,
+  input: { userId: string; code: string; enrollmentToken: string | null },
+  facts: RequestFacts,
+  lookupOwner: SessionOwnerLookup,
+): Promise<{ backupCodes: string[]; signedIn: FinishedSignIn | null }> {
+  return unsafeWithOwner(ctx.db, async (tx) => {
+    const backupCodes = await confirmTotp(ctx, tx, input.userId, input.code);
+    if (!input.enrollmentToken) return { backupCodes, signedIn: null };
+    return { backupCodes, signedIn: await finishEnrollmentSignIn(ctx, tx, { token: input.enrollmentToken, userId: input.userId }, facts, ['pwd', 'otp'], lookupOwner) };
+  });
+}
+
+async function confirmTotp(ctx: AppContext, tx: Tx, userId: string, code: string): Promise<string[]> {
   const totp = await repo.findTotp(tx, userId);
   if (!totp) throw new AppError('MFA_NOT_ENROLLED');
   if (totp.confirmed_at) throw new AppError('MFA_ALREADY_ENROLLED');
@@ -210,10 +243,37 @@ export async function unsafeStepUp(ctx: AppContext, who: { userId: string; sessi
   if (!result.ok) throw new AppError('MFA_CODE_INVALID');
 }
 
-export async function unsafeDisableTotp(ctx: AppContext, userId: string, mfaRequired: boolean): Promise<void> {
+/** The signed-in user whose factors a route manages, and what decides whether their role needs one. */
+export type FactorHolder = Pick<Principal, 'userId' | 'orgId' | 'role' | 'isSuperAdmin'>;
+
+/** Whether the user's role (or their organization's settings) requires a second factor. */
+export async function unsafeFactorRequired(ctx: AppContext, who: FactorHolder): Promise<boolean> {
+  const orgId = who.orgId;
+  const extraRoles = orgId ? await unsafeWithOwner(ctx.db, (tx) => repo.orgMfaRoles(tx, orgId)) : [];
+  return mfaRequiredFor(who, who.role, extraRoles);
+}
+
+/** GET /mfa: the user's factors, and whether they must keep one. */
+export async function unsafeFactorStatus(ctx: AppContext, who: FactorHolder): Promise<{ totp: boolean; webauthn: number; backupCodesLeft: number; required: boolean }> {
+  const summary = await unsafeWithOwner(ctx.db, async (tx) => ({
+    ...(await repo.factorSummary(tx, who.userId)),
+    extraRoles: who.orgId ? await repo.orgMfaRoles(tx, who.orgId) : [],
+  }));
+  return { totp: summary.totp, webauthn: summary.webauthn, backupCodesLeft: summary.backupCodesLeft, required: mfaRequiredFor(who, who.role, summary.extraRoles) };
+}
+
+/** Removes the authenticator app and its backup codes, unless it is the last factor of a role that needs one. */
+export async function unsafeDisableTotp(ctx: AppContext, who: FactorHolder): Promise<void> {
+  const mfaRequired = await unsafeFactorRequired(ctx, who);
   await unsafeWithOwner(ctx.db, async (tx) => {
-    const summary = await repo.factorSummary(tx, userId);
+    const summary = await repo.factorSummary(tx, who.userId);
     if (mfaRequired && summary.webauthn === 0) throw new AppError('CONFLICT', 'your role requires a second factor: add a passkey before removing the authenticator app');
-    await repo.deleteTotp(tx, userId);
+    await repo.deleteTotp(tx, who.userId);
   });
+}
+
+/** Mails the account owner about a change to their sign-in factors. */
+export async function unsafeNotifySecurityChange(ctx: AppContext, userId: string, what: string): Promise<void> {
+  const user = await unsafeWithOwner(ctx.db, (tx) => repo.findUserEmail(tx, userId));
+  if (user) ctx.mailer.send(accountMail.securityChange(user.email, what));
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { deriveKey, safeEqual } from '../platform/crypto-basics.ts';
 
+/** Set by the second-factor routes with the attributes in mfa.schemas.ts; read back here at the next sign-in. */
 export const TRUSTED_DEVICE_COOKIE = '__Host-chambers_td';
 export const TRUSTED_DEVICE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -20,8 +21,4 @@ export function trustedDeviceFromRequest(request: FastifyRequest, masterKey: Buf
   const [deviceId, mac] = raw.split('.');
   if (!deviceId || !mac || !/^[0-9a-f-]{36}$/i.test(deviceId)) return null;
   return safeEqual(mac, sign(masterKey, deviceId, userId)) ? deviceId : null;
-}
-
-export function setTrustedDeviceCookie(reply: FastifyReply, value: string): void {
-  reply.setCookie(TRUSTED_DEVICE_COOKIE, value, { path: '/', secure: true, httpOnly: true, sameSite: 'strict', maxAge: TRUSTED_DEVICE_TTL_MS / 1000 });
 }

@@ -12,7 +12,7 @@ import type { RequestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import * as repo from './mfa.repository.ts';
-import { finishSignIn, liveChallenge, type SessionOwnerLookup, type VerifiedSignIn } from './mfa.service.ts';
+import { finishEnrollmentSignIn, finishSignIn, type FinishedSignIn, liveChallenge, type SessionOwnerLookup, type VerifiedSignIn } from './mfa.service.ts';
 
 const CEREMONY_TTL_MS = 5 * 60 * 1000;
 
@@ -38,7 +38,8 @@ async function liveCeremony(ctx: AppContext, tx: Tx, challengeId: string, purpos
 
 // --- registration ---
 
-export async function unsafeRegistrationOptions(ctx: AppContext, user: { id: string; email: string; name: string }) {
+export async function unsafeRegistrationOptions(ctx: AppContext, userId: string) {
+  const user = await unsafeWithOwner(ctx.db, (tx) => repo.userIdentity(tx, userId));
   const rp = relyingParty(ctx);
   return unsafeWithOwner(ctx.db, async (tx) => {
     const existing = await repo.listCredentials(tx, user.id);
@@ -64,8 +65,27 @@ export async function unsafeRegistrationOptions(ctx: AppContext, user: { id: str
   });
 }
 
+type Registration = { challengeId: string; response: RegistrationResponseJSON; name?: string };
+
+/**
+ * Stores a new passkey. Under an enrollmentToken it was the factor a sign-in
+ * waited for, and the same owner transaction finishes that sign-in.
+ */
+export async function unsafeRegisterPasskey(
+  ctx: AppContext,
+  input: { userId: string; enrollmentToken: string | null; registration: Registration },
+  facts: RequestFacts,
+  lookupOwner: SessionOwnerLookup,
+): Promise<{ credential: { id: string; name: string }; signedIn: FinishedSignIn | null }> {
+  return unsafeWithOwner(ctx.db, async (tx) => {
+    const credential = await registerCredential(ctx, tx, input.userId, input.registration);
+    if (!input.enrollmentToken) return { credential, signedIn: null };
+    return { credential, signedIn: await finishEnrollmentSignIn(ctx, tx, { token: input.enrollmentToken, userId: input.userId }, facts, ['pwd', 'hwk'], lookupOwner) };
+  });
+}
+
 /** Verifies the attestation and stores the passkey; runs in the caller's owner transaction. */
-export async function unsafeRegisterCredential(ctx: AppContext, tx: Tx, userId: string, input: { challengeId: string; response: RegistrationResponseJSON; name?: string }) {
+async function registerCredential(ctx: AppContext, tx: Tx, userId: string, input: Registration): Promise<{ id: string; name: string }> {
   const rp = relyingParty(ctx);
   const ceremony = await liveCeremony(ctx, tx, input.challengeId, 'webauthn_register', userId);
   await repo.consumeChallenge(tx, ceremony.id, ctx.clock.now());

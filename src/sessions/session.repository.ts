@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../platform/db/index.ts';
 
-/** All SQL of sessions and refresh tokens. */
+/** All SQL of sessions, refresh tokens and spent hand-off codes. */
 
 export async function insertSession(
   tx: Tx,
@@ -64,6 +64,11 @@ export async function revokeUserSessions(tx: Tx, userId: string, reason: string,
   return Number(res.numUpdatedRows);
 }
 
+/** The session's id when it is one of this user's (live or not); undefined otherwise. */
+export async function findUserSession(tx: Tx, userId: string, sessionId: string) {
+  return tx.selectFrom('chambers.sessions').select('id').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+}
+
 export async function listUserSessions(tx: Tx, userId: string, now: Date) {
   return tx
     .selectFrom('chambers.sessions')
@@ -85,4 +90,10 @@ export async function knownDevice(tx: Tx, userId: string, userAgent: string | nu
     .limit(1)
     .executeTakeFirst();
   return Boolean(row);
+}
+
+/** Spends a hand-off code: true the first time its id is seen, false on every replay. */
+export async function claimHandoff(tx: Tx, id: string, userId: string): Promise<boolean> {
+  const fresh = await tx.insertInto('chambers.portal_handoffs').values({ id, user_id: userId }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  return Boolean(fresh);
 }
