@@ -13,13 +13,15 @@ export function registerApiCallLog(app: FastifyInstance, ctx: Pick<AppContext, '
   app.addHook('onResponse', async (request, reply) => {
     const p = request.principal;
     if (!p?.apiKeyId || !p.orgId) return;
+    const orgId = p.orgId;
+    const apiKeyId = p.apiKeyId;
     try {
-      await withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, (tx) =>
+      await withTenant(ctx.db, { orgId, userId: p.userId }, (tx) =>
         tx
           .insertInto('audit.api_calls')
           .values({
-            org_id: p.orgId!,
-            api_key_id: p.apiKeyId!.slice(0, 100),
+            org_id: orgId,
+            api_key_id: apiKeyId.slice(0, 100),
             user_id: p.userId,
             method: request.method.slice(0, 10),
             route: (request.routeOptions.url ?? '(unmatched)').slice(0, 300),
@@ -31,7 +33,7 @@ export function registerApiCallLog(app: FastifyInstance, ctx: Pick<AppContext, '
           .execute(),
       );
     } catch (err) {
-      ctx.logger.error({ err: { message: (err as Error).message }, apiKeyId: p.apiKeyId }, 'API call log write failed');
+      ctx.logger.error({ err: { message: (err as Error).message }, apiKeyId }, 'API call log write failed');
     }
   });
 }

@@ -1,25 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
-import { requestFacts } from '../access/index.ts';
-import { principalOf } from '../access/index.ts';
-import { RECENT_FACTOR } from '../access/index.ts';
+import { principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { AUDIT_ADMIN } from './audit-trail.routes.ts';
+import { LEGAL_HOLD_ACCESS, legalHoldBody, legalHoldParams, legalHoldResponse } from './legal-hold.schemas.ts';
 import * as holds from './legal-hold.service.ts';
-
-const ACCESS = { ...AUDIT_ADMIN, recentFactorMs: RECENT_FACTOR.admin };
-const params = z.strictObject({ orgId: z.uuid() });
-const hold = z.object({ orgId: z.string(), reason: z.string(), setBy: z.string(), setAt: z.string() });
 
 /** Legal hold per organization: while set, the retention purge keeps its events (and every later one). */
 export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['audit'];
   const url = '/api/v1/orgs/:orgId/audit/legal-hold';
+  const access = LEGAL_HOLD_ACCESS;
 
-  r.get(url, { config: { access: ACCESS }, schema: { tags, summary: 'The legal hold of an organization', params, response: { 200: hold } } }, async (request) => {
+  r.get(url, { config: { access }, schema: { tags, summary: 'The legal hold of an organization', params: legalHoldParams, response: { 200: legalHoldResponse } } }, async (request) => {
     const h = await holds.unsafeGetHold(ctx, principalOf(request), request.params.orgId);
     if (!h) throw new AppError('NOT_FOUND', 'no legal hold');
     return h;
@@ -28,8 +22,8 @@ export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Pr
   r.put(
     url,
     {
-      config: { access: ACCESS },
-      schema: { tags, summary: 'Set a legal hold (blocks the retention purge of this organization)', params, body: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: { 200: hold } },
+      config: { access },
+      schema: { tags, summary: 'Set a legal hold (blocks the retention purge of this organization)', params: legalHoldParams, body: legalHoldBody, response: { 200: legalHoldResponse } },
     },
     async (request) => {
       const p = principalOf(request);
@@ -40,7 +34,7 @@ export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Pr
     },
   );
 
-  r.delete(url, { config: { access: ACCESS }, schema: { tags, summary: 'Lift the legal hold', params } }, async (request, reply) => {
+  r.delete(url, { config: { access }, schema: { tags, summary: 'Lift the legal hold', params: legalHoldParams } }, async (request, reply) => {
     const p = principalOf(request);
     if (!(await holds.unsafeLiftHold(ctx, p, request.params.orgId))) throw new AppError('NOT_FOUND', 'no legal hold');
     await ctx.audit.record({ action: 'retention.hold_lifted', outcome: 'success', orgId: request.params.orgId, actorId: p.userId, target: `org:${request.params.orgId}`, ...requestFacts(request) });

@@ -113,6 +113,8 @@ export async function listVersions(tx: Tx, documentId: string) {
     .execute();
 }
 
+export type SealedVersionRow = NonNullable<Awaited<ReturnType<typeof findSealedVersion>>>;
+
 /** What it takes to open one version: its blob and its wrapped key. */
 export async function findSealedVersion(tx: Tx, documentId: string, version: number) {
   return tx
@@ -131,6 +133,28 @@ export async function updateTags(tx: Tx, documentId: string, tags: string[]): Pr
 export async function setDocumentHold(tx: Tx, documentId: string, hold: boolean): Promise<boolean> {
   const res = await tx.updateTable('chambers.documents').set({ legal_hold: hold, updated_at: sql<Date>`now()` }).where('id', '=', documentId).where('deleted_at', 'is', null).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/** An organization's stored document policy, or undefined when it never set one. */
+export async function findDocumentPolicy(tx: Tx, orgId: string) {
+  return tx.selectFrom('chambers.document_policies').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+}
+
+export type DocumentPolicyValues = {
+  max_upload_bytes: number;
+  quota_bytes: number | null;
+  allow_zip: boolean;
+  scanner_unavailable: 'refuse' | 'accept_unscanned';
+  retention_days: number | null;
+  retention_tag: string | null;
+};
+
+export async function saveDocumentPolicy(tx: Tx, orgId: string, values: DocumentPolicyValues): Promise<void> {
+  await tx
+    .insertInto('chambers.document_policies')
+    .values({ org_id: orgId, ...values })
+    .onConflict((oc) => oc.column('org_id').doUpdateSet({ ...values, updated_at: sql<Date>`now()` }))
+    .execute();
 }
 
 /**
@@ -170,4 +194,40 @@ export async function unsafeOrganizationBytes(db: Database, orgId: string): Prom
       .executeTakeFirst();
     return Number(row?.bytes ?? 0);
   });
+}
+
+/**
+ * Live documents past their organization's retention (and carrying its tag, when one is
+ * set), oldest first, outside any legal hold. Owner path: the retention job crosses
+ * organizations by design.
+ */
+export async function unsafeDocumentsPastRetention(db: Database, now: Date, limit: number): Promise<{ id: string; org_id: string }[]> {
+  return unsafeWithOwner(db, (tx) =>
+    tx
+      .selectFrom('chambers.documents as d')
+      .innerJoin('chambers.matters as m', 'm.id', 'd.matter_id')
+      .innerJoin('chambers.document_policies as p', 'p.org_id', 'd.org_id')
+      .select(['d.id', 'd.org_id'])
+      .where('d.deleted_at', 'is', null)
+      .where('d.legal_hold', '=', false)
+      .where('m.legal_hold', '=', false)
+      .where('p.retention_days', 'is not', null)
+      .where(sql<boolean>`d.created_at + make_interval(days => p.retention_days) <= ${now}`)
+      .where(sql<boolean>`(p.retention_tag IS NULL OR p.retention_tag = ANY (d.tags))`)
+      .orderBy('d.created_at')
+      .limit(limit)
+      .execute(),
+  );
+}
+
+/** Crypto-shreds one document for the retention job (owner path); returns the blob keys to delete. */
+export async function unsafeShredForRetention(db: Database, documentId: string): Promise<string[]> {
+  return unsafeWithOwner(db, (tx) => shredDocument(tx, documentId, { userId: null, reason: 'retention' }));
+}
+
+/** Does a live (not shredded) version of any organization name this blob? Owner path, for the orphan sweep. */
+export async function unsafeBlobInUse(db: Database, blobKey: string): Promise<boolean> {
+  return unsafeWithOwner(db, async (tx) =>
+    Boolean(await tx.selectFrom('chambers.document_versions').select('id').where('blob_key', '=', blobKey).where('shredded_at', 'is', null).executeTakeFirst()),
+  );
 }

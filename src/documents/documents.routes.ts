@@ -3,16 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
 import type { LooseDetails } from '../audit/index.ts';
-import { requestFacts } from '../access/index.ts';
-import { principalOf, type Principal } from '../access/index.ts';
+import { actorOf, inRequestTenant, principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/index.ts';
-import { documentHeaders } from './content-disposition.ts';
-import { documentPolicyBody, documentPolicyResponse, readDocumentPolicy, writeDocumentPolicy } from './document-policy.ts';
-import * as repo from './documents.repository.ts';
 import {
+  documentHeaders,
   documentIdParams,
   documentListResponse,
+  documentPolicyBody,
+  documentPolicyResponse,
   documentResponse,
   legalHoldBody,
   matterDocumentsParams,
@@ -22,7 +20,7 @@ import {
   versionParams,
 } from './documents.schemas.ts';
 import * as service from './documents.service.ts';
-import { receiveUpload, type UploadTarget } from './upload.service.ts';
+import { receiveUpload, type UploadRequest, type UploadTarget } from './upload.service.ts';
 
 const READERS = { portal: 'lawyer' } as const;
 const WRITERS = { portal: 'lawyer', roles: ['org_admin', 'lawyer'] } as const;
@@ -54,18 +52,24 @@ type DocumentAuditAction = 'document.view' | 'document.download' | 'document.del
 
 function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tenant = (p: Principal) => ({ orgId: p.orgId, userId: p.userId });
-  const actor = (p: Principal) => ({ orgId: p.orgId!, userId: p.userId, role: p.role });
   const audit = (request: FastifyRequest, action: DocumentAuditAction, target: string, details?: LooseDetails) => {
     const p = principalOf(request);
     return ctx.audit.record({ action, outcome: 'success', orgId: p.orgId, actorId: p.userId, target, details, ...requestFacts(request) });
   };
 
+  /** The Fastify request as the upload service sees it: who, from where, its tenant transactions and its parts. */
+  const uploadRequest = (request: FastifyRequest): UploadRequest => ({
+    actor: actorOf(request),
+    facts: requestFacts(request),
+    inTenant: (fn) => inRequestTenant(ctx.db, request, fn),
+    parts: (options) => request.parts(options),
+  });
+
   const upload = async (request: FastifyRequest, reply: FastifyReply, target: UploadTarget) => {
-    const p = principalOf(request);
     try {
-      const { documentId } = await receiveUpload(ctx, request, actor(p), target);
-      const view = await withTenant(ctx.db, tenant(p), (tx) => service.getDocument(ctx, tx, p.orgId!, documentId));
+      if (!request.isMultipart()) throw new AppError('MULTIPART_REQUIRED');
+      const { documentId } = await receiveUpload(ctx, uploadRequest(request), target);
+      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.getDocument(tx, ctx, actor.orgId, documentId));
       return reply.code(201).send(view);
     } catch (err) {
       throw uploadFailure(request, reply, err);
@@ -87,27 +91,20 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   r.get(
     '/api/v1/matters/:id/documents',
     { config: { access: READERS }, schema: { tags, summary: "A matter's documents (current versions)", params: matterDocumentsParams, response: { 200: documentListResponse } } },
-    async (request) => {
-      const p = principalOf(request);
-      return { documents: await withTenant(ctx.db, tenant(p), (tx) => service.listMatterDocuments(ctx, tx, p.orgId!, request.params.id)) };
-    },
+    async (request) => ({ documents: await inRequestTenant(ctx.db, request, (tx, actor) => service.listMatterDocuments(tx, ctx, actor.orgId, request.params.id)) }),
   );
 
   r.get(
     '/api/v1/documents',
     { config: { access: READERS }, schema: { tags, summary: 'Search documents by name, tag or matter reference/title (never by content)', querystring: searchDocumentsQuery, response: { 200: documentListResponse } } },
-    async (request) => {
-      const p = principalOf(request);
-      return { documents: await withTenant(ctx.db, tenant(p), (tx) => service.searchDocuments(ctx, tx, p.orgId!, request.query)) };
-    },
+    async (request) => ({ documents: await inRequestTenant(ctx.db, request, (tx, actor) => service.searchDocuments(tx, ctx, actor.orgId, request.query)) }),
   );
 
   r.get(
     '/api/v1/documents/:id',
     { config: { access: READERS }, schema: { tags, summary: "A document's metadata", params: documentIdParams, response: { 200: documentResponse } } },
     async (request) => {
-      const p = principalOf(request);
-      const view = await withTenant(ctx.db, tenant(p), (tx) => service.getDocument(ctx, tx, p.orgId!, request.params.id));
+      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.getDocument(tx, ctx, actor.orgId, request.params.id));
       await audit(request, 'document.view', view.id);
       return view;
     },
@@ -117,11 +114,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/api/v1/documents/:id',
     { config: { access: { ...WRITERS, roles: [...WRITERS.roles] } }, schema: { tags, summary: "Set a document's tags", params: documentIdParams, body: updateDocumentBody, response: { 200: documentResponse } } },
     async (request) => {
-      const p = principalOf(request);
-      const view = await withTenant(ctx.db, tenant(p), async (tx) => {
-        if (!(await repo.updateTags(tx, request.params.id, [...new Set(request.body.tags)]))) throw new AppError('NOT_FOUND');
-        return service.getDocument(ctx, tx, p.orgId!, request.params.id);
-      });
+      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.setTags(tx, ctx, actor.orgId, request.params.id, request.body.tags));
       await audit(request, 'document.update', view.id);
       return view;
     },
@@ -131,19 +124,16 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/api/v1/documents/:id/legal-hold',
     { config: { access: { ...ADMINS, roles: [...ADMINS.roles] } }, schema: { tags, summary: 'Place or lift a legal hold on one document', params: documentIdParams, body: legalHoldBody, response: { 200: documentResponse } } },
     async (request) => {
-      const p = principalOf(request);
-      const view = await withTenant(ctx.db, tenant(p), async (tx) => {
-        if (!(await repo.setDocumentHold(tx, request.params.id, request.body.hold))) throw new AppError('NOT_FOUND');
-        return service.getDocument(ctx, tx, p.orgId!, request.params.id);
-      });
+      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.setLegalHold(tx, ctx, actor.orgId, request.params.id, request.body.hold));
       await audit(request, request.body.hold ? 'document.legal_hold_set' : 'document.legal_hold_lift', view.id);
       return view;
     },
   );
 
   const sendDocument = async (request: FastifyRequest, reply: FastifyReply, id: string, version?: number) => {
-    const p = principalOf(request);
-    const doc = await service.openDocument(ctx, actor(p), id, version);
+    // The key is unwrapped in a short transaction; the bytes stream after it has committed.
+    const unlocked = await inRequestTenant(ctx.db, request, (tx) => service.unlockVersion(tx, ctx, id, version));
+    const doc = await service.openDownload(ctx, unlocked);
     await audit(request, 'document.download', id, { version: doc.version });
     return reply.headers(documentHeaders(doc.name, doc.contentType, doc.size)).send(doc.body);
   };
@@ -157,7 +147,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   r.get(
     '/api/v1/documents/:id/versions',
     { config: { access: READERS }, schema: { tags, summary: 'Every version of a document, newest first', params: documentIdParams, response: { 200: versionListResponse } } },
-    async (request) => ({ versions: await withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.listVersions(tx, request.params.id)) }),
+    async (request) => ({ versions: await inRequestTenant(ctx.db, request, (tx) => service.listVersions(tx, request.params.id)) }),
   );
 
   r.get(
@@ -172,7 +162,9 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const p = principalOf(request);
       try {
-        await service.deleteDocument(ctx, actor(p), request.params.id);
+        const blobKeys = await inRequestTenant(ctx.db, request, (tx, actor) => service.eraseDocument(tx, { ...actor, role: p.role }, request.params.id));
+        // Only once the keys are gone for good (committed) are the blobs deleted.
+        await service.deleteBlobs(ctx, blobKeys);
       } catch (err) {
         if (err instanceof AppError && err.code === 'LEGAL_HOLD') {
           await ctx.audit.record({ action: 'document.delete', outcome: 'denied', orgId: p.orgId, actorId: p.userId, target: request.params.id, details: { reason: 'legal_hold' }, ...requestFacts(request) });
@@ -187,19 +179,15 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   r.get(
     '/api/v1/document-policy',
     { config: { access: { ...ADMINS, roles: [...ADMINS.roles] } }, schema: { tags, summary: "The organization's document policy (limits, ZIP, scanner fallback, retention)", response: { 200: documentPolicyResponse } } },
-    async (request) => {
-      const p = principalOf(request);
-      return withTenant(ctx.db, tenant(p), (tx) => readDocumentPolicy(tx, p.orgId!, ctx.config.bodyLimit));
-    },
+    async (request) => inRequestTenant(ctx.db, request, (tx, actor) => service.getPolicy(tx, ctx, actor.orgId)),
   );
 
   r.put(
     '/api/v1/document-policy',
     { config: { access: { ...ADMINS, roles: [...ADMINS.roles] } }, schema: { tags, summary: "Change the organization's document policy", body: documentPolicyBody, response: { 200: documentPolicyResponse } } },
     async (request) => {
-      const p = principalOf(request);
-      const policy = await withTenant(ctx.db, tenant(p), (tx) => writeDocumentPolicy(tx, p.orgId!, request.body, ctx.config.bodyLimit));
-      await audit(request, 'document.policy_change', p.orgId!, { fields: Object.keys(request.body).join(',') });
+      const policy = await inRequestTenant(ctx.db, request, (tx, actor) => service.changePolicy(tx, ctx, actor.orgId, request.body));
+      await audit(request, 'document.policy_change', actorOf(request).orgId, { fields: Object.keys(request.body).join(',') });
       return policy;
     },
   );

@@ -2,13 +2,13 @@ import type { Readable } from 'node:stream';
 import type { AppContext } from '../context/index.ts';
 import { findMatter } from '../matters/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { withTenant, type Tx } from '../platform/db/index.ts';
-import { readDocumentPolicy, retentionExpiry, type DocumentPolicy } from './document-policy.ts';
+import type { Tx } from '../platform/db/index.ts';
+import { readDocumentPolicy, retentionExpiry, writeDocumentPolicy, type DocumentPolicy } from './document-policy.ts';
 import * as repo from './documents.repository.ts';
-import type { DocumentView, SearchDocumentsQuery } from './documents.schemas.ts';
+import type { DocumentPolicyInput, DocumentView, SearchDocumentsQuery } from './documents.schemas.ts';
 import { openPlaintext, unwrapVersionKey } from './vault-io.ts';
 
-type Actor = { orgId: string; userId: string; role: string | null };
+type Actor = { orgId: string; userId: string };
 
 export function toView(row: repo.DocumentRow, policy: DocumentPolicy): DocumentView {
   const createdAt = new Date(row.created_at);
@@ -37,19 +37,31 @@ export async function liveDocument(tx: Tx, id: string): Promise<repo.DocumentRow
   return row;
 }
 
-export async function getDocument(ctx: AppContext, tx: Tx, orgId: string, id: string): Promise<DocumentView> {
+export async function getDocument(tx: Tx, ctx: AppContext, orgId: string, id: string): Promise<DocumentView> {
   return toView(await liveDocument(tx, id), await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit));
 }
 
-export async function listMatterDocuments(ctx: AppContext, tx: Tx, orgId: string, matterId: string): Promise<DocumentView[]> {
+export async function listMatterDocuments(tx: Tx, ctx: AppContext, orgId: string, matterId: string): Promise<DocumentView[]> {
   if (!(await findMatter(tx, matterId))) throw notFound();
   const policy = await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
   return (await repo.listMatterDocuments(tx, matterId)).map((r) => toView(r, policy));
 }
 
-export async function searchDocuments(ctx: AppContext, tx: Tx, orgId: string, query: SearchDocumentsQuery): Promise<DocumentView[]> {
+export async function searchDocuments(tx: Tx, ctx: AppContext, orgId: string, query: SearchDocumentsQuery): Promise<DocumentView[]> {
   const policy = await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
   return (await repo.searchDocuments(tx, query)).map((r) => toView(r, policy));
+}
+
+/** Replaces a live document's tags (duplicates dropped). */
+export async function setTags(tx: Tx, ctx: AppContext, orgId: string, id: string, tags: string[]): Promise<DocumentView> {
+  if (!(await repo.updateTags(tx, id, [...new Set(tags)]))) throw new AppError('NOT_FOUND');
+  return getDocument(tx, ctx, orgId, id);
+}
+
+/** Places or lifts the legal hold of one live document. */
+export async function setLegalHold(tx: Tx, ctx: AppContext, orgId: string, id: string, hold: boolean): Promise<DocumentView> {
+  if (!(await repo.setDocumentHold(tx, id, hold))) throw new AppError('NOT_FOUND');
+  return getDocument(tx, ctx, orgId, id);
 }
 
 export async function listVersions(tx: Tx, id: string) {
@@ -68,38 +80,45 @@ export async function listVersions(tx: Tx, id: string) {
   }));
 }
 
+export function getPolicy(tx: Tx, ctx: AppContext, orgId: string): Promise<DocumentPolicy> {
+  return readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
+}
+
+export function changePolicy(tx: Tx, ctx: AppContext, orgId: string, input: DocumentPolicyInput): Promise<DocumentPolicy> {
+  return writeDocumentPolicy(tx, orgId, input, ctx.config.bodyLimit);
+}
+
 export type Download = { name: string; contentType: string; size: number; body: Readable; version: number };
 
-/**
- * Opens one version (the current one when `version` is omitted) for streaming. The key
- * is unwrapped inside a short transaction; the bytes flow after it has committed.
- */
-export async function openDocument(ctx: AppContext, actor: Actor, id: string, version?: number): Promise<Download> {
-  const { sealed, dataKey, name, n } = await withTenant(ctx.db, actor, async (tx) => {
-    const doc = await liveDocument(tx, id);
-    const n = version ?? doc.current_version;
-    const sealed = await repo.findSealedVersion(tx, id, n);
-    if (!sealed) throw notFound();
-    const dataKey = await unwrapVersionKey(ctx, tx, sealed);
-    if (!dataKey) throw notFound();
-    return { sealed, dataKey, name: sealed.name ?? doc.name ?? 'document', n };
-  });
-  return { name, contentType: sealed.content_type, size: Number(sealed.size), body: await openPlaintext(ctx, sealed, dataKey), version: n };
+/** A version whose data key is unwrapped: all a download needs once its transaction has committed. */
+export type UnlockedVersion = { sealed: repo.SealedVersionRow; dataKey: Buffer; name: string; version: number };
+
+/** Finds one version (the current one when `version` is omitted) and unwraps its key; a shredded version is 404. */
+export async function unlockVersion(tx: Tx, ctx: AppContext, id: string, version?: number): Promise<UnlockedVersion> {
+  const doc = await liveDocument(tx, id);
+  const n = version ?? doc.current_version;
+  const sealed = await repo.findSealedVersion(tx, id, n);
+  if (!sealed) throw notFound();
+  const dataKey = await unwrapVersionKey(ctx, tx, sealed);
+  if (!dataKey) throw notFound();
+  return { sealed, dataKey, name: sealed.name ?? doc.name ?? 'document', version: n };
+}
+
+/** Opens an unlocked version for streaming, outside any transaction: the bytes flow after the key's has committed. */
+export async function openDownload(ctx: AppContext, v: UnlockedVersion): Promise<Download> {
+  return { name: v.name, contentType: v.sealed.content_type, size: Number(v.sealed.size), body: await openPlaintext(ctx, v.sealed, v.dataKey), version: v.version };
 }
 
 /**
  * Crypto-shreds a document on request of its author or an org_admin: its wrapped keys
- * are erased in the transaction, then its blobs are deleted. A legal hold (on the
- * document or its matter) refuses with 409 LEGAL_HOLD.
+ * are erased in this transaction; the caller deletes the returned blob keys once it has
+ * committed (deleteBlobs). A legal hold (on the document or its matter) refuses with 409 LEGAL_HOLD.
  */
-export async function deleteDocument(ctx: AppContext, actor: Actor, id: string): Promise<void> {
-  const blobKeys = await withTenant(ctx.db, actor, async (tx) => {
-    const doc = await liveDocument(tx, id);
-    if (actor.role !== 'org_admin' && doc.created_by !== actor.userId) throw new AppError('FORBIDDEN', 'only its author or an org_admin may delete a document');
-    if (doc.legal_hold || doc.matter_legal_hold) throw new AppError('LEGAL_HOLD');
-    return repo.shredDocument(tx, id, { userId: actor.userId, reason: 'owner' });
-  });
-  await deleteBlobs(ctx, blobKeys);
+export async function eraseDocument(tx: Tx, actor: Actor & { role: string | null }, id: string): Promise<string[]> {
+  const doc = await liveDocument(tx, id);
+  if (actor.role !== 'org_admin' && doc.created_by !== actor.userId) throw new AppError('FORBIDDEN', 'only its author or an org_admin may delete a document');
+  if (doc.legal_hold || doc.matter_legal_hold) throw new AppError('LEGAL_HOLD');
+  return repo.shredDocument(tx, id, { userId: actor.userId, reason: 'owner' });
 }
 
 /** Blob deletion after the keys are gone: a failure only leaves unreadable ciphertext, which the orphan sweep removes. */

@@ -1,12 +1,10 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { MultipartFile, Multipart } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context/index.ts';
-import { requestFacts } from '../access/index.ts';
+import type { RequestFacts } from '../access/index.ts';
 import { findMatter } from '../matters/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/index.ts';
+import type { Tx } from '../platform/db/index.ts';
 import { createEncryptStream } from '../crypto/index.ts';
 import { ScannerUnavailableError } from '../platform/scanner/index.ts';
 import { BackpressureTee } from './backpressure-tee.ts';
@@ -22,6 +20,25 @@ import { assertZipIsNotABomb } from './zip-inspection.ts';
 export type UploadTarget = { kind: 'new'; matterId: string } | { kind: 'version'; documentId: string };
 type Actor = { orgId: string; userId: string };
 
+/** How the multipart body is read: the limits this upload allows and the parser's buffer sizes. */
+export type PartsOptions = { limits: { fileSize: number; files: number; fields: number; parts: number }; highWaterMark: number; fileHwm: number };
+
+/** One part of the multipart body, as far as an upload looks at it. */
+export type UploadPart = { type: 'file'; fieldname: string; filename: string; file: Readable & { truncated: boolean } } | { type: 'field' };
+
+/**
+ * What an upload needs of its HTTP request, adapted by the route, so no Fastify type
+ * reaches the service. The upload holds no transaction while bytes flow, so it opens
+ * two of its own through `inTenant` (the route's inRequestTenant): one before, one after.
+ */
+export type UploadRequest = {
+  actor: Actor;
+  facts: RequestFacts;
+  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  /** The multipart parts, streamed (never buffered), read with the options given. */
+  parts: (options: PartsOptions) => AsyncIterableIterator<UploadPart>;
+};
+
 /** What the first transaction established before a byte is read: where the file goes, the rules, a fresh data key. */
 type Prepared = {
   matterId: string;
@@ -34,15 +51,16 @@ type Prepared = {
 
 /**
  * Receives one multipart upload and stores it as a new document or a new version.
+ * The route has checked that the body is multipart.
  *
  * One pass over the bytes: inspector (type from magic bytes, size, SHA-256) → tee →
  * {encryptor → blob store, virus scanner}. No transaction is held while bytes flow;
  * the rows are written afterwards, only once the blob is durable and the scan is clean.
  * Any failure deletes the blob, so a refused upload leaves neither row nor blob.
  */
-export async function receiveUpload(ctx: AppContext, request: FastifyRequest, actor: Actor, target: UploadTarget): Promise<{ documentId: string }> {
-  if (!request.isMultipart()) throw new AppError('MULTIPART_REQUIRED');
-  const prepared = await withTenant(ctx.db, actor, async (tx): Promise<Prepared> => {
+export async function receiveUpload(ctx: AppContext, upload: UploadRequest, target: UploadTarget): Promise<{ documentId: string }> {
+  const { actor, facts } = upload;
+  const prepared = await upload.inTenant(async (tx): Promise<Prepared> => {
     let matterId: string;
     let document: Prepared['document'] = null;
     if (target.kind === 'new') {
@@ -67,7 +85,7 @@ export async function receiveUpload(ctx: AppContext, request: FastifyRequest, ac
       ? new AppError('QUOTA_EXCEEDED')
       : new AppError('PAYLOAD_TOO_LARGE', `the limit for one file is ${policy.maxUploadBytes} bytes`);
 
-  const parts = request.parts({ limits: { fileSize: limit + 1, files: 2, fields: 1, parts: 2 }, highWaterMark: MULTIPART_BUFFER_BYTES, fileHwm: MULTIPART_BUFFER_BYTES });
+  const parts = upload.parts({ limits: { fileSize: limit + 1, files: 2, fields: 1, parts: 2 }, highWaterMark: MULTIPART_BUFFER_BYTES, fileHwm: MULTIPART_BUFFER_BYTES });
   const first = await withIdleTimeout(parts.next(), ctx.config.uploadIdleTimeoutMs);
   if (first.done || first.value.type !== 'file' || first.value.fieldname !== 'file') {
     if (!first.done && first.value.type === 'file') first.value.file.resume();
@@ -85,14 +103,14 @@ export async function receiveUpload(ctx: AppContext, request: FastifyRequest, ac
     if (result.infected) {
       await ctx.audit.record({
         action: 'document.upload_infected', outcome: 'denied', orgId: actor.orgId, actorId: actor.userId, target: prepared.matterId,
-        details: { signature: result.infected.slice(0, 200), size: result.size }, ...requestFacts(request),
+        details: { signature: result.infected.slice(0, 200), size: result.size }, ...facts,
       });
       throw new AppError('FILE_INFECTED');
     }
     // Checked again now that the size is known (another upload may have landed meanwhile); outside the
     // transaction below, since the owner path needs its own connection (PGlite has only one).
     if (policy.quotaBytes !== null && (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)) + result.size > policy.quotaBytes) throw new AppError('QUOTA_EXCEEDED');
-    const documentId = await withTenant(ctx.db, actor, async (tx) => {
+    const documentId = await upload.inTenant(async (tx) => {
       let documentId: string;
       let version = 1;
       if (prepared.document) {
@@ -113,7 +131,7 @@ export async function receiveUpload(ctx: AppContext, request: FastifyRequest, ac
     stored = false;
     await ctx.audit.record({
       action: prepared.document ? 'document.version_upload' : 'document.upload', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: documentId,
-      details: { size: result.size, scan: result.scanStatus }, ...requestFacts(request),
+      details: { size: result.size, scan: result.scanStatus }, ...facts,
     });
     return { documentId };
   } catch (err) {
@@ -142,7 +160,7 @@ export const MULTIPART_BUFFER_BYTES = 256 * 1024;
 type Streamed = { size: number; sha256: string; contentType: string; scanStatus: ScanStatus; infected: string | null };
 
 /** The one pass: file → inspector → tee → (encrypt → store, scanner). Settles only when every branch has. */
-async function streamIntoVault(ctx: AppContext, file: MultipartFile, o: StreamOptions, onStoreStarted: () => void): Promise<Streamed> {
+async function streamIntoVault(ctx: AppContext, file: Extract<UploadPart, { type: 'file' }>, o: StreamOptions, onStoreStarted: () => void): Promise<Streamed> {
   const inspector = new UploadInspector({ limit: o.limit, tooLarge: o.tooLarge, extension: extensionOf(o.name), allowZip: o.policy.allowZip });
   const stopGuard = guardIdleUpload(file.file, inspector, ctx.config.uploadIdleTimeoutMs);
   onStoreStarted();
@@ -201,7 +219,7 @@ async function streamIntoVault(ctx: AppContext, file: MultipartFile, o: StreamOp
 }
 
 /** A second file (or any part) after the first one: refused, since the first is already stored. */
-async function expectNoMorePart(parts: AsyncIterableIterator<Multipart>): Promise<void> {
+async function expectNoMorePart(parts: AsyncIterableIterator<UploadPart>): Promise<void> {
   const next = await parts.next();
   if (next.done) return;
   if (next.value.type === 'file') next.value.file.resume();

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { principalOf } from '../access/index.ts';
-import { withTenant } from '../platform/db/index.ts';
-import { requestFacts } from '../access/index.ts';
+import { actorOf, inRequestTenant, requestFacts } from '../access/index.ts';
 import * as walls from './matter-walls.service.ts';
 import {
   createMatterBody,
@@ -22,7 +20,6 @@ const WRITERS = ['org_admin', 'lawyer'] as const;
 
 export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tenant = (p: { orgId: string | null; userId: string }) => ({ orgId: p.orgId, userId: p.userId });
 
   r.post(
     '/api/v1/matters',
@@ -31,8 +28,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       schema: { tags: ['matters'], summary: 'Open a matter', body: createMatterBody, response: { 201: matterResponse } },
     },
     async (request, reply) => {
-      const p = principalOf(request);
-      const matter = await withTenant(ctx.db, tenant(p), (tx) => service.createMatter(tx, { orgId: p.orgId!, userId: p.userId }, request.body));
+      const matter = await inRequestTenant(ctx.db, request, (tx, actor) => service.createMatter(tx, actor, request.body));
       return reply.code(201).send(matter);
     },
   );
@@ -43,7 +39,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: { portal: 'lawyer' } },
       schema: { tags: ['matters'], summary: 'List and search matters', querystring: listMattersQuery, response: { 200: matterListResponse } },
     },
-    async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.listMatters(tx, request.query)),
+    async (request) => inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query)),
   );
 
   r.get(
@@ -52,7 +48,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: { portal: 'lawyer' } },
       schema: { tags: ['matters'], summary: 'One matter', params: matterIdParams, response: { 200: matterResponse } },
     },
-    async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.getMatter(tx, request.params.id)),
+    async (request) => inRequestTenant(ctx.db, request, (tx) => service.getMatter(tx, request.params.id)),
   );
 
   r.patch(
@@ -61,7 +57,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
       schema: { tags: ['matters'], summary: 'Rename, re-reference or archive a matter', params: matterIdParams, body: updateMatterBody, response: { 200: matterResponse } },
     },
-    async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.updateMatter(tx, request.params.id, request.body)),
+    async (request) => inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, request.body)),
   );
 
   for (const [action, status] of [['archive', 'archived'], ['unarchive', 'open']] as const) {
@@ -71,7 +67,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
         config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
         schema: { tags: ['matters'], summary: action === 'archive' ? 'Archive a matter' : 'Reopen an archived matter', params: matterIdParams, response: { 200: matterResponse } },
       },
-      async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => service.updateMatter(tx, request.params.id, { status })),
+      async (request) => inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, { status })),
     );
   }
 
@@ -82,9 +78,9 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       schema: { tags: ['matters'], summary: 'Place or lift a legal hold: no document of the matter can be deleted while it holds', params: matterIdParams, body: legalHoldBody, response: { 200: matterResponse } },
     },
     async (request) => {
-      const p = principalOf(request);
-      const matter = await withTenant(ctx.db, tenant(p), (tx) => service.updateMatter(tx, request.params.id, { legalHold: request.body.hold }));
-      await ctx.audit.record({ action: request.body.hold ? 'matter.legal_hold_set' : 'matter.legal_hold_lift', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: matter.id, ...requestFacts(request) });
+      const actor = actorOf(request);
+      const matter = await inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, { legalHold: request.body.hold }));
+      await ctx.audit.record({ action: request.body.hold ? 'matter.legal_hold_set' : 'matter.legal_hold_lift', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: matter.id, ...requestFacts(request) });
       return matter;
     },
   );
@@ -93,7 +89,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
   r.get(
     '/api/v1/matters/:id/wall',
     { config: { access: { ...ADMIN, roles: [...ADMIN.roles] } }, schema: { tags: ['matters'], summary: 'Who an ethical wall admits', params: matterIdParams, response: { 200: wallResponse } } },
-    async (request) => withTenant(ctx.db, tenant(principalOf(request)), (tx) => walls.getWall(tx, request.params.id)),
+    async (request) => inRequestTenant(ctx.db, request, (tx) => walls.getWall(tx, request.params.id)),
   );
 
   r.put(
@@ -103,9 +99,9 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
       schema: { tags: ['matters'], summary: 'Restrict a matter and its documents to named members (ethical wall)', params: matterIdParams, body: wallBody, response: { 200: wallResponse } },
     },
     async (request) => {
-      const p = principalOf(request);
-      const wall = await withTenant(ctx.db, tenant(p), (tx) => walls.setWall(tx, { orgId: p.orgId!, userId: p.userId }, request.params.id, request.body.memberIds));
-      await ctx.audit.record({ action: 'matter.wall_set', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: wall.matterId, details: { members: wall.memberIds.length }, ...requestFacts(request) });
+      const actor = actorOf(request);
+      const wall = await inRequestTenant(ctx.db, request, (tx) => walls.setWall(tx, actor, request.params.id, request.body.memberIds));
+      await ctx.audit.record({ action: 'matter.wall_set', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: wall.matterId, details: { members: wall.memberIds.length }, ...requestFacts(request) });
       return wall;
     },
   );
@@ -114,9 +110,9 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
     '/api/v1/matters/:id/wall',
     { config: { access: { ...ADMIN, roles: [...ADMIN.roles] } }, schema: { tags: ['matters'], summary: 'Lift an ethical wall', params: matterIdParams } },
     async (request, reply) => {
-      const p = principalOf(request);
-      await withTenant(ctx.db, tenant(p), (tx) => walls.liftWall(tx, request.params.id));
-      await ctx.audit.record({ action: 'matter.wall_lift', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: request.params.id, ...requestFacts(request) });
+      const actor = actorOf(request);
+      await inRequestTenant(ctx.db, request, (tx) => walls.liftWall(tx, request.params.id));
+      await ctx.audit.record({ action: 'matter.wall_lift', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: request.params.id, ...requestFacts(request) });
       return reply.code(204).send();
     },
   );

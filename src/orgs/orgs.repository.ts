@@ -69,3 +69,15 @@ export async function readSettings(tx: Tx, orgId: string): Promise<Record<string
 export async function writeSettings(tx: Tx, orgId: string, settings: Record<string, unknown>): Promise<void> {
   await tx.updateTable('chambers.organizations').set({ settings: JSON.stringify(settings) }).where('id', '=', orgId).execute();
 }
+
+/** Revokes a member's live sessions in one organization; returns how many ended. */
+export async function revokeMemberSessions(tx: Tx, orgId: string, userId: string, at: Date): Promise<number> {
+  const res = await tx
+    .updateTable('chambers.sessions')
+    .set({ revoked_at: at, revoked_reason: 'admin_force_logout' })
+    .where('user_id', '=', userId)
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -2,12 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
-import { requestFacts } from '../access/index.ts';
-import { principalOf } from '../access/index.ts';
-import { withTenant } from '../platform/db/index.ts';
+import { inRequestTenant, principalOf, RECENT_FACTOR, requestFacts } from '../access/index.ts';
 import * as schemas from './orgs.schemas.ts';
 import * as service from './orgs.service.ts';
-import { RECENT_FACTOR } from '../access/index.ts';
 
 // Administration needs a second factor verified in this session within 12 hours.
 const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };
@@ -15,7 +12,6 @@ const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.adm
 export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['organizations'];
-  const actorOf = (p: { orgId: string | null; userId: string }) => ({ orgId: p.orgId ?? '', userId: p.userId });
 
   r.post(
     '/api/v1/orgs',
@@ -35,7 +31,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const inv = await withTenant(ctx.db, p, (tx) => service.inviteMember(ctx, tx, actorOf(p), request.params.orgId, request.body));
+      const inv = await inRequestTenant(ctx.db, request, (tx, actor) => service.inviteMember(tx, ctx, actor, request.params.orgId, request.body));
       ctx.mailer.send(inv.mail);
       await ctx.audit.record({ action: 'member.invite', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `invitation:${inv.id}`, details: { role: request.body.role }, ...requestFacts(request) });
       return reply.code(201).send({ id: inv.id, expiresAt: inv.expiresAt });
@@ -54,10 +50,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.get(
     '/api/v1/orgs/:orgId/members',
     { config: { access: ADMIN }, schema: { tags, summary: 'Members and roles', params: schemas.orgIdParams, response: { 200: schemas.membersResponse } } },
-    async (request) => {
-      const p = principalOf(request);
-      return { members: await withTenant(ctx.db, p, (tx) => service.listMembers(tx, actorOf(p), request.params.orgId)) };
-    },
+    async (request) => ({ members: await inRequestTenant(ctx.db, request, (tx, actor) => service.listMembers(tx, actor, request.params.orgId)) }),
   );
 
   r.patch(
@@ -65,7 +58,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: ADMIN }, schema: { tags, summary: "Change a member's role", params: schemas.memberParams, body: schemas.updateMemberBody, response: { 200: schemas.memberView } } },
     async (request) => {
       const p = principalOf(request);
-      const { previousRole, ...member } = await withTenant(ctx.db, p, (tx) => service.changeMemberRole(tx, actorOf(p), request.params.orgId, request.params.userId, request.body.role));
+      const { previousRole, ...member } = await inRequestTenant(ctx.db, request, (tx, actor) => service.changeMemberRole(tx, actor, request.params.orgId, request.params.userId, request.body.role));
       await ctx.audit.record({ action: 'member.role_change', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `user:${member.userId}`, details: { from: previousRole, to: member.role }, ...requestFacts(request) });
       return member;
     },
@@ -74,10 +67,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.get(
     '/api/v1/orgs/:orgId/settings',
     { config: { access: ADMIN }, schema: { tags, summary: 'Security settings of the organization', params: schemas.orgIdParams, response: { 200: schemas.orgSettingsResponse } } },
-    async (request) => {
-      const p = principalOf(request);
-      return withTenant(ctx.db, p, (tx) => service.getSettings(tx, actorOf(p), request.params.orgId));
-    },
+    async (request) => inRequestTenant(ctx.db, request, (tx, actor) => service.getSettings(tx, actor, request.params.orgId)),
   );
 
   r.patch(
@@ -88,7 +78,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
     async (request) => {
       const p = principalOf(request);
-      const { before, after } = await withTenant(ctx.db, p, (tx) => service.updateSettings(tx, actorOf(p), request.params.orgId, request.body));
+      const { before, after } = await inRequestTenant(ctx.db, request, (tx, actor) => service.updateSettings(tx, actor, request.params.orgId, request.body));
       await ctx.audit.record({
         action: 'org.settings_change',
         outcome: 'success',
@@ -107,7 +97,9 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: ADMIN }, schema: { tags: ['admin'], summary: "Lift a member's sign-in lock", params: schemas.userIdParams } },
     async (request, reply) => {
       const p = principalOf(request);
-      await service.unlockMember(ctx, actorOf(p), request.params.userId);
+      // Named under RLS first, so only a member of the admin's organization can be unlocked.
+      const email = await inRequestTenant(ctx.db, request, (tx, actor) => service.memberEmail(tx, actor, request.params.userId));
+      await service.unsafeClearSignInLock(ctx, email);
       await ctx.audit.record({ action: 'admin.unlock', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `user:${request.params.userId}`, ...requestFacts(request) });
       return reply.code(204).send();
     },
@@ -118,7 +110,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { config: { access: ADMIN }, schema: { tags: ['admin'], summary: "End a member's sessions in this organization", params: schemas.userIdParams } },
     async (request, reply) => {
       const p = principalOf(request);
-      const ended = await withTenant(ctx.db, p, (tx) => service.forceLogoutMember(ctx, tx, actorOf(p), request.params.userId));
+      const ended = await inRequestTenant(ctx.db, request, (tx, actor) => service.forceLogoutMember(tx, ctx, actor, request.params.userId));
       await ctx.audit.record({ action: 'admin.force_logout', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `user:${request.params.userId}`, details: { sessionsEnded: ended }, ...requestFacts(request) });
       return reply.code(204).send();
     },

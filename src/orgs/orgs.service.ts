@@ -7,7 +7,7 @@ import { checkPasswordPolicy } from '../accounts/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
 import type { MemberRole } from '../platform/db/index.ts';
-import { unsafeWithOwner, withTenant, type Tx } from '../platform/db/index.ts';
+import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import * as repo from './orgs.repository.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -30,7 +30,7 @@ function assertOwnOrg(actor: Actor, orgId: string): void {
   if (actor.orgId !== orgId) throw notFound();
 }
 
-export async function inviteMember(ctx: AppContext, tx: Tx, actor: Actor, orgId: string, input: { email: string; role: MemberRole }) {
+export async function inviteMember(tx: Tx, ctx: AppContext, actor: Actor, orgId: string, input: { email: string; role: MemberRole }) {
   assertOwnOrg(actor, orgId);
   const token = randomToken(32);
   const row = await repo.insertInvitation(tx, {
@@ -102,25 +102,26 @@ export async function changeMemberRole(tx: Tx, actor: Actor, orgId: string, user
   return { userId, email: member.email, name: member.name, role, createdAt: new Date(member.created_at).toISOString(), previousRole: member.role };
 }
 
-/** An org_admin lifts a member's sign-in lock. Only members of the admin's organization can be named. */
-export async function unlockMember(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
-  const email = await withTenant(ctx.db, actor, async (tx) => (await repo.findMember(tx, actor.orgId, userId))?.email);
-  if (!email) throw notFound();
+/** The email of a member of the admin's own organization (RLS): only they can be named. */
+export async function memberEmail(tx: Tx, actor: Actor, userId: string): Promise<string> {
+  const member = await repo.findMember(tx, actor.orgId, userId);
+  if (!member) throw notFound();
+  return member.email;
+}
+
+/**
+ * Lifts the sign-in lock of an address, found by memberEmail first. Owner path: the
+ * failure count belongs to the address, not to one organization.
+ */
+export async function unsafeClearSignInLock(ctx: AppContext, email: string): Promise<void> {
   await unsafeWithOwner(ctx.db, (tx) => accounts.clearLoginFailures(tx, email));
 }
 
 /** Ends a member's sessions in this organization (RLS lets an org_admin touch only those). */
-export async function forceLogoutMember(ctx: AppContext, tx: Tx, actor: Actor, userId: string): Promise<number> {
+export async function forceLogoutMember(tx: Tx, ctx: AppContext, actor: Actor, userId: string): Promise<number> {
   const member = await repo.findMember(tx, actor.orgId, userId);
   if (!member) throw notFound();
-  const res = await tx
-    .updateTable('chambers.sessions')
-    .set({ revoked_at: ctx.clock.now(), revoked_reason: 'admin_force_logout' })
-    .where('user_id', '=', userId)
-    .where('org_id', '=', actor.orgId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+  return repo.revokeMemberSessions(tx, actor.orgId, userId, ctx.clock.now());
 }
 
 export type OrgSecuritySettings = { mfaRequiredRoles: string[]; idleTimeoutMinutes: number; singleSession: boolean };

@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { documentHeaders } from '../documents/index.ts';
-import { documentIdParams } from '../documents/index.ts';
-import { requestFacts } from '../access/index.ts';
-import { principalOf } from '../access/index.ts';
+import { documentHeaders, documentIdParams } from '../documents/index.ts';
+import { actorOf, inRequestTenant, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
   createShareLinkBody,
@@ -23,17 +21,14 @@ const PUBLIC_LIMITS = [{ bucket: 'share-link', limit: 60, windowMs: 60_000 }];
 
 export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const actorOf = (request: FastifyRequest) => {
-    const p = principalOf(request);
-    return { orgId: p.orgId!, userId: p.userId };
-  };
 
   r.post(
     '/api/v1/documents/:id/share-links',
     { config: { access: WRITERS }, schema: { tags, summary: 'Share a document by link (1 to 7 days, optional passcode)', params: documentIdParams, body: createShareLinkBody, response: { 201: createdShareLinkResponse } } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const link = await service.createShareLink(ctx, actor, request.params.id, request.body);
+      const prepared = await service.prepareShareLink(ctx, request.body);
+      const link = await inRequestTenant(ctx.db, request, (tx) => service.createShareLink(tx, ctx, actor, request.params.id, prepared));
       await ctx.audit.record({
         action: 'document.share', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: request.params.id,
         details: { linkId: link.id, expiresAt: link.expiresAt, protected: Boolean(request.body.passcode) }, ...requestFacts(request),
@@ -45,7 +40,7 @@ export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): P
   r.get(
     '/api/v1/documents/:id/share-links',
     { config: { access: { portal: 'lawyer' } }, schema: { tags, summary: "A document's share links (never their tokens)", params: documentIdParams, response: { 200: shareLinkListResponse } } },
-    async (request) => ({ shareLinks: await service.listShareLinks(ctx, actorOf(request), request.params.id) }),
+    async (request) => ({ shareLinks: await inRequestTenant(ctx.db, request, (tx) => service.listShareLinks(tx, request.params.id)) }),
   );
 
   r.delete(
@@ -53,7 +48,7 @@ export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): P
     { config: { access: WRITERS }, schema: { tags, summary: 'Revoke a share link', params: shareLinkIdParams } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const { documentId } = await service.revokeShareLink(ctx, actor, request.params.id);
+      const { documentId } = await inRequestTenant(ctx.db, request, (tx) => service.revokeShareLink(tx, request.params.id));
       await ctx.audit.record({ action: 'document.share_revoke', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: documentId, details: { linkId: request.params.id }, ...requestFacts(request) });
       return reply.code(204).send();
     },

@@ -4,7 +4,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from '../accounts/in
 import { liveDocument, type Download } from '../documents/index.ts';
 import { openPlaintext } from '../documents/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { withTenant } from '../platform/db/index.ts';
+import type { Tx } from '../platform/db/index.ts';
 import * as repo from './share-links.repository.ts';
 
 /** Wrong passcodes before a link locks for good. */
@@ -15,36 +15,38 @@ const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 type Actor = { orgId: string; userId: string };
 
+/** A link's secrets, made before its transaction opens: argon2 is slow on purpose and must not hold one. */
+export type NewShareLink = { token: string; passcodeHash: string | null; expiresAt: Date };
+
 /** A new link: 256 random bits, shown once in the URL, stored only as its SHA-256. */
-export async function createShareLink(ctx: AppContext, actor: Actor, documentId: string, input: { expiresInDays: number; passcode?: string }) {
+export async function prepareShareLink(ctx: AppContext, input: { expiresInDays: number; passcode?: string }): Promise<NewShareLink> {
   const token = crypto.randomBytes(32).toString('base64url');
   const passcodeHash = input.passcode ? await hashPassword(input.passcode) : null;
-  const expiresAt = new Date(ctx.clock.now().getTime() + input.expiresInDays * 86_400_000);
-  const id = await withTenant(ctx.db, actor, async (tx) => {
-    await liveDocument(tx, documentId);
-    return repo.insertShareLink(tx, { orgId: actor.orgId, documentId, tokenHash: hashToken(token), passcodeHash, expiresAt, createdBy: actor.userId });
-  });
-  return { id, url: `${ctx.config.publicUrl}/s/${token}`, expiresAt: expiresAt.toISOString() };
+  return { token, passcodeHash, expiresAt: new Date(ctx.clock.now().getTime() + input.expiresInDays * 86_400_000) };
 }
 
-export async function listShareLinks(ctx: AppContext, actor: Actor, documentId: string) {
-  return withTenant(ctx.db, actor, async (tx) => {
-    await liveDocument(tx, documentId);
-    return (await repo.listShareLinks(tx, documentId)).map((l) => ({
-      id: l.id,
-      documentId: l.document_id,
-      expiresAt: new Date(l.expires_at).toISOString(),
-      revokedAt: l.revoked_at ? new Date(l.revoked_at).toISOString() : null,
-      locked: l.locked_at !== null,
-      hasPasscode: l.has_passcode,
-      createdBy: l.created_by,
-      createdAt: new Date(l.created_at).toISOString(),
-    }));
-  });
+export async function createShareLink(tx: Tx, ctx: AppContext, actor: Actor, documentId: string, link: NewShareLink) {
+  await liveDocument(tx, documentId);
+  const id = await repo.insertShareLink(tx, { orgId: actor.orgId, documentId, tokenHash: hashToken(link.token), passcodeHash: link.passcodeHash, expiresAt: link.expiresAt, createdBy: actor.userId });
+  return { id, url: `${ctx.config.publicUrl}/s/${link.token}`, expiresAt: link.expiresAt.toISOString() };
 }
 
-export async function revokeShareLink(ctx: AppContext, actor: Actor, id: string): Promise<{ documentId: string }> {
-  const revoked = await withTenant(ctx.db, actor, (tx) => repo.revokeShareLink(tx, id));
+export async function listShareLinks(tx: Tx, documentId: string) {
+  await liveDocument(tx, documentId);
+  return (await repo.listShareLinks(tx, documentId)).map((l) => ({
+    id: l.id,
+    documentId: l.document_id,
+    expiresAt: new Date(l.expires_at).toISOString(),
+    revokedAt: l.revoked_at ? new Date(l.revoked_at).toISOString() : null,
+    locked: l.locked_at !== null,
+    hasPasscode: l.has_passcode,
+    createdBy: l.created_by,
+    createdAt: new Date(l.created_at).toISOString(),
+  }));
+}
+
+export async function revokeShareLink(tx: Tx, id: string): Promise<{ documentId: string }> {
+  const revoked = await repo.revokeShareLink(tx, id);
   if (!revoked) throw notFound();
   return revoked;
 }

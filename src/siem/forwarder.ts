@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner } from '../platform/db/index.ts';
-import { sealedRows, toFields } from '../audit/index.ts';
+import { toFields } from '../audit/index.ts';
+import { unsafeLoadCursor, unsafeSaveCursor, unsafeSealedEvents } from './siem.repository.ts';
 import { octetCountedFrame, syslogMessage } from './syslog-format.ts';
 
 export type SyslogTarget = { protocol: 'tcp' | 'tls'; host: string; port: number; caFile?: string };
@@ -63,11 +62,7 @@ export function startSyslogForwarder(opts: SyslogForwarderOptions): { stop(): Pr
       wake = done;
     });
 
-  const saveCursor = (value: number) =>
-    unsafeWithOwner(opts.db, (tx) =>
-      sql`INSERT INTO audit.siem_cursors (name, after_seq, updated_at) VALUES (${name}, ${value}, now())
-        ON CONFLICT (name) DO UPDATE SET after_seq = EXCLUDED.after_seq, updated_at = now()`.execute(tx),
-    );
+  const saveCursor = (value: number) => unsafeSaveCursor(opts.db, name, value);
 
   const connect = () =>
     new Promise<net.Socket>((resolve, reject) => {
@@ -100,13 +95,12 @@ export function startSyslogForwarder(opts: SyslogForwarderOptions): { stop(): Pr
     while (!stopped) {
       try {
         if (!loaded) {
-          const { rows } = await unsafeWithOwner(opts.db, (tx) => sql<{ after_seq: number }>`SELECT after_seq FROM audit.siem_cursors WHERE name = ${name}`.execute(tx));
-          after = rows[0] ? Number(rows[0].after_seq) : -1;
+          after = await unsafeLoadCursor(opts.db, name);
           loaded = true;
         }
         socket ??= await connect();
         const s = socket;
-        const events = await unsafeWithOwner(opts.db, (tx) => sealedRows(tx, after + 1, after + 1 + batch));
+        const events = await unsafeSealedEvents(opts.db, after + 1, after + 1 + batch);
         if (events.length === 0) {
           await sleep(idleMs);
           continue;

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { requestFacts } from '../access/index.ts';
-import { principalOf } from '../access/index.ts';
-import { withTenant } from '../platform/db/index.ts';
-import { RECENT_FACTOR } from '../access/index.ts';
-import { unsafeAcceptDelivery } from './inbound.ts';
+import { actorOf, inRequestTenant, RECENT_FACTOR, requestFacts } from '../access/index.ts';
+import { unsafeAcceptDelivery } from './inbound.service.ts';
 import * as schemas from './webhooks.schemas.ts';
 import * as service from './webhooks.service.ts';
 
@@ -17,7 +14,6 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['webhooks'];
   const base = '/api/v1/orgs/:orgId/webhooks/integrations';
-  const actorOf = (p: { orgId: string | null; userId: string }) => ({ orgId: p.orgId ?? '', userId: p.userId });
 
   r.post(
     base,
@@ -26,9 +22,9 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
       schema: { tags, summary: 'Create an inbound integration; its secret is shown once', params: schemas.orgParams, body: schemas.createIntegrationBody, response: { 201: schemas.createdIntegrationResponse } },
     },
     async (request, reply) => {
-      const p = principalOf(request);
-      const created = await withTenant(ctx.db, p, (tx) => service.createIntegration(ctx, tx, actorOf(p), request.params.orgId, request.body.name));
-      await ctx.audit.record({ action: 'webhook.integration_create', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `webhook_integration:${created.id}`, ...requestFacts(request) });
+      const actor = actorOf(request);
+      const created = await inRequestTenant(ctx.db, request, (tx) => service.createIntegration(tx, ctx, actor, request.params.orgId, request.body.name));
+      await ctx.audit.record({ action: 'webhook.integration_create', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: `webhook_integration:${created.id}`, ...requestFacts(request) });
       return reply.code(201).send(created);
     },
   );
@@ -36,10 +32,7 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
   r.get(
     base,
     { config: { access: ADMIN }, schema: { tags, summary: 'Inbound integrations (never their secrets)', params: schemas.orgParams, response: { 200: schemas.integrationListResponse } } },
-    async (request) => {
-      const p = principalOf(request);
-      return { integrations: await withTenant(ctx.db, p, (tx) => service.listIntegrations(tx, actorOf(p), request.params.orgId)) };
-    },
+    async (request) => ({ integrations: await inRequestTenant(ctx.db, request, (tx, actor) => service.listIntegrations(tx, actor, request.params.orgId)) }),
   );
 
   r.post(
@@ -49,9 +42,9 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
       schema: { tags, summary: 'New secret; the previous one verifies for one more hour', params: schemas.integrationParams, response: { 200: schemas.rotatedSecretResponse } },
     },
     async (request) => {
-      const p = principalOf(request);
-      const rotated = await withTenant(ctx.db, p, (tx) => service.rotateSecret(ctx, tx, actorOf(p), request.params.orgId, request.params.integrationId));
-      await ctx.audit.record({ action: 'webhook.secret_rotate', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `webhook_integration:${rotated.id}`, ...requestFacts(request) });
+      const actor = actorOf(request);
+      const rotated = await inRequestTenant(ctx.db, request, (tx) => service.rotateSecret(tx, ctx, actor, request.params.orgId, request.params.integrationId));
+      await ctx.audit.record({ action: 'webhook.secret_rotate', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: `webhook_integration:${rotated.id}`, ...requestFacts(request) });
       return rotated;
     },
   );
@@ -60,9 +53,9 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
     `${base}/:integrationId`,
     { config: { access: ADMIN }, schema: { tags, summary: 'Delete an integration and its secrets', params: schemas.integrationParams } },
     async (request, reply) => {
-      const p = principalOf(request);
-      await withTenant(ctx.db, p, (tx) => service.deleteIntegration(tx, actorOf(p), request.params.orgId, request.params.integrationId));
-      await ctx.audit.record({ action: 'webhook.integration_delete', outcome: 'success', orgId: p.orgId, actorId: p.userId, target: `webhook_integration:${request.params.integrationId}`, ...requestFacts(request) });
+      const actor = actorOf(request);
+      await inRequestTenant(ctx.db, request, (tx) => service.deleteIntegration(tx, actor, request.params.orgId, request.params.integrationId));
+      await ctx.audit.record({ action: 'webhook.integration_delete', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: `webhook_integration:${request.params.integrationId}`, ...requestFacts(request) });
       return reply.code(204).send();
     },
   );

@@ -28,7 +28,7 @@ function assertOwnOrg(actor: Actor, orgId: string): void {
   if (actor.orgId !== orgId) throw notFound();
 }
 
-async function storeNewSecret(ctx: AppContext, tx: Tx, integrationId: string, orgId: string): Promise<string> {
+async function storeNewSecret(tx: Tx, ctx: AppContext, integrationId: string, orgId: string): Promise<string> {
   const secret = newWebhookSecret();
   const id = crypto.randomUUID();
   // Bound to the secret row's id: a ciphertext copied onto another row does not open.
@@ -36,10 +36,10 @@ async function storeNewSecret(ctx: AppContext, tx: Tx, integrationId: string, or
   return secret;
 }
 
-export async function createIntegration(ctx: AppContext, tx: Tx, actor: Actor, orgId: string, name: string) {
+export async function createIntegration(tx: Tx, ctx: AppContext, actor: Actor, orgId: string, name: string) {
   assertOwnOrg(actor, orgId);
   const row = await repo.insertIntegration(tx, { orgId, name, createdBy: actor.userId });
-  const secret = await storeNewSecret(ctx, tx, row.id, orgId);
+  const secret = await storeNewSecret(tx, ctx, row.id, orgId);
   return { ...toView(row), secret };
 }
 
@@ -48,14 +48,14 @@ export async function listIntegrations(tx: Tx, actor: Actor, orgId: string) {
   return (await repo.listIntegrations(tx)).map(toView);
 }
 
-export async function rotateSecret(ctx: AppContext, tx: Tx, actor: Actor, orgId: string, integrationId: string) {
+export async function rotateSecret(tx: Tx, ctx: AppContext, actor: Actor, orgId: string, integrationId: string) {
   assertOwnOrg(actor, orgId);
   const integration = await repo.findIntegration(tx, integrationId);
   if (!integration) throw notFound();
   const now = ctx.clock.now();
   const validUntil = new Date(now.getTime() + ROTATION_OVERLAP_MS);
   await repo.retireSecrets(tx, integrationId, now, validUntil);
-  const secret = await storeNewSecret(ctx, tx, integrationId, orgId);
+  const secret = await storeNewSecret(tx, ctx, integrationId, orgId);
   return { id: integrationId, secret, previousSecretValidUntil: validUntil.toISOString() };
 }
 

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { RECENT_FACTOR } from '../access/index.ts';
+
+/**
+ * Who may call the audit API. Events are for org_admins (own organization, through RLS)
+ * and super_admins (the whole deployment, through the owner path), with a second factor
+ * verified within the admin window; an export needs one within 10 minutes. Checkpoints,
+ * the public key and proofs are hashes only and open to any signed-in user.
+ */
+// The role check (403) comes before the step-up check (401): a lawyer is told no, not asked for a second factor.
+export const AUDIT_ADMIN = { orgOptional: true, roles: ['org_admin' as const], orSuperAdmin: true };
+export const ADMIN_READ = { ...AUDIT_ADMIN, recentFactorMs: RECENT_FACTOR.admin };
+export const AUDIT_EXPORTER = { ...AUDIT_ADMIN, recentFactorMs: RECENT_FACTOR.sensitive };
+export const SIGNED_IN = { orgOptional: true };
+
+export const seqNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const apiEvent = z.object({
+  seq: z.number().nullable(),
+  at: z.string(),
+  orgId: z.string().nullable(),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  outcome: z.string(),
+  requestId: z.string().nullable(),
+});
+
+export const listEventsQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).max(40).optional(),
+  to: z.iso.datetime({ offset: true }).max(40).optional(),
+  actor: z.uuid().optional(),
+  action: z.string().max(100).optional(),
+  cursor: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const eventListResponse = z.object({ events: z.array(apiEvent), nextCursor: z.string().nullable() });
+
+export const eventParams = z.strictObject({ seq: seqNumber });
+export const sealedEventResponse = apiEvent.extend({ leaf: z.string(), leafHash: z.string() });
+
+export const checkpointResponse = z.object({
+  treeSize: z.number(),
+  rootHash: z.string(),
+  signedAt: z.string(),
+  signature: z.string(),
+  keyId: z.string(),
+  origin: z.string(),
+  note: z.string(),
+});
+
+export const publicKeyResponse = z.object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string() });
+
+export const inclusionQuery = z.strictObject({ seq: seqNumber, treeSize: seqNumber.min(1) });
+export const inclusionResponse = z.object({ leafIndex: z.number(), treeSize: z.number(), leafHash: z.string(), path: z.array(z.string()) });
+
+export const consistencyQuery = z.strictObject({ from: seqNumber, to: seqNumber });
+export const consistencyResponse = z.object({ from: z.number(), to: z.number(), path: z.array(z.string()) });
+
+export const auditStatusResponse = z.object({
+  state: z.enum(['starting', 'ok', 'alarm', 'stopped']),
+  alarm: z.object({ reason: z.string(), since: z.string().nullable(), treeSize: z.number(), checkpointSize: z.number().nullable() }).nullable(),
+  treeSize: z.number(),
+  prunedBelow: z.number(),
+  lastCheckpoint: z.object({ treeSize: z.number(), rootHash: z.string(), signedAt: z.string() }).nullable(),
+  ddlGuard: z.boolean(),
+  /** The S3 checkpoint mirror (AUDIT_S3_BUCKET); null when off. */
+  mirror: z.object({ state: z.enum(['ok', 'failing']), lastTreeSize: z.number() }).nullable(),
+});
+
+export const exportQuery = z.strictObject({ from: z.iso.datetime({ offset: true }).max(40).optional(), to: z.iso.datetime({ offset: true }).max(40).optional() });
