@@ -1,19 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runtimeDbPassword } from './platform/db/index.ts';
-import { createAuditLog } from './audit/index.ts';
-import { createAuditSealer } from './transparency/index.ts';
-import { createCheckpointMirror } from './transparency/index.ts';
+import { runtimeDbPassword, openDatabase, pgliteDirectory, runtimeUrl, type Database, MigrationError, migrate, setRuntimePassword } from './platform/db/index.ts';
+import { createAuditLog, unsafeCountUnsealedEvents } from './audit/index.ts';
+import { createAuditSealer, createCheckpointMirror } from './transparency/index.ts';
 import { startRetentionJob } from './retention/index.ts';
 import { parseSyslogUrl, startSyslogForwarder } from './siem/index.ts';
 import { noopCaptcha, type CaptchaVerifier } from './platform/captcha.ts';
 import { preloadCommonPasswords } from './accounts/index.ts';
-import { createMemoryRateLimitStore, type RateLimitStore } from './http/index.ts';
-import { createRedisRateLimitStore } from './http/index.ts';
-import { createMetrics } from './http/index.ts';
-import { unsafeCountUnsealedEvents } from './audit/index.ts';
+import { createMemoryRateLimitStore, type RateLimitStore, createRedisRateLimitStore, createMetrics, isDatabaseUnavailable } from './http/index.ts';
 import { startPeriodicJob } from './platform/jobs/index.ts';
-import { unsafePurgeExpiredRecords } from './jobs/index.ts';
+import { unsafePurgeExpiredRecords, startDocumentJobs } from './jobs/index.ts';
 import { createMailer, type RetryPolicy } from './platform/mail/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -24,9 +20,6 @@ import type { Config } from './platform/config.ts';
 import type { PrincipalResolver } from './access/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { StartupError, acquireDirectoryLock, ensureDataDir } from './platform/data-dir.ts';
-import { openDatabase, pgliteDirectory, runtimeUrl, type Database } from './platform/db/index.ts';
-import { MigrationError, migrate, setRuntimePassword } from './platform/db/index.ts';
-import { isDatabaseUnavailable } from './http/index.ts';
 import { loadOrCreateKeys, type KeyRing } from './platform/keys.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createAccessTokenResolver } from './sessions/index.ts';
@@ -34,7 +27,6 @@ import { unsafeIssueSetupToken, unsafeVerifyDeploymentKey } from './setup/index.
 import { createBlobStore } from './platform/storage/index.ts';
 import { createClamdScanner } from './platform/scanner/index.ts';
 import { createOrgKeyring } from './crypto/index.ts';
-import { startDocumentJobs } from './jobs/index.ts';
 
 /** Bound on each wait on clamd; its verdict on a large file comes only after it has read all of it. */
 const CLAMD_TIMEOUT_MS = 60_000;

@@ -8,12 +8,10 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context/index.ts';
 import type { Principal } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { eventColumns, toFields, type EventRow } from '../audit/index.ts';
+import { eventColumns, toFields, type EventRow, canonicalEventJson } from '../audit/index.ts';
 import { ensureTree, memoFetch, publicKeyOf, unsafeLatestCheckpoint, unsafeReadAs } from './audit-trail.service.ts';
 import { LeafHashList, bundleHeaderLine } from '../export/index.ts';
-import { canonicalEventJson } from '../audit/index.ts';
-import type { Checkpoint } from '../transparency/index.ts';
-import { rangeProofRanges } from '../transparency/index.ts';
+import { type Checkpoint, rangeProofRanges } from '../transparency/index.ts';
 
 const PAGE = 2000;
 

@@ -1,14 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../context/index.ts';
 import type { Principal } from '../access/index.ts';
-import type { DB } from '../platform/db/index.ts';
+import { type DB, unsafeWithOwner, withTenant } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner, withTenant } from '../platform/db/index.ts';
-import { canonicalEventJson, type SealedEventFields } from '../audit/index.ts';
-import { eventColumns, toFields, type EventRow } from '../audit/index.ts';
-import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow } from '../transparency/index.ts';
-import type { LeafFetcher } from '../transparency/index.ts';
-import { consistencyProofRanges, inclusionProofRanges } from '../transparency/index.ts';
+import { canonicalEventJson, type SealedEventFields, eventColumns, toFields, type EventRow } from '../audit/index.ts';
+import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow, type LeafFetcher, consistencyProofRanges, inclusionProofRanges } from '../transparency/index.ts';
 
 export type EventQuery = { from?: string; to?: string; actor?: string; action?: string; cursor?: string; limit: number };
 

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner } from '../platform/db/index.ts';
 
 /** Events recorded but not yet given a sequence number by the sealer (its backlog), for /metrics. Crosses tenants, hence owner. */
 export async function unsafeCountUnsealedEvents(db: Database): Promise<number> {

@@ -1,10 +1,7 @@
 import type { RequestFacts } from '../access/index.ts';
 import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../platform/db/index.ts';
-import type { AuditEventTable } from '../platform/db/index.ts';
-import { createGroupCommitter } from '../platform/db/index.ts';
-import { enterTenant } from '../platform/db/index.ts';
+import { type Database, type AuditEventTable, createGroupCommitter, enterTenant } from '../platform/db/index.ts';
 import { AuditDetailsError, assertSafeDetails, isAuditAction, type AuditAction, type AuditDetailsByAction } from './actions.ts';
 
 /** Where and by whom: the request facts every event carries. */

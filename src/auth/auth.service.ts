@@ -1,19 +1,12 @@
 import type { AppContext } from '../context/index.ts';
-import type { RequestFacts } from '../access/index.ts';
+import { type RequestFacts, mfaRequiredFor } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
-import { accountRepository as accounts } from '../accounts/index.ts';
-import { accountMail } from '../accounts/index.ts';
+import { accountRepository as accounts, accountMail, hashPassword, needsRehash, verifyAgainstDummy, verifyPassword, checkPasswordPolicy } from '../accounts/index.ts';
 import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../accounts/index.ts';
-import { checkPasswordPolicy } from '../accounts/index.ts';
 import { CAPTCHA_THRESHOLD, scoreRegistration } from './registration-risk.ts';
-import { sessionRepository as sessions } from '../sessions/index.ts';
-import { openSession, type SignedInUser } from '../sessions/index.ts';
-import { lookupSessionOwner, pickOrganization, refreshMaxAge, type LoginResult } from '../sessions/index.ts';
-import { mfaRepository as mfaRepo } from '../mfa/index.ts';
-import { mfaRequiredFor } from '../access/index.ts';
-import { createEnrollmentChallenge, createLoginChallenge, trustedDeviceIsValid, type PendingSignIn } from '../mfa/index.ts';
+import { sessionRepository as sessions, openSession, type SignedInUser, lookupSessionOwner, pickOrganization, refreshMaxAge, type LoginResult } from '../sessions/index.ts';
+import { mfaRepository as mfaRepo, createEnrollmentChallenge, createLoginChallenge, trustedDeviceIsValid, type PendingSignIn } from '../mfa/index.ts';
 
 export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 3 } as const;
 

@@ -1,15 +1,11 @@
 import type { AppContext } from '../context/index.ts';
-import type { RequestFacts } from '../access/index.ts';
-import type { Principal } from '../access/index.ts';
+import { type RequestFacts, type Principal, RECENT_FACTOR } from '../access/index.ts';
 import { mfaRepository as mfaRepo } from '../mfa/index.ts';
-import { RECENT_FACTOR } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner } from '../platform/db/index.ts';
-import { accountRepository as accounts } from '../accounts/index.ts';
-import { accountMail } from '../accounts/index.ts';
+import { accountRepository as accounts, accountMail, verifyPassword } from '../accounts/index.ts';
 import { LOCKOUT } from './auth.service.ts';
 import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
-import { verifyPassword } from '../accounts/index.ts';
 import { sessionRepository as sessions } from '../sessions/index.ts';
 
 /**

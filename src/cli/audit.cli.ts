@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import type { Config } from '../platform/config.ts';
 import { StartupError, acquireDirectoryLock } from '../platform/data-dir.ts';
-import { openDatabase, pgliteDirectory } from '../platform/db/index.ts';
+import { openDatabase, pgliteDirectory, type Database } from '../platform/db/index.ts';
 import { loadOrCreateKeys } from '../platform/keys.ts';
-import { readCheckpointFile, checkpointFile } from '../transparency/index.ts';
-import { unsafeLoadCheckpoints } from '../transparency/index.ts';
+import { readCheckpointFile, checkpointFile, unsafeLoadCheckpoints, unsafeVerifyLiveLog, type LogVerdict } from '../transparency/index.ts';
 import { unsafeRunPurge } from '../retention/index.ts';
-import type { BundleVerdict } from '../export/index.ts';
-import { verifyBundleFileStream } from '../export/index.ts';
-import { unsafeVerifyLiveLog, type LogVerdict } from '../transparency/index.ts';
-import type { Database } from '../platform/db/index.ts';
+import { type BundleVerdict, verifyBundleFileStream } from '../export/index.ts';
 
 /** `chambers audit verify <bundle.json>`: offline, no database. Returns the exit code. */
 export async function verifyBundleFile(file: string, out: (line: string) => void): Promise<number> {

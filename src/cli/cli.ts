@@ -5,8 +5,7 @@ import { ConfigError, loadConfig } from '../platform/config.ts';
 import { failStart, main } from '../main.ts';
 import { runDoctor } from './doctor.ts';
 import { StartupError, acquireDirectoryLock, ensureDataDir } from '../platform/data-dir.ts';
-import { openDatabase, pgliteDirectory } from '../platform/db/index.ts';
-import { migrate } from '../platform/db/index.ts';
+import { openDatabase, pgliteDirectory, migrate } from '../platform/db/index.ts';
 import { keyPaths, rotateSigningKey } from '../platform/keys.ts';
 import { runRotateMaster } from './rotate-master.cli.ts';
 

@@ -2,11 +2,9 @@ import fs from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { readPrivateFile } from '../platform/data-dir.ts';
-import { openDatabase, pgliteDirectory } from '../platform/db/index.ts';
-import { readMigrationFiles } from '../platform/db/index.ts';
+import { openDatabase, pgliteDirectory, readMigrationFiles } from '../platform/db/index.ts';
 import { keyPaths } from '../platform/keys.ts';
-import { localBlobDirectory } from '../platform/storage/index.ts';
-import { createS3BlobStore } from '../platform/storage/index.ts';
+import { localBlobDirectory, createS3BlobStore } from '../platform/storage/index.ts';
 import { createClamdScanner } from '../platform/scanner/index.ts';
 
 type Report = (line: string) => void;

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import type { Config } from '../platform/config.ts';
 import { randomBytes } from '../platform/crypto-basics.ts';
 import { StartupError, acquireDirectoryLock, readPrivateFile, replacePrivateFile, writePrivateFile } from '../platform/data-dir.ts';
-import { openDatabase, pgliteDirectory } from '../platform/db/index.ts';
-import { runtimeDbPassword, setRuntimePassword } from '../platform/db/index.ts';
+import { openDatabase, pgliteDirectory, runtimeDbPassword, setRuntimePassword } from '../platform/db/index.ts';
 import { keyPaths, loadOrCreateKeys } from '../platform/keys.ts';
 import { unsafeRotateMasterKey } from '../crypto/index.ts';
 

@@ -1,11 +1,9 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/index.ts';
-import type { AuditSealer } from '../transparency/index.ts';
-import type { CheckpointMirror } from '../transparency/index.ts';
+import type { AuditSealer, CheckpointMirror } from '../transparency/index.ts';
 import type { CaptchaVerifier } from '../platform/captcha.ts';
 import type { Config } from '../platform/config.ts';
-import type { RateLimitStore } from '../http/index.ts';
-import type { Metrics } from '../http/index.ts';
+import type { RateLimitStore, Metrics } from '../http/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { KeyRing } from '../platform/keys.ts';

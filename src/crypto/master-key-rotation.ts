@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { safeEqual } from '../platform/crypto-basics.ts';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import { openSecret, sealSecret } from './secrets.ts';
 import { masterKeyCheck } from './master-key-check.ts';
 import { SEALED_SECRET_COLUMNS } from './sealed-columns.ts';

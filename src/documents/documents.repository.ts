@@ -1,7 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
-import type { ScanStatus } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner, type Tx, type ScanStatus } from '../platform/db/index.ts';
 
 /**
  * All SQL of documents and their versions. Runs under RLS: the organization and the

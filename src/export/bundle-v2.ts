@@ -14,9 +14,7 @@
  * Pure and dependency-free apart from node:crypto: the offline verifier.
  */
 import { canonicalEventBytes, type SealedEventFields } from '../audit/index.ts';
-import { verifyCheckpointSignature, type Checkpoint } from '../transparency/index.ts';
-import { HASH_SIZE, hashEquals, leafHash } from '../transparency/index.ts';
-import { rootFromRangeProof } from '../transparency/index.ts';
+import { verifyCheckpointSignature, type Checkpoint, HASH_SIZE, hashEquals, leafHash, rootFromRangeProof } from '../transparency/index.ts';
 
 export const BUNDLE_FORMAT_V2 = 'chambers-audit-bundle/2';
 

@@ -8,8 +8,7 @@
  */
 import { BUNDLE_FORMAT_V2, verifyBundleV2Object, type AuditBundleV2, type BundleVerdict } from './bundle-v2.ts';
 import { canonicalEventJson, type SealedEventFields } from '../audit/index.ts';
-import { verifyCheckpointSignature, type Checkpoint } from '../transparency/index.ts';
-import { BatchInclusionVerifier, leafHash, type PathElement } from '../transparency/index.ts';
+import { verifyCheckpointSignature, type Checkpoint, BatchInclusionVerifier, leafHash, type PathElement } from '../transparency/index.ts';
 
 export type BundleEvent = SealedEventFields & { leaf?: string };
 export type BundleProof = { seq: number; leafIndex: number; treeSize: number; path: string[] };

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner, withTenant, type TenantContext } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner, withTenant, type TenantContext } from '../platform/db/index.ts';
 
 /** All SQL of idempotency keys. Tenant-scoped: RLS limits every statement to this user in this organization. */
 

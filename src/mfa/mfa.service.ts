@@ -1,11 +1,10 @@
 import type { AppContext } from '../context/index.ts';
 import { mfaRequiredFor, type Principal, type RequestFacts } from '../access/index.ts';
 import { accountMail } from '../accounts/index.ts';
-import { SECRET_PURPOSE } from '../crypto/index.ts';
+import { SECRET_PURPOSE, openSecret, sealSecret } from '../crypto/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
 import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
-import { openSecret, sealSecret } from '../crypto/index.ts';
 import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from '../sessions/index.ts';
 import * as repo from './mfa.repository.ts';
 import { findBackupCode, hashBackupCode, newBackupCodes } from './backup-codes.ts';

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/index.ts';
-import type { MemberRole } from '../platform/db/index.ts';
+import type { Tx, MemberRole } from '../platform/db/index.ts';
 
 /** SQL of organizations, members and invitations. Tenant functions run under RLS; `…Owner` ones in owner transactions. */
 

@@ -1,13 +1,9 @@
 import type { AppContext } from '../context/index.ts';
 import type { RequestFacts } from '../access/index.ts';
-import { accountMail } from '../accounts/index.ts';
-import { accountRepository as accounts } from '../accounts/index.ts';
-import { hashPassword } from '../accounts/index.ts';
-import { checkPasswordPolicy } from '../accounts/index.ts';
+import { accountMail, accountRepository as accounts, hashPassword, checkPasswordPolicy } from '../accounts/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
-import type { MemberRole } from '../platform/db/index.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { type MemberRole, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import * as repo from './orgs.repository.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;

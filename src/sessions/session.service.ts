@@ -1,11 +1,9 @@
 import type { AppContext } from '../context/index.ts';
-import type { RequestFacts } from '../access/index.ts';
-import type { Principal } from '../access/index.ts';
+import type { RequestFacts, Principal } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
-import type { MemberRole } from '../platform/db/index.ts';
+import { type MemberRole, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import { sql } from 'kysely';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessClaims } from './access-tokens.ts';
 import * as repo from './session.repository.ts';
 

@@ -1,10 +1,8 @@
-import { checkPasswordPolicy } from '../accounts/index.ts';
-import { hashPassword } from '../accounts/index.ts';
+import { checkPasswordPolicy, hashPassword } from '../accounts/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { StartupError } from '../platform/data-dir.ts';
 import { randomToken, safeEqual, sha256Hex } from '../platform/crypto-basics.ts';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner } from '../platform/db/index.ts';
 import { masterKeyCheck } from '../crypto/index.ts';
 import * as repo from './setup.repository.ts';
 import type { SetupInput } from './setup.schemas.ts';

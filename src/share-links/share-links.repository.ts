@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 
 /** SQL of share links. The tenant functions run under RLS (and behind ethical walls, through the document). */
 

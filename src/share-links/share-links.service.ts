@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context/index.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../accounts/index.ts';
-import { liveDocument, type Download } from '../documents/index.ts';
-import { openPlaintext } from '../documents/index.ts';
+import { liveDocument, type Download, openPlaintext } from '../documents/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import type { Tx } from '../platform/db/index.ts';
 import * as repo from './share-links.repository.ts';

@@ -4,8 +4,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuditMirrorConfig } from '../platform/config.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner } from '../platform/db/index.ts';
 import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
 import { formatCheckpointNote } from './checkpoint-note.ts';
 

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../platform/db/index.ts';
-import { canonicalEventBytes } from '../audit/index.ts';
-import { sealedLeafRows, sealedRows, toFields, type EventRow } from '../audit/index.ts';
+import { canonicalEventBytes, sealedLeafRows, sealedRows, toFields, type EventRow } from '../audit/index.ts';
 import type { AuditTree } from './audit-tree.ts';
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.ts';
 import { MerkleAccumulator, hashEquals, leafHash } from './merkle/index.ts';

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/index.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { type Database, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import { TIMESTAMP_TOLERANCE_S } from './signature.ts';
 
 /** All SQL of webhooks. Admin functions run under RLS (org_admins of the current organization only). */

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context/index.ts';
 import type { Tx } from '../platform/db/index.ts';
-import { SECRET_PURPOSE as SEALED } from '../crypto/index.ts';
+import { SECRET_PURPOSE as SEALED, sealSecret } from '../crypto/index.ts';
 import { notFound } from '../platform/errors.ts';
-import { sealSecret } from '../crypto/index.ts';
 import * as repo from './webhooks.repository.ts';
 import { newWebhookSecret } from './signature.ts';
 
