@@ -65,6 +65,15 @@ export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal |
 
 export const ENROLLMENT_TOKEN_PREFIX = 'enr_';
 
+/** One route as declared: what tests walk to hold a rule against every route. */
+export type DeclaredRoute = { method: string; url: string; access: RouteAccess };
+const routeTables = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route the app declared, in the order declared (HEAD twins left out). */
+export function routeTableOf(app: FastifyInstance): readonly DeclaredRoute[] {
+  return routeTables.get(app) ?? [];
+}
+
 export function registerRouteAccess(
   app: FastifyInstance,
   resolvePrincipal: PrincipalResolver,
@@ -74,11 +83,14 @@ export function registerRouteAccess(
   app.decorateRequest('principal', null);
   app.decorateRequest('enrollment', null);
 
+  const table: DeclaredRoute[] = [];
+  routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (!access) {
       throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access); every route must`);
     }
+    for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });
   });
 
   // onRequest, before the body is read: an anonymous caller learns nothing of the route's schema.
