@@ -1,11 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { openapiTransform, registerErrorHandling, registerSecurityHeaders, registerAccountRateLimits, registerRateLimits, tierLimitsOf, registerMetrics, TLS_POLICY, serverTimeouts } from './http/index.ts';
+import { openapiTransform, requestIdGenerator, registerErrorHandling, registerSecurityHeaders, registerAccountRateLimits, registerRateLimits, tierLimitsOf, registerMetrics, TLS_POLICY, serverTimeouts } from './http/index.ts';
 import { ERROR_TABLES } from './error-catalog.ts';
 import { registerErrorTables } from './platform/errors.ts';
 import type { AppContext } from './context/index.ts';
@@ -30,8 +29,6 @@ export type BuildOptions = {
   resolvePrincipal: PrincipalResolver;
 };
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-
 /**
  * Builds the HTTP application. Plugins go in a fixed order: transport and
  * parsing, headers and errors, the route guard, then the domain routes.
@@ -49,9 +46,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
     http: serverTimeouts(config),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
-    // Keep a well-formed request id from a trusted upstream; make our own otherwise.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // Keep a well-formed request id from a trusted proxy only; make our own otherwise.
+    requestIdHeader: false,
+    genReqId: requestIdGenerator(config.trustProxy),
   };
   const app = (config.tls
     ? Fastify({
@@ -65,9 +62,6 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
       })
     : Fastify(serverOptions)) as unknown as FastifyInstance;
 
-  app.addHook('onRequest', async (request) => {
-    if (!REQUEST_ID.test(String(request.id))) (request as { id: string }).id = crypto.randomUUID();
-  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

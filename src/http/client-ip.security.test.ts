@@ -10,6 +10,7 @@
  * budget (3 per minute here) and the IP recorded on the session.
  */
 import crypto from 'node:crypto';
+import { unsafeWithOwner } from '../platform/db/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, startTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
@@ -74,6 +75,24 @@ describe('X-Forwarded-For with TRUST_PROXY=10.0.0.0/8,192.168.1.1', () => {
     expect(sessions.statusCode, sessions.body).toBe(200);
     const ips = (sessions.json() as Array<{ ip: string }>).map((s) => s.ip).sort();
     expect(ips).toEqual(['198.51.100.50', '203.0.113.90']);
+  });
+
+  it('should file audit events under a client-chosen X-Request-Id only when a trusted proxy sent it', async () => {
+    const m = await createMember(t, { role: 'lawyer' });
+    const login = (remoteAddress: string, id: string) =>
+      t.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, headers: { 'x-request-id': id }, payload: { email: m.email, password: TEST_PASSWORD } });
+    const forged = await login('203.0.113.92', 'forged-request-id-0001');
+    expect(forged.statusCode, forged.body).toBe(200);
+    expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const relayed = await login('10.0.0.7', 'proxy-request-id-0002');
+    expect(relayed.headers['x-request-id']).toBe('proxy-request-id-0002');
+    const ids = await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx.selectFrom('audit.events').select('request_id').where('action', '=', 'auth.login').where('actor_id', '=', m.userId).execute(),
+    );
+    const recorded = ids.map((r) => r.request_id);
+    expect(recorded).toContain('proxy-request-id-0002');
+    expect(recorded).toContain(forged.headers['x-request-id']);
+    expect(recorded).not.toContain('forged-request-id-0001');
   });
 
   it('should send HSTS for X-Forwarded-Proto: https only when a trusted proxy says so', async () => {

@@ -12,3 +12,4 @@ export { createMemoryRateLimitStore, type RateLimitRule, type RateLimitStore, re
 export { createRedisRateLimitStore } from './redis-rate-limit-store.ts';
 export { registerSecurityHeaders } from './security-headers.ts';
 export { serverTimeouts, TLS_POLICY } from './tls-policy.ts';
+export { REQUEST_ID, requestIdGenerator } from './request-id.ts';
