@@ -3,8 +3,8 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { openapiTransform, requestIdGenerator, registerErrorHandling, registerSecurityHeaders, registerAccountRateLimits, registerRateLimits, tierLimitsOf, registerMetrics, TLS_POLICY, serverTimeouts } from './http/index.ts';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { openapiTransform, requestIdGenerator, storableValidatorCompiler, registerErrorHandling, registerSecurityHeaders, registerAccountRateLimits, registerRateLimits, tierLimitsOf, registerMetrics, TLS_POLICY, serverTimeouts } from './http/index.ts';
 import { ERROR_TABLES } from './error-catalog.ts';
 import { registerErrorTables } from './platform/errors.ts';
 import type { AppContext } from './context/index.ts';
@@ -63,7 +63,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
     : Fastify(serverOptions)) as unknown as FastifyInstance;
 
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(storableValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is how cross-site forms smuggle requests past CORS.
   app.removeContentTypeParser('text/plain');

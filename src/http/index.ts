@@ -13,3 +13,4 @@ export { createRedisRateLimitStore } from './redis-rate-limit-store.ts';
 export { registerSecurityHeaders } from './security-headers.ts';
 export { serverTimeouts, TLS_POLICY } from './tls-policy.ts';
 export { REQUEST_ID, requestIdGenerator } from './request-id.ts';
+export { findUnstorableString, storableValidatorCompiler } from './storable-strings.ts';
