@@ -9,6 +9,7 @@ import { ERROR_TABLES } from './error-catalog.ts';
 import { registerErrorTables } from './platform/errors.ts';
 import type { AppContext } from './context/index.ts';
 import { healthRoutes } from './health/index.ts';
+import { securityTxtRoutes } from './disclosure/index.ts';
 import { registerRouteAccess, type PrincipalResolver } from './access/index.ts';
 import { auditRoutes, legalHoldRoutes, registerApiCallLog } from './audit-trail/index.ts';
 import { auditStreamRoutes } from './siem/index.ts';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
 
   app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   await healthRoutes(app, ctx);
+  await securityTxtRoutes(app, ctx);
   await setupRoutes(app, ctx);
   await authRoutes(app, ctx);
   await orgsRoutes(app, ctx);

@@ -140,6 +140,18 @@ const s3Prefix = z.string().optional().transform((raw, ctx) => {
   return raw;
 });
 
+/** RFC 9116 contacts: mailto:, https: or tel: URIs, comma-separated. */
+const securityContacts = z.string().optional().transform((raw, ctx) => {
+  if (!raw) return [];
+  const list = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  const bad = list.find((c) => !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+|tel:\+?[0-9-]+)$/.test(c));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `SECURITY_CONTACT must be mailto:, https: or tel: URIs, comma-separated, got "${bad}"` });
+    return z.NEVER;
+  }
+  return list;
+});
+
 const envSchema = z.object({
   HOST: z.string().optional().transform((v) => v || '127.0.0.1'),
   PORT: port('PORT', 3000),
@@ -157,6 +169,8 @@ const envSchema = z.object({
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
   PORTAL_ORIGINS: origins('PORTAL_ORIGINS'),
   MAIL_FROM: z.string().optional().transform((v) => v || 'Chambers <noreply@chambers.invalid>'),
+  SECURITY_CONTACT: securityContacts,
+  SECURITY_POLICY_URL: url('SECURITY_POLICY_URL', ['https:']),
   RATE_LIMIT_AUTH_PER_MINUTE: count('RATE_LIMIT_AUTH_PER_MINUTE', 60),
   RATE_LIMIT_REGISTER_PER_HOUR: count('RATE_LIMIT_REGISTER_PER_HOUR', 5),
   RATE_LIMIT_FORGOT_PER_HOUR: count('RATE_LIMIT_FORGOT_PER_HOUR', 5),
@@ -233,6 +247,10 @@ export type Config = {
   host: string;
   port: number;
   publicUrl: string;
+  /** Who receives vulnerability reports (RFC 9116 Contact lines); empty = no /.well-known/security.txt. */
+  securityContacts: string[];
+  /** Where the disclosure policy is published (RFC 9116 Policy), or undefined. */
+  securityPolicyUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   databaseAppUrl: string | undefined;
@@ -327,6 +345,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpUrl: e.SMTP_URL,
     portalOrigins: e.PORTAL_ORIGINS,
     mailFrom: e.MAIL_FROM,
+    securityContacts: e.SECURITY_CONTACT,
+    securityPolicyUrl: e.SECURITY_POLICY_URL,
     rateLimits: {
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,

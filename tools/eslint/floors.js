@@ -6,7 +6,7 @@ export const FLOORS = [
   ['audit'],
   ['transparency', 'http'],
   ['context', 'export'],
-  ['accounts', 'idempotency', 'retention', 'siem', 'audit-trail', 'health', 'spa'],
+  ['accounts', 'idempotency', 'retention', 'siem', 'audit-trail', 'health', 'spa', 'disclosure'],
   ['sessions'],
   ['mfa'],
   ['auth'],
