@@ -4,7 +4,7 @@ import { boot } from '../boot.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { failStart, main } from '../main.ts';
 import { runDoctor } from './doctor.ts';
-import { StartupError, acquireDirectoryLock, ensureDataDir } from '../platform/data-dir.ts';
+import { StartupError, acquireDirectoryLock, ensureDataDir, restrictFileCreation } from '../platform/data-dir.ts';
 import { openDatabase, pgliteDirectory, migrate } from '../platform/db/index.ts';
 import { keyPaths, rotateSigningKey } from '../platform/keys.ts';
 import { runRotateMaster } from './rotate-master.cli.ts';
@@ -24,6 +24,8 @@ const USAGE = `usage: chambers <command>
 
 /** `npx chambers …` */
 export async function runCli(args: string[]): Promise<void> {
+  // Before any command touches the data directory: whatever it creates is private.
+  restrictFileCreation();
   const [command, sub] = args;
   switch (command) {
     case undefined:

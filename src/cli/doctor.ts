@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
-import { readPrivateFile } from '../platform/data-dir.ts';
+import { findLooseModes, readPrivateFile } from '../platform/data-dir.ts';
 import { openDatabase, pgliteDirectory, readMigrationFiles } from '../platform/db/index.ts';
 import { keyPaths } from '../platform/keys.ts';
 import { localBlobDirectory, createS3BlobStore } from '../platform/storage/index.ts';
@@ -40,6 +41,11 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
     const mode = fs.statSync(dir).mode & 0o777;
     if (mode & 0o077) fail(`data directory ${dir} has mode ${mode.toString(8)}`, `chmod 700 ${dir}`);
     else pass(`data directory ${dir} (mode ${mode.toString(8)})`);
+    const loose = findLooseModes(dir);
+    if (loose.length > 0) {
+      const shown = loose.slice(0, 3).map((l) => `${path.relative(dir, l.path)} (${l.mode})`).join(', ');
+      fail(`${loose.length >= 20 ? '20 or more' : loose.length} file(s) in the data directory are readable by other users: ${shown}`, `chmod -R go-rwx ${dir}`);
+    } else pass('every file in the data directory is private to its owner');
     try {
       fs.accessSync(dir, fs.constants.W_OK);
       pass('storage is writable');

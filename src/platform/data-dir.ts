@@ -8,8 +8,51 @@ export class StartupError extends Error {
   }
 }
 
+/**
+ * Every file and directory this process creates from now on is private to its user:
+ * PGlite, blob stores and key files would otherwise be created 0666/0755 under a
+ * common umask. Called before anything writes to the data directory.
+ */
+export function restrictFileCreation(): void {
+  process.umask(0o077);
+}
+
+/** Files and directories under `dir` that others may read or enter (at most `limit` are listed; the walk stops there). */
+export function findLooseModes(dir: string, limit = 20): Array<{ path: string; mode: string }> {
+  const loose: Array<{ path: string; mode: string }> = [];
+  const walk = (at: string): void => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      if (loose.length >= limit) return;
+      const full = path.join(at, entry.name);
+      if (entry.isSymbolicLink()) continue;
+      const mode = fs.statSync(full).mode & 0o777;
+      if (mode & 0o077) loose.push({ path: full, mode: mode.toString(8) });
+      if (entry.isDirectory()) walk(full);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return loose;
+}
+
+/**
+ * Removes group and other permissions from everything under `dir`. PGlite's
+ * WebAssembly file system sets file modes itself (0666, directories 0777), past the
+ * umask, so its directory is tightened when it opens and when it closes.
+ */
+export function tightenModes(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const tighten = (at: string): void => {
+    const st = fs.lstatSync(at);
+    if (st.isSymbolicLink()) return;
+    if (st.mode & 0o077) fs.chmodSync(at, st.mode & 0o700);
+    if (st.isDirectory()) for (const name of fs.readdirSync(at)) tighten(path.join(at, name));
+  };
+  tighten(dir);
+}
+
 /** Creates the data directory (0700) or checks that an existing one is private enough. */
 export function ensureDataDir(dir: string): void {
+  restrictFileCreation();
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { tightenModes } from '../data-dir.ts';
 import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
@@ -40,6 +41,7 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
   });
   await pglite.waitReady;
+  if (opts.dataDir) tightenModes(opts.dataDir);
   const lock = new ConnectionLock();
   const app = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
   const owner = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
@@ -54,6 +56,7 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
       const release = await lock.acquire();
       try {
         if (!pglite.closed) await pglite.close();
+        if (opts.dataDir) tightenModes(opts.dataDir);
       } finally {
         release();
       }
