@@ -1,3 +1,4 @@
+import type { RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 import { RECENT_FACTOR } from '../access/index.ts';
 
@@ -71,3 +72,58 @@ export const auditStatusResponse = z.object({
 });
 
 export const exportQuery = z.strictObject({ from: z.iso.datetime({ offset: true }).max(40).optional(), to: z.iso.datetime({ offset: true }).max(40).optional() });
+
+/*
+ * Route options: each route's access declaration and OpenAPI schema, named after what it does; the routes file maps paths to handlers.
+ * `satisfies RouteShorthandOptions` checks the shape without widening it, so the zod types still type request.body/params/query.
+ */
+const tags = ['audit'];
+
+/** GET /api/v1/audit/events */
+export const listEventsRoute = {
+  config: { access: ADMIN_READ },
+  schema: { tags, summary: 'List audit events (org_admin: own organization; super_admin: all)', querystring: listEventsQuery, response: { 200: eventListResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/events/:seq */
+export const getEventRoute = {
+  config: { access: ADMIN_READ },
+  schema: { tags, summary: 'One sealed event with its leaf bytes (canonical JSON)', params: eventParams, response: { 200: sealedEventResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/checkpoint */
+export const checkpointRoute = {
+  config: { access: SIGNED_IN },
+  schema: { tags, summary: 'The newest signed checkpoint', response: { 200: checkpointResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/public-key */
+export const publicKeyRoute = {
+  config: { access: SIGNED_IN },
+  schema: { tags, summary: 'The Ed25519 key that signs checkpoints', response: { 200: publicKeyResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/proof/inclusion */
+export const inclusionProofRoute = {
+  config: { access: SIGNED_IN },
+  schema: { tags, summary: 'RFC 9162 inclusion proof of one leaf', querystring: inclusionQuery, response: { 200: inclusionResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/proof/consistency */
+export const consistencyProofRoute = {
+  config: { access: SIGNED_IN },
+  schema: { tags, summary: 'RFC 9162 consistency proof between two tree sizes', querystring: consistencyQuery, response: { 200: consistencyResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/status */
+export const auditStatusRoute = {
+  // Polled by the admin banner: no step-up, so the banner shows without a fresh second factor.
+  config: { access: AUDIT_ADMIN },
+  schema: { tags, summary: 'Is the audit log consistent with its signed checkpoints? (the admin banner polls this)', response: { 200: auditStatusResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/export */
+export const auditExportRoute = {
+  config: { access: AUDIT_EXPORTER },
+  schema: { tags, summary: 'A bundle (events, proofs, checkpoint, public key) that `chambers audit verify` checks offline', querystring: exportQuery },
+} satisfies RouteShorthandOptions;

@@ -3,17 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
 import { principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { LEGAL_HOLD_ACCESS, legalHoldBody, legalHoldParams, legalHoldResponse } from './legal-hold.schemas.ts';
+import { getLegalHoldRoute, liftLegalHoldRoute, setLegalHoldRoute } from './legal-hold.schemas.ts';
 import * as holds from './legal-hold.service.ts';
 
 /** Legal hold per organization: while set, the retention purge keeps its events (and every later one). */
 export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['audit'];
   const url = '/api/v1/orgs/:orgId/audit/legal-hold';
-  const access = LEGAL_HOLD_ACCESS;
 
-  r.get(url, { config: { access }, schema: { tags, summary: 'The legal hold of an organization', params: legalHoldParams, response: { 200: legalHoldResponse } } }, async (request) => {
+  r.get(url, getLegalHoldRoute, async (request) => {
     const h = await holds.unsafeGetHold(ctx, principalOf(request), request.params.orgId);
     if (!h) throw new AppError('NOT_FOUND', 'no legal hold');
     return h;
@@ -21,10 +19,7 @@ export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   r.put(
     url,
-    {
-      config: { access },
-      schema: { tags, summary: 'Set a legal hold (blocks the retention purge of this organization)', params: legalHoldParams, body: legalHoldBody, response: { 200: legalHoldResponse } },
-    },
+    setLegalHoldRoute,
     async (request) => {
       const p = principalOf(request);
       const h = await holds.unsafeSetHold(ctx, p, request.params.orgId, request.body.reason);
@@ -34,7 +29,7 @@ export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Pr
     },
   );
 
-  r.delete(url, { config: { access }, schema: { tags, summary: 'Lift the legal hold', params: legalHoldParams } }, async (request, reply) => {
+  r.delete(url, liftLegalHoldRoute, async (request, reply) => {
     const p = principalOf(request);
     if (!(await holds.unsafeLiftHold(ctx, p, request.params.orgId))) throw new AppError('NOT_FOUND', 'no legal hold');
     await ctx.audit.record({ action: 'retention.hold_lifted', outcome: 'success', orgId: request.params.orgId, actorId: p.userId, target: `org:${request.params.orgId}`, ...requestFacts(request) });

@@ -1,37 +1,48 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
 import type { RateLimitRule } from '../http/index.ts';
 import { inAccountTenant, principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { trustedDeviceFromRequest } from '../mfa/index.ts';
 import { clearSessionCookies, COOKIE, isBrowserClient, jwks, lookupSessionOwner, sendSignIn, sendTokens, unsafeRotateRefreshToken } from '../sessions/index.ts';
-import * as schemas from './auth.schemas.ts';
+import {
+  changeEmailRoute,
+  changePasswordRoute,
+  confirmEmailRoute,
+  endSessionRoute,
+  forgotPasswordRoute,
+  jwksRoute,
+  listSessionsRoute,
+  loginRoute,
+  logoutAllRoute,
+  logoutRoute,
+  meRoute,
+  refreshRoute,
+  registerRoute,
+  resetPasswordRoute,
+  switchOrgRoute,
+  verifyEmailRoute,
+} from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
 import * as emailChange from './email-change.service.ts';
 import * as ownSessions from './own-sessions.service.ts';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const limits = ctx.config.rateLimits;
   const authTier: RateLimitRule = { bucket: 'auth', limit: limits.authPerMinute, windowMs: MINUTE };
-  const tags = ['auth'];
 
-  r.get('/.well-known/jwks.json', { config: { access: { public: true } }, schema: { tags, summary: 'Public keys that verify access tokens' } }, async (_req, reply) => {
+  r.get('/.well-known/jwks.json', jwksRoute, async (_req, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return jwks(ctx.keys);
   });
 
   r.post(
     '/api/v1/auth/register',
-    {
-      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'register', limit: limits.registerPerHour, windowMs: HOUR }] },
-      schema: { tags, summary: 'Sign up; a 6-digit code is mailed', body: schemas.registerBody, response: { 202: schemas.acceptedResponse } },
-    },
+    registerRoute(authTier, limits),
     async (request, reply) => {
       await auth.unsafeRegister(ctx, request.body, requestFacts(request));
       return reply.code(202).send({ status: 'accepted' as const });
@@ -40,10 +51,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/verify-email',
-    {
-      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-      schema: { tags, summary: 'Confirm the address with the mailed code', body: schemas.verifyEmailBody, response: { 200: z.object({ verified: z.literal(true) }) } },
-    },
+    verifyEmailRoute(authTier, limits),
     async (request) => {
       await auth.unsafeVerifyEmail(ctx, request.body, requestFacts(request));
       return { verified: true as const };
@@ -52,10 +60,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/login',
-    {
-      config: { access: { public: true }, rateLimits: [authTier] },
-      schema: { tags, summary: 'Sign in with email and password', body: schemas.loginBody, response: { 200: schemas.loginResponse } },
-    },
+    loginRoute(authTier),
     async (request, reply) => {
       const result = await auth.unsafeLogin(ctx, request.body, requestFacts(request), (userId) => trustedDeviceFromRequest(request, ctx.keys.masterKey, userId));
       if (result.kind === 'session') return sendTokens(ctx, request, reply, result);
@@ -68,10 +73,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/refresh',
-    {
-      config: { access: { public: true }, rateLimits: [authTier] },
-      schema: { tags, summary: 'Rotate the refresh token for a new pair', body: schemas.refreshBody.nullish(), response: { 200: schemas.loginResponse } },
-    },
+    refreshRoute(authTier),
     async (request, reply) => {
       // The cookie is accepted only with the web app's header: a custom header cannot be sent cross-site without CORS approval.
       const fromCookie = isBrowserClient(request) ? request.cookies[COOKIE.refresh] : undefined;
@@ -99,7 +101,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/logout',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End this session' } },
+    logoutRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await inAccountTenant(ctx.db, request, (tx) => ownSessions.signOut(tx, p.sessionId, ctx.clock.now()));
@@ -111,7 +113,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/logout-all',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End every session of this user' } },
+    logoutAllRoute,
     async (request, reply) => {
       const p = principalOf(request);
       const ended = await inAccountTenant(ctx.db, request, (tx, who) => ownSessions.signOutEverywhere(tx, who.userId, ctx.clock.now()));
@@ -123,7 +125,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.get(
     '/api/v1/auth/sessions',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Your active sessions', response: { 200: schemas.sessionsResponse } } },
+    listSessionsRoute,
     async (request) => {
       const p = principalOf(request);
       return inAccountTenant(ctx.db, request, (tx, who) => ownSessions.listOwnSessions(tx, who.userId, p.sessionId, ctx.clock.now()));
@@ -132,7 +134,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.delete(
     '/api/v1/auth/sessions/:id',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'End one of your sessions', params: schemas.sessionIdParams } },
+    endSessionRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await inAccountTenant(ctx.db, request, (tx, who) => ownSessions.revokeOwnSession(tx, who.userId, request.params.id, ctx.clock.now()));
@@ -143,7 +145,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/password/change',
-    { config: { access: { orgOptional: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Change your password; other sessions end', body: schemas.changePasswordBody } },
+    changePasswordRoute(authTier),
     async (request, reply) => {
       const p = principalOf(request);
       await auth.unsafeChangePassword(ctx, { userId: p.userId, sessionId: p.sessionId, orgId: p.orgId }, request.body, requestFacts(request));
@@ -153,10 +155,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/password/forgot',
-    {
-      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'forgot', limit: limits.forgotPerHour, windowMs: HOUR }] },
-      schema: { tags, summary: 'Mail a password reset code (always 202)', body: schemas.forgotBody, response: { 202: schemas.acceptedResponse } },
-    },
+    forgotPasswordRoute(authTier, limits),
     async (request, reply) => {
       await auth.unsafeForgotPassword(ctx, request.body.email, requestFacts(request));
       return reply.code(202).send({ status: 'accepted' as const });
@@ -165,10 +164,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/password/reset',
-    {
-      config: { access: { public: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-      schema: { tags, summary: 'Set a new password with the mailed code; all sessions end', body: schemas.resetBody },
-    },
+    resetPasswordRoute(authTier, limits),
     async (request, reply) => {
       await auth.unsafeResetPassword(ctx, request.body, requestFacts(request));
       return reply.code(204).send();
@@ -177,10 +173,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/email/change',
-    {
-      config: { access: { orgOptional: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-      schema: { tags, summary: 'Move your account to another address: a code goes to the new one', body: schemas.emailChangeBody, response: { 202: schemas.acceptedResponse } },
-    },
+    changeEmailRoute(authTier, limits),
     async (request, reply) => {
       await emailChange.unsafeRequestEmailChange(ctx, principalOf(request), request.body, requestFacts(request));
       return reply.code(202).send({ status: 'accepted' as const });
@@ -189,16 +182,13 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/auth/email/confirm',
-    {
-      config: { access: { orgOptional: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-      schema: { tags, summary: 'Confirm the new address with its code; other sessions end', body: schemas.emailConfirmBody, response: { 200: z.object({ email: z.string() }) } },
-    },
+    confirmEmailRoute(authTier, limits),
     async (request) => ({ email: await emailChange.unsafeConfirmEmailChange(ctx, principalOf(request), request.body, requestFacts(request)) }),
   );
 
   r.post(
     '/api/v1/auth/switch-org',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'New tokens for another of your organizations', body: schemas.switchOrgBody, response: { 200: schemas.tokensResponse } } },
+    switchOrgRoute,
     async (request, reply) => {
       const p = principalOf(request);
       const result = await auth.unsafeSwitchOrganization(ctx, { userId: p.userId, sessionId: p.sessionId, amr: p.amr, aal: p.aal, mfaVerifiedAt: p.mfaVerifiedAt }, request.body.orgId, requestFacts(request));
@@ -208,7 +198,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.get(
     '/api/v1/me',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Who am I', response: { 200: schemas.meResponse } } },
+    meRoute,
     async (request) => {
       const p = principalOf(request);
       const { identity } = p;

@@ -6,26 +6,23 @@ import type { LooseDetails } from '../audit/index.ts';
 import { actorOf, inRequestTenant, principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
+  changeDocumentPolicyRoute,
+  deleteDocumentRoute,
+  documentContentRoute,
   documentHeaders,
-  documentIdParams,
-  documentListResponse,
-  documentPolicyBody,
-  documentPolicyResponse,
-  documentResponse,
-  legalHoldBody,
-  matterDocumentsParams,
-  searchDocumentsQuery,
-  updateDocumentBody,
-  versionListResponse,
-  versionParams,
+  documentLegalHoldRoute,
+  getDocumentPolicyRoute,
+  getDocumentRoute,
+  listMatterDocumentsRoute,
+  listVersionsRoute,
+  searchDocumentsRoute,
+  updateDocumentRoute,
+  uploadDocumentRoute,
+  uploadVersionRoute,
+  versionContentRoute,
 } from './documents.schemas.ts';
 import * as service from './documents.service.ts';
 import { receiveUpload, type UploadRequest, type UploadTarget } from './upload.service.ts';
-
-const READERS = { portal: 'lawyer' } as const;
-const WRITERS = { portal: 'lawyer', roles: ['org_admin', 'lawyer'] } as const;
-const ADMINS = { portal: 'lawyer', roles: ['org_admin'] } as const;
-const tags = ['documents'];
 
 /**
  * The document vault over HTTP. Registered in its own scope so the multipart parser
@@ -37,15 +34,6 @@ export async function documentsRoutes(app: FastifyInstance, ctx: AppContext): Pr
     registerRoutes(scope, ctx);
   });
 }
-
-/**
- * What makes two uploads "the same request" for Idempotency-Key, known before the body
- * streams in: its length and, when the client sends one, its RFC 9530 Content-Digest.
- * Without a digest a different file of the same length under a reused key is replayed,
- * not refused; clients that want that refusal send Content-Digest.
- */
-const uploadFingerprint = (request: FastifyRequest): string =>
-  `${request.headers['content-length'] ?? 'chunked'}\n${String(request.headers['content-digest'] ?? '').slice(0, 512)}`;
 
 /** The document actions recorded through the route-level helper below. */
 type DocumentAuditAction = 'document.view' | 'document.download' | 'document.delete' | 'document.update' | 'document.policy_change' | 'document.legal_hold_set' | 'document.legal_hold_lift';
@@ -78,31 +66,31 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.post(
     '/api/v1/matters/:id/documents',
-    { config: { access: { ...WRITERS, roles: [...WRITERS.roles] }, idempotent: { fingerprint: uploadFingerprint } }, schema: { tags, summary: 'Upload a document (multipart, field "file")', params: matterDocumentsParams, response: { 201: documentResponse } } },
+    uploadDocumentRoute,
     async (request, reply) => upload(request, reply, { kind: 'new', matterId: request.params.id }),
   );
 
   r.post(
     '/api/v1/documents/:id/versions',
-    { config: { access: { ...WRITERS, roles: [...WRITERS.roles] }, idempotent: { fingerprint: uploadFingerprint } }, schema: { tags, summary: 'Upload a new version of a document (multipart, field "file")', params: documentIdParams, response: { 201: documentResponse } } },
+    uploadVersionRoute,
     async (request, reply) => upload(request, reply, { kind: 'version', documentId: request.params.id }),
   );
 
   r.get(
     '/api/v1/matters/:id/documents',
-    { config: { access: READERS }, schema: { tags, summary: "A matter's documents (current versions)", params: matterDocumentsParams, response: { 200: documentListResponse } } },
+    listMatterDocumentsRoute,
     async (request) => ({ documents: await inRequestTenant(ctx.db, request, (tx, actor) => service.listMatterDocuments(tx, ctx, actor.orgId, request.params.id)) }),
   );
 
   r.get(
     '/api/v1/documents',
-    { config: { access: READERS }, schema: { tags, summary: 'Search documents by name, tag or matter reference/title (never by content)', querystring: searchDocumentsQuery, response: { 200: documentListResponse } } },
+    searchDocumentsRoute,
     async (request) => ({ documents: await inRequestTenant(ctx.db, request, (tx, actor) => service.searchDocuments(tx, ctx, actor.orgId, request.query)) }),
   );
 
   r.get(
     '/api/v1/documents/:id',
-    { config: { access: READERS }, schema: { tags, summary: "A document's metadata", params: documentIdParams, response: { 200: documentResponse } } },
+    getDocumentRoute,
     async (request) => {
       const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.getDocument(tx, ctx, actor.orgId, request.params.id));
       await audit(request, 'document.view', view.id);
@@ -112,7 +100,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.patch(
     '/api/v1/documents/:id',
-    { config: { access: { ...WRITERS, roles: [...WRITERS.roles] } }, schema: { tags, summary: "Set a document's tags", params: documentIdParams, body: updateDocumentBody, response: { 200: documentResponse } } },
+    updateDocumentRoute,
     async (request) => {
       const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.setTags(tx, ctx, actor.orgId, request.params.id, request.body.tags));
       await audit(request, 'document.update', view.id);
@@ -122,7 +110,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.put(
     '/api/v1/documents/:id/legal-hold',
-    { config: { access: { ...ADMINS, roles: [...ADMINS.roles] } }, schema: { tags, summary: 'Place or lift a legal hold on one document', params: documentIdParams, body: legalHoldBody, response: { 200: documentResponse } } },
+    documentLegalHoldRoute,
     async (request) => {
       const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.setLegalHold(tx, ctx, actor.orgId, request.params.id, request.body.hold));
       await audit(request, request.body.hold ? 'document.legal_hold_set' : 'document.legal_hold_lift', view.id);
@@ -140,25 +128,25 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.get(
     '/api/v1/documents/:id/content',
-    { config: { access: READERS }, schema: { tags, summary: 'The bytes of the current version (streamed, decrypted on the fly)', params: documentIdParams } },
+    documentContentRoute,
     async (request, reply) => sendDocument(request, reply, request.params.id),
   );
 
   r.get(
     '/api/v1/documents/:id/versions',
-    { config: { access: READERS }, schema: { tags, summary: 'Every version of a document, newest first', params: documentIdParams, response: { 200: versionListResponse } } },
+    listVersionsRoute,
     async (request) => ({ versions: await inRequestTenant(ctx.db, request, (tx) => service.listVersions(tx, request.params.id)) }),
   );
 
   r.get(
     '/api/v1/documents/:id/versions/:n/content',
-    { config: { access: READERS }, schema: { tags, summary: 'The bytes of one version', params: versionParams } },
+    versionContentRoute,
     async (request, reply) => sendDocument(request, reply, request.params.id, request.params.n),
   );
 
   r.delete(
     '/api/v1/documents/:id',
-    { config: { access: { ...WRITERS, roles: [...WRITERS.roles] } }, schema: { tags, summary: 'Delete for good: erase the keys (crypto-shredding) and the blobs, keep a nameless tombstone', params: documentIdParams } },
+    deleteDocumentRoute,
     async (request, reply) => {
       const p = principalOf(request);
       try {
@@ -178,13 +166,13 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.get(
     '/api/v1/document-policy',
-    { config: { access: { ...ADMINS, roles: [...ADMINS.roles] } }, schema: { tags, summary: "The organization's document policy (limits, ZIP, scanner fallback, retention)", response: { 200: documentPolicyResponse } } },
+    getDocumentPolicyRoute,
     async (request) => inRequestTenant(ctx.db, request, (tx, actor) => service.getPolicy(tx, ctx, actor.orgId)),
   );
 
   r.put(
     '/api/v1/document-policy',
-    { config: { access: { ...ADMINS, roles: [...ADMINS.roles] } }, schema: { tags, summary: "Change the organization's document policy", body: documentPolicyBody, response: { 200: documentPolicyResponse } } },
+    changeDocumentPolicyRoute,
     async (request) => {
       const policy = await inRequestTenant(ctx.db, request, (tx, actor) => service.changePolicy(tx, ctx, actor.orgId, request.body));
       await audit(request, 'document.policy_change', actorOf(request).orgId, { fields: Object.keys(request.body).join(',') });

@@ -1,3 +1,4 @@
+import type { FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 import { MAX_UPLOAD_CEILING } from './document-policy.ts';
 
@@ -99,3 +100,99 @@ export function documentHeaders(name: string, contentType: string, size: number)
     'cache-control': 'private, no-store',
   };
 }
+
+/*
+ * Route options: each route's access declaration and OpenAPI schema, named after what it does; the routes file maps paths to handlers.
+ * `satisfies RouteShorthandOptions` checks the shape without widening it, so the zod types still type request.body/params/query.
+ */
+const READERS = { portal: 'lawyer' } as const;
+const WRITERS = { portal: 'lawyer', roles: ['org_admin', 'lawyer'] } as const;
+const ADMINS = { portal: 'lawyer', roles: ['org_admin'] } as const;
+const tags = ['documents'];
+
+/**
+ * What makes two uploads "the same request" for Idempotency-Key, known before the body
+ * streams in: its length and, when the client sends one, its RFC 9530 Content-Digest.
+ * Without a digest a different file of the same length under a reused key is replayed,
+ * not refused; clients that want that refusal send Content-Digest.
+ */
+const uploadFingerprint = (request: FastifyRequest): string =>
+  `${request.headers['content-length'] ?? 'chunked'}\n${String(request.headers['content-digest'] ?? '').slice(0, 512)}`;
+
+/** POST /api/v1/matters/:id/documents */
+export const uploadDocumentRoute = {
+  config: { access: { ...WRITERS, roles: [...WRITERS.roles] }, idempotent: { fingerprint: uploadFingerprint } },
+  schema: { tags, summary: 'Upload a document (multipart, field "file")', params: matterDocumentsParams, response: { 201: documentResponse } },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/documents/:id/versions */
+export const uploadVersionRoute = {
+  config: { access: { ...WRITERS, roles: [...WRITERS.roles] }, idempotent: { fingerprint: uploadFingerprint } },
+  schema: { tags, summary: 'Upload a new version of a document (multipart, field "file")', params: documentIdParams, response: { 201: documentResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/matters/:id/documents */
+export const listMatterDocumentsRoute = {
+  config: { access: READERS },
+  schema: { tags, summary: "A matter's documents (current versions)", params: matterDocumentsParams, response: { 200: documentListResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/documents */
+export const searchDocumentsRoute = {
+  config: { access: READERS },
+  schema: { tags, summary: 'Search documents by name, tag or matter reference/title (never by content)', querystring: searchDocumentsQuery, response: { 200: documentListResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/documents/:id */
+export const getDocumentRoute = {
+  config: { access: READERS },
+  schema: { tags, summary: "A document's metadata", params: documentIdParams, response: { 200: documentResponse } },
+} satisfies RouteShorthandOptions;
+
+/** PATCH /api/v1/documents/:id */
+export const updateDocumentRoute = {
+  config: { access: { ...WRITERS, roles: [...WRITERS.roles] } },
+  schema: { tags, summary: "Set a document's tags", params: documentIdParams, body: updateDocumentBody, response: { 200: documentResponse } },
+} satisfies RouteShorthandOptions;
+
+/** PUT /api/v1/documents/:id/legal-hold */
+export const documentLegalHoldRoute = {
+  config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
+  schema: { tags, summary: 'Place or lift a legal hold on one document', params: documentIdParams, body: legalHoldBody, response: { 200: documentResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/documents/:id/content */
+export const documentContentRoute = {
+  config: { access: READERS },
+  schema: { tags, summary: 'The bytes of the current version (streamed, decrypted on the fly)', params: documentIdParams },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/documents/:id/versions */
+export const listVersionsRoute = {
+  config: { access: READERS },
+  schema: { tags, summary: 'Every version of a document, newest first', params: documentIdParams, response: { 200: versionListResponse } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/documents/:id/versions/:n/content */
+export const versionContentRoute = {
+  config: { access: READERS },
+  schema: { tags, summary: 'The bytes of one version', params: versionParams },
+} satisfies RouteShorthandOptions;
+
+/** DELETE /api/v1/documents/:id */
+export const deleteDocumentRoute = {
+  config: { access: { ...WRITERS, roles: [...WRITERS.roles] } },
+  schema: { tags, summary: 'Delete for good: erase the keys (crypto-shredding) and the blobs, keep a nameless tombstone', params: documentIdParams },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/document-policy */
+export const getDocumentPolicyRoute = {
+  config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
+  schema: { tags, summary: "The organization's document policy (limits, ZIP, scanner fallback, retention)", response: { 200: documentPolicyResponse } },
+} satisfies RouteShorthandOptions;
+
+/** PUT /api/v1/document-policy */
+export const changeDocumentPolicyRoute = {
+  config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
+  schema: { tags, summary: "Change the organization's document policy", body: documentPolicyBody, response: { 200: documentPolicyResponse } },
+} satisfies RouteShorthandOptions;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
 import type { Scanner } from '../platform/scanner/index.ts';
+import { healthzRoute, readyzRoute } from './health.schemas.ts';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
@@ -46,19 +46,13 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
 
   r.get(
     '/healthz',
-    { config: { access: { public: true } }, schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    healthzRoute,
     async () => ({ status: 'ok' as const }),
   );
 
   r.get(
     '/readyz',
-    {
-      config: { access: { public: true } },
-      schema: {
-        tags: ['health'],
-        response: { 200: readyResponse, 503: readyResponse },
-      },
-    },
+    readyzRoute,
     async (_request, reply) => {
       const results = await Promise.all(
         checks.map(async (c) => {
@@ -88,8 +82,6 @@ function scannerCheck(scanner: Scanner): ReadinessCheck {
     },
   };
 }
-
-const readyResponse = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'unavailable', 'alarm'])) });
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);

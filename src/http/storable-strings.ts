@@ -6,6 +6,7 @@ import type { ZodType } from 'zod';
  * Characters PostgreSQL text cannot store: NUL, and a UTF-16 surrogate without its
  * pair (it has no UTF-8 form). Either would reach the database and fail there as a 500.
  */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point of this expression
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or object key) that PostgreSQL could not store, or null. */

@@ -2,9 +2,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
 import { accountMail } from '../accounts/index.ts';
-import { inAccountTenant, principalOf, RECENT_FACTOR, requestFacts } from '../access/index.ts';
-import { lookupSessionOwner, sendSignIn, tokensResponse } from '../sessions/index.ts';
-import * as schemas from './mfa.schemas.ts';
+import { inAccountTenant, principalOf, requestFacts } from '../access/index.ts';
+import { lookupSessionOwner, sendSignIn } from '../sessions/index.ts';
+import {
+  confirmTotpRoute,
+  enrollTotpRoute,
+  forgetTrustedDeviceRoute,
+  listTrustedDevicesRoute,
+  mfaStatusRoute,
+  regenerateBackupCodesRoute,
+  removeTotpRoute,
+  stepUpRoute,
+  trustedDeviceCookie,
+  verifyMfaRoute,
+} from './mfa.schemas.ts';
 import * as mfa from './mfa.service.ts';
 import * as trustedDevices from './trusted-devices.service.ts';
 
@@ -15,10 +26,8 @@ function enrollingUserId(request: FastifyRequest): string {
 
 export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['mfa'];
-  const enrollAccess = { access: { orgOptional: true, allowEnrollment: true } };
 
-  r.post('/api/v1/mfa/totp/enroll', { config: enrollAccess, schema: { tags, summary: 'Start setting up an authenticator app', response: { 200: schemas.enrollResponse } } }, async (request) => {
+  r.post('/api/v1/mfa/totp/enroll', enrollTotpRoute, async (request) => {
     const userId = enrollingUserId(request);
     const result = await mfa.unsafeEnrollTotp(ctx, userId);
     await ctx.audit.record({ action: 'mfa.totp_enroll_started', outcome: 'success', orgId: request.principal?.orgId ?? request.enrollment?.orgId ?? null, actorId: userId, ...requestFacts(request) });
@@ -27,7 +36,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   r.post(
     '/api/v1/mfa/totp/confirm',
-    { config: enrollAccess, schema: { tags, summary: 'Confirm the authenticator with one code; returns backup codes', body: schemas.confirmBody, response: { 200: schemas.confirmResponse } } },
+    confirmTotpRoute,
     async (request, reply) => {
       const userId = enrollingUserId(request);
       const facts = requestFacts(request);
@@ -42,21 +51,18 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   r.post(
     '/api/v1/auth/mfa/verify',
-    {
-      config: { access: { public: true }, rateLimits: [{ bucket: 'auth', limit: ctx.config.rateLimits.authPerMinute, windowMs: 60_000 }] },
-      schema: { tags, summary: 'Second step of sign-in: a TOTP or backup code', body: schemas.verifyBody, response: { 200: tokensResponse } },
-    },
+    verifyMfaRoute(ctx.config.rateLimits.authPerMinute),
     async (request, reply) => {
       const { mfaToken, totp, backupCode, trustDevice } = request.body;
       const s = await mfa.unsafeVerifyLoginFactor(ctx, { mfaToken, factor: { totp, backupCode }, trustDevice: trustDevice ?? false }, requestFacts(request), lookupSessionOwner);
-      if (s.trustedDeviceCookie) reply.setCookie(schemas.trustedDeviceCookie.name, s.trustedDeviceCookie, schemas.trustedDeviceCookie.options);
+      if (s.trustedDeviceCookie) reply.setCookie(trustedDeviceCookie.name, s.trustedDeviceCookie, trustedDeviceCookie.options);
       return sendSignIn(ctx, request, reply, s);
     },
   );
 
   r.post(
     '/api/v1/auth/step-up',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Re-verify a second factor in this session', body: schemas.stepUpBody } },
+    stepUpRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await mfa.unsafeStepUp(ctx, { userId: p.userId, sessionId: p.sessionId, orgId: p.orgId }, { totp: request.body.totp, backupCode: request.body.backupCode }, requestFacts(request));
@@ -64,13 +70,13 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     },
   );
 
-  r.get('/api/v1/mfa', { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Your second factors', response: { 200: schemas.mfaStatusResponse } } }, async (request) =>
+  r.get('/api/v1/mfa', mfaStatusRoute, async (request) =>
     mfa.unsafeFactorStatus(ctx, principalOf(request)),
   );
 
   r.delete(
     '/api/v1/mfa/totp',
-    { config: { access: { orgOptional: true, recentFactorMs: RECENT_FACTOR.sensitive } }, schema: { tags, summary: 'Remove the authenticator app (and its backup codes)' } },
+    removeTotpRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await mfa.unsafeDisableTotp(ctx, p);
@@ -82,7 +88,7 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   r.post(
     '/api/v1/mfa/backup-codes/regenerate',
-    { config: { access: { orgOptional: true, recentFactorMs: RECENT_FACTOR.sensitive } }, schema: { tags, summary: 'Ten new backup codes; the old ones stop working', response: { 200: schemas.backupCodesResponse } } },
+    regenerateBackupCodesRoute,
     async (request) => {
       const p = principalOf(request);
       const backupCodes = await mfa.unsafeRegenerateBackupCodes(ctx, p.userId);
@@ -94,13 +100,13 @@ export async function mfaRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   r.get(
     '/api/v1/mfa/trusted-devices',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Devices that skip the second factor', response: { 200: schemas.trustedDevicesResponse } } },
+    listTrustedDevicesRoute,
     async (request) => inAccountTenant(ctx.db, request, (tx, who) => trustedDevices.listTrustedDevices(tx, who.userId, ctx.clock.now())),
   );
 
   r.delete(
     '/api/v1/mfa/trusted-devices/:id',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Stop trusting a device', params: schemas.deviceIdParams } },
+    forgetTrustedDeviceRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await inAccountTenant(ctx.db, request, (tx, who) => trustedDevices.revokeTrustedDevice(tx, who.userId, request.params.id, ctx.clock.now()));

@@ -1,14 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
 import { accountMail } from '../accounts/index.ts';
-import { inAccountTenant, principalOf, RECENT_FACTOR, requestFacts } from '../access/index.ts';
-import { chooseOrganizationId, lookupSessionOwner, sendSignIn, tokensResponse } from '../sessions/index.ts';
+import { inAccountTenant, principalOf, requestFacts } from '../access/index.ts';
+import { chooseOrganizationId, lookupSessionOwner, sendSignIn } from '../sessions/index.ts';
 import { trustedDeviceCookie } from './mfa.schemas.ts';
 import { unsafeNotifySecurityChange } from './mfa.service.ts';
 import * as passkeys from './passkeys.service.ts';
-import * as schemas from './webauthn.schemas.ts';
+import {
+  listPasskeysRoute,
+  mfaOptionsRoute,
+  mfaVerifyRoute,
+  passkeyOptionsRoute,
+  passkeyVerifyRoute,
+  registerOptionsRoute,
+  registerVerifyRoute,
+  removePasskeyRoute,
+  renamePasskeyRoute,
+  stepUpOptionsRoute,
+  stepUpVerifyRoute,
+} from './webauthn.schemas.ts';
 import * as webauthn from './webauthn.service.ts';
 
 function actingUser(request: FastifyRequest): string {
@@ -17,20 +28,15 @@ function actingUser(request: FastifyRequest): string {
 
 export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['passkeys'];
   const authTier = { bucket: 'auth', limit: ctx.config.rateLimits.authPerMinute, windowMs: 60_000 };
-  const enrollAccess = { access: { orgOptional: true, allowEnrollment: true } };
 
-  r.post('/api/v1/mfa/webauthn/register/options', { config: enrollAccess, schema: { tags, summary: 'Start registering a passkey', response: { 200: schemas.ceremonyResponse } } }, async (request) =>
+  r.post('/api/v1/mfa/webauthn/register/options', registerOptionsRoute, async (request) =>
     webauthn.unsafeRegistrationOptions(ctx, actingUser(request)),
   );
 
   r.post(
     '/api/v1/mfa/webauthn/register/verify',
-    {
-      config: enrollAccess,
-      schema: { tags, summary: 'Finish registering a passkey', body: schemas.registerVerifyBody, response: { 201: z.object({ id: z.uuid(), name: z.string() }).and(tokensResponse.partial()) } },
-    },
+    registerVerifyRoute,
     async (request, reply) => {
       const userId = actingUser(request);
       const facts = requestFacts(request);
@@ -43,13 +49,13 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
   );
 
-  r.get('/api/v1/mfa/webauthn/credentials', { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Your passkeys', response: { 200: schemas.credentialsResponse } } }, async (request) =>
+  r.get('/api/v1/mfa/webauthn/credentials', listPasskeysRoute, async (request) =>
     inAccountTenant(ctx.db, request, (tx, who) => passkeys.listPasskeys(tx, who.userId)),
   );
 
   r.patch(
     '/api/v1/mfa/webauthn/credentials/:id',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Rename a passkey', params: schemas.credentialParams, body: schemas.renameBody } },
+    renamePasskeyRoute,
     async (request, reply) => {
       await inAccountTenant(ctx.db, request, (tx) => passkeys.renamePasskey(tx, request.params.id, request.body.name));
       return reply.code(204).send();
@@ -58,7 +64,7 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.delete(
     '/api/v1/mfa/webauthn/credentials/:id',
-    { config: { access: { orgOptional: true, recentFactorMs: RECENT_FACTOR.sensitive } }, schema: { tags, summary: 'Remove a passkey', params: schemas.credentialParams } },
+    removePasskeyRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await passkeys.unsafeRemovePasskey(ctx, p, request.params.id);
@@ -70,13 +76,13 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.post(
     '/api/v1/auth/mfa/webauthn/options',
-    { config: { access: { public: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Answer an mfaToken with a passkey: options', body: schemas.mfaTokenBody } },
+    mfaOptionsRoute(authTier),
     async (request) => webauthn.unsafeSecondFactorOptions(ctx, request.body.mfaToken),
   );
 
   r.post(
     '/api/v1/auth/mfa/webauthn/verify',
-    { config: { access: { public: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Answer an mfaToken with a passkey', body: schemas.secondFactorVerifyBody, response: { 200: tokensResponse } } },
+    mfaVerifyRoute(authTier),
     async (request, reply) => {
       const s = await webauthn.unsafeVerifySecondFactorPasskey(ctx, { ...request.body, trustDevice: request.body.trustDevice ?? false }, requestFacts(request), lookupSessionOwner);
       if (s.trustedDeviceCookie) reply.setCookie(trustedDeviceCookie.name, s.trustedDeviceCookie, trustedDeviceCookie.options);
@@ -86,13 +92,13 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.post(
     '/api/v1/auth/step-up/webauthn/options',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Re-verify with a passkey: options', response: { 200: schemas.ceremonyResponse } } },
+    stepUpOptionsRoute,
     async (request) => webauthn.unsafeStepUpOptions(ctx, principalOf(request).userId),
   );
 
   r.post(
     '/api/v1/auth/step-up/webauthn/verify',
-    { config: { access: { orgOptional: true } }, schema: { tags, summary: 'Re-verify with a passkey in this session', body: schemas.stepUpVerifyBody } },
+    stepUpVerifyRoute,
     async (request, reply) => {
       const p = principalOf(request);
       await webauthn.unsafeStepUpWithPasskey(ctx, { userId: p.userId, sessionId: p.sessionId, orgId: p.orgId }, request.body, requestFacts(request));
@@ -100,13 +106,13 @@ export async function webauthnRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
   );
 
-  r.post('/api/v1/auth/passkey/options', { config: { access: { public: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Passwordless sign-in: options', response: { 200: schemas.ceremonyResponse } } }, async () =>
+  r.post('/api/v1/auth/passkey/options', passkeyOptionsRoute(authTier), async () =>
     webauthn.unsafePasskeyLoginOptions(ctx),
   );
 
   r.post(
     '/api/v1/auth/passkey/verify',
-    { config: { access: { public: true }, rateLimits: [authTier] }, schema: { tags, summary: 'Passwordless sign-in with a passkey', body: schemas.passkeyVerifyBody, response: { 200: tokensResponse } } },
+    passkeyVerifyRoute(authTier),
     async (request, reply) => {
       const s = await webauthn.unsafeVerifyPasskeyLogin(ctx, request.body, requestFacts(request), lookupSessionOwner, chooseOrganizationId);
       return sendSignIn(ctx, request, reply, s);

@@ -1,21 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
-import { inRequestTenant, principalOf, RECENT_FACTOR, requestFacts } from '../access/index.ts';
-import * as schemas from './orgs.schemas.ts';
+import { inRequestTenant, principalOf, requestFacts } from '../access/index.ts';
+import {
+  acceptInvitationRoute,
+  createOrgRoute,
+  getOrgSettingsRoute,
+  inviteRoute,
+  listMembersRoute,
+  logoutUserRoute,
+  unlockUserRoute,
+  updateMemberRoute,
+  updateOrgSettingsRoute,
+} from './orgs.schemas.ts';
 import * as service from './orgs.service.ts';
-
-// Administration needs a second factor verified in this session within 12 hours.
-const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };
 
 export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['organizations'];
 
   r.post(
     '/api/v1/orgs',
-    { config: { access: { superAdmin: true, orgOptional: true, recentFactorMs: RECENT_FACTOR.admin } }, schema: { tags, summary: 'Open an organization (super_admin)', body: schemas.createOrgBody, response: { 201: z.object({ id: z.uuid() }) } } },
+    createOrgRoute,
     async (request, reply) => {
       const p = principalOf(request);
       const id = await service.unsafeCreateOrganization(ctx, p.userId, request.body, requestFacts(request));
@@ -25,10 +30,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/orgs/:orgId/invitations',
-    {
-      config: { access: ADMIN },
-      schema: { tags, summary: 'Invite someone by email', params: schemas.orgIdParams, body: schemas.inviteBody, response: { 201: z.object({ id: z.uuid(), expiresAt: z.string() }) } },
-    },
+    inviteRoute,
     async (request, reply) => {
       const p = principalOf(request);
       const inv = await inRequestTenant(ctx.db, request, (tx, actor) => service.inviteMember(tx, ctx, actor, request.params.orgId, request.body));
@@ -40,22 +42,19 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/invitations/accept',
-    {
-      config: { access: { public: true, identify: true }, rateLimits: [{ bucket: 'auth', limit: ctx.config.rateLimits.authPerMinute, windowMs: 60_000 }] },
-      schema: { tags, summary: 'Accept an invitation', body: schemas.acceptInvitationBody, response: { 200: z.object({ userId: z.uuid(), orgId: z.uuid() }) } },
-    },
+    acceptInvitationRoute(ctx.config.rateLimits.authPerMinute),
     async (request) => service.unsafeAcceptInvitation(ctx, request.body, request.principal?.userId ?? null, requestFacts(request)),
   );
 
   r.get(
     '/api/v1/orgs/:orgId/members',
-    { config: { access: ADMIN }, schema: { tags, summary: 'Members and roles', params: schemas.orgIdParams, response: { 200: schemas.membersResponse } } },
+    listMembersRoute,
     async (request) => ({ members: await inRequestTenant(ctx.db, request, (tx, actor) => service.listMembers(tx, actor, request.params.orgId)) }),
   );
 
   r.patch(
     '/api/v1/orgs/:orgId/members/:userId',
-    { config: { access: ADMIN }, schema: { tags, summary: "Change a member's role", params: schemas.memberParams, body: schemas.updateMemberBody, response: { 200: schemas.memberView } } },
+    updateMemberRoute,
     async (request) => {
       const p = principalOf(request);
       const { previousRole, ...member } = await inRequestTenant(ctx.db, request, (tx, actor) => service.changeMemberRole(tx, actor, request.params.orgId, request.params.userId, request.body.role));
@@ -66,16 +65,13 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.get(
     '/api/v1/orgs/:orgId/settings',
-    { config: { access: ADMIN }, schema: { tags, summary: 'Security settings of the organization', params: schemas.orgIdParams, response: { 200: schemas.orgSettingsResponse } } },
+    getOrgSettingsRoute,
     async (request) => inRequestTenant(ctx.db, request, (tx, actor) => service.getSettings(tx, actor, request.params.orgId)),
   );
 
   r.patch(
     '/api/v1/orgs/:orgId/settings',
-    {
-      config: { access: ADMIN },
-      schema: { tags, summary: 'Tighten security settings: MFA for more roles, idle timeout, one session per user', params: schemas.orgIdParams, body: schemas.orgSettingsBody, response: { 200: schemas.orgSettingsResponse } },
-    },
+    updateOrgSettingsRoute,
     async (request) => {
       const p = principalOf(request);
       const { before, after } = await inRequestTenant(ctx.db, request, (tx, actor) => service.updateSettings(tx, actor, request.params.orgId, request.body));
@@ -94,7 +90,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/admin/users/:userId/unlock',
-    { config: { access: ADMIN }, schema: { tags: ['admin'], summary: "Lift a member's sign-in lock", params: schemas.userIdParams } },
+    unlockUserRoute,
     async (request, reply) => {
       const p = principalOf(request);
       // Named under RLS first, so only a member of the admin's organization can be unlocked.
@@ -107,7 +103,7 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.post(
     '/api/v1/admin/users/:userId/logout',
-    { config: { access: ADMIN }, schema: { tags: ['admin'], summary: "End a member's sessions in this organization", params: schemas.userIdParams } },
+    logoutUserRoute,
     async (request, reply) => {
       const p = principalOf(request);
       const ended = await inRequestTenant(ctx.db, request, (tx, actor) => service.forceLogoutMember(tx, ctx, actor, request.params.userId));

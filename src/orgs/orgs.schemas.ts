@@ -1,6 +1,8 @@
+import type { RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/index.ts';
 import { organizationInput } from '../setup/index.ts';
+import { RECENT_FACTOR } from '../access/index.ts';
 
 export const memberRole = z.enum(['org_admin', 'lawyer', 'judge', 'reviewer']);
 export const createOrgBody = organizationInput;
@@ -34,3 +36,66 @@ export const orgSettingsResponse = z.object({
   idleTimeoutMinutes: z.number(),
   singleSession: z.boolean(),
 });
+
+/*
+ * Route options: each route's access declaration and OpenAPI schema, named after what it does; the routes file maps paths to handlers.
+ * `satisfies RouteShorthandOptions` checks the shape without widening it, so the zod types still type request.body/params/query.
+ */
+// Administration needs a second factor verified in this session within 12 hours.
+const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };
+const tags = ['organizations'];
+
+/** POST /api/v1/orgs */
+export const createOrgRoute = {
+  config: { access: { superAdmin: true, orgOptional: true, recentFactorMs: RECENT_FACTOR.admin } },
+  schema: { tags, summary: 'Open an organization (super_admin)', body: createOrgBody, response: { 201: z.object({ id: z.uuid() }) } },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/orgs/:orgId/invitations */
+export const inviteRoute = {
+  config: { access: ADMIN },
+  schema: { tags, summary: 'Invite someone by email', params: orgIdParams, body: inviteBody, response: { 201: z.object({ id: z.uuid(), expiresAt: z.string() }) } },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/invitations/accept */
+export const acceptInvitationRoute = (authPerMinute: number) =>
+  ({
+    config: { access: { public: true, identify: true }, rateLimits: [{ bucket: 'auth', limit: authPerMinute, windowMs: 60_000 }] },
+    schema: { tags, summary: 'Accept an invitation', body: acceptInvitationBody, response: { 200: z.object({ userId: z.uuid(), orgId: z.uuid() }) } },
+  }) satisfies RouteShorthandOptions;
+
+/** GET /api/v1/orgs/:orgId/members */
+export const listMembersRoute = {
+  config: { access: ADMIN },
+  schema: { tags, summary: 'Members and roles', params: orgIdParams, response: { 200: membersResponse } },
+} satisfies RouteShorthandOptions;
+
+/** PATCH /api/v1/orgs/:orgId/members/:userId */
+export const updateMemberRoute = {
+  config: { access: ADMIN },
+  schema: { tags, summary: "Change a member's role", params: memberParams, body: updateMemberBody, response: { 200: memberView } },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/orgs/:orgId/settings */
+export const getOrgSettingsRoute = {
+  config: { access: ADMIN },
+  schema: { tags, summary: 'Security settings of the organization', params: orgIdParams, response: { 200: orgSettingsResponse } },
+} satisfies RouteShorthandOptions;
+
+/** PATCH /api/v1/orgs/:orgId/settings */
+export const updateOrgSettingsRoute = {
+  config: { access: ADMIN },
+  schema: { tags, summary: 'Tighten security settings: MFA for more roles, idle timeout, one session per user', params: orgIdParams, body: orgSettingsBody, response: { 200: orgSettingsResponse } },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/admin/users/:userId/unlock */
+export const unlockUserRoute = {
+  config: { access: ADMIN },
+  schema: { tags: ['admin'], summary: "Lift a member's sign-in lock", params: userIdParams },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/admin/users/:userId/logout */
+export const logoutUserRoute = {
+  config: { access: ADMIN },
+  schema: { tags: ['admin'], summary: "End a member's sessions in this organization", params: userIdParams },
+} satisfies RouteShorthandOptions;

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
 import { isBrowserClient, setSessionCookies } from './browser-session.ts';
@@ -35,3 +35,22 @@ export function sendTokens(ctx: AppContext, request: FastifyRequest, reply: Fast
   }
   return { ...base, accessToken: result.pair.accessToken, refreshToken: result.pair.refreshToken };
 }
+
+/*
+ * Route options: each route's access declaration and OpenAPI schema, named after what it does; the routes file maps paths to handlers.
+ * `satisfies RouteShorthandOptions` checks the shape without widening it, so the zod types still type request.body/params/query.
+ */
+const tags = ['auth'];
+
+/** POST /api/v1/auth/handoff */
+export const issueHandoffRoute = {
+  config: { access: { orgOptional: true } },
+  schema: { tags, summary: 'A 30-second code that signs you in on another portal', body: z.strictObject({ audience: z.url().max(300) }), response: { 201: z.object({ code: z.string(), expiresAt: z.string() }) } },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/auth/handoff/redeem */
+export const redeemHandoffRoute = (authPerMinute: number) =>
+  ({
+    config: { access: { public: true }, rateLimits: [{ bucket: 'auth', limit: authPerMinute, windowMs: 60_000 }] },
+    schema: { tags, summary: 'Redeem a hand-off code on this portal', body: z.strictObject({ code: z.string().min(10).max(2048) }), response: { 200: tokensResponse } },
+  }) satisfies RouteShorthandOptions;

@@ -1,16 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { setupBody, setupResponse } from './setup.schemas.ts';
+import { completeSetupRoute } from './setup.schemas.ts';
 import { unsafeCompleteSetup } from './setup.service.ts';
 
 export async function setupRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/setup',
-    {
-      config: { access: { public: true } },
-      schema: { tags: ['setup'], summary: 'Create the first organization and its administrator', body: setupBody, response: { 201: setupResponse } },
-    },
+    completeSetupRoute,
     async (request, reply) => {
       const result = await unsafeCompleteSetup(ctx.db, request.body);
       return reply.code(201).send(result);

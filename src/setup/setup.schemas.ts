@@ -1,3 +1,4 @@
+import type { RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/index.ts';
 
@@ -16,3 +17,11 @@ export const setupBody = z.strictObject({
 export type SetupInput = z.infer<typeof setupBody>;
 
 export const setupResponse = z.object({ userId: z.uuid(), orgId: z.uuid() });
+
+/** Route options of setup.routes.ts (access declaration and OpenAPI schema). */
+
+/** POST /api/v1/setup */
+export const completeSetupRoute = {
+  config: { access: { public: true } },
+  schema: { tags: ['setup'], summary: 'Create the first organization and its administrator', body: setupBody, response: { 201: setupResponse } },
+} satisfies RouteShorthandOptions;

@@ -1,30 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { documentHeaders, documentIdParams } from '../documents/index.ts';
+import { documentHeaders } from '../documents/index.ts';
 import { actorOf, inRequestTenant, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
-  createShareLinkBody,
-  createdShareLinkResponse,
-  shareLinkIdParams,
-  shareLinkListResponse,
-  sharePasscodeBody,
-  shareTokenParams,
+  createShareLinkRoute,
+  listShareLinksRoute,
+  openProtectedShareLinkRoute,
+  openShareLinkRoute,
+  revokeShareLinkRoute,
 } from './share-links.schemas.ts';
 import * as service from './share-links.service.ts';
-
-const WRITERS = { portal: 'lawyer' as const, roles: ['org_admin' as const, 'lawyer' as const] };
-const tags = ['share-links'];
-/** Per client IP: enough for a person, too few to guess tokens or passcodes. */
-const PUBLIC_LIMITS = [{ bucket: 'share-link', limit: 60, windowMs: 60_000 }];
 
 export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
     '/api/v1/documents/:id/share-links',
-    { config: { access: WRITERS }, schema: { tags, summary: 'Share a document by link (1 to 7 days, optional passcode)', params: documentIdParams, body: createShareLinkBody, response: { 201: createdShareLinkResponse } } },
+    createShareLinkRoute,
     async (request, reply) => {
       const actor = actorOf(request);
       const prepared = await service.prepareShareLink(ctx, request.body);
@@ -39,13 +33,13 @@ export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): P
 
   r.get(
     '/api/v1/documents/:id/share-links',
-    { config: { access: { portal: 'lawyer' } }, schema: { tags, summary: "A document's share links (never their tokens)", params: documentIdParams, response: { 200: shareLinkListResponse } } },
+    listShareLinksRoute,
     async (request) => ({ shareLinks: await inRequestTenant(ctx.db, request, (tx) => service.listShareLinks(tx, request.params.id)) }),
   );
 
   r.delete(
     '/api/v1/share-links/:id',
-    { config: { access: WRITERS }, schema: { tags, summary: 'Revoke a share link', params: shareLinkIdParams } },
+    revokeShareLinkRoute,
     async (request, reply) => {
       const actor = actorOf(request);
       const { documentId } = await inRequestTenant(ctx.db, request, (tx) => service.revokeShareLink(tx, request.params.id));
@@ -69,13 +63,13 @@ export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): P
 
   r.get(
     '/s/:token',
-    { config: { access: { public: true }, rateLimits: PUBLIC_LIMITS }, schema: { tags, summary: 'Open a share link', params: shareTokenParams } },
+    openShareLinkRoute,
     async (request, reply) => serve(request, reply, request.params.token, null),
   );
 
   r.post(
     '/s/:token',
-    { config: { access: { public: true }, rateLimits: PUBLIC_LIMITS }, schema: { tags, summary: 'Open a passcode-protected share link', params: shareTokenParams, body: sharePasscodeBody } },
+    openProtectedShareLinkRoute,
     async (request, reply) => serve(request, reply, request.params.token, request.body.passcode),
   );
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../context/index.ts';
-import { principalOf, RECENT_FACTOR, requestFacts } from '../access/index.ts';
+import { principalOf, requestFacts } from '../access/index.ts';
+import { auditStreamRoute } from './siem.schemas.ts';
 import { unsafeOpenAuditStream } from './stream.service.ts';
 
 /**
@@ -14,14 +14,7 @@ export async function auditStreamRoutes(app: FastifyInstance, ctx: AppContext): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/v1/audit/stream',
-    {
-      config: { access: { orgOptional: true, superAdmin: true, recentFactorMs: RECENT_FACTOR.admin } },
-      schema: {
-        tags: ['audit'],
-        summary: 'Stream sealed events as JSON lines from a seq cursor (super_admin; SIEM export)',
-        querystring: z.strictObject({ after: z.coerce.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).default(-1) }),
-      },
-    },
+    auditStreamRoute,
     async (request, reply) => {
       const p = principalOf(request);
       const lines = await unsafeOpenAuditStream(ctx, request.query.after);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context/index.ts';
+import { webAppFileRoute } from './spa.schemas.ts';
 
 /** Where `npm run build:web` (run by `npm install`'s prepare step) writes the SPA. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -28,7 +29,6 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export async function webAppRoutes(app: FastifyInstance, _ctx: AppContext, distDir: string = WEB_DIST_DIR): Promise<void> {
   // serve:false: we declare each route ourselves, so each carries its access rule.
   await app.register(fastifyStatic, { root: distDir, serve: false, decorateReply: true });
-  const access = { access: { public: true as const } };
   const hasIndex = () => fs.existsSync(path.join(distDir, 'index.html'));
 
   const sendIndex = (reply: FastifyReply) => {
@@ -43,17 +43,17 @@ export async function webAppRoutes(app: FastifyInstance, _ctx: AppContext, distD
   };
 
   for (const url of SPA_ROUTES) {
-    app.get(url, { config: access, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+    app.get(url, webAppFileRoute, (_request, reply) => sendIndex(reply));
   }
 
-  app.get('/assets/*', { config: access, schema: { hide: true } }, (request, reply) => {
+  app.get('/assets/*', webAppFileRoute, (request, reply) => {
     const file = (request.params as { '*': string })['*'];
     // @fastify/send refuses traversal itself; a plain name check keeps the surface obvious.
     if (!/^[A-Za-z0-9._-]+$/.test(file)) return reply.callNotFound();
     return reply.header('cache-control', IMMUTABLE).sendFile(`assets/${file}`, { cacheControl: false });
   });
 
-  app.get('/favicon.svg', { config: access, schema: { hide: true } }, (_request, reply) =>
+  app.get('/favicon.svg', webAppFileRoute, (_request, reply) =>
     reply.header('cache-control', 'public, max-age=86400').sendFile('favicon.svg', { cacheControl: false }),
   );
 }

@@ -1,26 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { actorOf, inRequestTenant, RECENT_FACTOR, requestFacts } from '../access/index.ts';
+import { actorOf, inRequestTenant, requestFacts } from '../access/index.ts';
 import { unsafeAcceptDelivery } from './inbound.service.ts';
-import * as schemas from './webhooks.schemas.ts';
+import {
+  createIntegrationRoute,
+  deleteIntegrationRoute,
+  inboundDeliveryRoute,
+  listIntegrationsRoute,
+  rotateSecretRoute,
+} from './webhooks.schemas.ts';
 import * as service from './webhooks.service.ts';
 
-const ADMIN = { roles: ['org_admin' as const], recentFactorMs: RECENT_FACTOR.admin };
 /** Inbound deliveries are small JSON events; anything bigger is refused before it is read whole. */
 const INBOUND_BODY_LIMIT = 256 * 1024;
 
 export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['webhooks'];
   const base = '/api/v1/orgs/:orgId/webhooks/integrations';
 
   r.post(
     base,
-    {
-      config: { access: ADMIN },
-      schema: { tags, summary: 'Create an inbound integration; its secret is shown once', params: schemas.orgParams, body: schemas.createIntegrationBody, response: { 201: schemas.createdIntegrationResponse } },
-    },
+    createIntegrationRoute,
     async (request, reply) => {
       const actor = actorOf(request);
       const created = await inRequestTenant(ctx.db, request, (tx) => service.createIntegration(tx, ctx, actor, request.params.orgId, request.body.name));
@@ -31,16 +32,13 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.get(
     base,
-    { config: { access: ADMIN }, schema: { tags, summary: 'Inbound integrations (never their secrets)', params: schemas.orgParams, response: { 200: schemas.integrationListResponse } } },
+    listIntegrationsRoute,
     async (request) => ({ integrations: await inRequestTenant(ctx.db, request, (tx, actor) => service.listIntegrations(tx, actor, request.params.orgId)) }),
   );
 
   r.post(
     `${base}/:integrationId/rotate`,
-    {
-      config: { access: ADMIN },
-      schema: { tags, summary: 'New secret; the previous one verifies for one more hour', params: schemas.integrationParams, response: { 200: schemas.rotatedSecretResponse } },
-    },
+    rotateSecretRoute,
     async (request) => {
       const actor = actorOf(request);
       const rotated = await inRequestTenant(ctx.db, request, (tx) => service.rotateSecret(tx, ctx, actor, request.params.orgId, request.params.integrationId));
@@ -51,7 +49,7 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.delete(
     `${base}/:integrationId`,
-    { config: { access: ADMIN }, schema: { tags, summary: 'Delete an integration and its secrets', params: schemas.integrationParams } },
+    deleteIntegrationRoute,
     async (request, reply) => {
       const actor = actorOf(request);
       await inRequestTenant(ctx.db, request, (tx) => service.deleteIntegration(tx, actor, request.params.orgId, request.params.integrationId));
@@ -67,10 +65,7 @@ export async function webhooksRoutes(app: FastifyInstance, ctx: AppContext): Pro
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: INBOUND_BODY_LIMIT }, (_request, body, done) => done(null, body));
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/v1/webhooks/inbound/:integrationId',
-      {
-        config: { access: { public: true } },
-        schema: { tags, summary: 'Receive a signed event (X-Chambers-Timestamp, X-Chambers-Event-Id, X-Chambers-Signature)', params: schemas.inboundParams, response: { 202: schemas.inboundAcceptedResponse } },
-      },
+      inboundDeliveryRoute,
       async (request, reply) => {
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const { eventId } = await unsafeAcceptDelivery(ctx, { integrationId: request.params.integrationId, headers: request.headers, rawBody }, requestFacts(request));
