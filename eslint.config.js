@@ -8,7 +8,9 @@ import tseslint from 'typescript-eslint';
 import { houseRules } from './tools/eslint/house-rules.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'web/dist/', '.tmp/', 'coverage/', 'tools/observatory/node_modules/'] },
+  {
+    ignores: ['node_modules/', 'data/', 'dist/', 'web/dist/', '.tmp/', 'coverage/', 'tools/observatory/node_modules/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

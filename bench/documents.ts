@@ -51,13 +51,22 @@ function pdfStream(size: number): Readable {
 
 function upload(ready: Ready, matterId: string): Promise<{ status: number; body: string }> {
   const boundary = `bench${crypto.randomBytes(8).toString('hex')}`;
-  const pre = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+  const pre = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+  );
   const post = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        host: '127.0.0.1', port: ready.port, method: 'POST', path: `/api/v1/matters/${matterId}/documents`,
-        headers: { authorization: `Bearer ${ready.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': pre.length + SIZE + post.length },
+        host: '127.0.0.1',
+        port: ready.port,
+        method: 'POST',
+        path: `/api/v1/matters/${matterId}/documents`,
+        headers: {
+          authorization: `Bearer ${ready.accessToken}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': pre.length + SIZE + post.length,
+        },
       },
       (res) => {
         let body = '';
@@ -75,32 +84,53 @@ function upload(ready: Ready, matterId: string): Promise<{ status: number; body:
 
 function download(ready: Ready, id: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: ready.port, path: `/api/v1/documents/${id}/content`, headers: { authorization: `Bearer ${ready.accessToken}` } }, (res) => {
-      let n = 0;
-      res.on('data', (d: Buffer) => (n += d.length));
-      res.on('end', () => resolve(n));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(
+        {
+          host: '127.0.0.1',
+          port: ready.port,
+          path: `/api/v1/documents/${id}/content`,
+          headers: { authorization: `Bearer ${ready.accessToken}` },
+        },
+        (res) => {
+          let n = 0;
+          res.on('data', (d: Buffer) => (n += d.length));
+          res.on('end', () => resolve(n));
+          res.on('error', reject);
+        },
+      )
+      .on('error', reject);
   });
 }
 
 async function json(ready: Ready, method: string, url: string, payload: unknown): Promise<{ id: string }> {
-  const res = await fetch(`http://127.0.0.1:${ready.port}${url}`, { method, headers: { authorization: `Bearer ${ready.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  const res = await fetch(`http://127.0.0.1:${ready.port}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${ready.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   return (await res.json()) as { id: string };
 }
 
 async function encryptionAlone(): Promise<number> {
   const t0 = process.hrtime.bigint();
-  await pipeline(pdfStream(SIZE), createEncryptStream(crypto.randomBytes(32), Buffer.alloc(16)), new Writable({ write: (_c, _e, done) => done() }));
+  await pipeline(
+    pdfStream(SIZE),
+    createEncryptStream(crypto.randomBytes(32), Buffer.alloc(16)),
+    new Writable({ write: (_c, _e, done) => done() }),
+  );
   return SIZE / MB / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
 function opensslCeiling(): string {
   try {
-    const out = execFileSync('openssl', ['speed', '-evp', 'aes-256-gcm', '-seconds', '2', '-bytes', '65536'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('openssl', ['speed', '-evp', 'aes-256-gcm', '-seconds', '2', '-bytes', '65536'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const line = out.trim().split('\n').pop() ?? '';
     const kbps = Number(line.trim().split(/\s+/).pop()?.replace(/k$/, ''));
-    return Number.isFinite(kbps) ? `${(kbps * 1000 / MB).toFixed(0)} MB/s` : 'n/a';
+    return Number.isFinite(kbps) ? `${((kbps * 1000) / MB).toFixed(0)} MB/s` : 'n/a';
   } catch {
     return 'n/a (openssl not found)';
   }
@@ -135,9 +165,15 @@ export async function benchDocuments(dbUrl: string): Promise<void> {
     const enc = await encryptionAlone();
     const mb = SIZE / MB;
     console.log(`\nDocuments: ${mb} MB over HTTP, local blob store (goals ≥ 150 MB/s each way, RSS growth < 64 MB)`);
-    console.log(`upload    ${(mb / upSeconds).toFixed(0).padStart(5)} MB/s   server peak RSS growth ${((up.peak - baseRss) / MB).toFixed(1)} MB`);
-    console.log(`download  ${(mb / downSeconds).toFixed(0).padStart(5)} MB/s   server peak RSS growth ${((down.peak - downBase) / MB).toFixed(1)} MB`);
-    console.log(`encryption alone (chunked AES-256-GCM, one core): ${enc.toFixed(0)} MB/s; openssl speed -evp aes-256-gcm (64 KiB blocks): ${opensslCeiling()}`);
+    console.log(
+      `upload    ${(mb / upSeconds).toFixed(0).padStart(5)} MB/s   server peak RSS growth ${((up.peak - baseRss) / MB).toFixed(1)} MB`,
+    );
+    console.log(
+      `download  ${(mb / downSeconds).toFixed(0).padStart(5)} MB/s   server peak RSS growth ${((down.peak - downBase) / MB).toFixed(1)} MB`,
+    );
+    console.log(
+      `encryption alone (chunked AES-256-GCM, one core): ${enc.toFixed(0)} MB/s; openssl speed -evp aes-256-gcm (64 KiB blocks): ${opensslCeiling()}`,
+    );
   } finally {
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());

@@ -52,7 +52,9 @@ export async function benchRateLimits<M extends Measured>(deps: BenchDeps<M>): P
     const base = results.get(`no counting ${route.path}`)!;
     for (const store of stores) {
       const r = results.get(`${store.name} ${route.path}`)!;
-      console.log(`${deps.row(store.name, r)}  throughput ${(r.rps / base.rps).toFixed(2)}x, CPU/req ${(r.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x of no counting`);
+      console.log(
+        `${deps.row(store.name, r)}  throughput ${(r.rps / base.rps).toFixed(2)}x, CPU/req ${(r.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x of no counting`,
+      );
     }
   }
 }

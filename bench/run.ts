@@ -18,7 +18,11 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 type Ready = { port: number; accessToken: string; email?: string; password?: string };
 
 function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(path.join(here, 'servers', script), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, 'servers', script), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -39,7 +43,15 @@ async function load(opts: autocannon.Options & { pid: number }) {
   const cpuMs = processCpuMs(opts.pid) - cpuBefore;
   const pgMs = postgresCpuMs() - pgBefore;
   const ok = Math.max(1, result.requests.total - result.non2xx);
-  return { rps: result.requests.average, total: result.requests.total, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99, cpuPerRequestMs: cpuMs / ok, pgCpuPerRequestMs: pgMs / ok };
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    p99: result.latency.p99,
+    cpuPerRequestMs: cpuMs / ok,
+    pgCpuPerRequestMs: pgMs / ok,
+  };
 }
 
 function row(name: string, r: Awaited<ReturnType<typeof load>>) {
@@ -49,7 +61,12 @@ function row(name: string, r: Awaited<ReturnType<typeof load>>) {
 async function benchMe(dbUrl: string) {
   const chambers = await startServer('chambers.ts', { BENCH_DATABASE_URL: dbUrl });
   const baseline = await startServer('express-baseline.ts', { BENCH_DATABASE_URL: dbUrl });
-  const target = (r: Ready, pid: number) => ({ url: `http://127.0.0.1:${r.port}/api/v1/me`, connections: 64, headers: { authorization: `Bearer ${r.accessToken}` }, pid });
+  const target = (r: Ready, pid: number) => ({
+    url: `http://127.0.0.1:${r.port}/api/v1/me`,
+    connections: 64,
+    headers: { authorization: `Bearer ${r.accessToken}` },
+    pid,
+  });
   // Warm both (JIT, pools), then measure.
   await autocannon({ ...target(baseline.ready, baseline.child.pid!), duration: 2 });
   await autocannon({ ...target(chambers.ready, chambers.child.pid!), duration: 2 });
@@ -77,17 +94,32 @@ async function benchLogin(chambers: { child: ChildProcess; ready: Ready }) {
 
   const body = JSON.stringify({ email: chambers.ready.email, password: chambers.ready.password });
   const pid = chambers.child.pid!;
-  const loginLoad = () => ({ url: `http://127.0.0.1:${chambers.ready.port}/api/v1/auth/login`, method: 'POST' as const, connections: 100, headers: { 'content-type': 'application/json' }, body, pid });
+  const loginLoad = () => ({
+    url: `http://127.0.0.1:${chambers.ready.port}/api/v1/auth/login`,
+    method: 'POST' as const,
+    connections: 100,
+    headers: { 'content-type': 'application/json' },
+    body,
+    pid,
+  });
   // Phase 1: logins alone, for CPU per login.
   const alone = await load(loginLoad());
   // Phase 2: logins again with a light /healthz probe alongside: argon2 runs on the thread pool, so the event loop must stay free.
   const withProbe = load(loginLoad());
-  const health = await autocannon({ url: `http://127.0.0.1:${chambers.ready.port}/healthz`, connections: 1, duration: DURATION });
+  const health = await autocannon({
+    url: `http://127.0.0.1:${chambers.ready.port}/healthz`,
+    connections: 1,
+    duration: DURATION,
+  });
   await withProbe;
   console.log('\nPOST /api/v1/auth/login, 100 connections');
   console.log(row('login', alone));
-  console.log(`one argon2id verification: ${verifyCpuMs.toFixed(1)} ms CPU in this process; a whole login costs ${(alone.cpuPerRequestMs / verifyCpuMs).toFixed(2)}x that`);
-  console.log(`/healthz during 100 concurrent logins: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, max ${health.latency.max} ms, ${health.requests.total} requests`);
+  console.log(
+    `one argon2id verification: ${verifyCpuMs.toFixed(1)} ms CPU in this process; a whole login costs ${(alone.cpuPerRequestMs / verifyCpuMs).toFixed(2)}x that`,
+  );
+  console.log(
+    `/healthz during 100 concurrent logins: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, max ${health.latency.max} ms, ${health.requests.total} requests`,
+  );
 }
 
 // BENCH_ONLY=api|vault|documents|audit|rate-limit runs one phase; unset runs them all.

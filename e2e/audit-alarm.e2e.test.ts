@@ -13,11 +13,16 @@ describe.skipIf(!hasChromium)('web app: the audit alarm banner in Chromium', () 
   let browser: Browser;
   useWebSuite((s) => ({ t, browser } = s));
 
-  const signIn = (page: Page, member: { email: string; password: string }, totp: boolean) => signInThroughPage(page, member, { totp });
+  const signIn = (page: Page, member: { email: string; password: string }, totp: boolean) =>
+    signInThroughPage(page, member, { totp });
 
   it('shows administrators a persistent alert once a sealed event is edited behind the app, and nothing to a lawyer', async () => {
     const admin = await createMember(t, { role: 'org_admin', orgName: 'Harbour & Vale LLP' });
-    const lawyer = await createMember(t, { role: 'lawyer', orgId: admin.orgId, email: `lawyer-${Date.now()}@example.com` });
+    const lawyer = await createMember(t, {
+      role: 'lawyer',
+      orgId: admin.orgId,
+      email: `lawyer-${Date.now()}@example.com`,
+    });
 
     // Healthy first: the admin sees no banner.
     const context = await newContext(browser, t.baseUrl);
@@ -30,7 +35,14 @@ describe.skipIf(!hasChromium)('web app: the audit alarm banner in Chromium', () 
     expect(await page.getByTestId('audit-alarm').count()).toBe(0);
 
     // Events sealed under a signed checkpoint, then one of them edited as the superuser (triggers off, DDL guard passed).
-    for (let i = 0; i < 3; i++) await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: null, actorId: null, details: { i } });
+    for (let i = 0; i < 3; i++)
+      await t.ctx.audit.record({
+        action: 'matter.view',
+        outcome: 'success',
+        orgId: null,
+        actorId: null,
+        details: { i },
+      });
     await t.ctx.auditSealer.sealNow({ checkpoint: true });
     await t.ctx.db.owner.transaction().execute(async (tx) => {
       await sql`SELECT set_config('chambers.migrating', 'on', true), pg_advisory_xact_lock(7261002)`.execute(tx);
@@ -43,7 +55,9 @@ describe.skipIf(!hasChromium)('web app: the audit alarm banner in Chromium', () 
     expect(t.ctx.auditSealer.status()).toMatchObject({ state: 'alarm' });
 
     // The open page learns it at its next poll, without a reload; it stays on every page of the app.
-    const banner = page.getByRole('alert').filter({ hasText: 'The audit log no longer matches its last signed checkpoint.' });
+    const banner = page
+      .getByRole('alert')
+      .filter({ hasText: 'The audit log no longer matches its last signed checkpoint.' });
     await page.clock.runFor(30_000);
     expect(await banner.count()).toBe(0);
     await page.clock.runFor(31_000);

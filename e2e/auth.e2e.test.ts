@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createMember } from '../test/helpers/test-app.ts';
 import { oathtoolCode } from '../test/helpers/mfa.ts';
-import { checkPage, hasChromium, newContext, screenshot, watch, expectClean, signInThroughPage } from './helpers/browser.ts';
+import {
+  checkPage,
+  hasChromium,
+  newContext,
+  screenshot,
+  watch,
+  expectClean,
+  signInThroughPage,
+} from './helpers/browser.ts';
 import type { WebTestApp } from './helpers/web-server.ts';
 import { useWebSuite } from './helpers/web-suite.ts';
 
@@ -95,11 +103,23 @@ describe.skipIf(!hasChromium)('web app: accounts and administration in Chromium'
 
   it('an administrator signs in with TOTP and unlocks a member locked out by failed sign-ins', async () => {
     const admin = await createMember(t, { role: 'org_admin', orgName: 'Harbour & Vale LLP' });
-    const lawyer = await createMember(t, { role: 'lawyer', orgId: admin.orgId, email: `locked-${Date.now()}@example.com` });
+    const lawyer = await createMember(t, {
+      role: 'lawyer',
+      orgId: admin.orgId,
+      email: `locked-${Date.now()}@example.com`,
+    });
     for (let i = 0; i < 5; i++) {
-      await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: lawyer.email, password: 'not-the-password-at-all' } });
+      await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: lawyer.email, password: 'not-the-password-at-all' },
+      });
     }
-    const locked = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: lawyer.email, password: lawyer.password } });
+    const locked = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: lawyer.email, password: lawyer.password },
+    });
     expect(locked.statusCode).toBe(423);
 
     const context = await newContext(browser, t.baseUrl);
@@ -114,13 +134,20 @@ describe.skipIf(!hasChromium)('web app: accounts and administration in Chromium'
     await checkPage(page, problems, 'admin-members');
     await page.getByRole('button', { name: `Unlock ${lawyer.email}` }).click();
     await page.getByText(`${lawyer.email} can sign in again.`).waitFor();
-    const after = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: lawyer.email, password: lawyer.password } });
+    const after = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: lawyer.email, password: lawyer.password },
+    });
     expect(after.statusCode).toBe(200);
 
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByRole('cell', { name: 'admin.unlock' }).first().waitFor();
     await expect.poll(() => page.getByTestId('checkpoint-verdict').textContent()).toBe('Verified in your browser');
-    await page.getByRole('button', { name: /^Details of event/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Details of event/ })
+      .first()
+      .click();
     await page.getByRole('heading', { name: 'Sealed leaf (canonical JSON)' }).waitFor();
     await checkPage(page, problems, 'admin-audit');
 

@@ -32,13 +32,27 @@ describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () =
     // A slow uplink (DevTools network emulation) so the progress bar is visibly on screen while the bytes go up.
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
-    await page.getByLabel('Choose a file').setInputFiles({ name: 'will.txt', mimeType: 'text/plain', buffer: Buffer.from(content) });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 16 * 1024,
+    });
+    await page
+      .getByLabel('Choose a file')
+      .setInputFiles({ name: 'will.txt', mimeType: 'text/plain', buffer: Buffer.from(content) });
     const progressBar = page.getByRole('progressbar', { name: /Uploading…/ });
     await progressBar.waitFor();
-    await expect.poll(async () => Number(await progressBar.getAttribute('value').catch(() => '1')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await progressBar.getAttribute('value').catch(() => '1')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     await page.getByText('will.txt uploaded.').waitFor({ timeout: 30_000 });
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     await cdp.send('Network.disable');
     await cdp.detach();
     await expect.poll(() => progressBar.count()).toBe(0);
@@ -47,7 +61,10 @@ describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () =
     await page.getByRole('button', { name: 'Download will.txt' }).waitFor();
     await checkPage(page, problems, 'matter-detail');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download will.txt' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download will.txt' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('will.txt');
     expect(fs.readFileSync(await download.path(), 'utf8')).toBe(content);
 
@@ -56,14 +73,22 @@ describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () =
     const versions = page.getByRole('list', { name: 'Versions of will.txt' });
     await expect.poll(() => versions.getByRole('listitem').count()).toBe(1);
     const revised = `${content}Codicil: the house goes to the cat.\n`;
-    await page.getByLabel('Upload a new version of will.txt').setInputFiles({ name: 'will.txt', mimeType: 'text/plain', buffer: Buffer.from(revised) });
+    await page
+      .getByLabel('Upload a new version of will.txt')
+      .setInputFiles({ name: 'will.txt', mimeType: 'text/plain', buffer: Buffer.from(revised) });
     await page.getByText('Version 2 of will.txt uploaded.').waitFor();
     await expect.poll(() => versions.getByRole('listitem').count()).toBe(2);
     expect(await versions.getByRole('listitem').first().textContent()).toMatch(/^v2current/);
     await page.locator('tr[data-document="will.txt"] .badge', { hasText: 'v2' }).waitFor();
-    const [v1] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download version 1 of will.txt' }).click()]);
+    const [v1] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download version 1 of will.txt' }).click(),
+    ]);
     expect(fs.readFileSync(await v1.path(), 'utf8')).toBe(content);
-    const [current] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download will.txt' }).click()]);
+    const [current] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download will.txt' }).click(),
+    ]);
     expect(fs.readFileSync(await current.path(), 'utf8')).toBe(revised);
 
     // A share link, copied to the clipboard.
@@ -83,7 +108,10 @@ describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () =
     await publicPage.getByRole('button', { name: 'Open document' }).click();
     await expect.poll(() => publicPage.getByTestId('shared-name').textContent()).toBe('will.txt');
     await checkPage(publicPage, publicProblems, 'share-link');
-    const [shared] = await Promise.all([publicPage.waitForEvent('download'), publicPage.getByRole('button', { name: 'Download' }).click()]);
+    const [shared] = await Promise.all([
+      publicPage.waitForEvent('download'),
+      publicPage.getByRole('button', { name: 'Download' }).click(),
+    ]);
     expect(fs.readFileSync(await shared.path(), 'utf8')).toBe(revised);
 
     // Revoked: gone from the lawyer's list, and the outsider's page says so.

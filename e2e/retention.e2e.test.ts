@@ -37,7 +37,11 @@ describe.skipIf(!hasChromium)('web app: retention settings in Chromium', () => {
     await page.getByText('Document retention saved.').waitFor();
     expect(await page.getByLabel('Only documents tagged').inputValue()).toBe('closed');
 
-    const api = await signedInMember(t, { role: 'org_admin', orgId: admin.orgId, email: `second-admin-${Date.now()}@example.com` });
+    const api = await signedInMember(t, {
+      role: 'org_admin',
+      orgId: admin.orgId,
+      email: `second-admin-${Date.now()}@example.com`,
+    });
     const policy = await t.inject({ method: 'GET', url: '/api/v1/document-policy', headers: api.headers });
     expect(policy.json()).toMatchObject({ retentionDays: 90, retentionTag: 'closed' });
 
@@ -45,11 +49,18 @@ describe.skipIf(!hasChromium)('web app: retention settings in Chromium', () => {
     await page.getByLabel('Reason for the hold').fill('Litigation hold: Vale v. Harbour, HV-2026-014');
     await page.getByRole('button', { name: 'Place legal hold' }).click();
     await page.getByText('Legal hold placed').waitFor();
-    await page.getByTestId('legal-hold-state').filter({ hasText: 'Litigation hold: Vale v. Harbour, HV-2026-014' }).waitFor();
+    await page
+      .getByTestId('legal-hold-state')
+      .filter({ hasText: 'Litigation hold: Vale v. Harbour, HV-2026-014' })
+      .waitFor();
     const holdUrl = `/api/v1/orgs/${admin.orgId}/audit/legal-hold`;
     const held = await t.inject({ method: 'GET', url: holdUrl, headers: api.headers });
     expect(held.statusCode).toBe(200);
-    expect(held.json()).toMatchObject({ orgId: admin.orgId, reason: 'Litigation hold: Vale v. Harbour, HV-2026-014', setBy: admin.userId });
+    expect(held.json()).toMatchObject({
+      orgId: admin.orgId,
+      reason: 'Litigation hold: Vale v. Harbour, HV-2026-014',
+      setBy: admin.userId,
+    });
 
     // Both survive a reload.
     await page.reload();
@@ -65,7 +76,13 @@ describe.skipIf(!hasChromium)('web app: retention settings in Chromium', () => {
     // Retention off again: an empty field is null on the server.
     await page.getByLabel('Keep documents for (days)').fill('');
     await page.getByRole('button', { name: 'Save retention' }).click();
-    await expect.poll(async () => (await t.inject({ method: 'GET', url: '/api/v1/document-policy', headers: api.headers })).json().retentionDays).toBeNull();
+    await expect
+      .poll(
+        async () =>
+          (await t.inject({ method: 'GET', url: '/api/v1/document-policy', headers: api.headers })).json()
+            .retentionDays,
+      )
+      .toBeNull();
     await expectClean(page, problems);
     await context.close();
   });

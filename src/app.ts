@@ -4,7 +4,19 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import { openapiTransform, requestIdGenerator, storableValidatorCompiler, registerErrorHandling, registerSecurityHeaders, registerAccountRateLimits, registerRateLimits, tierLimitsOf, registerMetrics, TLS_POLICY, serverTimeouts } from './http/index.ts';
+import {
+  openapiTransform,
+  requestIdGenerator,
+  storableValidatorCompiler,
+  registerErrorHandling,
+  registerSecurityHeaders,
+  registerAccountRateLimits,
+  registerRateLimits,
+  tierLimitsOf,
+  registerMetrics,
+  TLS_POLICY,
+  serverTimeouts,
+} from './http/index.ts';
 import { ERROR_TABLES } from './error-catalog.ts';
 import { registerErrorTables } from './platform/errors.ts';
 import type { AppContext } from './context/index.ts';
@@ -63,7 +75,6 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
       })
     : Fastify(serverOptions)) as unknown as FastifyInstance;
 
-
   app.setValidatorCompiler(storableValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is how cross-site forms smuggle requests past CORS.
@@ -78,8 +89,22 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
       origin: config.corsOrigins,
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-csrf-token', 'x-chambers-client', 'idempotency-key', 'x-request-id'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotent-replayed'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'x-csrf-token',
+        'x-chambers-client',
+        'idempotency-key',
+        'x-request-id',
+      ],
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+        'idempotent-replayed',
+      ],
       maxAge: 600,
     });
   }
@@ -96,14 +121,25 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   });
 
   registerMetrics(app, ctx.metrics, config.metricsToken);
-  const rateLimitOptions = { store: ctx.rateLimitStore, clock: ctx.clock, tierLimits: tierLimitsOf(config), logger: ctx.logger, observer: ctx.metrics.rateLimits };
+  const rateLimitOptions = {
+    store: ctx.rateLimitStore,
+    clock: ctx.clock,
+    tierLimits: tierLimitsOf(config),
+    logger: ctx.logger,
+    observer: ctx.metrics.rateLimits,
+  };
   registerRateLimits(app, rateLimitOptions);
-  registerRouteAccess(app, opts.resolvePrincipal, { resolveEnrollment: createEnrollmentResolver(ctx), now: () => ctx.clock.now() });
+  registerRouteAccess(app, opts.resolvePrincipal, {
+    resolveEnrollment: createEnrollmentResolver(ctx),
+    now: () => ctx.clock.now(),
+  });
   registerAccountRateLimits(app, rateLimitOptions);
   registerIdempotency(app, ctx);
   registerApiCallLog(app, ctx);
 
-  app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   await healthRoutes(app, ctx);
   await securityTxtRoutes(app, ctx);
   await setupRoutes(app, ctx);

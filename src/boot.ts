@@ -1,13 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runtimeDbPassword, openDatabase, pgliteDirectory, runtimeUrl, type Database, MigrationError, migrate, setRuntimePassword } from './platform/db/index.ts';
+import {
+  runtimeDbPassword,
+  openDatabase,
+  pgliteDirectory,
+  runtimeUrl,
+  type Database,
+  MigrationError,
+  migrate,
+  setRuntimePassword,
+} from './platform/db/index.ts';
 import { createAuditLog, unsafeCountUnsealedEvents } from './audit/index.ts';
 import { createAuditSealer, createCheckpointMirror } from './transparency/index.ts';
 import { startRetentionJob } from './retention/index.ts';
 import { parseSyslogUrl, startSyslogForwarder } from './siem/index.ts';
 import { noopCaptcha, type CaptchaVerifier } from './platform/captcha.ts';
 import { preloadCommonPasswords } from './accounts/index.ts';
-import { createMemoryRateLimitStore, type RateLimitStore, createRedisRateLimitStore, createMetrics, isDatabaseUnavailable } from './http/index.ts';
+import {
+  createMemoryRateLimitStore,
+  type RateLimitStore,
+  createRedisRateLimitStore,
+  createMetrics,
+  isDatabaseUnavailable,
+} from './http/index.ts';
 import { startPeriodicJob } from './platform/jobs/index.ts';
 import { unsafePurgeExpiredRecords, startDocumentJobs } from './jobs/index.ts';
 import { createMailer, type RetryPolicy } from './platform/mail/index.ts';
@@ -99,12 +114,20 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       try {
         await db.ping();
       } catch (err) {
-        throw new StartupError(`cannot connect as the runtime login chambers_runtime: ${(err as Error).message}; see README "PostgreSQL roles"`);
+        throw new StartupError(
+          `cannot connect as the runtime login chambers_runtime: ${(err as Error).message}; see README "PostgreSQL roles"`,
+        );
       }
     }
 
     const setupToken = await unsafeIssueSetupToken(db);
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, logger, retry: opts.mailRetry });
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      outboxDir: path.join(config.dataDir, 'outbox'),
+      from: config.mailFrom,
+      logger,
+      retry: opts.mailRetry,
+    });
     cleanups.push(() => mailer.close());
     const checkpointMirror = config.auditMirror
       ? createCheckpointMirror({
@@ -135,13 +158,17 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       // Backfill in the background: checkpoints signed while the mirror was off or down.
       void checkpointMirror.sync();
     }
-    const rateLimitStore = opts.rateLimitStore ?? (config.redis
-      ? await createRedisRateLimitStore({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
-      : createMemoryRateLimitStore());
+    const rateLimitStore =
+      opts.rateLimitStore ??
+      (config.redis
+        ? await createRedisRateLimitStore({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+        : createMemoryRateLimitStore());
     cleanups.push(() => rateLimitStore.close?.());
     const blobStore = createBlobStore(config);
     cleanups.push(() => blobStore.close());
-    void preloadCommonPasswords().catch((err: Error) => logger.error({ err: { message: err.message } }, 'common-password list failed to load'));
+    void preloadCommonPasswords().catch((err: Error) =>
+      logger.error({ err: { message: err.message } }, 'common-password list failed to load'),
+    );
     const ctx: AppContext = {
       config,
       db,
@@ -159,12 +186,22 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       orgKeyring: createOrgKeyring(keys.masterKey),
       scanner: config.clamd ? createClamdScanner({ ...config.clamd, timeoutMs: CLAMD_TIMEOUT_MS }) : null,
     };
-    const housekeeping = startPeriodicJob({ name: 'purge-expired-records', everyMs: 5 * 60_000, logger, run: async () => void (await unsafePurgeExpiredRecords(db, ctx.clock.now())) });
+    const housekeeping = startPeriodicJob({
+      name: 'purge-expired-records',
+      everyMs: 5 * 60_000,
+      logger,
+      run: async () => void (await unsafePurgeExpiredRecords(db, ctx.clock.now())),
+    });
     cleanups.push(() => housekeeping.stop());
     cleanups.push(startRetentionJob(ctx));
     cleanups.push(startDocumentJobs(ctx));
     if (config.auditSyslog) {
-      const forwarder = startSyslogForwarder({ db, logger, target: parseSyslogUrl(config.auditSyslog.url, config.auditSyslog.caFile), hostname: new URL(config.publicUrl).hostname });
+      const forwarder = startSyslogForwarder({
+        db,
+        logger,
+        target: parseSyslogUrl(config.auditSyslog.url, config.auditSyslog.caFile),
+        hostname: new URL(config.publicUrl).hostname,
+      });
       cleanups.push(() => forwarder.stop());
     }
     const resolvePrincipal = (opts.resolvePrincipal ?? createAccessTokenResolver)(ctx);
@@ -185,9 +222,12 @@ async function runMigrations(db: Database, config: Config): Promise<void> {
   try {
     await migrate(db);
   } catch (err) {
-    if (err instanceof MigrationError) throw new StartupError(`${err.message}\nThe database was left as it was before this file.`);
+    if (err instanceof MigrationError)
+      throw new StartupError(`${err.message}\nThe database was left as it was before this file.`);
     if (isDatabaseUnavailable(err)) {
-      throw new StartupError(`cannot reach the database${config.databaseUrl ? ` at ${describeUrl(config.databaseUrl)} (DATABASE_URL)` : ''}: ${(err as Error).message}`);
+      throw new StartupError(
+        `cannot reach the database${config.databaseUrl ? ` at ${describeUrl(config.databaseUrl)} (DATABASE_URL)` : ''}: ${(err as Error).message}`,
+      );
     }
     throw err;
   }
@@ -206,7 +246,9 @@ function describeUrl(url: string): string {
 function explainStartupFailure(err: unknown, config: Config): Error {
   if (err instanceof StartupError) return err;
   if (isDatabaseUnavailable(err)) {
-    return new StartupError(`cannot reach the database${config.databaseUrl ? ` at ${describeUrl(config.databaseUrl)}` : ''}: ${(err as Error).message}`);
+    return new StartupError(
+      `cannot reach the database${config.databaseUrl ? ` at ${describeUrl(config.databaseUrl)}` : ''}: ${(err as Error).message}`,
+    );
   }
   return err instanceof Error ? err : new Error(String(err));
 }

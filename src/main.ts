@@ -21,11 +21,18 @@ export async function main(): Promise<void> {
     process.on('SIGTERM', () => void stop('SIGTERM'));
     await runtime.app.listen({ host: config.host, port: config.port });
     if (config.tls && config.httpRedirectPort) {
-      const redirect = await startHttpsRedirect({ host: config.host, port: config.httpRedirectPort, publicUrl: config.publicUrl, logger: runtime.ctx.logger });
+      const redirect = await startHttpsRedirect({
+        host: config.host,
+        port: config.httpRedirectPort,
+        publicUrl: config.publicUrl,
+        logger: runtime.ctx.logger,
+      });
       process.once('exit', () => redirect.close());
     }
     if (runtime.setupToken) {
-      process.stdout.write(`Chambers is not set up yet. Open ${config.publicUrl}/setup?token=${runtime.setupToken} to create the first administrator (single use).\n`);
+      process.stdout.write(
+        `Chambers is not set up yet. Open ${config.publicUrl}/setup?token=${runtime.setupToken} to create the first administrator (single use).\n`,
+      );
     }
   } catch (err) {
     failStart(err);

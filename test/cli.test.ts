@@ -18,9 +18,15 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function chambers(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function chambers(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin/chambers.js'), ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin/chambers.js'), ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

@@ -65,7 +65,14 @@ async function startChambers(env: Record<string, string>): Promise<Chambers> {
   let err = '';
   const child = spawn(process.execPath, ['bin/chambers.js', 'start'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -92,8 +99,10 @@ async function waitForOutput(c: Chambers, pattern: RegExp): Promise<RegExpExecAr
   for (;;) {
     const m = pattern.exec(c.stdout());
     if (m) return m;
-    if (exited !== undefined) throw new Error(`chambers exited (${exited}) before printing ${pattern}\n${describeProcess(c)}`);
-    if (Date.now() > deadline) throw new Error(`chambers did not print ${pattern} within ${WAIT_MS} ms\n${describeProcess(c)}`);
+    if (exited !== undefined)
+      throw new Error(`chambers exited (${exited}) before printing ${pattern}\n${describeProcess(c)}`);
+    if (Date.now() > deadline)
+      throw new Error(`chambers did not print ${pattern} within ${WAIT_MS} ms\n${describeProcess(c)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -117,7 +126,10 @@ async function waitUntilServing(c: Chambers): Promise<void> {
 
 /** A process that must refuse to start: its exit code and what it told the person. */
 async function expectRefusal(c: Chambers): Promise<string> {
-  const code = await Promise.race([c.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), WAIT_MS).unref())]);
+  const code = await Promise.race([
+    c.exited,
+    new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), WAIT_MS).unref()),
+  ]);
   expect(code, describeProcess(c)).not.toBe('timeout');
   expect(code, describeProcess(c)).not.toBe(0);
   expect(c.stderr()).toMatch(/^chambers: cannot start: /);
@@ -135,7 +147,13 @@ const completeSetup = (c: Chambers, token: string) =>
   fetch(`http://127.0.0.1:${c.port}/api/v1/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token, email: 'founder@example.com', password: 'granite-meadow-whistles-08', name: 'Founder', organization: { name: 'Founders LLP', kind: 'firm' } }),
+    body: JSON.stringify({
+      token,
+      email: 'founder@example.com',
+      password: 'granite-meadow-whistles-08',
+      name: 'Founder',
+      organization: { name: 'Founders LLP', kind: 'firm' },
+    }),
   });
 
 const SETUP_LINE = /Open (http:\/\/127\.0\.0\.1:\d+)\/setup\?token=([A-Za-z0-9_-]+) /;
@@ -162,7 +180,11 @@ describe('chambers start on the embedded database', () => {
       expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: 'ok', storage: 'ok', keys: 'ok' } });
 
       expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
-      expect(fs.readdirSync(path.join(dataDir, 'keys')).sort()).toEqual(['audit-ed25519.pem', 'jwt-signing.json', 'master.key']);
+      expect(fs.readdirSync(path.join(dataDir, 'keys')).sort()).toEqual([
+        'audit-ed25519.pem',
+        'jwt-signing.json',
+        'master.key',
+      ]);
     },
     SPAWN_TEST_TIMEOUT,
   );
@@ -251,7 +273,10 @@ describe('chambers start refusing to start', () => {
   it(
     'should refuse a PostgreSQL server it cannot reach, naming the database',
     async () => {
-      const c = await startChambers({ CHAMBERS_DATA_DIR: tmpDir(), DATABASE_URL: 'postgres://postgres:Sekr1t-pw@127.0.0.1:1/nope' });
+      const c = await startChambers({
+        CHAMBERS_DATA_DIR: tmpDir(),
+        DATABASE_URL: 'postgres://postgres:Sekr1t-pw@127.0.0.1:1/nope',
+      });
       const stderr = await expectRefusal(c);
       expect(stderr).toContain('cannot reach the database at 127.0.0.1:1/nope');
       expect(stderr).not.toContain('Sekr1t-pw');

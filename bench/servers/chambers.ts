@@ -20,17 +20,33 @@ const config = loadConfig({
   // The documents bench uploads 200 MB: the default per-organization upload limit is BODY_LIMIT.
   ...(process.env.BENCH_BODY_LIMIT ? { BODY_LIMIT: process.env.BENCH_BODY_LIMIT } : {}),
   // The rate-limit phase: BENCH_REDIS_URL puts the counters in Redis (under a prefix of its own).
-  ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_REDIS_PREFIX: `chambers:bench:${process.pid}:` } : {}),
+  ...(process.env.BENCH_REDIS_URL
+    ? { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_REDIS_PREFIX: `chambers:bench:${process.pid}:` }
+    : {}),
 });
 // BENCH_RATE_LIMIT_STORE=none: a store that counts nothing, the baseline of the rate-limit phase.
-const noCounting: RateLimitStore = { kind: 'none', hit: async (_key, windowMs, now) => ({ count: 0, resetAt: now + windowMs }) };
-const runtime = await boot(config, { logger: pino({ level: 'silent' }), ...(process.env.BENCH_RATE_LIMIT_STORE === 'none' ? { rateLimitStore: noCounting } : {}) });
+const noCounting: RateLimitStore = {
+  kind: 'none',
+  hit: async (_key, windowMs, now) => ({ count: 0, resetAt: now + windowMs }),
+};
+const runtime = await boot(config, {
+  logger: pino({ level: 'silent' }),
+  ...(process.env.BENCH_RATE_LIMIT_STORE === 'none' ? { rateLimitStore: noCounting } : {}),
+});
 const email = 'bench@example.com';
 const password = 'violet-harbour-quietly-47';
 const passwordHash = await hashPassword(password);
 await unsafeWithOwner(runtime.ctx.db, async (tx) => {
-  const org = await tx.insertInto('chambers.organizations').values({ name: 'Bench LLP', kind: 'firm' }).returning('id').executeTakeFirstOrThrow();
-  const user = await tx.insertInto('chambers.users').values({ email, name: 'Bench', password_hash: passwordHash, email_verified_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  const org = await tx
+    .insertInto('chambers.organizations')
+    .values({ name: 'Bench LLP', kind: 'firm' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const user = await tx
+    .insertInto('chambers.users')
+    .values({ email, name: 'Bench', password_hash: passwordHash, email_verified_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await tx.insertInto('chambers.memberships').values({ org_id: org.id, user_id: user.id, role: 'lawyer' }).execute();
 });
 await runtime.app.listen({ host: '127.0.0.1', port: 0 });

@@ -7,13 +7,22 @@ import pg from 'pg';
 const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 });
 const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const { rows } = await pool.query<{ id: string }>("SELECT id FROM chambers.users WHERE email = 'bench@example.com'");
-const token = jwt.sign({ sub: rows[0]?.id }, privateKey, { algorithm: 'RS256', expiresIn: '30m', audience: 'bench', issuer: 'bench' });
+const token = jwt.sign({ sub: rows[0]?.id }, privateKey, {
+  algorithm: 'RS256',
+  expiresIn: '30m',
+  audience: 'bench',
+  issuer: 'bench',
+});
 
 const app = express();
 app.get('/api/v1/me', async (req, res) => {
   try {
     const header = req.headers.authorization ?? '';
-    const claims = jwt.verify(header.slice(7), publicKey, { algorithms: ['RS256'], audience: 'bench', issuer: 'bench' }) as { sub: string };
+    const claims = jwt.verify(header.slice(7), publicKey, {
+      algorithms: ['RS256'],
+      audience: 'bench',
+      issuer: 'bench',
+    }) as { sub: string };
     const r = await pool.query('SELECT id, email, name FROM chambers.users WHERE id = $1', [claims.sub]);
     res.json({ user: r.rows[0] });
   } catch {

@@ -21,7 +21,10 @@ async function freePort(): Promise<number> {
 export async function startWebServer(opts: TestAppOptions = {}): Promise<WebTestApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await startTestApp({ ...opts, env: { PORT: String(port), PUBLIC_URL: baseUrl, AUDIT_CHECKPOINT_EVERY: '1', ...opts.env } });
+  const t = await startTestApp({
+    ...opts,
+    env: { PORT: String(port), PUBLIC_URL: baseUrl, AUDIT_CHECKPOINT_EVERY: '1', ...opts.env },
+  });
   await t.app.listen({ host: '127.0.0.1', port });
   return Object.assign(t, { baseUrl });
 }

@@ -7,7 +7,10 @@ import { startWebServer, type WebTestApp } from './web-server.ts';
  * The setup every browser suite shares: a web server and a Chromium started before
  * its tests (handed over through `use`) and both closed after them.
  */
-export function useWebSuite(use: (s: { t: WebTestApp; browser: Browser }) => void, opts?: Parameters<typeof startWebServer>[0]): void {
+export function useWebSuite(
+  use: (s: { t: WebTestApp; browser: Browser }) => void,
+  opts?: Parameters<typeof startWebServer>[0],
+): void {
   let t: WebTestApp | undefined;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {

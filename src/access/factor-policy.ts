@@ -11,7 +11,11 @@ export const RECENT_FACTOR = {
   sensitive: 10 * 60 * 1000,
 } as const;
 
-export function mfaRequiredFor(user: { isSuperAdmin: boolean }, role: MemberRole | null, orgExtraRoles: readonly string[]): boolean {
+export function mfaRequiredFor(
+  user: { isSuperAdmin: boolean },
+  role: MemberRole | null,
+  orgExtraRoles: readonly string[],
+): boolean {
   if (user.isSuperAdmin) return true;
   if (!role) return false;
   return MFA_REQUIRED_ROLES.includes(role) || orgExtraRoles.includes(role);

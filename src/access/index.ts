@@ -6,4 +6,14 @@ export { ACCESS_ERRORS } from './access.errors.ts';
 export { mfaRequiredFor, RECENT_FACTOR } from './factor-policy.ts';
 export { actorOf, inAccountTenant, inRequestTenant, type AccountActor, type Actor } from './request-tenant.ts';
 export { requestFacts, type RequestFacts } from './request-facts.ts';
-export { type EnrollmentResolver, type Portal, type Principal, principalOf, type PrincipalResolver, registerRouteAccess, routeTableOf, type DeclaredRoute, type RouteAccess } from './route-access.ts';
+export {
+  type EnrollmentResolver,
+  type Portal,
+  type Principal,
+  principalOf,
+  type PrincipalResolver,
+  registerRouteAccess,
+  routeTableOf,
+  type DeclaredRoute,
+  type RouteAccess,
+} from './route-access.ts';

@@ -6,5 +6,9 @@ export type RequestFacts = { ip: string | null; userAgent: string | null; reques
 /** Where a request came from, for audit events and session records. */
 export function requestFacts(request: FastifyRequest): RequestFacts {
   const ua = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null, requestId: String(request.id) };
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+    requestId: String(request.id),
+  };
 }

@@ -17,13 +17,21 @@ export type AccountActor = { orgId: string | null; userId: string };
  * @example
  *   r.get('/api/v1/matters', opts, (request) => inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query)));
  */
-export function inRequestTenant<T>(db: Database, request: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+export function inRequestTenant<T>(
+  db: Database,
+  request: FastifyRequest,
+  fn: (tx: Tx, actor: Actor) => Promise<T>,
+): Promise<T> {
   const actor = actorOf(request);
   return withTenant(db, actor, (tx) => fn(tx, actor));
 }
 
 /** inRequestTenant for account routes (`orgOptional`): the organization may be null. */
-export function inAccountTenant<T>(db: Database, request: FastifyRequest, fn: (tx: Tx, who: AccountActor) => Promise<T>): Promise<T> {
+export function inAccountTenant<T>(
+  db: Database,
+  request: FastifyRequest,
+  fn: (tx: Tx, who: AccountActor) => Promise<T>,
+): Promise<T> {
   const p = principalOf(request);
   const who: AccountActor = { orgId: p.orgId, userId: p.userId };
   return withTenant(db, who, (tx) => fn(tx, who));

@@ -41,7 +41,9 @@ describe('route guard', () => {
       handled = true;
       return 'x';
     });
-    app.setErrorHandler((err, _req, reply) => reply.code((err as AppError).status ?? 500).send({ code: (err as AppError).code }));
+    app.setErrorHandler((err, _req, reply) =>
+      reply.code((err as AppError).status ?? 500).send({ code: (err as AppError).code }),
+    );
     const res = await app.inject({ method: 'POST', url: '/api/v1/private', payload: { any: 'thing' } });
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('UNAUTHENTICATED');
@@ -50,15 +52,25 @@ describe('route guard', () => {
 
   it('should refuse lawyer tokens on judge routes and judge tokens on lawyer routes', () => {
     expect(codeOf(() => enforceAccess(principal({ portal: 'lawyer' }), { portal: 'judge' }))).toBe('PORTAL_FORBIDDEN');
-    expect(codeOf(() => enforceAccess(principal({ portal: 'judge', role: 'judge' }), { portal: 'lawyer' }))).toBe('PORTAL_FORBIDDEN');
+    expect(codeOf(() => enforceAccess(principal({ portal: 'judge', role: 'judge' }), { portal: 'lawyer' }))).toBe(
+      'PORTAL_FORBIDDEN',
+    );
     expect(codeOf(() => enforceAccess(principal({ portal: 'judge', role: 'judge' }), { portal: 'judge' }))).toBeNull();
   });
 
   it('should check roles, super admin and organization context', () => {
-    expect(codeOf(() => enforceAccess(principal({ role: 'reviewer' }), { roles: ['org_admin', 'lawyer'] }))).toBe('FORBIDDEN');
+    expect(codeOf(() => enforceAccess(principal({ role: 'reviewer' }), { roles: ['org_admin', 'lawyer'] }))).toBe(
+      'FORBIDDEN',
+    );
     expect(codeOf(() => enforceAccess(principal(), { superAdmin: true }))).toBe('FORBIDDEN');
-    expect(codeOf(() => enforceAccess(principal({ isSuperAdmin: true, orgId: null, role: null, portal: null }), { superAdmin: true }))).toBeNull();
+    expect(
+      codeOf(() =>
+        enforceAccess(principal({ isSuperAdmin: true, orgId: null, role: null, portal: null }), { superAdmin: true }),
+      ),
+    ).toBeNull();
     expect(codeOf(() => enforceAccess(principal({ orgId: null, role: null, portal: null }), {}))).toBe('FORBIDDEN');
-    expect(codeOf(() => enforceAccess(principal({ orgId: null, role: null, portal: null }), { orgOptional: true }))).toBeNull();
+    expect(
+      codeOf(() => enforceAccess(principal({ orgId: null, role: null, portal: null }), { orgOptional: true })),
+    ).toBeNull();
   });
 });

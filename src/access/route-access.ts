@@ -20,7 +20,13 @@ export type Principal = {
   /** Set when the request was authenticated by an API key (the API-keys issue); every such call is logged in audit.api_calls. */
   apiKeyId?: string;
   /** Who the session speaks for, as read with the session (saves /me and friends a query). */
-  identity: { email: string; name: string; orgName: string | null; orgKind: 'firm' | 'court' | null; mfa: { totp: boolean; webauthn: number } };
+  identity: {
+    email: string;
+    name: string;
+    orgName: string | null;
+    orgKind: 'firm' | 'court' | null;
+    mfa: { totp: boolean; webauthn: number };
+  };
 };
 
 /**
@@ -28,7 +34,10 @@ export type Principal = {
  * declaration stops start-up, so no data route is ever public by omission.
  */
 export type RouteAccess =
-  | { public: true; /** Resolve the caller when credentials are present (e.g. accepting an invitation as an existing user). */ identify?: boolean }
+  | {
+      public: true;
+      /** Resolve the caller when credentials are present (e.g. accepting an invitation as an existing user). */ identify?: boolean;
+    }
   | {
       public?: false;
       /** Membership roles allowed in the current organization; omitted = any member. */
@@ -104,7 +113,8 @@ export function registerRouteAccess(
     // An enrollment token opens the enrollment routes and nothing else.
     const bearer = request.headers.authorization;
     if (bearer?.startsWith(`Bearer ${ENROLLMENT_TOKEN_PREFIX}`)) {
-      const enrollment = access.allowEnrollment && opts.resolveEnrollment ? await opts.resolveEnrollment(bearer.slice(7)) : null;
+      const enrollment =
+        access.allowEnrollment && opts.resolveEnrollment ? await opts.resolveEnrollment(bearer.slice(7)) : null;
       if (!enrollment) throw new AppError('UNAUTHENTICATED', 'finish setting up a second factor first');
       request.enrollment = enrollment;
       return;
@@ -116,11 +126,21 @@ export function registerRouteAccess(
   });
 }
 
-export function enforceAccess(principal: Principal, access: Exclude<RouteAccess, { public: true }>, now: Date = new Date()): void {
+export function enforceAccess(
+  principal: Principal,
+  access: Exclude<RouteAccess, { public: true }>,
+  now: Date = new Date(),
+): void {
   if (access.superAdmin && !principal.isSuperAdmin) throw new AppError('FORBIDDEN');
-  if (!access.orgOptional && !access.superAdmin && !principal.orgId) throw new AppError('FORBIDDEN', 'this route needs an organization context');
+  if (!access.orgOptional && !access.superAdmin && !principal.orgId)
+    throw new AppError('FORBIDDEN', 'this route needs an organization context');
   if (access.portal && principal.portal !== access.portal) throw new AppError('PORTAL_FORBIDDEN');
-  if (access.roles && !(access.orSuperAdmin && principal.isSuperAdmin) && (!principal.role || !access.roles.includes(principal.role))) throw new AppError('FORBIDDEN');
+  if (
+    access.roles &&
+    !(access.orSuperAdmin && principal.isSuperAdmin) &&
+    (!principal.role || !access.roles.includes(principal.role))
+  )
+    throw new AppError('FORBIDDEN');
   if (access.recentFactorMs !== undefined) {
     const verified = principal.mfaVerifiedAt?.getTime();
     if (verified === undefined || now.getTime() - verified > access.recentFactorMs) {

@@ -22,12 +22,22 @@ export async function findUserById(tx: Tx, id: string) {
     .executeTakeFirst();
 }
 
-export async function insertUnverifiedUser(tx: Tx, u: { email: string; name: string; passwordHash: string }): Promise<string> {
-  const row = await tx.insertInto('chambers.users').values({ email: u.email, name: u.name, password_hash: u.passwordHash }).returning('id').executeTakeFirstOrThrow();
+export async function insertUnverifiedUser(
+  tx: Tx,
+  u: { email: string; name: string; passwordHash: string },
+): Promise<string> {
+  const row = await tx
+    .insertInto('chambers.users')
+    .values({ email: u.email, name: u.name, password_hash: u.passwordHash })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function insertVerifiedUser(tx: Tx, u: { email: string; name: string; passwordHash: string }): Promise<string> {
+export async function insertVerifiedUser(
+  tx: Tx,
+  u: { email: string; name: string; passwordHash: string },
+): Promise<string> {
   const row = await tx
     .insertInto('chambers.users')
     .values({ email: u.email, name: u.name, password_hash: u.passwordHash, email_verified_at: sql<Date>`now()` })
@@ -36,16 +46,33 @@ export async function insertVerifiedUser(tx: Tx, u: { email: string; name: strin
   return row.id;
 }
 
-export async function updateUnverifiedUser(tx: Tx, id: string, u: { name: string; passwordHash: string }): Promise<void> {
-  await tx.updateTable('chambers.users').set({ name: u.name, password_hash: u.passwordHash, updated_at: sql<Date>`now()` }).where('id', '=', id).where('email_verified_at', 'is', null).execute();
+export async function updateUnverifiedUser(
+  tx: Tx,
+  id: string,
+  u: { name: string; passwordHash: string },
+): Promise<void> {
+  await tx
+    .updateTable('chambers.users')
+    .set({ name: u.name, password_hash: u.passwordHash, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('email_verified_at', 'is', null)
+    .execute();
 }
 
 export async function setEmail(tx: Tx, id: string, email: string): Promise<void> {
-  await tx.updateTable('chambers.users').set({ email, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await tx
+    .updateTable('chambers.users')
+    .set({ email, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setPasswordHash(tx: Tx, id: string, passwordHash: string): Promise<void> {
-  await tx.updateTable('chambers.users').set({ password_hash: passwordHash, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await tx
+    .updateTable('chambers.users')
+    .set({ password_hash: passwordHash, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markEmailVerified(tx: Tx, email: string): Promise<string | undefined> {
@@ -70,18 +97,43 @@ export async function listMemberships(tx: Tx, userId: string) {
     .execute();
 }
 
-export async function insertMembership(tx: Tx, m: { orgId: string; userId: string; role: 'org_admin' | 'lawyer' | 'judge' | 'reviewer' }): Promise<void> {
-  await tx.insertInto('chambers.memberships').values({ org_id: m.orgId, user_id: m.userId, role: m.role }).onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ role: m.role })).execute();
+export async function insertMembership(
+  tx: Tx,
+  m: { orgId: string; userId: string; role: 'org_admin' | 'lawyer' | 'judge' | 'reviewer' },
+): Promise<void> {
+  await tx
+    .insertInto('chambers.memberships')
+    .values({ org_id: m.orgId, user_id: m.userId, role: m.role })
+    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ role: m.role }))
+    .execute();
 }
 
 // --- one-time email codes ---
 
 export type EmailCodePurpose = 'verify_email' | 'password_reset' | 'email_change';
 
-export async function insertEmailCode(tx: Tx, c: { email: string; purpose: EmailCodePurpose; codeHash: string; expiresAt: Date; userId?: string }): Promise<void> {
+export async function insertEmailCode(
+  tx: Tx,
+  c: { email: string; purpose: EmailCodePurpose; codeHash: string; expiresAt: Date; userId?: string },
+): Promise<void> {
   // A new code replaces the older ones of the same purpose.
-  await tx.updateTable('chambers.email_codes').set({ consumed_at: sql<Date>`now()` }).where('email', '=', c.email).where('purpose', '=', c.purpose).where('consumed_at', 'is', null).execute();
-  await tx.insertInto('chambers.email_codes').values({ email: c.email, purpose: c.purpose, code_hash: c.codeHash, expires_at: c.expiresAt, user_id: c.userId ?? null }).execute();
+  await tx
+    .updateTable('chambers.email_codes')
+    .set({ consumed_at: sql<Date>`now()` })
+    .where('email', '=', c.email)
+    .where('purpose', '=', c.purpose)
+    .where('consumed_at', 'is', null)
+    .execute();
+  await tx
+    .insertInto('chambers.email_codes')
+    .values({
+      email: c.email,
+      purpose: c.purpose,
+      code_hash: c.codeHash,
+      expires_at: c.expiresAt,
+      user_id: c.userId ?? null,
+    })
+    .execute();
 }
 
 export async function lockLatestEmailCode(tx: Tx, email: string, purpose: EmailCodePurpose) {
@@ -97,11 +149,19 @@ export async function lockLatestEmailCode(tx: Tx, email: string, purpose: EmailC
 }
 
 export async function countEmailCodeAttempt(tx: Tx, id: string): Promise<void> {
-  await tx.updateTable('chambers.email_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).execute();
+  await tx
+    .updateTable('chambers.email_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function consumeEmailCode(tx: Tx, id: string): Promise<void> {
-  await tx.updateTable('chambers.email_codes').set({ consumed_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await tx
+    .updateTable('chambers.email_codes')
+    .set({ consumed_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 // --- consecutive sign-in failures ---

@@ -15,7 +15,12 @@ const ARGON2ID = 2 as Algorithm;
 
 describe('hashPassword / verifyPassword', () => {
   it('uses argon2id at m=19456 KiB, t=2, p=1', async () => {
-    expect(PASSWORD_HASH_PARAMS).toMatchObject({ algorithm: 'argon2id', memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(PASSWORD_HASH_PARAMS).toMatchObject({
+      algorithm: 'argon2id',
+      memoryCost: 19456,
+      timeCost: 2,
+      parallelism: 1,
+    });
     const stored = await hashPassword(PASSWORD);
     expect(stored.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true);
     expect(parseOptions(stored)).toMatchObject({
@@ -56,8 +61,14 @@ describe('hashPassword / verifyPassword', () => {
     ['truncated', '$argon2id$v=19$m=19456,t=2,p=1$abc'],
     ['missing hash', '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$'],
     ['bad base64', '$argon2id$v=19$m=19456,t=2,p=1$!!!!$!!!!'],
-    ['unknown algorithm', '$argon2x$v=19$m=19456,t=2,p=1$pt4WhACA+XRjixaYu8zlEA$+jYamlUObp9OAtigm7e/VIfSHMdi5rukpCs4fbNfIC0'],
-    ['mangled params', '$argon2id$v=19$m=abc,t=2,p=1$pt4WhACA+XRjixaYu8zlEA$+jYamlUObp9OAtigm7e/VIfSHMdi5rukpCs4fbNfIC0'],
+    [
+      'unknown algorithm',
+      '$argon2x$v=19$m=19456,t=2,p=1$pt4WhACA+XRjixaYu8zlEA$+jYamlUObp9OAtigm7e/VIfSHMdi5rukpCs4fbNfIC0',
+    ],
+    [
+      'mangled params',
+      '$argon2id$v=19$m=abc,t=2,p=1$pt4WhACA+XRjixaYu8zlEA$+jYamlUObp9OAtigm7e/VIfSHMdi5rukpCs4fbNfIC0',
+    ],
   ])('resolves false, never rejects, on a malformed hash (%s)', async (_name, malformed) => {
     await expect(verifyPassword(malformed, PASSWORD)).resolves.toBe(false);
   });
@@ -105,7 +116,12 @@ describe('needsRehash', () => {
   });
 
   it('is false when parameters are above the current ones', async () => {
-    const stronger = await argon2Hash(PASSWORD, { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 3, parallelism: 2 });
+    const stronger = await argon2Hash(PASSWORD, {
+      algorithm: ARGON2ID,
+      memoryCost: 19456,
+      timeCost: 3,
+      parallelism: 2,
+    });
     expect(needsRehash(stronger)).toBe(false);
   });
 

@@ -84,7 +84,12 @@ describe('checkPasswordPolicy', () => {
   });
 
   it('refuses a password containing "chambers", however spelled', () => {
-    for (const password of ['Chambers-Secure-2024', 'my chambers passphrase', 'c.h.a.m.b.e.r.s vault', 'ＣＨＡＭＢＥＲＳ vault key']) {
+    for (const password of [
+      'Chambers-Secure-2024',
+      'my chambers passphrase',
+      'c.h.a.m.b.e.r.s vault',
+      'ＣＨＡＭＢＥＲＳ vault key',
+    ]) {
       expect(checkPasswordPolicy(password, BOB)).toEqual({ ok: false, reason: 'contains_product_name' });
     }
   });

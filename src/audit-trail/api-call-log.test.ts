@@ -33,7 +33,10 @@ describe('the per-API-key call log', () => {
 
   const rows = async (key: string, want: number): Promise<Row[]> => {
     for (let i = 0; i < 100; i++) {
-      const { rows: r } = await sql<Row>`SELECT api_key_id, org_id, method, route, status, ip FROM audit.api_calls WHERE api_key_id = ${key} ORDER BY id`.execute(t.ctx.db.owner);
+      const { rows: r } =
+        await sql<Row>`SELECT api_key_id, org_id, method, route, status, ip FROM audit.api_calls WHERE api_key_id = ${key} ORDER BY id`.execute(
+          t.ctx.db.owner,
+        );
       if (r.length >= want) return r;
       await new Promise((res) => setTimeout(res, 20));
     }
@@ -44,19 +47,31 @@ describe('the per-API-key call log', () => {
     const key = `key-${crypto.randomUUID()}`;
     const headers = { ...lawyer.headers, 'x-test-api-key': key };
     expect((await t.inject({ method: 'GET', url: '/api/v1/matters', headers })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'GET', url: `/api/v1/matters/${crypto.randomUUID()}?x=1`, headers })).statusCode).toBe(404);
+    expect(
+      (await t.inject({ method: 'GET', url: `/api/v1/matters/${crypto.randomUUID()}?x=1`, headers })).statusCode,
+    ).toBe(404);
     const logged = await rows(key, 2);
     expect(logged).toEqual([
       { api_key_id: key, org_id: lawyer.orgId, method: 'GET', route: '/api/v1/matters', status: 200, ip: '127.0.0.1' },
-      { api_key_id: key, org_id: lawyer.orgId, method: 'GET', route: '/api/v1/matters/:id', status: 404, ip: '127.0.0.1' },
+      {
+        api_key_id: key,
+        org_id: lawyer.orgId,
+        method: 'GET',
+        route: '/api/v1/matters/:id',
+        status: 404,
+        ip: '127.0.0.1',
+      },
     ]);
   });
 
   it('should not log calls made without an API key', async () => {
-    const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit.api_calls`.execute(t.ctx.db.owner)).rows[0]!.n;
+    const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit.api_calls`.execute(t.ctx.db.owner))
+      .rows[0]!.n;
     await t.inject({ method: 'GET', url: '/api/v1/matters', headers: lawyer.headers });
     await new Promise((res) => setTimeout(res, 100));
-    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit.api_calls`.execute(t.ctx.db.owner)).rows[0]!.n).toBe(before);
+    expect(
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit.api_calls`.execute(t.ctx.db.owner)).rows[0]!.n,
+    ).toBe(before);
   });
 
   it("should keep each organization's log to itself and refuse any change to it", async () => {
@@ -68,7 +83,9 @@ describe('the per-API-key call log', () => {
     );
     expect(seen.rows[0]!.n).toBe(0);
     await expect(
-      withTenant(t.ctx.db, { orgId: lawyer.orgId, userId: lawyer.userId }, (tx) => sql`DELETE FROM audit.api_calls WHERE api_key_id = ${key}`.execute(tx)),
+      withTenant(t.ctx.db, { orgId: lawyer.orgId, userId: lawyer.userId }, (tx) =>
+        sql`DELETE FROM audit.api_calls WHERE api_key_id = ${key}`.execute(tx),
+      ),
     ).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -8,7 +8,12 @@ import { prepareExport, type ExportQuery } from './audit-export.ts';
  * first byte (prepareExport); `audit.export` is recorded once the last byte is handed
  * over, with the count, and an aborted download is recorded as a failure.
  */
-export async function streamAuditExport(ctx: AppContext, p: Principal, query: ExportQuery, facts: RequestFacts): Promise<Readable> {
+export async function streamAuditExport(
+  ctx: AppContext,
+  p: Principal,
+  query: ExportQuery,
+  facts: RequestFacts,
+): Promise<Readable> {
   const exp = await prepareExport(ctx, p, query);
   async function* recorded(): AsyncGenerator<string> {
     let complete = false;

@@ -30,7 +30,8 @@ export type AuditExport = {
  * refusals are ordinary HTTP errors before the first byte is streamed.
  */
 export async function prepareExport(ctx: AppContext, p: Principal, q: ExportQuery): Promise<AuditExport> {
-  if (!p.isSuperAdmin && (p.role !== 'org_admin' || !p.orgId)) throw new AppError('FORBIDDEN', 'the audit log is for organization administrators');
+  if (!p.isSuperAdmin && (p.role !== 'org_admin' || !p.orgId))
+    throw new AppError('FORBIDDEN', 'the audit log is for organization administrators');
   if (ctx.auditSealer.status().state === 'ok') await ctx.auditSealer.sealNow({ checkpoint: true });
   const cp = await unsafeLatestCheckpoint(ctx);
   if (!cp) throw new AppError('NOT_FOUND', 'no checkpoint has been signed yet');
@@ -41,12 +42,16 @@ export async function prepareExport(ctx: AppContext, p: Principal, q: ExportQuer
     yield `${bundleHeaderLine(cp!, publicKeyOf(ctx))}\n`;
     const leaves = new LeafHashList();
     const runs: { start: number; end: number; at: number }[] = [];
-    for (let after = -1; ; ) {
+    for (let after = -1; ;) {
       const rows = await unsafeReadAs(ctx, p, async (tx) => {
         const conds = [sql`seq > ${after}`, sql`seq < ${cp!.treeSize}`];
         if (q.from) conds.push(sql`at >= ${q.from}::timestamptz`);
         if (q.to) conds.push(sql`at < ${q.to}::timestamptz`);
-        return (await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE ${sql.join(conds, sql` AND `)} ORDER BY seq LIMIT ${PAGE}`.execute(tx)).rows;
+        return (
+          await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE ${sql.join(conds, sql` AND `)} ORDER BY seq LIMIT ${PAGE}`.execute(
+            tx,
+          )
+        ).rows;
       });
       let text = '';
       for (const r of rows) {
@@ -67,10 +72,21 @@ export async function prepareExport(ctx: AppContext, p: Principal, q: ExportQuer
     yield '\n],"proofs":[';
     for (const [i, run] of runs.entries()) {
       // A fresh memo per run: shared leaf chunks are read once per run, and nothing piles up across runs.
-      const path = await ctx.auditSealer.tree.subtreeRoots(rangeProofRanges(run.start, run.end, cp!.treeSize), memoFetch(ctx.auditSealer.fetchLeaves));
+      const path = await ctx.auditSealer.tree.subtreeRoots(
+        rangeProofRanges(run.start, run.end, cp!.treeSize),
+        memoFetch(ctx.auditSealer.fetchLeaves),
+      );
       const listed = Buffer.concat(Array.from({ length: run.end - run.start }, (_, j) => leaves.at(run.at + j)));
-      yield (i === 0 ? '' : ',') +
-        JSON.stringify({ start: run.start, end: run.end, treeSize: cp!.treeSize, path: path.map((h) => h.toString('base64')), leafHashes: listed.toString('base64') });
+      yield (
+        (i === 0 ? '' : ',') +
+        JSON.stringify({
+          start: run.start,
+          end: run.end,
+          treeSize: cp!.treeSize,
+          path: path.map((h) => h.toString('base64')),
+          leafHashes: listed.toString('base64'),
+        })
+      );
     }
     yield ']}\n';
   }

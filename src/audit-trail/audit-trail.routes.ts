@@ -21,58 +21,45 @@ import * as service from './audit-trail.service.ts';
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get(
-    '/api/v1/audit/events',
-    listEventsRoute,
-    async (request) => service.unsafeReadAs(ctx, principalOf(request), (tx) => service.listEvents(tx, request.query)),
+  r.get('/api/v1/audit/events', listEventsRoute, async (request) =>
+    service.unsafeReadAs(ctx, principalOf(request), (tx) => service.listEvents(tx, request.query)),
   );
 
-  r.get(
-    '/api/v1/audit/events/:seq',
-    getEventRoute,
-    async (request) => service.unsafeReadAs(ctx, principalOf(request), (tx) => service.getEvent(tx, request.params.seq)),
+  r.get('/api/v1/audit/events/:seq', getEventRoute, async (request) =>
+    service.unsafeReadAs(ctx, principalOf(request), (tx) => service.getEvent(tx, request.params.seq)),
   );
 
-  r.get(
-    '/api/v1/audit/checkpoint',
-    checkpointRoute,
-    async () => {
-      const cp = await service.unsafeLatestCheckpoint(ctx);
-      if (!cp) throw new AppError('NOT_FOUND', 'no checkpoint has been signed yet');
-      return { treeSize: cp.treeSize, rootHash: cp.rootHash, signedAt: cp.signedAt, signature: cp.signature, keyId: cp.keyId, origin: cp.origin, note: noteBody(cp) };
-    },
+  r.get('/api/v1/audit/checkpoint', checkpointRoute, async () => {
+    const cp = await service.unsafeLatestCheckpoint(ctx);
+    if (!cp) throw new AppError('NOT_FOUND', 'no checkpoint has been signed yet');
+    return {
+      treeSize: cp.treeSize,
+      rootHash: cp.rootHash,
+      signedAt: cp.signedAt,
+      signature: cp.signature,
+      keyId: cp.keyId,
+      origin: cp.origin,
+      note: noteBody(cp),
+    };
+  });
+
+  r.get('/api/v1/audit/public-key', publicKeyRoute, async () => service.publicKeyOf(ctx));
+
+  r.get('/api/v1/audit/proof/inclusion', inclusionProofRoute, async (request) =>
+    service.inclusionProof(ctx, request.query.seq, request.query.treeSize),
   );
 
-  r.get(
-    '/api/v1/audit/public-key',
-    publicKeyRoute,
-    async () => service.publicKeyOf(ctx),
+  r.get('/api/v1/audit/proof/consistency', consistencyProofRoute, async (request) =>
+    service.consistencyProof(ctx, request.query.from, request.query.to),
   );
 
-  r.get(
-    '/api/v1/audit/proof/inclusion',
-    inclusionProofRoute,
-    async (request) => service.inclusionProof(ctx, request.query.seq, request.query.treeSize),
-  );
+  r.get('/api/v1/audit/status', auditStatusRoute, async () => service.unsafeAuditStatus(ctx));
 
-  r.get(
-    '/api/v1/audit/proof/consistency',
-    consistencyProofRoute,
-    async (request) => service.consistencyProof(ctx, request.query.from, request.query.to),
-  );
-
-  r.get(
-    '/api/v1/audit/status',
-    auditStatusRoute,
-    async () => service.unsafeAuditStatus(ctx),
-  );
-
-  r.get(
-    '/api/v1/audit/export',
-    auditExportRoute,
-    async (request, reply) => {
-      const bundle = await streamAuditExport(ctx, principalOf(request), request.query, requestFacts(request));
-      return reply.header('content-disposition', 'attachment; filename="chambers-audit.json"').type('application/json; charset=utf-8').send(bundle);
-    },
-  );
+  r.get('/api/v1/audit/export', auditExportRoute, async (request, reply) => {
+    const bundle = await streamAuditExport(ctx, principalOf(request), request.query, requestFacts(request));
+    return reply
+      .header('content-disposition', 'attachment; filename="chambers-audit.json"')
+      .type('application/json; charset=utf-8')
+      .send(bundle);
+  });
 }

@@ -52,17 +52,33 @@ export const checkpointResponse = z.object({
   note: z.string(),
 });
 
-export const publicKeyResponse = z.object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string() });
+export const publicKeyResponse = z.object({
+  keyId: z.string(),
+  algorithm: z.literal('Ed25519'),
+  publicKey: z.string(),
+});
 
 export const inclusionQuery = z.strictObject({ seq: seqNumber, treeSize: seqNumber.min(1) });
-export const inclusionResponse = z.object({ leafIndex: z.number(), treeSize: z.number(), leafHash: z.string(), path: z.array(z.string()) });
+export const inclusionResponse = z.object({
+  leafIndex: z.number(),
+  treeSize: z.number(),
+  leafHash: z.string(),
+  path: z.array(z.string()),
+});
 
 export const consistencyQuery = z.strictObject({ from: seqNumber, to: seqNumber });
 export const consistencyResponse = z.object({ from: z.number(), to: z.number(), path: z.array(z.string()) });
 
 export const auditStatusResponse = z.object({
   state: z.enum(['starting', 'ok', 'alarm', 'stopped']),
-  alarm: z.object({ reason: z.string(), since: z.string().nullable(), treeSize: z.number(), checkpointSize: z.number().nullable() }).nullable(),
+  alarm: z
+    .object({
+      reason: z.string(),
+      since: z.string().nullable(),
+      treeSize: z.number(),
+      checkpointSize: z.number().nullable(),
+    })
+    .nullable(),
   treeSize: z.number(),
   prunedBelow: z.number(),
   lastCheckpoint: z.object({ treeSize: z.number(), rootHash: z.string(), signedAt: z.string() }).nullable(),
@@ -71,7 +87,10 @@ export const auditStatusResponse = z.object({
   mirror: z.object({ state: z.enum(['ok', 'failing']), lastTreeSize: z.number() }).nullable(),
 });
 
-export const exportQuery = z.strictObject({ from: z.iso.datetime({ offset: true }).max(40).optional(), to: z.iso.datetime({ offset: true }).max(40).optional() });
+export const exportQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).max(40).optional(),
+  to: z.iso.datetime({ offset: true }).max(40).optional(),
+});
 
 /*
  * Route options: each route's access declaration and OpenAPI schema, named after what it does; the routes file maps paths to handlers.
@@ -82,13 +101,23 @@ const tags = ['audit'];
 /** GET /api/v1/audit/events */
 export const listEventsRoute = {
   config: { access: ADMIN_READ },
-  schema: { tags, summary: 'List audit events (org_admin: own organization; super_admin: all)', querystring: listEventsQuery, response: { 200: eventListResponse } },
+  schema: {
+    tags,
+    summary: 'List audit events (org_admin: own organization; super_admin: all)',
+    querystring: listEventsQuery,
+    response: { 200: eventListResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/audit/events/:seq */
 export const getEventRoute = {
   config: { access: ADMIN_READ },
-  schema: { tags, summary: 'One sealed event with its leaf bytes (canonical JSON)', params: eventParams, response: { 200: sealedEventResponse } },
+  schema: {
+    tags,
+    summary: 'One sealed event with its leaf bytes (canonical JSON)',
+    params: eventParams,
+    response: { 200: sealedEventResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/audit/checkpoint */
@@ -106,24 +135,42 @@ export const publicKeyRoute = {
 /** GET /api/v1/audit/proof/inclusion */
 export const inclusionProofRoute = {
   config: { access: SIGNED_IN },
-  schema: { tags, summary: 'RFC 9162 inclusion proof of one leaf', querystring: inclusionQuery, response: { 200: inclusionResponse } },
+  schema: {
+    tags,
+    summary: 'RFC 9162 inclusion proof of one leaf',
+    querystring: inclusionQuery,
+    response: { 200: inclusionResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/audit/proof/consistency */
 export const consistencyProofRoute = {
   config: { access: SIGNED_IN },
-  schema: { tags, summary: 'RFC 9162 consistency proof between two tree sizes', querystring: consistencyQuery, response: { 200: consistencyResponse } },
+  schema: {
+    tags,
+    summary: 'RFC 9162 consistency proof between two tree sizes',
+    querystring: consistencyQuery,
+    response: { 200: consistencyResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/audit/status */
 export const auditStatusRoute = {
   // Polled by the admin banner: no step-up, so the banner shows without a fresh second factor.
   config: { access: AUDIT_ADMIN },
-  schema: { tags, summary: 'Is the audit log consistent with its signed checkpoints? (the admin banner polls this)', response: { 200: auditStatusResponse } },
+  schema: {
+    tags,
+    summary: 'Is the audit log consistent with its signed checkpoints? (the admin banner polls this)',
+    response: { 200: auditStatusResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/audit/export */
 export const auditExportRoute = {
   config: { access: AUDIT_EXPORTER },
-  schema: { tags, summary: 'A bundle (events, proofs, checkpoint, public key) that `chambers audit verify` checks offline', querystring: exportQuery },
+  schema: {
+    tags,
+    summary: 'A bundle (events, proofs, checkpoint, public key) that `chambers audit verify` checks offline',
+    querystring: exportQuery,
+  },
 } satisfies RouteShorthandOptions;

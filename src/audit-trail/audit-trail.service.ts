@@ -4,9 +4,24 @@ import type { Principal } from '../access/index.ts';
 import { type DB, unsafeWithOwner, withTenant } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { canonicalEventJson, type SealedEventFields, eventColumns, toFields, type EventRow } from '../audit/index.ts';
-import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow, type LeafFetcher, consistencyProofRanges, inclusionProofRanges } from '../transparency/index.ts';
+import {
+  CHECKPOINT_COLUMNS,
+  checkpointFromRow,
+  type Checkpoint,
+  type CheckpointRow,
+  type LeafFetcher,
+  consistencyProofRanges,
+  inclusionProofRanges,
+} from '../transparency/index.ts';
 
-export type EventQuery = { from?: string; to?: string; actor?: string; action?: string; cursor?: string; limit: number };
+export type EventQuery = {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+  cursor?: string;
+  limit: number;
+};
 
 /** An event as the API lists it: the sealed fields without details, and seq null until sealed. */
 export type ApiEvent = Omit<SealedEventFields, 'seq' | 'details'> & { seq: number | null };
@@ -23,11 +38,15 @@ const toApi = (r: EventRow): ApiEvent => {
  */
 export function unsafeReadAs<T>(ctx: AppContext, p: Principal, fn: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
   if (p.isSuperAdmin) return unsafeWithOwner(ctx.db, fn);
-  if (p.role !== 'org_admin' || !p.orgId) throw new AppError('FORBIDDEN', 'the audit log is for organization administrators');
+  if (p.role !== 'org_admin' || !p.orgId)
+    throw new AppError('FORBIDDEN', 'the audit log is for organization administrators');
   return withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, fn);
 }
 
-export async function listEvents(tx: Kysely<DB>, q: EventQuery): Promise<{ events: ApiEvent[]; nextCursor: string | null }> {
+export async function listEvents(
+  tx: Kysely<DB>,
+  q: EventQuery,
+): Promise<{ events: ApiEvent[]; nextCursor: string | null }> {
   const before = q.cursor ? Number(Buffer.from(q.cursor, 'base64url').toString('utf8')) : null;
   if (before !== null && !Number.isSafeInteger(before)) throw new AppError('VALIDATION_FAILED', 'invalid cursor');
   const conds = [sql`true`];
@@ -35,7 +54,8 @@ export async function listEvents(tx: Kysely<DB>, q: EventQuery): Promise<{ event
   if (q.from) conds.push(sql`at >= ${q.from}::timestamptz`);
   if (q.to) conds.push(sql`at < ${q.to}::timestamptz`);
   if (q.actor) conds.push(sql`actor_id = ${q.actor}::uuid`);
-  if (q.action) conds.push(q.action.endsWith('*') ? sql`starts_with(action, ${q.action.slice(0, -1)})` : sql`action = ${q.action}`);
+  if (q.action)
+    conds.push(q.action.endsWith('*') ? sql`starts_with(action, ${q.action.slice(0, -1)})` : sql`action = ${q.action}`);
   const { rows } = await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE ${sql.join(conds, sql` AND `)}
     ORDER BY id DESC LIMIT ${q.limit + 1}`.execute(tx);
   const page = rows.slice(0, q.limit);
@@ -50,7 +70,11 @@ export async function getEvent(tx: Kysely<DB>, seq: number): Promise<ApiEvent & 
   const { rows } = await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE seq = ${seq}`.execute(tx);
   const r = rows[0];
   if (!r || r.seq === null || !r.leaf_hash) throw new AppError('NOT_FOUND');
-  return { ...toApi(r), leaf: canonicalEventJson(toFields(r, r.seq)), leafHash: Buffer.from(r.leaf_hash).toString('base64') };
+  return {
+    ...toApi(r),
+    leaf: canonicalEventJson(toFields(r, r.seq)),
+    leafHash: Buffer.from(r.leaf_hash).toString('base64'),
+  };
 }
 
 export async function unsafeLatestCheckpoint(ctx: AppContext): Promise<Checkpoint | null> {
@@ -65,12 +89,17 @@ export async function unsafeLatestCheckpoint(ctx: AppContext): Promise<Checkpoin
 /** Below the pruned size the leaves are gone: proofs start at the 'pruned below N' checkpoint. */
 function refusePruned(ctx: AppContext, index: number): void {
   const below = ctx.auditSealer.status().prunedBelow;
-  if (index < below) throw new AppError('NOT_FOUND', `events below seq ${below} were removed by the retention purge; proofs start there`);
+  if (index < below)
+    throw new AppError(
+      'NOT_FOUND',
+      `events below seq ${below} were removed by the retention purge; proofs start there`,
+    );
 }
 
 export async function ensureTree(ctx: AppContext, treeSize: number): Promise<void> {
   if (ctx.auditSealer.tree.size < treeSize) await ctx.auditSealer.catchUp();
-  if (ctx.auditSealer.tree.size < treeSize) throw new AppError('NOT_FOUND', `the log has ${ctx.auditSealer.tree.size} sealed events`);
+  if (ctx.auditSealer.tree.size < treeSize)
+    throw new AppError('NOT_FOUND', `the log has ${ctx.auditSealer.tree.size} sealed events`);
 }
 
 /** A leaf fetcher that reads each range once (a proof, or a whole export). */
@@ -85,7 +114,11 @@ export function memoFetch(fetch: LeafFetcher): LeafFetcher {
 }
 
 /** Hashes only: a proof reveals nothing of other organizations' events. */
-export async function inclusionProof(ctx: AppContext, seq: number, treeSize: number): Promise<{ leafIndex: number; treeSize: number; leafHash: string; path: string[] }> {
+export async function inclusionProof(
+  ctx: AppContext,
+  seq: number,
+  treeSize: number,
+): Promise<{ leafIndex: number; treeSize: number; leafHash: string; path: string[] }> {
   if (seq >= treeSize) throw new AppError('VALIDATION_FAILED', 'seq must be below treeSize');
   refusePruned(ctx, seq);
   await ensureTree(ctx, treeSize);
@@ -97,7 +130,11 @@ export async function inclusionProof(ctx: AppContext, seq: number, treeSize: num
   return { leafIndex: seq, treeSize, leafHash: leaf.toString('base64'), path: path.map((h) => h.toString('base64')) };
 }
 
-export async function consistencyProof(ctx: AppContext, from: number, to: number): Promise<{ from: number; to: number; path: string[] }> {
+export async function consistencyProof(
+  ctx: AppContext,
+  from: number,
+  to: number,
+): Promise<{ from: number; to: number; path: string[] }> {
   if (from > to) throw new AppError('VALIDATION_FAILED', 'from must not exceed to');
   if (from > 0 && from < to) refusePruned(ctx, from);
   await ensureTree(ctx, to);
@@ -115,11 +152,21 @@ export const publicKeyOf = (ctx: AppContext) => ({
 /** The sealer's health for the admin banner and monitoring, plus whether the DDL guard is installed. */
 export async function unsafeAuditStatus(ctx: AppContext) {
   const st = ctx.auditSealer.status();
-  const { rows } = await unsafeWithOwner(ctx.db, (tx) => sql<{ active: boolean }>`SELECT audit.ddl_guard_active() AS active`.execute(tx));
+  const { rows } = await unsafeWithOwner(ctx.db, (tx) =>
+    sql<{ active: boolean }>`SELECT audit.ddl_guard_active() AS active`.execute(tx),
+  );
   const cp = st.lastCheckpoint;
   return {
     state: st.state,
-    alarm: st.state === 'alarm' ? { reason: st.alarm ?? 'unknown', since: st.alarmSince, treeSize: st.treeSize, checkpointSize: cp?.treeSize ?? null } : null,
+    alarm:
+      st.state === 'alarm'
+        ? {
+            reason: st.alarm ?? 'unknown',
+            since: st.alarmSince,
+            treeSize: st.treeSize,
+            checkpointSize: cp?.treeSize ?? null,
+          }
+        : null,
     treeSize: st.treeSize,
     prunedBelow: st.prunedBelow,
     lastCheckpoint: cp ? { treeSize: cp.treeSize, rootHash: cp.rootHash, signedAt: cp.signedAt } : null,

@@ -7,7 +7,12 @@ import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/t
 import { withTenant } from '../platform/db/tenant.ts';
 import { printLogVerdict, verifyBundleFile, unsafeVerifyDatabaseLog } from '../cli/audit.cli.ts';
 import { canonicalEventJson } from '../audit/canonical-event.ts';
-import { checkpointFile, readCheckpointFile, verifyCheckpointSignature, type Checkpoint } from '../transparency/checkpoint.ts';
+import {
+  checkpointFile,
+  readCheckpointFile,
+  verifyCheckpointSignature,
+  type Checkpoint,
+} from '../transparency/checkpoint.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../transparency/merkle/index.ts';
 import { createAuditSealer } from '../transparency/sealer.ts';
 import type { AuditBundleV2 } from '../export/bundle-v2.ts';
@@ -29,7 +34,14 @@ describe('the audit API', () => {
     root = await signedInMember(t, { role: 'lawyer', superAdmin: true });
     for (let i = 0; i < 30; i++) {
       const who = i % 2 === 0 ? adminA : adminB;
-      await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: who.orgId, actorId: who.userId, target: `matter:${i}`, details: { i } });
+      await t.ctx.audit.record({
+        action: 'matter.view',
+        outcome: 'success',
+        orgId: who.orgId,
+        actorId: who.userId,
+        target: `matter:${i}`,
+        details: { i },
+      });
     }
     await t.ctx.auditSealer.sealNow({ checkpoint: true });
   });
@@ -60,20 +72,37 @@ describe('the audit API', () => {
   it('should report the log as healthy to admins on /audit/status (the banner poll), and refuse it to a lawyer', async () => {
     const res = await get('/api/v1/audit/status', adminA.headers);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ state: 'ok', alarm: null, prunedBelow: 0, ddlGuard: true, lastCheckpoint: { treeSize: expect.any(Number) } });
+    expect(res.json()).toMatchObject({
+      state: 'ok',
+      alarm: null,
+      prunedBelow: 0,
+      ddlGuard: true,
+      lastCheckpoint: { treeSize: expect.any(Number) },
+    });
     expect((await get('/api/v1/audit/status', root.headers)).statusCode).toBe(200);
     const lawyer = await get('/api/v1/audit/status', lawyerA.headers);
     expect(lawyer.statusCode).toBe(403);
   });
 
   it('should page with a cursor and filter by action and actor', async () => {
-    const first = (await get(`/api/v1/audit/events?limit=5&action=matter.view&actor=${adminA.userId}`, adminA.headers)).json();
+    const first = (
+      await get(`/api/v1/audit/events?limit=5&action=matter.view&actor=${adminA.userId}`, adminA.headers)
+    ).json();
     expect(first.events).toHaveLength(5);
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = (await get(`/api/v1/audit/events?limit=5&action=matter.view&actor=${adminA.userId}&cursor=${first.nextCursor}`, adminA.headers)).json();
+    const second = (
+      await get(
+        `/api/v1/audit/events?limit=5&action=matter.view&actor=${adminA.userId}&cursor=${first.nextCursor}`,
+        adminA.headers,
+      )
+    ).json();
     const seqs = [...first.events, ...second.events].map((e: { seq: number }) => e.seq);
     expect(new Set(seqs).size).toBe(10);
-    expect([...first.events, ...second.events].every((e: { action: string; actorId: string }) => e.action === 'matter.view' && e.actorId === adminA.userId)).toBe(true);
+    expect(
+      [...first.events, ...second.events].every(
+        (e: { action: string; actorId: string }) => e.action === 'matter.view' && e.actorId === adminA.userId,
+      ),
+    ).toBe(true);
   });
 
   it("should serve an event's canonical leaf, and 404 an event of another organization", async () => {
@@ -94,27 +123,49 @@ describe('the audit API', () => {
     expect(b64(key.publicKey)).toHaveLength(32);
     expect(cp.note).toBe(`${cp.origin}\n${cp.treeSize}\n${cp.rootHash}\n`);
     expect(verifyCheckpointSignature({ ...cp, kind: 'checkpoint' } as Checkpoint, b64(key.publicKey))).toBe(true);
-    expect(verifyCheckpointSignature({ ...cp, kind: 'checkpoint', treeSize: cp.treeSize - 1 } as Checkpoint, b64(key.publicKey))).toBe(false);
+    expect(
+      verifyCheckpointSignature(
+        { ...cp, kind: 'checkpoint', treeSize: cp.treeSize - 1 } as Checkpoint,
+        b64(key.publicKey),
+      ),
+    ).toBe(false);
   });
 
   it('should serve inclusion proofs that verify against the signed root, for every leaf', async () => {
     const cp = (await get('/api/v1/audit/checkpoint', adminA.headers)).json();
     for (let seq = 0; seq < cp.treeSize; seq++) {
       const p = (await get(`/api/v1/audit/proof/inclusion?seq=${seq}&treeSize=${cp.treeSize}`, lawyerA.headers)).json();
-      expect(verifyInclusion(seq, cp.treeSize, b64(p.leafHash), p.path.map(b64), b64(cp.rootHash)), `seq ${seq}`).toBe(true);
+      expect(verifyInclusion(seq, cp.treeSize, b64(p.leafHash), p.path.map(b64), b64(cp.rootHash)), `seq ${seq}`).toBe(
+        true,
+      );
     }
-    expect((await get(`/api/v1/audit/proof/inclusion?seq=${cp.treeSize}&treeSize=${cp.treeSize}`, lawyerA.headers)).statusCode).toBe(400);
+    expect(
+      (await get(`/api/v1/audit/proof/inclusion?seq=${cp.treeSize}&treeSize=${cp.treeSize}`, lawyerA.headers))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('should serve consistency proofs between two checkpoints that verify', async () => {
     const before = (await get('/api/v1/audit/checkpoint', adminA.headers)).json();
-    for (let i = 0; i < 7; i++) await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: adminB.orgId, actorId: adminB.userId });
+    for (let i = 0; i < 7; i++)
+      await t.ctx.audit.record({
+        action: 'matter.view',
+        outcome: 'success',
+        orgId: adminB.orgId,
+        actorId: adminB.userId,
+      });
     await t.ctx.auditSealer.sealNow({ checkpoint: true });
     const after = (await get('/api/v1/audit/checkpoint', adminA.headers)).json();
     expect(after.treeSize).toBeGreaterThan(before.treeSize);
-    const p = (await get(`/api/v1/audit/proof/consistency?from=${before.treeSize}&to=${after.treeSize}`, lawyerA.headers)).json();
-    expect(verifyConsistency(before.treeSize, after.treeSize, b64(before.rootHash), b64(after.rootHash), p.path.map(b64))).toBe(true);
-    expect(verifyConsistency(before.treeSize, after.treeSize, b64(after.rootHash), b64(after.rootHash), p.path.map(b64))).toBe(false);
+    const p = (
+      await get(`/api/v1/audit/proof/consistency?from=${before.treeSize}&to=${after.treeSize}`, lawyerA.headers)
+    ).json();
+    expect(
+      verifyConsistency(before.treeSize, after.treeSize, b64(before.rootHash), b64(after.rootHash), p.path.map(b64)),
+    ).toBe(true);
+    expect(
+      verifyConsistency(before.treeSize, after.treeSize, b64(after.rootHash), b64(after.rootHash), p.path.map(b64)),
+    ).toBe(false);
   });
 
   it('should export a bundle of only the own organization that verifies offline, and name the first tampered index', async () => {
@@ -134,7 +185,10 @@ describe('the audit API', () => {
       const lines: string[] = [];
       return { code: await verifyBundleFile(file, (l) => lines.push(l)), out: lines.join('\n') };
     };
-    expect(await verifyText(res.body)).toEqual({ code: 0, out: `OK: ${bundle.events.length} events verified against the signed checkpoint` });
+    expect(await verifyText(res.body)).toEqual({
+      code: 0,
+      out: `OK: ${bundle.events.length} events verified against the signed checkpoint`,
+    });
     // Re-indented by another tool: still the same JSON, verified from the parsed fields.
     expect((await verifyText(JSON.stringify(bundle, null, 2))).code).toBe(0);
 
@@ -142,16 +196,25 @@ describe('the audit API', () => {
     const edited = [...lines];
     edited[4] = edited[4]!.replace(/"outcome":"success"/, '"outcome":"failure"');
     expect(edited[4]).not.toBe(lines[4]);
-    expect(await verifyText(edited.join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('FAILED at index 3') });
+    expect(await verifyText(edited.join('\n'))).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('FAILED at index 3'),
+    });
     const garbage = [...lines];
     garbage[3] = 'not an event,';
-    expect(await verifyText(garbage.join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('FAILED at index 2') });
+    expect(await verifyText(garbage.join('\n'))).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('FAILED at index 2'),
+    });
     const dropped = lines.filter((_, i) => i !== 4);
     expect((await verifyText(dropped.join('\n'))).code).toBe(1);
     const swapped = [...lines];
     [swapped[2], swapped[3]] = [lines[3]!, lines[2]!];
     expect((await verifyText(swapped.join('\n'))).code).toBe(1);
-    expect(await verifyText(lines.slice(0, -2).join('\n'))).toMatchObject({ code: 1, out: expect.stringContaining('truncated') });
+    expect(await verifyText(lines.slice(0, -2).join('\n'))).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('truncated'),
+    });
 
     const tampered = structuredClone(bundle);
     const victim = tampered.events[3]!;
@@ -176,10 +239,18 @@ describe('the audit API', () => {
     const v2 = JSON.parse((await get('/api/v1/audit/export', adminA.headers)).body) as AuditBundleV2;
     const proofs = [];
     for (const e of v2.events) {
-      const p = (await get(`/api/v1/audit/proof/inclusion?seq=${e.seq}&treeSize=${v2.checkpoint.treeSize}`, adminA.headers)).json();
+      const p = (
+        await get(`/api/v1/audit/proof/inclusion?seq=${e.seq}&treeSize=${v2.checkpoint.treeSize}`, adminA.headers)
+      ).json();
       proofs.push({ seq: e.seq, leafIndex: p.leafIndex, treeSize: p.treeSize, path: p.path });
     }
-    const v1: AuditBundleV1 = { format: 'chambers-audit-bundle/1', checkpoint: v2.checkpoint, publicKey: v2.publicKey, events: v2.events, proofs };
+    const v1: AuditBundleV1 = {
+      format: 'chambers-audit-bundle/1',
+      checkpoint: v2.checkpoint,
+      publicKey: v2.publicKey,
+      events: v2.events,
+      proofs,
+    };
     expect(verifyBundle(v1)).toMatchObject({ ok: true, checked: v2.events.length });
     v1.events[2] = { ...v1.events[2]!, target: 'matter:tampered' };
     expect(verifyBundle(v1)).toMatchObject({ ok: false, firstBadIndex: 2 });
@@ -195,7 +266,9 @@ describe('the audit API', () => {
   it('should stream an export of more than 10,000 events (no cap) that verifies from the file', async () => {
     await t.ctx.db.owner.transaction().execute(async (tx) => {
       await sql`SELECT set_config('role', 'chambers_owner', true)`.execute(tx);
-      await sql`INSERT INTO audit.events (action, outcome, details) SELECT 'auth.login', 'success', jsonb_build_object('i', i) FROM generate_series(1, 10050) AS i`.execute(tx);
+      await sql`INSERT INTO audit.events (action, outcome, details) SELECT 'auth.login', 'success', jsonb_build_object('i', i) FROM generate_series(1, 10050) AS i`.execute(
+        tx,
+      );
     });
     const res = await get('/api/v1/audit/export', root.headers);
     expect(res.statusCode).toBe(200);
@@ -224,11 +297,13 @@ describe('the append-only log in the database', () => {
   });
   afterAll(async () => t?.close());
 
-  const asApp = (q: string) => withTenant(t.ctx.db, { orgId: admin.orgId, userId: admin.userId }, (tx) => sql.raw(q).execute(tx));
-  const asOwner = (q: string) => t.ctx.db.owner.transaction().execute(async (tx) => {
-    await sql`SELECT set_config('role', 'chambers_owner', true)`.execute(tx);
-    return sql.raw(q).execute(tx);
-  });
+  const asApp = (q: string) =>
+    withTenant(t.ctx.db, { orgId: admin.orgId, userId: admin.userId }, (tx) => sql.raw(q).execute(tx));
+  const asOwner = (q: string) =>
+    t.ctx.db.owner.transaction().execute(async (tx) => {
+      await sql`SELECT set_config('role', 'chambers_owner', true)`.execute(tx);
+      return sql.raw(q).execute(tx);
+    });
 
   it.each([
     ['UPDATE', "UPDATE audit.events SET outcome = 'failure'"],
@@ -236,7 +311,10 @@ describe('the append-only log in the database', () => {
     ['DELETE', 'DELETE FROM audit.events'],
     ['TRUNCATE', 'TRUNCATE audit.events'],
     ['the purge function', 'SELECT audit.purge_before(1000)'],
-    ['a forged checkpoint', "INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin) VALUES (1, decode(repeat('00', 32), 'hex'), now(), '\\x00', 'k', 'o')"],
+    [
+      'a forged checkpoint',
+      "INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin) VALUES (1, decode(repeat('00', 32), 'hex'), now(), '\\x00', 'k', 'o')",
+    ],
   ])('should refuse %s to chambers_app', async (_what, q) => {
     await expect(asApp(q)).rejects.toMatchObject({ code: '42501' });
   });
@@ -248,7 +326,10 @@ describe('the append-only log in the database', () => {
     ['TRUNCATE', 'TRUNCATE audit.events'],
     ['a purge without a signed pruned checkpoint first', 'SELECT audit.purge_before(1)'],
     ['deleting a checkpoint', 'DELETE FROM audit.checkpoints'],
-    ['a DELETE with the purge flag set by hand', "SELECT set_config('chambers.audit_purge_below', '1000', true); DELETE FROM audit.events"],
+    [
+      'a DELETE with the purge flag set by hand',
+      "SELECT set_config('chambers.audit_purge_below', '1000', true); DELETE FROM audit.events",
+    ],
   ])('should refuse %s even to the owner', async (_what, q) => {
     await expect(asOwner(q)).rejects.toMatchObject({ code: '42501' });
   });
@@ -269,7 +350,7 @@ describe('the append-only log in the database', () => {
  */
 type Tamper = (run: (q: string) => Promise<unknown>, t: TestApp) => Promise<void>;
 const recomputeAll: Tamper = async (run, t) => {
-  await run("UPDATE audit.events SET details = '{\"i\":999}'::jsonb WHERE seq = 4");
+  await run('UPDATE audit.events SET details = \'{"i":999}\'::jsonb WHERE seq = 4');
   // Then recompute every leaf hash honestly from the (edited) content: each row is self-consistent.
   const { sealedRows, toFields } = await import('../audit/audit.repository.ts');
   const { canonicalEventBytes } = await import('../audit/canonical-event.ts');
@@ -279,9 +360,19 @@ const recomputeAll: Tamper = async (run, t) => {
   }
 };
 const TAMPERS: Array<[string, Tamper, RegExp, number | null]> = [
-  ['editing a row', (run) => run("UPDATE audit.events SET outcome = 'failure' WHERE seq = 5").then(() => undefined), /edited/, 5],
+  [
+    'editing a row',
+    (run) => run("UPDATE audit.events SET outcome = 'failure' WHERE seq = 5").then(() => undefined),
+    /edited/,
+    5,
+  ],
   ['deleting a row', (run) => run('DELETE FROM audit.events WHERE seq = 3').then(() => undefined), /deleted/, 3],
-  ['cutting the tail', (run) => run('DELETE FROM audit.events WHERE seq >= 7').then(() => undefined), /removed from the end/, 7],
+  [
+    'cutting the tail',
+    (run) => run('DELETE FROM audit.events WHERE seq >= 7').then(() => undefined),
+    /removed from the end/,
+    7,
+  ],
   ['recomputing every hash after an edit', recomputeAll, /rewritten/, null],
 ];
 
@@ -289,7 +380,14 @@ describe.each(TAMPERS)('tampering by %s', (_what, tamper, message, firstBad) => 
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    for (let i = 0; i < 10; i++) await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: null, actorId: null, details: { i } });
+    for (let i = 0; i < 10; i++)
+      await t.ctx.audit.record({
+        action: 'matter.view',
+        outcome: 'success',
+        orgId: null,
+        actorId: null,
+        details: { i },
+      });
     await t.ctx.auditSealer.sealNow({ checkpoint: true });
   });
   afterAll(async () => t?.close());
@@ -329,17 +427,37 @@ describe.each(TAMPERS)('tampering by %s', (_what, tamper, message, firstBad) => 
     const admin = await signedInMember(t, { role: 'org_admin' });
     const status = await t.inject({ method: 'GET', url: '/api/v1/audit/status', headers: admin.headers });
     expect(status.statusCode).toBe(200);
-    expect(status.json()).toMatchObject({ state: 'alarm', alarm: { reason: expect.any(String), since: expect.any(String), treeSize: expect.any(Number), checkpointSize: 10 } });
+    expect(status.json()).toMatchObject({
+      state: 'alarm',
+      alarm: {
+        reason: expect.any(String),
+        since: expect.any(String),
+        treeSize: expect.any(Number),
+        checkpointSize: 10,
+      },
+    });
     await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: null, actorId: null });
     expect(await t.ctx.auditSealer.sealNow({ checkpoint: true })).toEqual({ sealed: 0, checkpoint: null });
   });
 
   it('should be caught by a restarted server: by the structural check at start, or by the content sweep that follows it', async () => {
-    const restarted = createAuditSealer({ db: t.ctx.db, keys: t.ctx.keys, logger: pino({ level: 'silent' }), clock: t.ctx.clock, dataDir: t.dataDir, publicUrl: t.config.publicUrl, checkpointEvery: 1000, checkpointSeconds: 60 });
+    const restarted = createAuditSealer({
+      db: t.ctx.db,
+      keys: t.ctx.keys,
+      logger: pino({ level: 'silent' }),
+      clock: t.ctx.clock,
+      dataDir: t.dataDir,
+      publicUrl: t.config.publicUrl,
+      checkpointEvery: 1000,
+      checkpointSeconds: 60,
+    });
     try {
       await restarted.start();
       await restarted.contentSweepDone();
-      expect(restarted.status()).toMatchObject({ state: 'alarm', alarm: expect.stringMatching(/edited|deleted|removed|rewritten|ends at size|no longer matches|missing/) });
+      expect(restarted.status()).toMatchObject({
+        state: 'alarm',
+        alarm: expect.stringMatching(/edited|deleted|removed|rewritten|ends at size|no longer matches|missing/),
+      });
     } finally {
       await restarted.stop();
     }
@@ -352,12 +470,31 @@ describe('a restarted server on an intact log', () => {
     try {
       // Past one 256-event block, so the sweep compares a whole cached block and the tail.
       for (let i = 0; i < 300; i += 20) {
-        await Promise.all(Array.from({ length: 20 }, (_, j) => t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: null, actorId: null, details: { i: i + j } })));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, j) =>
+            t.ctx.audit.record({
+              action: 'matter.view',
+              outcome: 'success',
+              orgId: null,
+              actorId: null,
+              details: { i: i + j },
+            }),
+          ),
+        );
         await new Promise((r) => setImmediate(r));
       }
       await t.ctx.auditSealer.sealNow({ checkpoint: true });
       const size = t.ctx.auditSealer.tree.size;
-      const restarted = createAuditSealer({ db: t.ctx.db, keys: t.ctx.keys, logger: pino({ level: 'silent' }), clock: t.ctx.clock, dataDir: t.dataDir, publicUrl: t.config.publicUrl, checkpointEvery: 1000, checkpointSeconds: 60 });
+      const restarted = createAuditSealer({
+        db: t.ctx.db,
+        keys: t.ctx.keys,
+        logger: pino({ level: 'silent' }),
+        clock: t.ctx.clock,
+        dataDir: t.dataDir,
+        publicUrl: t.config.publicUrl,
+        checkpointEvery: 1000,
+        checkpointSeconds: 60,
+      });
       await restarted.start();
       expect(restarted.status()).toMatchObject({ state: 'ok', treeSize: size });
       await restarted.contentSweepDone();
@@ -405,7 +542,15 @@ describe('concurrent writers and sealers', () => {
           await withTenant(t.ctx.db, { orgId: null, userId: null }, (tx) =>
             tx
               .insertInto('audit.events')
-              .values(Array.from({ length: n }, (_, j) => ({ org_id: null, actor_id: null, action: 'matter.view', outcome: 'success' as const, details: JSON.stringify({ w, i: i + j }) })))
+              .values(
+                Array.from({ length: n }, (_, j) => ({
+                  org_id: null,
+                  actor_id: null,
+                  action: 'matter.view',
+                  outcome: 'success' as const,
+                  details: JSON.stringify({ w, i: i + j }),
+                })),
+              )
               .execute(),
           );
         }
@@ -422,7 +567,10 @@ describe('concurrent writers and sealers', () => {
     expect(rows[0]!.unsealed).toBe(0);
     expect(rows[0]!.n).toBeGreaterThanOrEqual(total);
     expect(rows[0]).toMatchObject({ distinct: rows[0]!.n, min: 0, max: rows[0]!.n - 1 });
-    expect(await unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw)).toMatchObject({ ok: true, size: rows[0]!.n });
+    expect(await unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw)).toMatchObject({
+      ok: true,
+      size: rows[0]!.n,
+    });
     expect(t.ctx.auditSealer.status().alarm).toBeNull();
     expect(t.ctx.auditSealer.status().state).toBe('ok');
     expect(t.ctx.auditSealer.tree.size).toBe(rows[0]!.n);
@@ -431,8 +579,9 @@ describe('concurrent writers and sealers', () => {
     const { inclusionProof } = await import('./audit-trail.service.ts');
     for (const seq of [0, 255, 256, 1000, cp.treeSize - 1]) {
       const p = await inclusionProof(t.ctx, seq, cp.treeSize);
-      expect(verifyInclusion(seq, cp.treeSize, b64(p.leafHash), p.path.map(b64), b64(cp.rootHash)), `seq ${seq}`).toBe(true);
+      expect(verifyInclusion(seq, cp.treeSize, b64(p.leafHash), p.path.map(b64), b64(cp.rootHash)), `seq ${seq}`).toBe(
+        true,
+      );
     }
   }, 300_000);
 });
-

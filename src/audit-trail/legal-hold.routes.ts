@@ -17,22 +17,32 @@ export async function legalHoldRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return h;
   });
 
-  r.put(
-    url,
-    setLegalHoldRoute,
-    async (request) => {
-      const p = principalOf(request);
-      const h = await holds.unsafeSetHold(ctx, p, request.params.orgId, request.body.reason);
-      // The reason is the admin's own words about a case: kept with the hold, not copied into the log.
-      await ctx.audit.record({ action: 'retention.hold_set', outcome: 'success', orgId: request.params.orgId, actorId: p.userId, target: `org:${request.params.orgId}`, ...requestFacts(request) });
-      return h;
-    },
-  );
+  r.put(url, setLegalHoldRoute, async (request) => {
+    const p = principalOf(request);
+    const h = await holds.unsafeSetHold(ctx, p, request.params.orgId, request.body.reason);
+    // The reason is the admin's own words about a case: kept with the hold, not copied into the log.
+    await ctx.audit.record({
+      action: 'retention.hold_set',
+      outcome: 'success',
+      orgId: request.params.orgId,
+      actorId: p.userId,
+      target: `org:${request.params.orgId}`,
+      ...requestFacts(request),
+    });
+    return h;
+  });
 
   r.delete(url, liftLegalHoldRoute, async (request, reply) => {
     const p = principalOf(request);
     if (!(await holds.unsafeLiftHold(ctx, p, request.params.orgId))) throw new AppError('NOT_FOUND', 'no legal hold');
-    await ctx.audit.record({ action: 'retention.hold_lifted', outcome: 'success', orgId: request.params.orgId, actorId: p.userId, target: `org:${request.params.orgId}`, ...requestFacts(request) });
+    await ctx.audit.record({
+      action: 'retention.hold_lifted',
+      outcome: 'success',
+      orgId: request.params.orgId,
+      actorId: p.userId,
+      target: `org:${request.params.orgId}`,
+      ...requestFacts(request),
+    });
     return reply.code(204).send();
   });
 }

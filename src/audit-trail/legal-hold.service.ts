@@ -7,7 +7,12 @@ import { unsafeWithOwner } from '../platform/db/index.ts';
 export type LegalHold = { orgId: string; reason: string; setBy: string; setAt: string };
 
 type HoldRow = { org_id: string; reason: string; set_by: string; set_at: Date };
-const toHold = (r: HoldRow): LegalHold => ({ orgId: r.org_id, reason: r.reason, setBy: r.set_by, setAt: new Date(r.set_at).toISOString() });
+const toHold = (r: HoldRow): LegalHold => ({
+  orgId: r.org_id,
+  reason: r.reason,
+  setBy: r.set_by,
+  setAt: new Date(r.set_at).toISOString(),
+});
 
 /**
  * An org_admin acts on their own organization, a super_admin on any existing one.
@@ -15,13 +20,17 @@ const toHold = (r: HoldRow): LegalHold => ({ orgId: r.org_id, reason: r.reason, 
  */
 async function unsafeCheckOrg(ctx: AppContext, p: Principal, orgId: string): Promise<void> {
   if (!p.isSuperAdmin && (p.role !== 'org_admin' || p.orgId !== orgId)) throw new AppError('NOT_FOUND');
-  const { rows } = await unsafeWithOwner(ctx.db, (tx) => sql`SELECT 1 FROM chambers.organizations WHERE id = ${orgId}`.execute(tx));
+  const { rows } = await unsafeWithOwner(ctx.db, (tx) =>
+    sql`SELECT 1 FROM chambers.organizations WHERE id = ${orgId}`.execute(tx),
+  );
   if (rows.length === 0) throw new AppError('NOT_FOUND');
 }
 
 export async function unsafeGetHold(ctx: AppContext, p: Principal, orgId: string): Promise<LegalHold | null> {
   await unsafeCheckOrg(ctx, p, orgId);
-  const { rows } = await unsafeWithOwner(ctx.db, (tx) => sql<HoldRow>`SELECT org_id, reason, set_by, set_at FROM audit.legal_holds WHERE org_id = ${orgId}`.execute(tx));
+  const { rows } = await unsafeWithOwner(ctx.db, (tx) =>
+    sql<HoldRow>`SELECT org_id, reason, set_by, set_at FROM audit.legal_holds WHERE org_id = ${orgId}`.execute(tx),
+  );
   return rows[0] ? toHold(rows[0]) : null;
 }
 
@@ -39,6 +48,8 @@ export async function unsafeSetHold(ctx: AppContext, p: Principal, orgId: string
 /** Lifts the hold; false when there was none. */
 export async function unsafeLiftHold(ctx: AppContext, p: Principal, orgId: string): Promise<boolean> {
   await unsafeCheckOrg(ctx, p, orgId);
-  const res = await unsafeWithOwner(ctx.db, (tx) => sql`DELETE FROM audit.legal_holds WHERE org_id = ${orgId}`.execute(tx));
+  const res = await unsafeWithOwner(ctx.db, (tx) =>
+    sql`DELETE FROM audit.legal_holds WHERE org_id = ${orgId}`.execute(tx),
+  );
   return Number(res.numAffectedRows ?? 0) > 0;
 }

@@ -15,7 +15,12 @@ type Reason = { reason?: string };
 export interface AuditDetailsByAction {
   'auth.register': { reason?: string; riskScore?: number; signals?: string };
   'auth.email_verified': Reason;
-  'auth.login': { reason?: 'locked' | 'wrong_password' | 'unknown_user'; failures?: number; step?: 'mfa_required' | 'mfa_enrollment_required'; trustedDevice?: boolean };
+  'auth.login': {
+    reason?: 'locked' | 'wrong_password' | 'unknown_user';
+    failures?: number;
+    step?: 'mfa_required' | 'mfa_enrollment_required';
+    trustedDevice?: boolean;
+  };
   'auth.lockout': Record<string, never>;
   'auth.refresh': Reason;
   'auth.refresh_reuse_detected': Reason;
@@ -43,7 +48,12 @@ export interface AuditDetailsByAction {
   'mfa.passkey_registered': Record<string, never>;
   'mfa.passkey_removed': Record<string, never>;
   'org.create': { kind: 'firm' | 'court' };
-  'org.settings_change': { mfaRequiredRoles: string; idleTimeoutMinutes: number | null; singleSession: boolean; previousIdle: number | null };
+  'org.settings_change': {
+    mfaRequiredRoles: string;
+    idleTimeoutMinutes: number | null;
+    singleSession: boolean;
+    previousIdle: number | null;
+  };
   'member.invite': { role: string };
   'member.join': { role: string };
   'member.role_change': { from: string; to: string };
@@ -103,26 +113,118 @@ export type AuditAction = keyof AuditDetailsByAction;
 
 /** Every action name at runtime (the same list as the type; the test keeps them equal). */
 export const AUDIT_ACTIONS = Object.freeze([
-  'auth.register', 'auth.email_verified', 'auth.login', 'auth.lockout', 'auth.refresh', 'auth.refresh_reuse_detected', 'auth.logout',
-  'auth.logout_all', 'auth.session_revoked', 'auth.password_forgot', 'auth.password_reset', 'auth.password_change', 'auth.switch_org',
-  'auth.email_change_requested', 'auth.email_change', 'auth.handoff_issued', 'auth.handoff_redeemed', 'auth.passkey_login',
-  'mfa.totp_enroll_started', 'mfa.totp_enrolled', 'mfa.totp_removed', 'mfa.backup_codes_regenerated', 'mfa.backup_code_used', 'mfa.verify',
-  'mfa.step_up', 'mfa.trusted_device_granted', 'mfa.trusted_device_revoked', 'mfa.passkey_registered', 'mfa.passkey_removed',
-  'org.create', 'org.settings_change', 'member.invite', 'member.join', 'member.role_change', 'member.remove', 'admin.unlock', 'admin.force_logout',
-  'matter.create', 'matter.view', 'matter.update', 'matter.delete',
-  'document.upload', 'document.view', 'document.download', 'document.delete', 'document.share', 'document.share_revoked', 'document.share_opened', 'document.infected',
-  'document.upload_infected', 'document.version_upload', 'document.update', 'document.policy_change', 'document.legal_hold_set', 'document.legal_hold_lift',
-  'document.share_revoke', 'share_link.access', 'matter.legal_hold_set', 'matter.legal_hold_lift', 'matter.wall_set', 'matter.wall_lift',
-  'ai.request', 'ai.refused', 'signing.request_created', 'signing.viewed', 'signing.signed', 'signing.declined', 'signing.completed',
-  'audit.export', 'audit.stream', 'retention.purge', 'retention.hold_set', 'retention.hold_lifted',
-  'webhook.create', 'webhook.update', 'webhook.delete', 'webhook.delivery_failed', 'webhook.secret_rotated',
-  'webhook.integration_create', 'webhook.integration_delete', 'webhook.secret_rotate', 'webhook.received', 'apikey.create', 'apikey.revoke',
+  'auth.register',
+  'auth.email_verified',
+  'auth.login',
+  'auth.lockout',
+  'auth.refresh',
+  'auth.refresh_reuse_detected',
+  'auth.logout',
+  'auth.logout_all',
+  'auth.session_revoked',
+  'auth.password_forgot',
+  'auth.password_reset',
+  'auth.password_change',
+  'auth.switch_org',
+  'auth.email_change_requested',
+  'auth.email_change',
+  'auth.handoff_issued',
+  'auth.handoff_redeemed',
+  'auth.passkey_login',
+  'mfa.totp_enroll_started',
+  'mfa.totp_enrolled',
+  'mfa.totp_removed',
+  'mfa.backup_codes_regenerated',
+  'mfa.backup_code_used',
+  'mfa.verify',
+  'mfa.step_up',
+  'mfa.trusted_device_granted',
+  'mfa.trusted_device_revoked',
+  'mfa.passkey_registered',
+  'mfa.passkey_removed',
+  'org.create',
+  'org.settings_change',
+  'member.invite',
+  'member.join',
+  'member.role_change',
+  'member.remove',
+  'admin.unlock',
+  'admin.force_logout',
+  'matter.create',
+  'matter.view',
+  'matter.update',
+  'matter.delete',
+  'document.upload',
+  'document.view',
+  'document.download',
+  'document.delete',
+  'document.share',
+  'document.share_revoked',
+  'document.share_opened',
+  'document.infected',
+  'document.upload_infected',
+  'document.version_upload',
+  'document.update',
+  'document.policy_change',
+  'document.legal_hold_set',
+  'document.legal_hold_lift',
+  'document.share_revoke',
+  'share_link.access',
+  'matter.legal_hold_set',
+  'matter.legal_hold_lift',
+  'matter.wall_set',
+  'matter.wall_lift',
+  'ai.request',
+  'ai.refused',
+  'signing.request_created',
+  'signing.viewed',
+  'signing.signed',
+  'signing.declined',
+  'signing.completed',
+  'audit.export',
+  'audit.stream',
+  'retention.purge',
+  'retention.hold_set',
+  'retention.hold_lifted',
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.delivery_failed',
+  'webhook.secret_rotated',
+  'webhook.integration_create',
+  'webhook.integration_delete',
+  'webhook.secret_rotate',
+  'webhook.received',
+  'apikey.create',
+  'apikey.revoke',
 ] as const satisfies readonly AuditAction[]);
 
 /** Words that never appear in a detail key: secrets and content stay out of the log. */
 const FORBIDDEN_KEY_WORDS = new Set([
-  'password', 'passcode', 'passphrase', 'token', 'code', 'codes', 'otp', 'totp', 'secret', 'key', 'credential', 'cookie', 'authorization',
-  'content', 'prompt', 'text', 'body', 'output', 'completion', 'message', 'document', 'file', 'bytes', 'data',
+  'password',
+  'passcode',
+  'passphrase',
+  'token',
+  'code',
+  'codes',
+  'otp',
+  'totp',
+  'secret',
+  'key',
+  'credential',
+  'cookie',
+  'authorization',
+  'content',
+  'prompt',
+  'text',
+  'body',
+  'output',
+  'completion',
+  'message',
+  'document',
+  'file',
+  'bytes',
+  'data',
 ]);
 /** A detail string longer than this is content, not a fact about an event. */
 export const MAX_DETAIL_STRING = 200;
@@ -134,18 +236,30 @@ export class AuditDetailsError extends Error {
   }
 }
 
-const words = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+const words = (key: string) =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 
 /** Throws AuditDetailsError naming every detail key that may hold a secret or content, or whose value is not a small scalar. */
 export function assertSafeDetails(details: unknown): void {
   if (details === undefined) return;
-  if (details === null || typeof details !== 'object' || Array.isArray(details)) throw new AuditDetailsError(['(details must be an object)']);
+  if (details === null || typeof details !== 'object' || Array.isArray(details))
+    throw new AuditDetailsError(['(details must be an object)']);
   const bad: string[] = [];
   for (const [k, v] of Object.entries(details as Record<string, unknown>)) {
     const scalar = v === null || ['string', 'number', 'boolean'].includes(typeof v);
-    if (words(k).some((w) => FORBIDDEN_KEY_WORDS.has(w)) || !scalar || (typeof v === 'string' && v.length > MAX_DETAIL_STRING)) bad.push(k);
+    if (
+      words(k).some((w) => FORBIDDEN_KEY_WORDS.has(w)) ||
+      !scalar ||
+      (typeof v === 'string' && v.length > MAX_DETAIL_STRING)
+    )
+      bad.push(k);
   }
   if (bad.length) throw new AuditDetailsError(bad);
 }
 
-export const isAuditAction = (a: unknown): a is AuditAction => typeof a === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(a);
+export const isAuditAction = (a: unknown): a is AuditAction =>
+  typeof a === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(a);

@@ -47,7 +47,11 @@ export async function sealedRows(db: Kysely<DB>, from: number, to: number): Prom
 }
 
 /** Stored (seq, leaf hash) of [from, to), in seq order, gaps included as they are: the structural check at start. */
-export async function sealedLeafRows(db: Kysely<DB>, from: number, to: number): Promise<{ seq: number; leaf_hash: Uint8Array | null }[]> {
+export async function sealedLeafRows(
+  db: Kysely<DB>,
+  from: number,
+  to: number,
+): Promise<{ seq: number; leaf_hash: Uint8Array | null }[]> {
   const { rows } = await sql<{ seq: number; leaf_hash: Uint8Array | null }>`SELECT seq, leaf_hash FROM audit.events
     WHERE seq >= ${from} AND seq < ${to} ORDER BY seq`.execute(db);
   return rows;
@@ -69,6 +73,8 @@ export async function leafHashes(db: Kysely<DB>, from: number, to: number): Prom
 export async function nextSeq(db: Kysely<DB>): Promise<number> {
   const { rows } = await sql<{ next: number }>`SELECT greatest(
       (SELECT coalesce(max(seq) + 1, 0) FROM audit.events),
-      (SELECT coalesce(max(pruned_below), 0) FROM audit.checkpoints WHERE kind = 'pruned'))::bigint AS next`.execute(db);
+      (SELECT coalesce(max(pruned_below), 0) FROM audit.checkpoints WHERE kind = 'pruned'))::bigint AS next`.execute(
+    db,
+  );
   return Number(rows[0]?.next ?? 0);
 }

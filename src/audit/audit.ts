@@ -2,7 +2,13 @@ import type { RequestFacts } from '../access/index.ts';
 import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import { type Database, type AuditEventTable, createGroupCommitter, enterTenant } from '../platform/db/index.ts';
-import { AuditDetailsError, assertSafeDetails, isAuditAction, type AuditAction, type AuditDetailsByAction } from './actions.ts';
+import {
+  AuditDetailsError,
+  assertSafeDetails,
+  isAuditAction,
+  type AuditAction,
+  type AuditDetailsByAction,
+} from './actions.ts';
 
 /** Where and by whom: the request facts every event carries. */
 
@@ -18,7 +24,9 @@ type EventBase = {
  * that action's details. Never content: no document text, prompts, AI output,
  * passwords, tokens or codes — only who, what, when, where and outcome.
  */
-export type AuditEvent = { [A in AuditAction]: EventBase & { action: A; details?: AuditDetailsByAction[A] } }[AuditAction];
+export type AuditEvent = {
+  [A in AuditAction]: EventBase & { action: A; details?: AuditDetailsByAction[A] };
+}[AuditAction];
 
 export type AuditLog = { record(event: AuditEvent): Promise<void> };
 
@@ -48,7 +56,10 @@ export function createAuditLog(db: Database, logger: Logger): AuditLog {
           // RLS lets an insert through only for the organization set here.
           await enterTenant(tx, { orgId, userId: group.length === 1 ? group[0]!.actor_id : null });
           // clock_timestamp(): each event keeps its own time, not the shared transaction's start.
-          await tx.insertInto('audit.events').values(group.map((r) => ({ ...r, at: sql<Date>`clock_timestamp()` }))).execute();
+          await tx
+            .insertInto('audit.events')
+            .values(group.map((r) => ({ ...r, at: sql<Date>`clock_timestamp()` })))
+            .execute();
         }
       }),
   });
@@ -57,11 +68,15 @@ export function createAuditLog(db: Database, logger: Logger): AuditLog {
       let details: unknown = event.details ?? {};
       try {
         // The types already say so; this holds for callers that cast, and for values built at runtime.
-        if (!isAuditAction(event.action)) throw new AuditDetailsError([`(unknown action ${String(event.action).slice(0, 100)})`]);
+        if (!isAuditAction(event.action))
+          throw new AuditDetailsError([`(unknown action ${String(event.action).slice(0, 100)})`]);
         assertSafeDetails(details);
       } catch (err) {
         const keys = err instanceof AuditDetailsError ? err.keys : ['(invalid)'];
-        logger.error({ action: String(event.action).slice(0, 100), rejectedKeys: keys }, 'audit details refused (secret or content); the event is recorded without them');
+        logger.error(
+          { action: String(event.action).slice(0, 100), rejectedKeys: keys },
+          'audit details refused (secret or content); the event is recorded without them',
+        );
         details = { rejectedKeys: keys.join(',').slice(0, 200) };
       }
       try {
@@ -77,7 +92,10 @@ export function createAuditLog(db: Database, logger: Logger): AuditLog {
           details: JSON.stringify(details),
         });
       } catch (err) {
-        logger.error({ err: { message: (err as Error).message }, action: event.action }, 'audit event could not be written');
+        logger.error(
+          { err: { message: (err as Error).message }, action: event.action },
+          'audit event could not be written',
+        );
       }
     },
   };

@@ -12,7 +12,7 @@ const base: SealedEventFields = {
   userAgent: 'Mozilla/5.0 "quoted" \u2028 ünïcode',
   outcome: 'success',
   requestId: null,
-  details: { z: 1, a: [{ b: 2, a: 'x' }], 'é': true, nested: { y: null, x: 1.5 } },
+  details: { z: 1, a: [{ b: 2, a: 'x' }], é: true, nested: { y: null, x: 1.5 } },
 };
 
 describe('canonicalEventJson', () => {
@@ -28,7 +28,19 @@ describe('canonicalEventJson', () => {
     for (const v of variants) {
       const e = v as SealedEventFields;
       const { seq, at, orgId, actorId, action, target, ip, userAgent, outcome, requestId } = e;
-      const expected = canonicalJson({ seq, at, orgId, actorId, action, target, ip, userAgent, outcome, requestId, details: e.details ?? {} });
+      const expected = canonicalJson({
+        seq,
+        at,
+        orgId,
+        actorId,
+        action,
+        target,
+        ip,
+        userAgent,
+        outcome,
+        requestId,
+        details: e.details ?? {},
+      });
       expect(canonicalEventJson(e)).toBe(expected);
     }
   });

@@ -32,7 +32,10 @@ describe('the DDL guard on the audit schema', () => {
   it.each([
     ['ALTER TABLE audit.events as owner', 'ALTER TABLE audit.events ADD COLUMN note text'],
     ['disabling the append-only triggers', 'ALTER TABLE audit.events DISABLE TRIGGER USER'],
-    ['replacing the trigger function', "CREATE OR REPLACE FUNCTION audit.refuse_api_call_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$"],
+    [
+      'replacing the trigger function',
+      'CREATE OR REPLACE FUNCTION audit.refuse_api_call_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$',
+    ],
     ['dropping the API call log', 'DROP TABLE audit.api_calls'],
     ['dropping a trigger', 'DROP TRIGGER events_no_truncate ON audit.events'],
     ['a new table in the audit schema', 'CREATE TABLE audit.shadow (x int)'],
@@ -41,7 +44,9 @@ describe('the DDL guard on the audit schema', () => {
   });
 
   it('should refuse it even with the migration flag set by hand when the migrator lock is not held', async () => {
-    await expect(asOwner("SELECT set_config('chambers.migrating', 'on', true); ALTER TABLE audit.events DISABLE TRIGGER USER")).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asOwner("SELECT set_config('chambers.migrating', 'on', true); ALTER TABLE audit.events DISABLE TRIGGER USER"),
+    ).rejects.toMatchObject({ code: '42501' });
   });
 
   it('should refuse the superuser login too (it has to drop the guard first, which the checkpoints then expose)', async () => {
@@ -50,7 +55,9 @@ describe('the DDL guard on the audit schema', () => {
 
   it('should leave DDL elsewhere alone and let migrations change the audit schema', async () => {
     await asOwner('CREATE TEMP TABLE scratch (x int)');
-    const applied = await migrate(t.ctx.db, [{ name: '9999_audit_ddl_probe', sql: 'ALTER TABLE audit.siem_cursors ADD COLUMN note text', checksum: 'probe' }]);
+    const applied = await migrate(t.ctx.db, [
+      { name: '9999_audit_ddl_probe', sql: 'ALTER TABLE audit.siem_cursors ADD COLUMN note text', checksum: 'probe' },
+    ]);
     expect(applied).toEqual(['9999_audit_ddl_probe']);
   });
 });

@@ -4,6 +4,14 @@
  */
 export { type LooseDetails } from './actions.ts';
 export { unsafeCountUnsealedEvents } from './audit-queue-depth.ts';
-export { eventColumns, type EventRow, leafHashes, nextSeq, sealedLeafRows, sealedRows, toFields } from './audit.repository.ts';
+export {
+  eventColumns,
+  type EventRow,
+  leafHashes,
+  nextSeq,
+  sealedLeafRows,
+  sealedRows,
+  toFields,
+} from './audit.repository.ts';
 export { type AuditLog, createAuditLog } from './audit.ts';
 export { canonicalEventBytes, canonicalEventJson, type SealedEventFields } from './canonical-event.ts';

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createMember, login, signedInMember, startTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/test-app.ts';
+import {
+  bearer,
+  createMember,
+  login,
+  signedInMember,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 
@@ -28,9 +36,11 @@ const withoutRequestId = (body: Record<string, unknown>) => {
 /** Any six digits but the given ones. */
 const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
-const post = (url: string, payload?: object, headers: Record<string, string> = {}) => t.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+const post = (url: string, payload?: object, headers: Record<string, string> = {}) =>
+  t.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
 const get = (url: string, headers: Record<string, string> = {}) => t.inject({ method: 'GET', url, headers });
-const tryLogin = (email: string, password: string, extra: Record<string, unknown> = {}) => post('/api/v1/auth/login', { email, password, ...extra });
+const tryLogin = (email: string, password: string, extra: Record<string, unknown> = {}) =>
+  post('/api/v1/auth/login', { email, password, ...extra });
 const refresh = (refreshToken: string) => post('/api/v1/auth/refresh', { refreshToken });
 const me = (accessToken: string) => get('/api/v1/me', bearer(accessToken));
 const mailsTo = async (email: string) => (await t.mail()).filter((m) => m.to.toLowerCase() === email.toLowerCase());
@@ -38,7 +48,11 @@ const mailsTo = async (email: string) => (await t.mail()).filter((m) => m.to.toL
 /** Gives an organization an idle timeout long enough to watch absolute lifetimes. */
 async function setIdleTimeout(orgId: string, minutes: number) {
   await unsafeWithOwner(t.ctx.db, (tx) =>
-    tx.updateTable('chambers.organizations').set({ settings: JSON.stringify({ idleTimeoutMinutes: minutes }) }).where('id', '=', orgId).execute(),
+    tx
+      .updateTable('chambers.organizations')
+      .set({ settings: JSON.stringify({ idleTimeoutMinutes: minutes }) })
+      .where('id', '=', orgId)
+      .execute(),
   );
 }
 
@@ -121,7 +135,12 @@ describe('registration and email verification', () => {
   it('should refuse weak and common passwords with 422 PASSWORD_WEAK and create nothing', async () => {
     const local = `margarethe.k${++seq}`;
     const email = `${local}@example.com`;
-    for (const password of ['password123456', 'qwerty123456', 'iloveyou1234', `Blue-${local.toUpperCase()}-was-here!`]) {
+    for (const password of [
+      'password123456',
+      'qwerty123456',
+      'iloveyou1234',
+      `Blue-${local.toUpperCase()}-was-here!`,
+    ]) {
       const res = await post('/api/v1/auth/register', { email, password, name: 'M' });
       expect(res.statusCode, password).toBe(422);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -214,32 +233,58 @@ describe('sessions and refresh tokens', () => {
     }
   });
 
-  it('should list sessions with the current one marked, and end another one by id (someone else\'s id → 404)', async () => {
+  it("should list sessions with the current one marked, and end another one by id (someone else's id → 404)", async () => {
     const m = await signedInMember(t, { role: 'lawyer' });
-    const laptop = await post('/api/v1/auth/login', { email: m.email, password: m.password }, { 'user-agent': 'Laptop/1.0' });
+    const laptop = await post(
+      '/api/v1/auth/login',
+      { email: m.email, password: m.password },
+      { 'user-agent': 'Laptop/1.0' },
+    );
     const laptopTokens = laptop.json();
     const laptopSession = (await me(laptopTokens.accessToken)).json().session.id;
     const currentSession = (await me(m.accessToken)).json().session.id;
 
     const list = await get('/api/v1/auth/sessions', m.headers);
     expect(list.statusCode).toBe(200);
-    const sessions = list.json() as Array<{ id: string; current: boolean; createdAt: string; lastSeenAt: string; ip: string | null; userAgent: string | null }>;
+    const sessions = list.json() as Array<{
+      id: string;
+      current: boolean;
+      createdAt: string;
+      lastSeenAt: string;
+      ip: string | null;
+      userAgent: string | null;
+    }>;
     expect(sessions.map((s) => s.id).sort()).toEqual([currentSession, laptopSession].sort());
     expect(sessions.filter((s) => s.current).map((s) => s.id)).toEqual([currentSession]);
-    expect(sessions.find((s) => s.id === laptopSession)).toMatchObject({ userAgent: 'Laptop/1.0', current: false, createdAt: expect.any(String), lastSeenAt: expect.any(String) });
+    expect(sessions.find((s) => s.id === laptopSession)).toMatchObject({
+      userAgent: 'Laptop/1.0',
+      current: false,
+      createdAt: expect.any(String),
+      lastSeenAt: expect.any(String),
+    });
 
     const stranger = await signedInMember(t, { role: 'lawyer' });
     const strangerSession = (await me(stranger.accessToken)).json().session.id;
-    const foreign = await t.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${strangerSession}`, headers: m.headers });
+    const foreign = await t.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${strangerSession}`,
+      headers: m.headers,
+    });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json().code).toBe('NOT_FOUND');
     expect((await me(stranger.accessToken)).statusCode).toBe(200);
 
-    const ended = await t.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${laptopSession}`, headers: m.headers });
+    const ended = await t.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${laptopSession}`,
+      headers: m.headers,
+    });
     expect(ended.statusCode).toBe(204);
     expect((await me(laptopTokens.accessToken)).statusCode).toBe(401);
     expect((await me(m.accessToken)).statusCode).toBe(200);
-    expect((await get('/api/v1/auth/sessions', m.headers)).json().map((s: { id: string }) => s.id)).toEqual([currentSession]);
+    expect((await get('/api/v1/auth/sessions', m.headers)).json().map((s: { id: string }) => s.id)).toEqual([
+      currentSession,
+    ]);
   });
 });
 
@@ -248,11 +293,19 @@ describe('password change and reset', () => {
     const m = await signedInMember(t, { role: 'lawyer' });
     const other = await login(t, m.email);
 
-    const wrong = await post('/api/v1/auth/password/change', { currentPassword: 'not-the-password-1', newPassword: STRONGER }, m.headers);
+    const wrong = await post(
+      '/api/v1/auth/password/change',
+      { currentPassword: 'not-the-password-1', newPassword: STRONGER },
+      m.headers,
+    );
     expect(wrong.statusCode).toBe(401);
     expect((await me(other.accessToken)).statusCode).toBe(200);
 
-    const ok = await post('/api/v1/auth/password/change', { currentPassword: m.password, newPassword: STRONGER }, m.headers);
+    const ok = await post(
+      '/api/v1/auth/password/change',
+      { currentPassword: m.password, newPassword: STRONGER },
+      m.headers,
+    );
     expect(ok.statusCode).toBe(204);
     expect((await me(m.accessToken)).statusCode).toBe(200);
     expect((await me(other.accessToken)).statusCode).toBe(401);
@@ -274,7 +327,11 @@ describe('password change and reset', () => {
     expect(await mailsTo(unknown)).toEqual([]);
 
     const code = await t.latestCode(m.email);
-    const wrong = await post('/api/v1/auth/password/reset', { email: m.email, code: otherCode(code), newPassword: STRONGER });
+    const wrong = await post('/api/v1/auth/password/reset', {
+      email: m.email,
+      code: otherCode(code),
+      newPassword: STRONGER,
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().code).toBe('CODE_INVALID');
     const weak = await post('/api/v1/auth/password/reset', { email: m.email, code, newPassword: 'password123456' });
@@ -287,7 +344,10 @@ describe('password change and reset', () => {
     expect((await tryLogin(m.email, STRONGER)).statusCode).toBe(200);
     expect((await tryLogin(m.email, m.password)).statusCode).toBe(401);
     // The code is single-use.
-    expect((await post('/api/v1/auth/password/reset', { email: m.email, code, newPassword: 'yet-another-long-phrase-7' })).statusCode).toBe(400);
+    expect(
+      (await post('/api/v1/auth/password/reset', { email: m.email, code, newPassword: 'yet-another-long-phrase-7' }))
+        .statusCode,
+    ).toBe(400);
   });
 });
 
@@ -426,7 +486,12 @@ describe('switching organization', () => {
     const second = await createMember(t, { role: 'org_admin', orgName: 'Second Firm' });
     const third = await createMember(t, { role: 'org_admin', orgName: 'Third Firm' });
     // Joined after the first membership, so the first stays the default.
-    await unsafeWithOwner(t.ctx.db, (tx) => tx.insertInto('chambers.memberships').values({ org_id: second.orgId, user_id: m.userId, role: 'reviewer' }).execute());
+    await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx
+        .insertInto('chambers.memberships')
+        .values({ org_id: second.orgId, user_id: m.userId, role: 'reviewer' })
+        .execute(),
+    );
 
     const first = await tryLogin(m.email, m.password);
     expect(first.statusCode).toBe(200);
@@ -436,7 +501,10 @@ describe('switching organization', () => {
     const switched = await post('/api/v1/auth/switch-org', { orgId: second.orgId }, bearer(old.accessToken));
     expect(switched.statusCode).toBe(200);
     const next = switched.json();
-    expect(next).toMatchObject({ tokenType: 'Bearer', org: { id: second.orgId, name: 'Second Firm', kind: 'firm', role: 'reviewer' } });
+    expect(next).toMatchObject({
+      tokenType: 'Bearer',
+      org: { id: second.orgId, name: 'Second Firm', kind: 'firm', role: 'reviewer' },
+    });
     expect(next.accessToken).toEqual(expect.any(String));
     expect(next.refreshToken).toEqual(expect.any(String));
     const who = await me(next.accessToken);

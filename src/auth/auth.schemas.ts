@@ -9,7 +9,11 @@ export { tokensResponse };
 
 // Passwords are bounded here only against abuse; the policy (12–128) answers 422 PASSWORD_WEAK.
 const password = z.string().min(1).max(1024);
-const code6 = z.string().max(16).trim().regex(/^\d{6}$/, 'a 6-digit code');
+const code6 = z
+  .string()
+  .max(16)
+  .trim()
+  .regex(/^\d{6}$/, 'a 6-digit code');
 
 export const registerBody = z.strictObject({
   email: emailSchema,
@@ -37,14 +41,27 @@ export const sessionIdParams = z.strictObject({ id: z.uuid() });
 
 export const acceptedResponse = z.object({ status: z.literal('accepted') });
 
-
-export const mfaRequiredResponse = z.object({ mfaRequired: z.literal(true), mfaToken: z.string(), methods: z.array(z.enum(['totp', 'backup_code', 'webauthn'])) });
-export const enrollmentRequiredResponse = z.object({ mfaEnrollmentRequired: z.literal(true), enrollmentToken: z.string() });
+export const mfaRequiredResponse = z.object({
+  mfaRequired: z.literal(true),
+  mfaToken: z.string(),
+  methods: z.array(z.enum(['totp', 'backup_code', 'webauthn'])),
+});
+export const enrollmentRequiredResponse = z.object({
+  mfaEnrollmentRequired: z.literal(true),
+  enrollmentToken: z.string(),
+});
 /** Login answers with tokens, or with the second step still to do. */
 export const loginResponse = z.union([tokensResponse, mfaRequiredResponse, enrollmentRequiredResponse]);
 
 export const sessionsResponse = z.array(
-  z.object({ id: z.uuid(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), current: z.boolean() }),
+  z.object({
+    id: z.uuid(),
+    createdAt: z.string(),
+    lastSeenAt: z.string(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    current: z.boolean(),
+  }),
 );
 
 export const meResponse = z.object({
@@ -72,15 +89,31 @@ export const jwksRoute = {
 /** POST /api/v1/auth/register */
 export const registerRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
-    config: { access: { public: true }, rateLimits: [authTier, { bucket: 'register', limit: limits.registerPerHour, windowMs: HOUR }] },
-    schema: { tags, summary: 'Sign up; a 6-digit code is mailed', body: registerBody, response: { 202: acceptedResponse } },
+    config: {
+      access: { public: true },
+      rateLimits: [authTier, { bucket: 'register', limit: limits.registerPerHour, windowMs: HOUR }],
+    },
+    schema: {
+      tags,
+      summary: 'Sign up; a 6-digit code is mailed',
+      body: registerBody,
+      response: { 202: acceptedResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/verify-email */
 export const verifyEmailRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
-    config: { access: { public: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-    schema: { tags, summary: 'Confirm the address with the mailed code', body: verifyEmailBody, response: { 200: z.object({ verified: z.literal(true) }) } },
+    config: {
+      access: { public: true },
+      rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }],
+    },
+    schema: {
+      tags,
+      summary: 'Confirm the address with the mailed code',
+      body: verifyEmailBody,
+      response: { 200: z.object({ verified: z.literal(true) }) },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/login */
@@ -94,7 +127,12 @@ export const loginRoute = (authTier: RateLimitRule) =>
 export const refreshRoute = (authTier: RateLimitRule) =>
   ({
     config: { access: { public: true }, rateLimits: [authTier] },
-    schema: { tags, summary: 'Rotate the refresh token for a new pair', body: refreshBody.nullish(), response: { 200: loginResponse } },
+    schema: {
+      tags,
+      summary: 'Rotate the refresh token for a new pair',
+      body: refreshBody.nullish(),
+      response: { 200: loginResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/logout */
@@ -131,35 +169,67 @@ export const changePasswordRoute = (authTier: RateLimitRule) =>
 /** POST /api/v1/auth/password/forgot */
 export const forgotPasswordRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
-    config: { access: { public: true }, rateLimits: [authTier, { bucket: 'forgot', limit: limits.forgotPerHour, windowMs: HOUR }] },
-    schema: { tags, summary: 'Mail a password reset code (always 202)', body: forgotBody, response: { 202: acceptedResponse } },
+    config: {
+      access: { public: true },
+      rateLimits: [authTier, { bucket: 'forgot', limit: limits.forgotPerHour, windowMs: HOUR }],
+    },
+    schema: {
+      tags,
+      summary: 'Mail a password reset code (always 202)',
+      body: forgotBody,
+      response: { 202: acceptedResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/password/reset */
 export const resetPasswordRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
-    config: { access: { public: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
+    config: {
+      access: { public: true },
+      rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }],
+    },
     schema: { tags, summary: 'Set a new password with the mailed code; all sessions end', body: resetBody },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/email/change */
 export const changeEmailRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
-    config: { access: { orgOptional: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-    schema: { tags, summary: 'Move your account to another address: a code goes to the new one', body: emailChangeBody, response: { 202: acceptedResponse } },
+    config: {
+      access: { orgOptional: true },
+      rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }],
+    },
+    schema: {
+      tags,
+      summary: 'Move your account to another address: a code goes to the new one',
+      body: emailChangeBody,
+      response: { 202: acceptedResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/email/confirm */
 export const confirmEmailRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
-    config: { access: { orgOptional: true }, rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }] },
-    schema: { tags, summary: 'Confirm the new address with its code; other sessions end', body: emailConfirmBody, response: { 200: z.object({ email: z.string() }) } },
+    config: {
+      access: { orgOptional: true },
+      rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }],
+    },
+    schema: {
+      tags,
+      summary: 'Confirm the new address with its code; other sessions end',
+      body: emailConfirmBody,
+      response: { 200: z.object({ email: z.string() }) },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/switch-org */
 export const switchOrgRoute = {
   config: { access: { orgOptional: true } },
-  schema: { tags, summary: 'New tokens for another of your organizations', body: switchOrgBody, response: { 200: tokensResponse } },
+  schema: {
+    tags,
+    summary: 'New tokens for another of your organizations',
+    body: switchOrgBody,
+    response: { 200: tokensResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/me */

@@ -26,17 +26,32 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createMember, signedInMember, startTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/test-app.ts';
+import {
+  bearer,
+  createMember,
+  signedInMember,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../test/helpers/test-app.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 import { activeSigningKey, loadOrCreateKeys, rotateSigningKey } from '../platform/keys.ts';
-import { ACCESS_TOKEN_AUDIENCE, jwks, signAccessToken, verifyAccessToken, type AccessClaims } from '../sessions/access-tokens.ts';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  jwks,
+  signAccessToken,
+  verifyAccessToken,
+  type AccessClaims,
+} from '../sessions/access-tokens.ts';
 import { COOKIE } from '../sessions/browser-session.ts';
 
 // ---------------------------------------------------------------- helpers
 
 const b64json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const decodePayload = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-const decodeHeader = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'));
+const decodePayload = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+const decodeHeader = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'));
 
 type Signer = { kind: 'rs256'; key: crypto.KeyObject } | { kind: 'hs256'; secret: Buffer } | { kind: 'none' };
 
@@ -45,7 +60,9 @@ function forge(header: Record<string, unknown>, payload: Record<string, unknown>
   const input = `${b64json(header)}.${b64json(payload)}`;
   if (signer.kind === 'none') return `${input}.`;
   const sig =
-    signer.kind === 'rs256' ? crypto.sign('sha256', Buffer.from(input), signer.key) : crypto.createHmac('sha256', signer.secret).update(input).digest();
+    signer.kind === 'rs256'
+      ? crypto.sign('sha256', Buffer.from(input), signer.key)
+      : crypto.createHmac('sha256', signer.secret).update(input).digest();
   return `${input}.${sig.toString('base64url')}`;
 }
 
@@ -58,7 +75,8 @@ function expectRefused(res: LightMyRequestResponse, code: string, presented?: st
   const body = res.json() as Record<string, unknown>;
   expect(body.code).toBe(code);
   expect(body.status).toBe(401);
-  for (const key of Object.keys(body)) expect(['type', 'title', 'status', 'code', 'detail', 'requestId']).toContain(key);
+  for (const key of Object.keys(body))
+    expect(['type', 'title', 'status', 'code', 'detail', 'requestId']).toContain(key);
   expect(res.body).not.toMatch(/stack|\.ts:\d+|at [\w.<>]+ \(|node_modules|BEGIN (RSA |)P(UBLIC|RIVATE) KEY/i);
   if (presented) {
     expect(res.body).not.toContain(presented.slice(0, 40));
@@ -90,7 +108,10 @@ describe('access-token attacks on GET /api/v1/me', () => {
   it('control: the genuine token, and the same claims re-signed by hand with the server key, are accepted', async () => {
     // Proves the forging helper is right, so each refusal below is caused by its attack alone.
     expect((await me(victim.headers)).statusCode).toBe(200);
-    const resigned = forge({ alg: 'RS256', kid: serverKid, typ: 'at+jwt' }, claims, { kind: 'rs256', key: serverKey() });
+    const resigned = forge({ alg: 'RS256', kid: serverKid, typ: 'at+jwt' }, claims, {
+      kind: 'rs256',
+      key: serverKey(),
+    });
     const res = await me(bearer(resigned));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().user.id).toBe(victim.userId);
@@ -108,7 +129,14 @@ describe('access-token attacks on GET /api/v1/me', () => {
     });
 
     it('"Bearer" with nothing after it, or junk characters → 401 TOKEN_INVALID', async () => {
-      for (const authorization of ['Bearer', 'Bearer ', 'Bearer  two spaces', 'bearer', `Bearer ${victim.accessToken} extra`, 'Bearer <script>']) {
+      for (const authorization of [
+        'Bearer',
+        'Bearer ',
+        'Bearer  two spaces',
+        'bearer',
+        `Bearer ${victim.accessToken} extra`,
+        'Bearer <script>',
+      ]) {
         expectRefused(await me({ authorization }), 'TOKEN_INVALID');
       }
     });
@@ -121,7 +149,11 @@ describe('access-token attacks on GET /api/v1/me', () => {
     });
 
     it('an over-long token (10 KB) → 401, not 500', async () => {
-      const huge = forge({ alg: 'RS256', kid: serverKid }, { ...claims, pad: 'A'.repeat(10 * 1024) }, { kind: 'rs256', key: serverKey() });
+      const huge = forge(
+        { alg: 'RS256', kid: serverKid },
+        { ...claims, pad: 'A'.repeat(10 * 1024) },
+        { kind: 'rs256', key: serverKey() },
+      );
       expect(huge.length).toBeGreaterThan(10 * 1024);
       expectRefused(await me(bearer(huge)), 'TOKEN_INVALID', huge);
       const junk = 'a'.repeat(10 * 1024);
@@ -140,8 +172,10 @@ describe('access-token attacks on GET /api/v1/me', () => {
       }
     });
 
-    it('HS256 keyed with the server\'s PUBLIC key from the JWKS (key confusion) → 401 TOKEN_INVALID', async () => {
-      const published = (await t.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as { keys: Array<crypto.JsonWebKey & { kid: string }> };
+    it("HS256 keyed with the server's PUBLIC key from the JWKS (key confusion) → 401 TOKEN_INVALID", async () => {
+      const published = (await t.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as {
+        keys: Array<crypto.JsonWebKey & { kid: string }>;
+      };
       const jwk = published.keys.find((k) => k.kid === serverKid);
       expect(jwk).toBeDefined();
       const publicKey = crypto.createPublicKey({ key: jwk as crypto.JsonWebKey, format: 'jwk' });
@@ -153,7 +187,10 @@ describe('access-token attacks on GET /api/v1/me', () => {
       ].map((s) => Buffer.from(s));
       secrets.push(publicKey.export({ type: 'spki', format: 'der' }), Buffer.from(JSON.stringify(jwk)));
       for (const secret of secrets) {
-        for (const header of [{ alg: 'HS256', kid: serverKid, typ: 'at+jwt' }, { alg: 'HS256', typ: 'JWT' }]) {
+        for (const header of [
+          { alg: 'HS256', kid: serverKid, typ: 'at+jwt' },
+          { alg: 'HS256', typ: 'JWT' },
+        ]) {
           const token = forge(header, claims, { kind: 'hs256', secret });
           expectRefused(await me(bearer(token)), 'TOKEN_INVALID', token);
         }
@@ -162,13 +199,18 @@ describe('access-token attacks on GET /api/v1/me', () => {
   });
 
   describe('attacker-controlled signing keys', () => {
-    it('RS256 signed with the attacker\'s own RSA key but the server\'s kid → 401 TOKEN_INVALID', async () => {
+    it("RS256 signed with the attacker's own RSA key but the server's kid → 401 TOKEN_INVALID", async () => {
       const token = forge({ alg: 'RS256', kid: serverKid, typ: 'at+jwt' }, claims, { kind: 'rs256', key: attackerKey });
       expectRefused(await me(bearer(token)), 'TOKEN_INVALID', token);
     });
 
     it('an unknown kid → 401 TOKEN_INVALID', async () => {
-      for (const kid of ['attacker-key-1', '', '0', serverKid.toUpperCase() === serverKid ? `${serverKid}x` : serverKid.toUpperCase()]) {
+      for (const kid of [
+        'attacker-key-1',
+        '',
+        '0',
+        serverKid.toUpperCase() === serverKid ? `${serverKid}x` : serverKid.toUpperCase(),
+      ]) {
         for (const key of [attackerKey, serverKey()]) {
           const token = forge({ alg: 'RS256', kid, typ: 'at+jwt' }, claims, { kind: 'rs256', key });
           expectRefused(await me(bearer(token)), 'TOKEN_INVALID', token);
@@ -178,7 +220,13 @@ describe('access-token attacks on GET /api/v1/me', () => {
 
     it('a path-like or injection kid ("../../keys/master.key", "/dev/null", SQL) → 401 TOKEN_INVALID', async () => {
       const master = fs.readFileSync(path.join(t.dataDir, 'keys', 'master.key'));
-      for (const kid of ['../../keys/master.key', '../keys/jwt-signing.json', '/dev/null', "' OR '1'='1", 'file:///etc/passwd']) {
+      for (const kid of [
+        '../../keys/master.key',
+        '../keys/jwt-signing.json',
+        '/dev/null',
+        "' OR '1'='1",
+        'file:///etc/passwd',
+      ]) {
         // Signed with an HMAC of the master key's own bytes and of empty content: what a
         // verifier that reads "the key file named by kid" would accept.
         for (const signer of [
@@ -192,7 +240,7 @@ describe('access-token attacks on GET /api/v1/me', () => {
       }
     });
 
-    it('jku / x5u headers pointing at the attacker\'s key set → 401 TOKEN_INVALID, and the URL is never fetched', async () => {
+    it("jku / x5u headers pointing at the attacker's key set → 401 TOKEN_INVALID, and the URL is never fetched", async () => {
       let fetched = 0;
       const attackerJwks = { keys: [{ ...attackerPublicJwk, kid: serverKid, alg: 'RS256', use: 'sig' }] };
       const server = http.createServer((_req, res) => {
@@ -219,7 +267,7 @@ describe('access-token attacks on GET /api/v1/me', () => {
       }
     });
 
-    it('an embedded jwk header carrying the attacker\'s public key → 401 TOKEN_INVALID', async () => {
+    it("an embedded jwk header carrying the attacker's public key → 401 TOKEN_INVALID", async () => {
       for (const header of [
         { alg: 'RS256', jwk: attackerPublicJwk },
         { alg: 'RS256', kid: serverKid, jwk: { ...attackerPublicJwk, kid: serverKid } },
@@ -231,19 +279,31 @@ describe('access-token attacks on GET /api/v1/me', () => {
     });
   });
 
-  describe('replay outside the token\'s validity', () => {
+  describe("replay outside the token's validity", () => {
     it('an expired token signed with the real server key → 401 TOKEN_EXPIRED', async () => {
       const iat = nowSec() - 2 * 3600;
-      const token = forge({ alg: 'RS256', kid: serverKid, typ: 'at+jwt' }, { ...claims, iat, exp: iat + 1800 }, { kind: 'rs256', key: serverKey() });
+      const token = forge(
+        { alg: 'RS256', kid: serverKid, typ: 'at+jwt' },
+        { ...claims, iat, exp: iat + 1800 },
+        { kind: 'rs256', key: serverKey() },
+      );
       expectRefused(await me(bearer(token)), 'TOKEN_EXPIRED', token);
       // Just past the allowed clock skew is expired too.
-      const justExpired = forge({ alg: 'RS256', kid: serverKid }, { ...claims, iat: nowSec() - 1800, exp: nowSec() - 30 }, { kind: 'rs256', key: serverKey() });
+      const justExpired = forge(
+        { alg: 'RS256', kid: serverKid },
+        { ...claims, iat: nowSec() - 1800, exp: nowSec() - 30 },
+        { kind: 'rs256', key: serverKey() },
+      );
       expectRefused(await me(bearer(justExpired)), 'TOKEN_EXPIRED', justExpired);
     });
 
     it('a token issued in the future (iat one hour ahead) → 401 TOKEN_INVALID', async () => {
       const iat = nowSec() + 3600;
-      const token = forge({ alg: 'RS256', kid: serverKid, typ: 'at+jwt' }, { ...claims, iat, exp: iat + 1800 }, { kind: 'rs256', key: serverKey() });
+      const token = forge(
+        { alg: 'RS256', kid: serverKid, typ: 'at+jwt' },
+        { ...claims, iat, exp: iat + 1800 },
+        { kind: 'rs256', key: serverKey() },
+      );
       expectRefused(await me(bearer(token)), 'TOKEN_INVALID', token);
     });
 
@@ -279,7 +339,13 @@ describe('access-token attacks on GET /api/v1/me', () => {
     it('flipping role or org in the payload segment, keeping the signature → 401 TOKEN_INVALID', async () => {
       const other = await createMember(t, { role: 'org_admin' });
       const [head, , sig] = victim.accessToken.split('.');
-      for (const change of [{ role: 'org_admin' }, { org: other.orgId }, { sub: other.userId }, { sa: true }, { portal: 'judge' }]) {
+      for (const change of [
+        { role: 'org_admin' },
+        { org: other.orgId },
+        { sub: other.userId },
+        { sa: true },
+        { portal: 'judge' },
+      ]) {
         const token = `${head}.${b64json({ ...claims, ...change })}.${sig}`;
         expectRefused(await me(bearer(token)), 'TOKEN_INVALID', token);
       }
@@ -293,16 +359,32 @@ describe('access-token attacks on GET /api/v1/me', () => {
     it('defence in depth: even a correctly signed token cannot claim a role or org its session does not have', async () => {
       // Models an attacker who obtained the signing key: the live session still decides.
       const other = await createMember(t, { role: 'org_admin' });
-      const asAdmin = forge({ alg: 'RS256', kid: serverKid }, { ...claims, role: 'org_admin', sa: true }, { kind: 'rs256', key: serverKey() });
+      const asAdmin = forge(
+        { alg: 'RS256', kid: serverKid },
+        { ...claims, role: 'org_admin', sa: true },
+        { kind: 'rs256', key: serverKey() },
+      );
       const res = await me(bearer(asAdmin));
       expect(res.statusCode).toBe(200);
       expect(res.json().role).toBe('lawyer');
       expect(res.json().org.role).toBe('lawyer');
-      const otherOrg = forge({ alg: 'RS256', kid: serverKid }, { ...claims, org: other.orgId }, { kind: 'rs256', key: serverKey() });
+      const otherOrg = forge(
+        { alg: 'RS256', kid: serverKid },
+        { ...claims, org: other.orgId },
+        { kind: 'rs256', key: serverKey() },
+      );
       expectRefused(await me(bearer(otherOrg)), 'SESSION_REVOKED', otherOrg);
-      const otherUser = forge({ alg: 'RS256', kid: serverKid }, { ...claims, sub: other.userId }, { kind: 'rs256', key: serverKey() });
+      const otherUser = forge(
+        { alg: 'RS256', kid: serverKid },
+        { ...claims, sub: other.userId },
+        { kind: 'rs256', key: serverKey() },
+      );
       expectRefused(await me(bearer(otherUser)), 'SESSION_REVOKED', otherUser);
-      const unknownSession = forge({ alg: 'RS256', kid: serverKid }, { ...claims, sid: crypto.randomUUID() }, { kind: 'rs256', key: serverKey() });
+      const unknownSession = forge(
+        { alg: 'RS256', kid: serverKid },
+        { ...claims, sid: crypto.randomUUID() },
+        { kind: 'rs256', key: serverKey() },
+      );
       expectRefused(await me(bearer(unknownSession)), 'SESSION_REVOKED', unknownSession);
     });
   });
@@ -318,9 +400,15 @@ describe('access-token attacks on GET /api/v1/me', () => {
     it('a token whose membership was deleted after sign-in → 401 SESSION_REVOKED', async () => {
       const m = await signedInMember(t, { role: 'org_admin' });
       expect((await me(m.headers)).statusCode).toBe(200);
-      await unsafeWithOwner(t.ctx.db, (tx) => tx.deleteFrom('chambers.memberships').where('user_id', '=', m.userId).where('org_id', '=', m.orgId).execute());
+      await unsafeWithOwner(t.ctx.db, (tx) =>
+        tx.deleteFrom('chambers.memberships').where('user_id', '=', m.userId).where('org_id', '=', m.orgId).execute(),
+      );
       expectRefused(await me(m.headers), 'SESSION_REVOKED', m.accessToken);
-      expectRefused(await t.inject({ method: 'GET', url: '/api/v1/matters', headers: m.headers }), 'SESSION_REVOKED', m.accessToken);
+      expectRefused(
+        await t.inject({ method: 'GET', url: '/api/v1/matters', headers: m.headers }),
+        'SESSION_REVOKED',
+        m.accessToken,
+      );
     });
   });
 
@@ -336,7 +424,8 @@ describe('access-token attacks on GET /api/v1/me', () => {
         expect(String(k.kid).length).toBeGreaterThan(0);
         expect(typeof k.n).toBe('string');
         expect(typeof k.e).toBe('string');
-        for (const privateParam of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) expect(k).not.toHaveProperty(privateParam);
+        for (const privateParam of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
+          expect(k).not.toHaveProperty(privateParam);
         // Public key of at least 2048 bits.
         expect(Buffer.from(String(k.n), 'base64url').length).toBeGreaterThanOrEqual(256);
       }
@@ -352,7 +441,14 @@ describe('signing-key rotation (key ring level)', () => {
   afterAll(() => {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
-  const claims: AccessClaims = { sub: crypto.randomUUID(), sid: crypto.randomUUID(), org: crypto.randomUUID(), role: 'lawyer', portal: 'lawyer', amr: ['pwd'] };
+  const claims: AccessClaims = {
+    sub: crypto.randomUUID(),
+    sid: crypto.randomUUID(),
+    org: crypto.randomUUID(),
+    role: 'lawyer',
+    portal: 'lawyer',
+    amr: ['pwd'],
+  };
   const issuer = 'http://127.0.0.1:3000';
 
   it('after rotation, the ring verifies tokens of the old key, signs with the new kid, and the JWKS lists both', async () => {
@@ -368,7 +464,10 @@ describe('signing-key rotation (key ring level)', () => {
     expect(fresh.kid).not.toBe(oldKid);
     expect(activeSigningKey(after).kid).toBe(fresh.kid);
 
-    await expect(verifyAccessToken(after, issuer, oldToken, now)).resolves.toMatchObject({ sub: claims.sub, sid: claims.sid });
+    await expect(verifyAccessToken(after, issuer, oldToken, now)).resolves.toMatchObject({
+      sub: claims.sub,
+      sid: claims.sid,
+    });
     const newToken = await signAccessToken(after, issuer, claims, now);
     expect(decodeHeader(newToken).kid).toBe(fresh.kid);
     await expect(verifyAccessToken(after, issuer, newToken, now)).resolves.toMatchObject({ sub: claims.sub });
@@ -418,7 +517,11 @@ describe('account enumeration by timing: unknown address vs wrong password', () 
     for (let i = 0; i < N + 1; i++) members.push(await createMember(t));
     const attempt = async (email: string) => {
       const start = performance.now();
-      const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'wrong-but-long-enough-9' } });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: 'wrong-but-long-enough-9' },
+      });
       const ms = performance.now() - start;
       expect(res.statusCode).toBe(401);
       return { ms, body: res.json() as Record<string, unknown> };
@@ -439,7 +542,10 @@ describe('account enumeration by timing: unknown address vs wrong password', () 
       expect(u.body.code).toBe('INVALID_CREDENTIALS');
     }
     const ratio = median(unknown) / median(wrong);
-    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms vs wrong password ${median(wrong).toFixed(1)} ms`).toBeGreaterThan(0.5);
+    expect(
+      ratio,
+      `unknown ${median(unknown).toFixed(1)} ms vs wrong password ${median(wrong).toFixed(1)} ms`,
+    ).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
   });
 });
@@ -452,7 +558,12 @@ describe('cross-site request forgery against a cookie session', () => {
   beforeAll(async () => {
     t = await startTestApp();
     m = await createMember(t, { role: 'lawyer' });
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'x-chambers-client': 'web' }, payload: { email: m.email, password: m.password } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'x-chambers-client': 'web' },
+      payload: { email: m.email, password: m.password },
+    });
     expect(res.statusCode).toBe(200);
     cookies = Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
     expect(cookies[COOKIE.access]).toBeTruthy();
@@ -471,18 +582,33 @@ describe('cross-site request forgery against a cookie session', () => {
   const forms = [
     { 'content-type': 'application/x-www-form-urlencoded', payload: 'title=Forged' },
     { 'content-type': 'text/plain', payload: '{"title":"Forged","x":"="}' },
-    { 'content-type': 'multipart/form-data; boundary=----x', payload: '------x\r\nContent-Disposition: form-data; name="title"\r\n\r\nForged\r\n------x--\r\n' },
+    {
+      'content-type': 'multipart/form-data; boundary=----x',
+      payload: '------x\r\nContent-Disposition: form-data; name="title"\r\n\r\nForged\r\n------x--\r\n',
+    },
   ];
 
   it('control: the cookie session works with JSON and the X-CSRF-Token header', async () => {
-    const res = await t.inject({ method: 'POST', url: '/api/v1/matters', cookies, headers: { 'x-csrf-token': csrfToken }, payload: { title: 'Legit' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/matters',
+      cookies,
+      headers: { 'x-csrf-token': csrfToken },
+      payload: { title: 'Legit' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(await listMatters()).toContain('Legit');
   });
 
   it('a cross-site form POST creating data (urlencoded, text/plain, multipart) is refused and not processed', async () => {
     for (const form of forms) {
-      const res = await t.inject({ method: 'POST', url: '/api/v1/matters', cookies, headers: { 'content-type': form['content-type'], origin: 'https://evil.example' }, payload: form.payload });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/matters',
+        cookies,
+        headers: { 'content-type': form['content-type'], origin: 'https://evil.example' },
+        payload: form.payload,
+      });
       expect([403, 415], `${form['content-type']}: ${res.body}`).toContain(res.statusCode);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
@@ -491,7 +617,13 @@ describe('cross-site request forgery against a cookie session', () => {
 
   it('a cross-site form POST to logout is refused and the session survives', async () => {
     for (const form of forms) {
-      const res = await t.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies, headers: { 'content-type': form['content-type'] }, payload: form.payload });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        cookies,
+        headers: { 'content-type': form['content-type'] },
+        payload: form.payload,
+      });
       expect([403, 415], `${form['content-type']}: ${res.body}`).toContain(res.statusCode);
     }
     expect((await t.inject({ method: 'GET', url: '/api/v1/me', cookies })).statusCode).toBe(200);
@@ -499,7 +631,13 @@ describe('cross-site request forgery against a cookie session', () => {
 
   it('a cookie-authenticated JSON POST without (or with a wrong) X-CSRF-Token → 403 CSRF_TOKEN_INVALID', async () => {
     for (const headers of [{}, { 'x-csrf-token': 'forged' }, { 'x-csrf-token': csrfToken.slice(0, -2) }]) {
-      const res = await t.inject({ method: 'POST', url: '/api/v1/matters', cookies, headers, payload: { title: 'Forged' } });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/matters',
+        cookies,
+        headers,
+        payload: { title: 'Forged' },
+      });
       expect(res.statusCode).toBe(403);
       expect(res.json().code).toBe('CSRF_TOKEN_INVALID');
     }
@@ -514,13 +652,24 @@ describe('cross-site request forgery against a cookie session', () => {
       expect(plain.headers['set-cookie']).toBeUndefined();
     }
     for (const form of forms) {
-      const res = await t.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies, headers: { 'content-type': form['content-type'] }, payload: 'refreshToken=x' });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        cookies,
+        headers: { 'content-type': form['content-type'] },
+        payload: 'refreshToken=x',
+      });
       expect([401, 403, 415]).toContain(res.statusCode);
       expect(res.headers['set-cookie']).toBeUndefined();
     }
     expect((await t.inject({ method: 'GET', url: '/api/v1/me', cookies })).statusCode).toBe(200);
     // Control: the same cookie does refresh when the web app's own header comes with it (no body needed).
-    const own = await t.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies, headers: { 'x-chambers-client': 'web' } });
+    const own = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      cookies,
+      headers: { 'x-chambers-client': 'web' },
+    });
     expect(own.statusCode, own.body).toBe(200);
     expect(own.json()).not.toHaveProperty('refreshToken');
   });

@@ -2,16 +2,40 @@ import type { AppContext } from '../context/index.ts';
 import { type RequestFacts, mfaRequiredFor } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
-import { accountRepository as accounts, accountMail, hashPassword, needsRehash, verifyAgainstDummy, verifyPassword, checkPasswordPolicy } from '../accounts/index.ts';
+import {
+  accountRepository as accounts,
+  accountMail,
+  hashPassword,
+  needsRehash,
+  verifyAgainstDummy,
+  verifyPassword,
+  checkPasswordPolicy,
+} from '../accounts/index.ts';
 import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
 import { CAPTCHA_THRESHOLD, scoreRegistration } from './registration-risk.ts';
-import { sessionRepository as sessions, openSession, type SignedInUser, lookupSessionOwner, pickOrganization, refreshMaxAge, type LoginResult } from '../sessions/index.ts';
-import { mfaRepository as mfaRepo, createEnrollmentChallenge, createLoginChallenge, trustedDeviceIsValid, type PendingSignIn } from '../mfa/index.ts';
+import {
+  sessionRepository as sessions,
+  openSession,
+  type SignedInUser,
+  lookupSessionOwner,
+  pickOrganization,
+  refreshMaxAge,
+  type LoginResult,
+} from '../sessions/index.ts';
+import {
+  mfaRepository as mfaRepo,
+  createEnrollmentChallenge,
+  createLoginChallenge,
+  trustedDeviceIsValid,
+  type PendingSignIn,
+} from '../mfa/index.ts';
 
 export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 3 } as const;
 
 /** A password sign-in either opens a session or stops at the second factor (challenge or forced enrollment). */
-export type PasswordSignIn = ({ kind: 'session' } & LoginResult) | { kind: 'pending'; pending: PendingSignIn; userId: string; orgId: string | null };
+export type PasswordSignIn =
+  | ({ kind: 'session' } & LoginResult)
+  | { kind: 'pending'; pending: PendingSignIn; userId: string; orgId: string | null };
 
 function requireStrongPassword(password: string, email: string): void {
   const policy = checkPasswordPolicy(password, email);
@@ -32,7 +56,14 @@ export async function unsafeRegister(
     // A filled honeypot: answer exactly like a sign-up (same work, same 202) but create and send nothing.
     await hashPassword(input.password);
     ctx.logger.warn({ requestId: facts.requestId }, 'registration honeypot filled; nothing created');
-    await ctx.audit.record({ action: 'auth.register', outcome: 'denied', orgId: null, actorId: null, details: { reason: 'honeypot' }, ...facts });
+    await ctx.audit.record({
+      action: 'auth.register',
+      outcome: 'denied',
+      orgId: null,
+      actorId: null,
+      details: { reason: 'honeypot' },
+      ...facts,
+    });
     return;
   }
   const risk = scoreRegistration(input);
@@ -40,7 +71,14 @@ export async function unsafeRegister(
     const details = { reason: 'risk', riskScore: risk.score, signals: risk.signals.join(',') };
     // Without a configured captcha there is nothing to ask for: the sign-up goes on, and the audit log keeps the score.
     if (ctx.captcha.enabled && !(await ctx.captcha.verify(input.captchaToken, facts.ip))) {
-      await ctx.audit.record({ action: 'auth.register', outcome: 'denied', orgId: null, actorId: null, details, ...facts });
+      await ctx.audit.record({
+        action: 'auth.register',
+        outcome: 'denied',
+        orgId: null,
+        actorId: null,
+        details,
+        ...facts,
+      });
       throw new AppError('CAPTCHA_REQUIRED', undefined, { body: { captchaRequired: true } });
     }
   }
@@ -53,30 +91,56 @@ export async function unsafeRegister(
     if (existing) await accounts.updateUnverifiedUser(tx, existing.id, { name: input.name, passwordHash });
     else await accounts.insertUnverifiedUser(tx, { email: input.email, name: input.name, passwordHash });
     const code = newEmailCode();
-    await accounts.insertEmailCode(tx, { email: input.email, purpose: 'verify_email', codeHash: hashEmailCode(ctx.keys.masterKey, input.email, code), expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS) });
+    await accounts.insertEmailCode(tx, {
+      email: input.email,
+      purpose: 'verify_email',
+      codeHash: hashEmailCode(ctx.keys.masterKey, input.email, code),
+      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
+    });
     return code;
   });
   if (outcome === 'existing') ctx.mailer.send(accountMail.registrationAttempt(input.email));
   else ctx.mailer.send(accountMail.verifyEmail(input.email, outcome));
   const riskDetails = risk.score > 0 ? { details: { riskScore: risk.score, signals: risk.signals.join(',') } } : {};
-  await ctx.audit.record({ action: 'auth.register', outcome: 'success', orgId: null, actorId: null, ...riskDetails, ...facts });
+  await ctx.audit.record({
+    action: 'auth.register',
+    outcome: 'success',
+    orgId: null,
+    actorId: null,
+    ...riskDetails,
+    ...facts,
+  });
 }
 
-export async function unsafeVerifyEmail(ctx: AppContext, input: { email: string; code: string }, facts: RequestFacts): Promise<void> {
+export async function unsafeVerifyEmail(
+  ctx: AppContext,
+  input: { email: string; code: string },
+  facts: RequestFacts,
+): Promise<void> {
   const now = ctx.clock.now();
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
     const check = await checkEmailCode(tx, ctx.keys.masterKey, { ...input, purpose: 'verify_email', now });
     const userId = check === 'ok' ? await accounts.markEmailVerified(tx, input.email) : undefined;
     return { check, userId };
   });
-  await ctx.audit.record({ action: 'auth.email_verified', outcome: result.check === 'ok' ? 'success' : 'failure', orgId: null, actorId: result.userId ?? null, details: { reason: result.check }, ...facts });
+  await ctx.audit.record({
+    action: 'auth.email_verified',
+    outcome: result.check === 'ok' ? 'success' : 'failure',
+    orgId: null,
+    actorId: result.userId ?? null,
+    details: { reason: result.check },
+    ...facts,
+  });
   if (result.check === 'invalid') throw new AppError('CODE_INVALID');
   if (result.check === 'expired') throw new AppError('CODE_EXPIRED');
 }
 
 function lockedError(lockedUntil: Date, now: Date): AppError {
   const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
-  return new AppError('ACCOUNT_LOCKED', undefined, { headers: { 'retry-after': String(seconds) }, body: { retryAfter: seconds } });
+  return new AppError('ACCOUNT_LOCKED', undefined, {
+    headers: { 'retry-after': String(seconds) },
+    body: { retryAfter: seconds },
+  });
 }
 
 /**
@@ -99,21 +163,54 @@ export async function unsafeLogin(
   }));
   const lockedUntil = before.failures?.locked_until ? new Date(before.failures.locked_until) : null;
   if (lockedUntil && lockedUntil > now) {
-    await ctx.audit.record({ action: 'auth.login', outcome: 'denied', orgId: null, actorId: before.user?.id ?? null, details: { reason: 'locked' }, ...facts });
+    await ctx.audit.record({
+      action: 'auth.login',
+      outcome: 'denied',
+      orgId: null,
+      actorId: before.user?.id ?? null,
+      details: { reason: 'locked' },
+      ...facts,
+    });
     throw lockedError(lockedUntil, now);
   }
-  if (ctx.captcha.enabled && (before.failures?.failures ?? 0) >= LOCKOUT.captchaFrom && !(await ctx.captcha.verify(input.captchaToken, facts.ip))) {
+  if (
+    ctx.captcha.enabled &&
+    (before.failures?.failures ?? 0) >= LOCKOUT.captchaFrom &&
+    !(await ctx.captcha.verify(input.captchaToken, facts.ip))
+  ) {
     throw new AppError('CAPTCHA_REQUIRED', undefined, { body: { captchaRequired: true } });
   }
 
   const user = before.user;
-  const passwordOk = user?.password_hash ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
+  const passwordOk = user?.password_hash
+    ? await verifyPassword(user.password_hash, input.password)
+    : await verifyAgainstDummy(input.password);
   if (!user || !passwordOk) {
-    const after = await unsafeWithOwner(ctx.db, (tx) => accounts.recordLoginFailure(tx, input.email, now, LOCKOUT.threshold, LOCKOUT.durationMs));
+    const after = await unsafeWithOwner(ctx.db, (tx) =>
+      accounts.recordLoginFailure(tx, input.email, now, LOCKOUT.threshold, LOCKOUT.durationMs),
+    );
     const lockedNow = after.locked_until && new Date(after.locked_until) > now;
-    await ctx.audit.record({ action: 'auth.login', outcome: 'failure', orgId: null, actorId: user?.id ?? null, details: { reason: user ? 'wrong_password' : 'unknown_user', failures: after.failures }, ...facts });
-    if (lockedNow) await ctx.audit.record({ action: 'auth.lockout', outcome: 'success', orgId: null, actorId: user?.id ?? null, ...facts });
-    throw new AppError('INVALID_CREDENTIALS', undefined, after.failures >= LOCKOUT.captchaFrom ? { body: { captchaRequired: true } } : {});
+    await ctx.audit.record({
+      action: 'auth.login',
+      outcome: 'failure',
+      orgId: null,
+      actorId: user?.id ?? null,
+      details: { reason: user ? 'wrong_password' : 'unknown_user', failures: after.failures },
+      ...facts,
+    });
+    if (lockedNow)
+      await ctx.audit.record({
+        action: 'auth.lockout',
+        outcome: 'success',
+        orgId: null,
+        actorId: user?.id ?? null,
+        ...facts,
+      });
+    throw new AppError(
+      'INVALID_CREDENTIALS',
+      undefined,
+      after.failures >= LOCKOUT.captchaFrom ? { body: { captchaRequired: true } } : {},
+    );
   }
 
   if (!user.email_verified_at) throw new AppError('EMAIL_NOT_VERIFIED');
@@ -129,25 +226,69 @@ export async function unsafeLogin(
     const factors = await mfaRepo.factorSummary(tx, user.id);
     const hasFactor = factors.totp || factors.webauthn > 0;
     const trusted = hasFactor && deviceId !== null && (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
-    if (hasFactor && !trusted) return { kind: 'pending' as const, pending: await createLoginChallenge(ctx, tx, user.id, org?.id ?? null, factors), org, newDevice };
+    if (hasFactor && !trusted)
+      return {
+        kind: 'pending' as const,
+        pending: await createLoginChallenge(ctx, tx, user.id, org?.id ?? null, factors),
+        org,
+        newDevice,
+      };
     if (!hasFactor && mfaRequiredFor(signedIn, org?.role ?? null, org ? await mfaRepo.orgMfaRoles(tx, org.id) : [])) {
-      return { kind: 'pending' as const, pending: await createEnrollmentChallenge(ctx, tx, user.id, org?.id ?? null), org, newDevice };
+      return {
+        kind: 'pending' as const,
+        pending: await createEnrollmentChallenge(ctx, tx, user.id, org?.id ?? null),
+        org,
+        newDevice,
+      };
     }
-    if (org && (await singleSessionPolicy(tx, org.id))) await sessions.revokeUserSessions(tx, user.id, 'single_session_policy', now);
-    const pair = await openSession(ctx, tx, { user: signedIn, org, facts, amr: trusted ? ['pwd', 'trusted_device'] : ['pwd'], aal: trusted ? 2 : 1 });
+    if (org && (await singleSessionPolicy(tx, org.id)))
+      await sessions.revokeUserSessions(tx, user.id, 'single_session_policy', now);
+    const pair = await openSession(ctx, tx, {
+      user: signedIn,
+      org,
+      facts,
+      amr: trusted ? ['pwd', 'trusted_device'] : ['pwd'],
+      aal: trusted ? 2 : 1,
+    });
     return { kind: 'session' as const, pair, org, newDevice };
   });
-  if (result.newDevice) ctx.mailer.send(accountMail.newDevice(user.email, { ip: facts.ip, userAgent: facts.userAgent, at: now }));
+  if (result.newDevice)
+    ctx.mailer.send(accountMail.newDevice(user.email, { ip: facts.ip, userAgent: facts.userAgent, at: now }));
   if (result.kind === 'pending') {
-    await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: result.org?.id ?? null, actorId: user.id, details: { step: result.pending.kind === 'mfa' ? 'mfa_required' : 'mfa_enrollment_required' }, ...facts });
+    await ctx.audit.record({
+      action: 'auth.login',
+      outcome: 'success',
+      orgId: result.org?.id ?? null,
+      actorId: user.id,
+      details: { step: result.pending.kind === 'mfa' ? 'mfa_required' : 'mfa_enrollment_required' },
+      ...facts,
+    });
     return { kind: 'pending', pending: result.pending, userId: user.id, orgId: result.org?.id ?? null };
   }
-  await ctx.audit.record({ action: 'auth.login', outcome: 'success', orgId: result.org?.id ?? null, actorId: user.id, target: `session:${result.pair.sessionId}`, details: { trustedDevice: Boolean(deviceId) }, ...facts });
-  return { kind: 'session', pair: result.pair, user: signedIn, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(signedIn, result.org) };
+  await ctx.audit.record({
+    action: 'auth.login',
+    outcome: 'success',
+    orgId: result.org?.id ?? null,
+    actorId: user.id,
+    target: `session:${result.pair.sessionId}`,
+    details: { trustedDevice: Boolean(deviceId) },
+    ...facts,
+  });
+  return {
+    kind: 'session',
+    pair: result.pair,
+    user: signedIn,
+    org: result.org,
+    refreshMaxAgeSeconds: refreshMaxAge(signedIn, result.org),
+  };
 }
 
 async function singleSessionPolicy(tx: Tx, orgId: string): Promise<boolean> {
-  const row = await tx.selectFrom('chambers.organizations').select('settings').where('id', '=', orgId).executeTakeFirst();
+  const row = await tx
+    .selectFrom('chambers.organizations')
+    .select('settings')
+    .where('id', '=', orgId)
+    .executeTakeFirst();
   return row?.settings?.['singleSession'] === true;
 }
 
@@ -157,19 +298,33 @@ export async function unsafeForgotPassword(ctx: AppContext, email: string, facts
     const user = await accounts.findUserByEmail(tx, email);
     if (!user?.email_verified_at) return null;
     const c = newEmailCode();
-    await accounts.insertEmailCode(tx, { email, purpose: 'password_reset', codeHash: hashEmailCode(ctx.keys.masterKey, email, c), expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS) });
+    await accounts.insertEmailCode(tx, {
+      email,
+      purpose: 'password_reset',
+      codeHash: hashEmailCode(ctx.keys.masterKey, email, c),
+      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
+    });
     return c;
   });
   if (code) ctx.mailer.send(accountMail.passwordReset(email, code));
   await ctx.audit.record({ action: 'auth.password_forgot', outcome: 'success', orgId: null, actorId: null, ...facts });
 }
 
-export async function unsafeResetPassword(ctx: AppContext, input: { email: string; code: string; newPassword: string }, facts: RequestFacts): Promise<void> {
+export async function unsafeResetPassword(
+  ctx: AppContext,
+  input: { email: string; code: string; newPassword: string },
+  facts: RequestFacts,
+): Promise<void> {
   requireStrongPassword(input.newPassword, input.email);
   const passwordHash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
-    const check = await checkEmailCode(tx, ctx.keys.masterKey, { email: input.email, code: input.code, purpose: 'password_reset', now });
+    const check = await checkEmailCode(tx, ctx.keys.masterKey, {
+      email: input.email,
+      code: input.code,
+      purpose: 'password_reset',
+      now,
+    });
     if (check !== 'ok') return { check, userId: null };
     const user = await accounts.findUserByEmail(tx, input.email);
     if (!user) return { check: 'invalid' as const, userId: null };
@@ -179,7 +334,13 @@ export async function unsafeResetPassword(ctx: AppContext, input: { email: strin
     await accounts.clearLoginFailures(tx, input.email);
     return { check, userId: user.id };
   });
-  await ctx.audit.record({ action: 'auth.password_reset', outcome: result.check === 'ok' ? 'success' : 'failure', orgId: null, actorId: result.userId, ...facts });
+  await ctx.audit.record({
+    action: 'auth.password_reset',
+    outcome: result.check === 'ok' ? 'success' : 'failure',
+    orgId: null,
+    actorId: result.userId,
+    ...facts,
+  });
   if (result.check === 'invalid') throw new AppError('CODE_INVALID');
   if (result.check === 'expired') throw new AppError('CODE_EXPIRED');
   ctx.mailer.send(accountMail.passwordChanged(input.email, 'reset'));
@@ -196,8 +357,17 @@ export async function unsafeChangePassword(
   const user = await unsafeWithOwner(ctx.db, (tx) => accounts.findUserById(tx, who.userId));
   if (!user?.password_hash) throw new AppError('INVALID_CREDENTIALS');
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    await unsafeWithOwner(ctx.db, (tx) => accounts.recordLoginFailure(tx, user.email, now, LOCKOUT.threshold, LOCKOUT.durationMs));
-    await ctx.audit.record({ action: 'auth.password_change', outcome: 'failure', orgId: who.orgId, actorId: who.userId, details: { reason: 'wrong_password' }, ...facts });
+    await unsafeWithOwner(ctx.db, (tx) =>
+      accounts.recordLoginFailure(tx, user.email, now, LOCKOUT.threshold, LOCKOUT.durationMs),
+    );
+    await ctx.audit.record({
+      action: 'auth.password_change',
+      outcome: 'failure',
+      orgId: who.orgId,
+      actorId: who.userId,
+      details: { reason: 'wrong_password' },
+      ...facts,
+    });
     throw new AppError('INVALID_CREDENTIALS');
   }
   requireStrongPassword(input.newPassword, user.email);
@@ -207,7 +377,14 @@ export async function unsafeChangePassword(
     await mfaRepo.revokeTrustedDevices(tx, user.id, now);
     return sessions.revokeUserSessions(tx, user.id, 'password_change', now, who.sessionId);
   });
-  await ctx.audit.record({ action: 'auth.password_change', outcome: 'success', orgId: who.orgId, actorId: who.userId, details: { sessionsEnded: ended }, ...facts });
+  await ctx.audit.record({
+    action: 'auth.password_change',
+    outcome: 'success',
+    orgId: who.orgId,
+    actorId: who.userId,
+    details: { sessionsEnded: ended },
+    ...facts,
+  });
   ctx.mailer.send(accountMail.passwordChanged(user.email, 'changed'));
 }
 
@@ -223,9 +400,28 @@ export async function unsafeSwitchOrganization(
     const owner = await lookupSessionOwner(tx, who.userId, orgId);
     if (!owner?.org) throw new AppError('NOT_FOUND');
     await sessions.revokeSession(tx, who.sessionId, 'switched_organization', now);
-    const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr: who.amr, aal: who.aal, mfaVerifiedAt: who.mfaVerifiedAt });
+    const pair = await openSession(ctx, tx, {
+      user: owner.user,
+      org: owner.org,
+      facts,
+      amr: who.amr,
+      aal: who.aal,
+      mfaVerifiedAt: who.mfaVerifiedAt,
+    });
     return { pair, ...owner };
   });
-  await ctx.audit.record({ action: 'auth.switch_org', outcome: 'success', orgId, actorId: who.userId, target: `session:${result.pair.sessionId}`, ...facts });
-  return { pair: result.pair, user: result.user, org: result.org, refreshMaxAgeSeconds: refreshMaxAge(result.user, result.org) };
+  await ctx.audit.record({
+    action: 'auth.switch_org',
+    outcome: 'success',
+    orgId,
+    actorId: who.userId,
+    target: `session:${result.pair.sessionId}`,
+    ...facts,
+  });
+  return {
+    pair: result.pair,
+    user: result.user,
+    org: result.org,
+    refreshMaxAgeSeconds: refreshMaxAge(result.user, result.org),
+  };
 }

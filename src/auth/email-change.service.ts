@@ -14,12 +14,30 @@ import { sessionRepository as sessions } from '../sessions/index.ts';
  * proves itself with a mailed code. The answer does not say whether the new
  * address is taken: its owner gets a notice instead of a code.
  */
-export async function unsafeRequestEmailChange(ctx: AppContext, p: Principal, input: { newEmail: string; currentPassword: string }, facts: RequestFacts): Promise<void> {
+export async function unsafeRequestEmailChange(
+  ctx: AppContext,
+  p: Principal,
+  input: { newEmail: string; currentPassword: string },
+  facts: RequestFacts,
+): Promise<void> {
   const now = ctx.clock.now();
-  const { user, factors } = await unsafeWithOwner(ctx.db, async (tx) => ({ user: await accounts.findUserById(tx, p.userId), factors: await mfaRepo.factorSummary(tx, p.userId) }));
+  const { user, factors } = await unsafeWithOwner(ctx.db, async (tx) => ({
+    user: await accounts.findUserById(tx, p.userId),
+    factors: await mfaRepo.factorSummary(tx, p.userId),
+  }));
   if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-    if (user) await unsafeWithOwner(ctx.db, (tx) => accounts.recordLoginFailure(tx, user.email, now, LOCKOUT.threshold, LOCKOUT.durationMs));
-    await ctx.audit.record({ action: 'auth.email_change_requested', outcome: 'failure', orgId: p.orgId, actorId: p.userId, details: { reason: 'wrong_password' }, ...facts });
+    if (user)
+      await unsafeWithOwner(ctx.db, (tx) =>
+        accounts.recordLoginFailure(tx, user.email, now, LOCKOUT.threshold, LOCKOUT.durationMs),
+      );
+    await ctx.audit.record({
+      action: 'auth.email_change_requested',
+      outcome: 'failure',
+      orgId: p.orgId,
+      actorId: p.userId,
+      details: { reason: 'wrong_password' },
+      ...facts,
+    });
     throw new AppError('INVALID_CREDENTIALS');
   }
   const hasFactor = factors.totp || factors.webauthn > 0;
@@ -38,22 +56,48 @@ export async function unsafeRequestEmailChange(ctx: AppContext, p: Principal, in
     });
     return c;
   });
-  ctx.mailer.send(code ? accountMail.emailChangeCode(input.newEmail, code) : accountMail.registrationAttempt(input.newEmail));
-  await ctx.audit.record({ action: 'auth.email_change_requested', outcome: 'success', orgId: p.orgId, actorId: p.userId, ...facts });
+  ctx.mailer.send(
+    code ? accountMail.emailChangeCode(input.newEmail, code) : accountMail.registrationAttempt(input.newEmail),
+  );
+  await ctx.audit.record({
+    action: 'auth.email_change_requested',
+    outcome: 'success',
+    orgId: p.orgId,
+    actorId: p.userId,
+    ...facts,
+  });
 }
 
-export async function unsafeConfirmEmailChange(ctx: AppContext, p: Principal, input: { newEmail: string; code: string }, facts: RequestFacts): Promise<string> {
+export async function unsafeConfirmEmailChange(
+  ctx: AppContext,
+  p: Principal,
+  input: { newEmail: string; code: string },
+  facts: RequestFacts,
+): Promise<string> {
   const now = ctx.clock.now();
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
-    const check = await checkEmailCode(tx, ctx.keys.masterKey, { email: input.newEmail, code: input.code, purpose: 'email_change', now, userId: p.userId });
+    const check = await checkEmailCode(tx, ctx.keys.masterKey, {
+      email: input.newEmail,
+      code: input.code,
+      purpose: 'email_change',
+      now,
+      userId: p.userId,
+    });
     if (check !== 'ok') return { check, oldEmail: null };
     const user = await accounts.findUserById(tx, p.userId);
-    if (!user || (await accounts.findUserByEmail(tx, input.newEmail))) throw new AppError('CONFLICT', 'that address is no longer available');
+    if (!user || (await accounts.findUserByEmail(tx, input.newEmail)))
+      throw new AppError('CONFLICT', 'that address is no longer available');
     await accounts.setEmail(tx, p.userId, input.newEmail);
     await sessions.revokeUserSessions(tx, p.userId, 'email_change', now, p.sessionId);
     return { check, oldEmail: user.email };
   });
-  await ctx.audit.record({ action: 'auth.email_change', outcome: result.check === 'ok' ? 'success' : 'failure', orgId: p.orgId, actorId: p.userId, ...facts });
+  await ctx.audit.record({
+    action: 'auth.email_change',
+    outcome: result.check === 'ok' ? 'success' : 'failure',
+    orgId: p.orgId,
+    actorId: p.userId,
+    ...facts,
+  });
   if (result.check === 'invalid') throw new AppError('CODE_INVALID');
   if (result.check === 'expired') throw new AppError('CODE_EXPIRED');
   if (result.oldEmail) ctx.mailer.send(accountMail.emailChanged(result.oldEmail, input.newEmail));

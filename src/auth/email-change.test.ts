@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oathtoolCode } from '../../test/helpers/mfa.ts';
-import { bearer, createMember, factorsOf, login, signedInMember, startTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/test-app.ts';
+import {
+  bearer,
+  createMember,
+  factorsOf,
+  login,
+  signedInMember,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
 
 const clock = manualClock(new Date());
@@ -12,7 +21,8 @@ afterAll(async () => t?.close());
 
 const change = (headers: Record<string, string>, newEmail: string, currentPassword = TEST_PASSWORD) =>
   t.inject({ method: 'POST', url: '/api/v1/auth/email/change', headers, payload: { newEmail, currentPassword } });
-const confirm = (headers: Record<string, string>, newEmail: string, code: string) => t.inject({ method: 'POST', url: '/api/v1/auth/email/confirm', headers, payload: { newEmail, code } });
+const confirm = (headers: Record<string, string>, newEmail: string, code: string) =>
+  t.inject({ method: 'POST', url: '/api/v1/auth/email/confirm', headers, payload: { newEmail, code } });
 
 describe('changing the sign-in address', () => {
   it('should move the account once the new address confirms its code, end the other sessions and tell the old address', async () => {
@@ -21,14 +31,34 @@ describe('changing the sign-in address', () => {
     const newEmail = `moved-${m.userId.slice(0, 8)}@example.org`;
     expect((await change(m.headers, newEmail)).statusCode).toBe(202);
     const code = await t.latestCode(newEmail);
-    expect((await confirm(m.headers, newEmail, code === '000000' ? '111111' : '000000')).json().code).toBe('CODE_INVALID');
+    expect((await confirm(m.headers, newEmail, code === '000000' ? '111111' : '000000')).json().code).toBe(
+      'CODE_INVALID',
+    );
     const ok = await confirm(m.headers, newEmail, code);
     expect(ok.statusCode).toBe(200);
     expect((await t.inject({ method: 'GET', url: '/api/v1/me', headers: m.headers })).json().user.email).toBe(newEmail);
-    expect((await t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(other.accessToken) })).statusCode).toBe(401);
+    expect((await t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(other.accessToken) })).statusCode).toBe(
+      401,
+    );
     expect((await t.mail()).some((x) => x.to.includes(m.email) && /address was changed/i.test(x.subject))).toBe(true);
-    expect((await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: newEmail, password: TEST_PASSWORD } })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: m.email, password: TEST_PASSWORD } })).json().code).toBe('INVALID_CREDENTIALS');
+    expect(
+      (
+        await t.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: newEmail, password: TEST_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await t.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: m.email, password: TEST_PASSWORD },
+        })
+      ).json().code,
+    ).toBe('INVALID_CREDENTIALS');
   });
 
   it('should refuse without the current password', async () => {
@@ -60,7 +90,12 @@ describe('changing the sign-in address', () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.json().code).toBe('STEP_UP_REQUIRED');
     // Two steps on, so the code is never one the sign-in already used.
-    const stepUp = await t.inject({ method: 'POST', url: '/api/v1/auth/step-up', headers: admin.headers, payload: { totp: oathtoolCode(factorsOf(admin.email).secret, clock.now(), 1) } });
+    const stepUp = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/step-up',
+      headers: admin.headers,
+      payload: { totp: oathtoolCode(factorsOf(admin.email).secret, clock.now(), 1) },
+    });
     expect(stepUp.statusCode).toBe(204);
     expect((await change(admin.headers, `admin-${admin.userId.slice(0, 8)}@example.org`)).statusCode).toBe(202);
   });

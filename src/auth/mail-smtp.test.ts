@@ -44,7 +44,11 @@ describe('account mail over a real SMTP server', () => {
 
   it('should send the verification code through SMTP, not to the outbox, and that code should verify the address', async () => {
     const email = 'smtp-user@example.com';
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: 'juniper-obelisk-ferries-35', name: 'Sam Smtp' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password: 'juniper-obelisk-ferries-35', name: 'Sam Smtp' },
+    });
     expect(res.statusCode).toBe(202);
     await t.ctx.mailer.flush(5_000);
 
@@ -61,7 +65,11 @@ describe('account mail over a real SMTP server', () => {
 
     const verified = await t.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { email, code } });
     expect(verified.statusCode).toBe(200);
-    const login = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'juniper-obelisk-ferries-35' } });
+    const login = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'juniper-obelisk-ferries-35' },
+    });
     expect(login.statusCode).toBe(200);
   });
 });

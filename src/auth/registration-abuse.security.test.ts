@@ -10,13 +10,29 @@ import { unsafeWithOwner } from '../platform/db/tenant.ts';
  */
 const STRONG = 'copper-lantern-drifts-93';
 let seq = 0;
-const unique = (tag: string, domain = 'example.com') => `${tag}-${++seq}-${Math.random().toString(36).slice(2, 6)}@${domain}`;
+const unique = (tag: string, domain = 'example.com') =>
+  `${tag}-${++seq}-${Math.random().toString(36).slice(2, 6)}@${domain}`;
 
 async function userExists(t: TestApp, email: string): Promise<boolean> {
-  return unsafeWithOwner(t.ctx.db, async (tx) => (await tx.selectFrom('chambers.users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst()) !== undefined);
+  return unsafeWithOwner(
+    t.ctx.db,
+    async (tx) =>
+      (await tx
+        .selectFrom('chambers.users')
+        .select('id')
+        .where('email', '=', email.toLowerCase())
+        .executeTakeFirst()) !== undefined,
+  );
 }
 const registerEvents = (t: TestApp) =>
-  unsafeWithOwner(t.ctx.db, (tx) => tx.selectFrom('audit.events').select(['outcome', 'details']).where('action', '=', 'auth.register').orderBy('id').execute());
+  unsafeWithOwner(t.ctx.db, (tx) =>
+    tx
+      .selectFrom('audit.events')
+      .select(['outcome', 'details'])
+      .where('action', '=', 'auth.register')
+      .orderBy('id')
+      .execute(),
+  );
 
 describe('registration abuse, with a captcha configured', () => {
   let t: TestApp;
@@ -24,8 +40,10 @@ describe('registration abuse, with a captcha configured', () => {
     t = await startTestApp({ captcha: { enabled: true, verify: async (token) => token === 'solved' } });
   });
   afterAll(async () => t?.close());
-  const register = (payload: Record<string, unknown>) => t.inject({ method: 'POST', url: '/api/v1/auth/register', payload });
-  const mailTo = async (email: string) => (await t.mail()).filter((m) => m.to.toLowerCase().includes(email.toLowerCase()));
+  const register = (payload: Record<string, unknown>) =>
+    t.inject({ method: 'POST', url: '/api/v1/auth/register', payload });
+  const mailTo = async (email: string) =>
+    (await t.mail()).filter((m) => m.to.toLowerCase().includes(email.toLowerCase()));
 
   it('should answer a filled honeypot exactly like a sign-up, but create nothing and send nothing', async () => {
     const real = await register({ email: unique('human'), password: STRONG, name: 'Real Person' });
@@ -53,8 +71,12 @@ describe('registration abuse, with a captcha configured', () => {
     expect(res.json()).toMatchObject({ code: 'CAPTCHA_REQUIRED', captchaRequired: true });
     expect(await userExists(t, email)).toBe(false);
     expect(await mailTo(email)).toEqual([]);
-    expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken: 'wrong' })).statusCode).toBe(400);
-    expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken: 'solved' })).statusCode).toBe(202);
+    expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken: 'wrong' })).statusCode).toBe(
+      400,
+    );
+    expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken: 'solved' })).statusCode).toBe(
+      202,
+    );
     expect(await userExists(t, email)).toBe(true);
   });
 
@@ -71,7 +93,13 @@ describe('registration abuse, with a captcha configured', () => {
   });
 
   it('should let real names in any script through without a captcha', async () => {
-    for (const name of ['Zoë Ñúñez', '李小龙', 'Nguyễn Thị Minh Khai', 'Grzegorz Brzęczyszczykiewicz', "Siobhán O'Connor"]) {
+    for (const name of [
+      'Zoë Ñúñez',
+      '李小龙',
+      'Nguyễn Thị Minh Khai',
+      'Grzegorz Brzęczyszczykiewicz',
+      "Siobhán O'Connor",
+    ]) {
       const email = unique('person');
       const res = await register({ email, password: STRONG, name });
       expect(res.statusCode, name).toBe(202);
@@ -89,16 +117,27 @@ describe('registration abuse, without a captcha configured', () => {
 
   it('should let a risky sign-up through (there is nothing to ask for) and keep its score in the audit log', async () => {
     const email = unique('risky', 'yopmail.com');
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: STRONG, name: 'Xkqzvbtrwp' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password: STRONG, name: 'Xkqzvbtrwp' },
+    });
     expect(res.statusCode).toBe(202);
     expect(await userExists(t, email)).toBe(true);
     const events = await registerEvents(t);
-    expect(events.at(-1)).toMatchObject({ outcome: 'success', details: { riskScore: 5, signals: 'disposable_domain,long_consonant_run,few_vowels' } });
+    expect(events.at(-1)).toMatchObject({
+      outcome: 'success',
+      details: { riskScore: 5, signals: 'disposable_domain,long_consonant_run,few_vowels' },
+    });
   });
 
   it('should still swallow a honeypot hit', async () => {
     const email = unique('bot');
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: 'weak', name: 'B', website: 'x' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password: 'weak', name: 'B', website: 'x' },
+    });
     expect(res.statusCode).toBe(202);
     expect(await userExists(t, email)).toBe(false);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CAPTCHA_THRESHOLD, isDisposableDomain, scoreRegistration } from './registration-risk.ts';
 
-const flagged = (name: string, email = 'someone@example.com') => scoreRegistration({ name, email }).score >= CAPTCHA_THRESHOLD;
+const flagged = (name: string, email = 'someone@example.com') =>
+  scoreRegistration({ name, email }).score >= CAPTCHA_THRESHOLD;
 
 describe('registration risk score', () => {
   it.each([
@@ -26,7 +27,8 @@ describe('registration risk score', () => {
   });
 
   it('should see nothing at all in names written in non-Latin scripts or with diacritics', () => {
-    for (const name of ['Zoë Ñúñez', '李小龙', 'Nguyễn Thị Minh Khai', 'Александр Пушкин']) expect(scoreRegistration({ name, email: 'p@example.com' })).toEqual({ score: 0, signals: [] });
+    for (const name of ['Zoë Ñúñez', '李小龙', 'Nguyễn Thị Minh Khai', 'Александр Пушкин'])
+      expect(scoreRegistration({ name, email: 'p@example.com' })).toEqual({ score: 0, signals: [] });
   });
 
   it('should flag a random consonant string as a name', () => {
@@ -45,7 +47,10 @@ describe('registration risk score', () => {
     expect(isDisposableDomain('inbox.MAILINATOR.com')).toBe(true);
     expect(isDisposableDomain('example.com')).toBe(false);
     expect(isDisposableDomain('gmail.com')).toBe(false);
-    expect(scoreRegistration({ name: 'Alice Smith', email: 'alice@mailinator.com' })).toEqual({ score: 2, signals: ['disposable_domain'] });
+    expect(scoreRegistration({ name: 'Alice Smith', email: 'alice@mailinator.com' })).toEqual({
+      score: 2,
+      signals: ['disposable_domain'],
+    });
     expect(flagged('Alice Smith', 'alice@yopmail.com')).toBe(true);
   });
 
@@ -56,6 +61,8 @@ describe('registration risk score', () => {
     expect(scoreRegistration({ name: 'Qwertzuiopasdfghjk', email: 'a@example.com' }).signals).toContain('high_entropy');
     // Two weak signals together reach the threshold.
     expect(flagged('maRiNaDo', 'xqzvbnmt@example.com')).toBe(true);
-    expect(scoreRegistration({ name: 'Strnghtbrk', email: 'a@example.com' }).signals).toEqual(expect.arrayContaining(['long_consonant_run', 'few_vowels']));
+    expect(scoreRegistration({ name: 'Strnghtbrk', email: 'a@example.com' }).signals).toEqual(
+      expect.arrayContaining(['long_consonant_run', 'few_vowels']),
+    );
   });
 });

@@ -78,7 +78,8 @@ function nameSignals(name: string): RiskSignal[] {
     // "McDonald", "DeShawn", "O'Neill" switch case once; "xKqPzLm" keeps switching.
     if ((word.match(/[a-z][A-Z]/g) ?? []).length >= 2) signals.add('mixed_case');
     // Near-uniform letters (almost no repeats) over a long token: keyboard mashing, not a name.
-    if (latin.length >= 12 && shannonEntropy(latin.toLowerCase()) >= Math.log2(latin.length) - 0.25) signals.add('high_entropy');
+    if (latin.length >= 12 && shannonEntropy(latin.toLowerCase()) >= Math.log2(latin.length) - 0.25)
+      signals.add('high_entropy');
   }
   return [...signals];
 }
@@ -89,7 +90,8 @@ function emailSignals(email: string): RiskSignal[] {
   const domain = email.slice(at + 1);
   const signals: RiskSignal[] = [];
   if (isDisposableDomain(domain)) signals.push('disposable_domain');
-  if (longestConsonantRun(local.replace(/[^A-Za-z]/g, ' ')) >= 7 || (local.match(/\d/g) ?? []).length >= 6) signals.push('random_email_local');
+  if (longestConsonantRun(local.replace(/[^A-Za-z]/g, ' ')) >= 7 || (local.match(/\d/g) ?? []).length >= 6)
+    signals.push('random_email_local');
   return signals;
 }
 

@@ -3,7 +3,13 @@ import type { Config } from '../platform/config.ts';
 import { StartupError, acquireDirectoryLock } from '../platform/data-dir.ts';
 import { openDatabase, pgliteDirectory, type Database } from '../platform/db/index.ts';
 import { loadOrCreateKeys } from '../platform/keys.ts';
-import { readCheckpointFile, checkpointFile, unsafeLoadCheckpoints, unsafeVerifyLiveLog, type LogVerdict } from '../transparency/index.ts';
+import {
+  readCheckpointFile,
+  checkpointFile,
+  unsafeLoadCheckpoints,
+  unsafeVerifyLiveLog,
+  type LogVerdict,
+} from '../transparency/index.ts';
 import { unsafeRunPurge } from '../retention/index.ts';
 import { type BundleVerdict, verifyBundleFileStream } from '../export/index.ts';
 
@@ -29,7 +35,11 @@ export async function verifyBundleFile(file: string, out: (line: string) => void
  * database), and the database's own checkpoints too. `publicKeyRaw` defaults to
  * the deployment's audit key.
  */
-export async function unsafeVerifyDatabaseLog(db: Database, dataDir: string, publicKeyRaw: Uint8Array): Promise<LogVerdict> {
+export async function unsafeVerifyDatabaseLog(
+  db: Database,
+  dataDir: string,
+  publicKeyRaw: Uint8Array,
+): Promise<LogVerdict> {
   const fromFile = readCheckpointFile(dataDir);
   const fromDb = await unsafeLoadCheckpoints(db);
   return unsafeVerifyLiveLog(db, { checkpoints: [...fromFile, ...fromDb], publicKeyRaw });
@@ -68,13 +78,20 @@ export async function runPurgeCli(config: Config, dryRun: boolean, out: (line: s
 
 /** `chambers audit verify --db` */
 export async function runVerifyDb(config: Config, out: (line: string) => void): Promise<number> {
-  if (!fs.existsSync(checkpointFile(config.dataDir))) out(`note: ${checkpointFile(config.dataDir)} does not exist; checking against the database's checkpoints only`);
+  if (!fs.existsSync(checkpointFile(config.dataDir)))
+    out(`note: ${checkpointFile(config.dataDir)} does not exist; checking against the database's checkpoints only`);
   const keys = loadOrCreateKeys(config.dataDir, { masterKeyFromEnv: config.masterKey, hasExistingData: true });
   const release = config.databaseUrl ? () => undefined : acquireDirectoryLock(`${config.dataDir}/db.lock`);
   try {
-    if (!config.databaseUrl && !fs.existsSync(pgliteDirectory(config.dataDir))) throw new StartupError('no database in the data directory');
+    if (!config.databaseUrl && !fs.existsSync(pgliteDirectory(config.dataDir)))
+      throw new StartupError('no database in the data directory');
     const db = config.databaseUrl
-      ? await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 })
+      ? await openDatabase({
+          kind: 'postgres',
+          ownerUrl: config.databaseUrl,
+          appUrl: config.databaseUrl,
+          appPoolSize: 1,
+        })
       : await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(config.dataDir) });
     try {
       return printLogVerdict(await unsafeVerifyDatabaseLog(db, config.dataDir, keys.auditKey.publicKeyRaw), out);

@@ -37,7 +37,12 @@ export async function runCli(args: string[]): Promise<void> {
         ensureDataDir(config.dataDir);
         const release = config.databaseUrl ? () => undefined : acquireDirectoryLock(`${config.dataDir}/db.lock`);
         const db = config.databaseUrl
-          ? await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 })
+          ? await openDatabase({
+              kind: 'postgres',
+              ownerUrl: config.databaseUrl,
+              appUrl: config.databaseUrl,
+              appPoolSize: 1,
+            })
           : await openDatabase({ kind: 'pglite', dataDir: pgliteDirectory(config.dataDir) });
         try {
           const applied = await migrate(db);
@@ -53,13 +58,17 @@ export async function runCli(args: string[]): Promise<void> {
         process.exitCode = ok ? 0 : 1;
       });
     case 'keys':
-      if (sub === 'rotate-master') return guard(() => runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`)));
+      if (sub === 'rotate-master')
+        return guard(() => runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`)));
       if (sub !== 'rotate-signing') break;
       return guard(async () => {
         const config = loadConfig();
-        if (!fs.existsSync(keyPaths(config.dataDir).jwt)) throw new StartupError('no signing keys yet: start Chambers once first');
+        if (!fs.existsSync(keyPaths(config.dataDir).jwt))
+          throw new StartupError('no signing keys yet: start Chambers once first');
         const key = rotateSigningKey(config.dataDir);
-        process.stdout.write(`new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`);
+        process.stdout.write(
+          `new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`,
+        );
       });
     case 'audit': {
       if (sub === 'purge') {

@@ -36,15 +36,24 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
 
   const dir = config.dataDir;
   if (!fs.existsSync(dir)) {
-    fail(`data directory ${dir} does not exist`, 'start Chambers once (it creates it with mode 0700) or set CHAMBERS_DATA_DIR');
+    fail(
+      `data directory ${dir} does not exist`,
+      'start Chambers once (it creates it with mode 0700) or set CHAMBERS_DATA_DIR',
+    );
   } else {
     const mode = fs.statSync(dir).mode & 0o777;
     if (mode & 0o077) fail(`data directory ${dir} has mode ${mode.toString(8)}`, `chmod 700 ${dir}`);
     else pass(`data directory ${dir} (mode ${mode.toString(8)})`);
     const loose = findLooseModes(dir);
     if (loose.length > 0) {
-      const shown = loose.slice(0, 3).map((l) => `${path.relative(dir, l.path)} (${l.mode})`).join(', ');
-      fail(`${loose.length >= 20 ? '20 or more' : loose.length} file(s) in the data directory are readable by other users: ${shown}`, `chmod -R go-rwx ${dir}`);
+      const shown = loose
+        .slice(0, 3)
+        .map((l) => `${path.relative(dir, l.path)} (${l.mode})`)
+        .join(', ');
+      fail(
+        `${loose.length >= 20 ? '20 or more' : loose.length} file(s) in the data directory are readable by other users: ${shown}`,
+        `chmod -R go-rwx ${dir}`,
+      );
     } else pass('every file in the data directory is private to its owner');
     try {
       fs.accessSync(dir, fs.constants.W_OK);
@@ -77,14 +86,27 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
   if (config.masterKey) pass('master key from CHAMBERS_MASTER_KEY');
 
   if (config.databaseUrl) {
-    const db = await openDatabase({ kind: 'postgres', ownerUrl: config.databaseUrl, appUrl: config.databaseUrl, appPoolSize: 1 });
+    const db = await openDatabase({
+      kind: 'postgres',
+      ownerUrl: config.databaseUrl,
+      appUrl: config.databaseUrl,
+      appPoolSize: 1,
+    });
     try {
-      const { rows } = await sql<{ version: string }>`SELECT current_setting('server_version') AS version`.execute(db.owner);
+      const { rows } = await sql<{ version: string }>`SELECT current_setting('server_version') AS version`.execute(
+        db.owner,
+      );
       const major = Number.parseInt(rows[0]?.version ?? '0', 10);
       if (major < 15) fail(`PostgreSQL ${rows[0]?.version} is too old`, 'use PostgreSQL 15 or newer');
       else pass(`PostgreSQL ${rows[0]?.version} reachable`);
-      const roles = await sql<{ rolname: string; rolbypassrls: boolean }>`SELECT rolname, rolbypassrls FROM pg_roles WHERE rolname IN ('chambers_app', 'chambers_runtime')`.execute(db.owner);
-      for (const r of roles.rows) if (r.rolbypassrls) fail(`role ${r.rolname} has BYPASSRLS`, `ALTER ROLE ${r.rolname} NOBYPASSRLS`);
+      const roles = await sql<{
+        rolname: string;
+        rolbypassrls: boolean;
+      }>`SELECT rolname, rolbypassrls FROM pg_roles WHERE rolname IN ('chambers_app', 'chambers_runtime')`.execute(
+        db.owner,
+      );
+      for (const r of roles.rows)
+        if (r.rolbypassrls) fail(`role ${r.rolname} has BYPASSRLS`, `ALTER ROLE ${r.rolname} NOBYPASSRLS`);
       await reportMigrations(db.owner, pass, fail);
       await reportDdlGuard(db.owner, report);
     } catch (err) {
@@ -112,14 +134,21 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
 }
 
 /** Document storage (local directory or S3 bucket) and, when configured, clamd. Creates nothing. */
-async function checkBlobStorage(config: Config, pass: (w: string) => void, fail: (w: string, f: string) => void): Promise<void> {
+async function checkBlobStorage(
+  config: Config,
+  pass: (w: string) => void,
+  fail: (w: string, f: string) => void,
+): Promise<void> {
   if (config.storage.backend === 's3') {
     const store = createS3BlobStore(config.storage);
     try {
       await store.ping();
       pass(`document storage: S3 bucket ${config.storage.bucket} reachable`);
     } catch (err) {
-      fail(`document storage: S3 bucket ${config.storage.bucket} not reachable (${(err as Error).name})`, 'check S3_ENDPOINT, S3_BUCKET, the credentials and S3_FORCE_PATH_STYLE');
+      fail(
+        `document storage: S3 bucket ${config.storage.bucket} not reachable (${(err as Error).name})`,
+        'check S3_ENDPOINT, S3_BUCKET, the credentials and S3_FORCE_PATH_STYLE',
+      );
     } finally {
       store.close();
     }
@@ -155,8 +184,11 @@ async function checkBlobStorage(config: Config, pass: (w: string) => void, fail:
 async function reportDdlGuard(db: Kysely<any>, report: Report) {
   try {
     const { rows } = await sql<{ active: boolean }>`SELECT audit.ddl_guard_active() AS active`.execute(db);
-    report(rows[0]?.active ? 'ok    audit DDL guard active (event triggers refuse DDL on the audit schema outside migrations)'
-      : 'note  audit DDL guard inactive: DATABASE_URL was not a superuser when migration 0005 ran; the signed checkpoints still detect any change');
+    report(
+      rows[0]?.active
+        ? 'ok    audit DDL guard active (event triggers refuse DDL on the audit schema outside migrations)'
+        : 'note  audit DDL guard inactive: DATABASE_URL was not a superuser when migration 0005 ran; the signed checkpoints still detect any change',
+    );
   } catch {
     /* schema not migrated yet: reported above */
   }
@@ -169,7 +201,11 @@ async function reportMigrations(db: Kysely<any>, pass: (w: string) => void, fail
     const { rows } = await sql<{ name: string }>`SELECT name FROM chambers_meta.schema_migrations`.execute(db);
     const applied = new Set(rows.map((r) => r.name));
     const pending = files.filter((f) => !applied.has(f.name));
-    if (pending.length) fail(`${pending.length} migration(s) pending`, 'run `npx chambers migrate` (or start the server, which migrates)');
+    if (pending.length)
+      fail(
+        `${pending.length} migration(s) pending`,
+        'run `npx chambers migrate` (or start the server, which migrates)',
+      );
     else pass(`database schema up to date (${files.length} migrations)`);
   } catch {
     fail('database has no Chambers schema yet', 'run `npx chambers migrate` or start the server');

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import type { Config } from '../platform/config.ts';
 import { randomBytes } from '../platform/crypto-basics.ts';
-import { StartupError, acquireDirectoryLock, readPrivateFile, replacePrivateFile, writePrivateFile } from '../platform/data-dir.ts';
+import {
+  StartupError,
+  acquireDirectoryLock,
+  readPrivateFile,
+  replacePrivateFile,
+  writePrivateFile,
+} from '../platform/data-dir.ts';
 import { openDatabase, pgliteDirectory, runtimeDbPassword, setRuntimePassword } from '../platform/db/index.ts';
 import { keyPaths, loadOrCreateKeys } from '../platform/keys.ts';
 import { unsafeRotateMasterKey } from '../crypto/index.ts';
@@ -20,7 +26,8 @@ type Report = (line: string) => void;
 export async function runRotateMaster(config: Config, args: string[], report: Report): Promise<void> {
   const fileFlag = args.indexOf('--new-key-file');
   const newKeyFile = fileFlag >= 0 ? args[fileFlag + 1] : undefined;
-  if (fileFlag >= 0 && !newKeyFile) throw new StartupError('--new-key-file needs a file holding 32 random bytes in base64');
+  if (fileFlag >= 0 && !newKeyFile)
+    throw new StartupError('--new-key-file needs a file holding 32 random bytes in base64');
   const paths = keyPaths(config.dataDir);
   if (!fs.existsSync(paths.jwt)) throw new StartupError('no keys yet: start Chambers once first');
   const current = loadOrCreateKeys(config.dataDir, { masterKeyFromEnv: config.masterKey, hasExistingData: true });
@@ -29,7 +36,9 @@ export async function runRotateMaster(config: Config, args: string[], report: Re
   let newKey: Buffer;
   if (current.masterKeySource === 'env') {
     if (!newKeyFile) {
-      throw new StartupError('the master key comes from CHAMBERS_MASTER_KEY: put the new key (`openssl rand -base64 32`) in a file only you can read (chmod 600) and pass --new-key-file <file>');
+      throw new StartupError(
+        'the master key comes from CHAMBERS_MASTER_KEY: put the new key (`openssl rand -base64 32`) in a file only you can read (chmod 600) and pass --new-key-file <file>',
+      );
     }
     newKey = parseKey(readPrivateFile(newKeyFile), newKeyFile);
   } else if (fs.existsSync(staged)) {
@@ -48,9 +57,15 @@ export async function runRotateMaster(config: Config, args: string[], report: Re
   try {
     const done = await unsafeRotateMasterKey(db, current.masterKey, newKey);
     if (done) {
-      report(`re-wrapped ${done.orgKeys} organization key(s) and re-sealed ${done.sealedSecrets} secret(s) under the new master key; no document blob was touched`);
-      if (done.invalidated.backupCodeUsers) report(`warning: ${done.invalidated.backupCodeUsers} user(s) have backup codes hashed under the old key; they no longer verify, so those users should generate new ones`);
-      if (done.invalidated.trustedDevices) report(`note: ${done.invalidated.trustedDevices} trusted device(s) will be asked for a second factor again`);
+      report(
+        `re-wrapped ${done.orgKeys} organization key(s) and re-sealed ${done.sealedSecrets} secret(s) under the new master key; no document blob was touched`,
+      );
+      if (done.invalidated.backupCodeUsers)
+        report(
+          `warning: ${done.invalidated.backupCodeUsers} user(s) have backup codes hashed under the old key; they no longer verify, so those users should generate new ones`,
+        );
+      if (done.invalidated.trustedDevices)
+        report(`note: ${done.invalidated.trustedDevices} trusted device(s) will be asked for a second factor again`);
     } else {
       report('the database is already under the new master key');
     }
@@ -61,17 +76,22 @@ export async function runRotateMaster(config: Config, args: string[], report: Re
   }
 
   if (current.masterKeySource === 'env') {
-    report('now set CHAMBERS_MASTER_KEY to the content of the new key file on every server, then start them; the old key no longer opens anything');
+    report(
+      'now set CHAMBERS_MASTER_KEY to the content of the new key file on every server, then start them; the old key no longer opens anything',
+    );
     return;
   }
   replacePrivateFile(paths.master, `${newKey.toString('base64')}\n`);
   fs.rmSync(staged, { force: true });
-  report(`new master key written to ${paths.master}; back it up now (the old key no longer opens anything), then start the server(s)`);
+  report(
+    `new master key written to ${paths.master}; back it up now (the old key no longer opens anything), then start the server(s)`,
+  );
 }
 
 function parseKey(content: Buffer, file: string): Buffer {
   const text = content.toString('utf8').trim();
   const key = Buffer.from(text, 'base64');
-  if (key.length !== 32 || key.toString('base64') !== text) throw new StartupError(`${file} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
+  if (key.length !== 32 || key.toString('base64') !== text)
+    throw new StartupError(`${file} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
   return key;
 }

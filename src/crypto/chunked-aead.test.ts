@@ -22,7 +22,16 @@ async function run(stream: NodeJS.ReadWriteStream, input: Buffer, piece = 10_007
   const pieces = function* () {
     for (let i = 0; i < input.length; i += piece) yield input.subarray(i, i + piece);
   };
-  await pipeline(Readable.from(pieces()), stream, new Writable({ write(c: Buffer, _e, cb) { out.push(c); cb(); } }));
+  await pipeline(
+    Readable.from(pieces()),
+    stream,
+    new Writable({
+      write(c: Buffer, _e, cb) {
+        out.push(c);
+        cb();
+      },
+    }),
+  );
   return Buffer.concat(out);
 }
 
@@ -32,7 +41,16 @@ const encrypt = (plain: Buffer, k = key, c = context) => run(createEncryptStream
 async function decryptOutcome(sealed: Buffer, k = key, c = context): Promise<{ emitted: Buffer; error: unknown }> {
   const out: Buffer[] = [];
   try {
-    await pipeline(Readable.from([sealed]), createDecryptStream(k, c), new Writable({ write(ch: Buffer, _e, cb) { out.push(ch); cb(); } }));
+    await pipeline(
+      Readable.from([sealed]),
+      createDecryptStream(k, c),
+      new Writable({
+        write(ch: Buffer, _e, cb) {
+          out.push(ch);
+          cb();
+        },
+      }),
+    );
     return { emitted: Buffer.concat(out), error: null };
   } catch (error) {
     return { emitted: Buffer.concat(out), error };
@@ -47,14 +65,17 @@ function splitChunks(sealed: Buffer): Buffer[] {
 }
 
 describe('chunked AES-256-GCM streams', () => {
-  it.each([0, 1, 65535, 65536, 65537, 3 * 65536, 3 * 65536 + 5])('round-trips %i bytes with the predicted ciphertext length', async (size) => {
-    const plain = crypto.randomBytes(size);
-    const sealed = await encrypt(plain);
-    expect(sealed.length).toBe(ciphertextLength(size));
-    const { emitted, error } = await decryptOutcome(sealed);
-    expect(error).toBeNull();
-    expect(emitted.equals(plain)).toBe(true);
-  });
+  it.each([0, 1, 65535, 65536, 65537, 3 * 65536, 3 * 65536 + 5])(
+    'round-trips %i bytes with the predicted ciphertext length',
+    async (size) => {
+      const plain = crypto.randomBytes(size);
+      const sealed = await encrypt(plain);
+      expect(sealed.length).toBe(ciphertextLength(size));
+      const { emitted, error } = await decryptOutcome(sealed);
+      expect(error).toBeNull();
+      expect(emitted.equals(plain)).toBe(true);
+    },
+  );
 
   it('decrypts whatever piece size the ciphertext arrives in', async () => {
     const plain = crypto.randomBytes(3 * 65536 + 123);
@@ -69,7 +90,9 @@ describe('chunked AES-256-GCM streams', () => {
     expect(sealed.length).toBe(ENCRYPTED_HEADER_BYTES + ENCRYPTED_CHUNK_OVERHEAD);
     expect((await decryptOutcome(sealed, crypto.randomBytes(32))).error).toBeInstanceOf(VaultIntegrityError);
     expect((await decryptOutcome(Buffer.alloc(0))).error).toBeInstanceOf(VaultIntegrityError);
-    expect((await decryptOutcome(sealed.subarray(0, ENCRYPTED_HEADER_BYTES))).error).toBeInstanceOf(VaultIntegrityError);
+    expect((await decryptOutcome(sealed.subarray(0, ENCRYPTED_HEADER_BYTES))).error).toBeInstanceOf(
+      VaultIntegrityError,
+    );
   });
 
   it('uses a fresh nonce prefix per stream, so equal plaintexts do not give equal ciphertexts', async () => {
@@ -115,7 +138,14 @@ describe('chunked AES-256-GCM tampering', () => {
 
   it('detects a flipped bit anywhere: header, body, tag', async () => {
     const sealed = await sealedP;
-    for (const at of [0, 5, ENCRYPTED_HEADER_BYTES + 3, ENCRYPTED_HEADER_BYTES + SEALED - 1, sealed.length - 1, 2 * SEALED]) {
+    for (const at of [
+      0,
+      5,
+      ENCRYPTED_HEADER_BYTES + 3,
+      ENCRYPTED_HEADER_BYTES + SEALED - 1,
+      sealed.length - 1,
+      2 * SEALED,
+    ]) {
       const copy = Buffer.from(sealed);
       copy[at] = (copy[at] as number) ^ 0x01;
       await expectRejected(copy);

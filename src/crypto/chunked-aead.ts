@@ -33,7 +33,8 @@ export class VaultIntegrityError extends Error {
 
 /** Size of the sealed blob for a plaintext of `plaintextBytes` bytes. */
 export function ciphertextLength(plaintextBytes: number): number {
-  if (!Number.isSafeInteger(plaintextBytes) || plaintextBytes < 0) throw new RangeError('plaintextBytes must be a non-negative integer');
+  if (!Number.isSafeInteger(plaintextBytes) || plaintextBytes < 0)
+    throw new RangeError('plaintextBytes must be a non-negative integer');
   const chunks = Math.max(1, Math.ceil(plaintextBytes / CHUNK_PLAINTEXT_BYTES));
   return ENCRYPTED_HEADER_BYTES + plaintextBytes + chunks * ENCRYPTED_CHUNK_OVERHEAD;
 }
@@ -184,7 +185,7 @@ export function createDecryptStream(dataKey: Buffer, context: Buffer): Transform
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, params.at(index, final).nonce);
     decipher.setAAD(params.aad);
     const plain: Buffer[] = [];
-    for (let left = sealedBytes - ENCRYPTED_CHUNK_OVERHEAD; left > 0; ) {
+    for (let left = sealedBytes - ENCRYPTED_CHUNK_OVERHEAD; left > 0;) {
       const part = parts[0] as Buffer;
       const k = Math.min(part.length, left);
       const out = decipher.update(k === part.length ? part : part.subarray(0, k));
@@ -217,7 +218,8 @@ export function createDecryptStream(dataKey: Buffer, context: Buffer): Transform
         buffered += data.length;
         readHeader();
         // Strictly more than one sealed chunk buffered: the first one cannot be the final one.
-        while (params && buffered > SEALED_CHUNK_BYTES) for (const piece of open(SEALED_CHUNK_BYTES, false)) this.push(piece);
+        while (params && buffered > SEALED_CHUNK_BYTES)
+          for (const piece of open(SEALED_CHUNK_BYTES, false)) this.push(piece);
         done();
       } catch (err) {
         done(err as Error);

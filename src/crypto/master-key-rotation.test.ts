@@ -42,16 +42,32 @@ async function uploadEquivalent(t: TestApp, masterKey: Buffer, orgId: string, us
   const issued = await withTenant(t.ctx.db, { orgId, userId }, (tx) => keyring.newDataKey(tx, orgId));
   const docId = crypto.randomUUID();
   const sealing = createEncryptStream(issued.dataKey, Buffer.from(docId));
-  const [, stored] = await Promise.all([pipeline(Readable.from([plaintext]), sealing), t.ctx.blobStore.put(`${orgId}/${docId}`, sealing)]);
+  const [, stored] = await Promise.all([
+    pipeline(Readable.from([plaintext]), sealing),
+    t.ctx.blobStore.put(`${orgId}/${docId}`, sealing),
+  ]);
   expect(stored.bytes).toBeGreaterThan(plaintext.length);
-  return { docId, wrappedDataKey: issued.wrappedDataKey, orgKeyVersion: issued.orgKeyVersion, file: path.join(localBlobDirectory(t.config.dataDir), orgId, docId) };
+  return {
+    docId,
+    wrappedDataKey: issued.wrappedDataKey,
+    orgKeyVersion: issued.orgKeyVersion,
+    file: path.join(localBlobDirectory(t.config.dataDir), orgId, docId),
+  };
 }
 
-async function download(t: TestApp, masterKey: Buffer, orgId: string, userId: string, doc: { docId: string; wrappedDataKey: Buffer; orgKeyVersion: number }) {
+async function download(
+  t: TestApp,
+  masterKey: Buffer,
+  orgId: string,
+  userId: string,
+  doc: { docId: string; wrappedDataKey: Buffer; orgKeyVersion: number },
+) {
   const dataKey = await withTenant(t.ctx.db, { orgId, userId }, (tx) =>
     createOrgKeyring(masterKey).unwrapDataKey(tx, orgId, doc.wrappedDataKey, doc.orgKeyVersion),
   );
-  return readAll((await t.ctx.blobStore.get(`${orgId}/${doc.docId}`)).pipe(createDecryptStream(dataKey, Buffer.from(doc.docId))));
+  return readAll(
+    (await t.ctx.blobStore.get(`${orgId}/${doc.docId}`)).pipe(createDecryptStream(dataKey, Buffer.from(doc.docId))),
+  );
 }
 
 describe('master key rotation', () => {
@@ -68,7 +84,9 @@ describe('master key rotation', () => {
     const docB = await uploadEquivalent(t, oldKey, b.orgId, b.userId, Buffer.from('second organization'));
     const hashBefore = sha256File(docA.file);
 
-    await expect(unsafeRotateMasterKey(t.ctx.db, crypto.randomBytes(32), newKey)).rejects.toBeInstanceOf(MasterKeyMismatchError);
+    await expect(unsafeRotateMasterKey(t.ctx.db, crypto.randomBytes(32), newKey)).rejects.toBeInstanceOf(
+      MasterKeyMismatchError,
+    );
     const result = await unsafeRotateMasterKey(t.ctx.db, oldKey, newKey);
     expect(result?.orgKeys).toBe(2);
     expect(result?.sealedSecrets).toBeGreaterThanOrEqual(2);
@@ -79,8 +97,14 @@ describe('master key rotation', () => {
     expect((await download(t, newKey, b.orgId, b.userId, docB)).toString()).toBe('second organization');
     // The old master key opens nothing any more: not the organization keys, not the seeds, not the deployment check.
     await expect(download(t, oldKey, a.orgId, a.userId, docA)).rejects.toBeInstanceOf(KeyUnwrapError);
-    const sealed = await unsafeWithOwner(t.ctx.db, async (tx) =>
-      (await sql<{ s: string }>`SELECT secret_ciphertext AS s FROM chambers.mfa_totp WHERE user_id = ${b.userId}`.execute(tx)).rows[0]?.s ?? '',
+    const sealed = await unsafeWithOwner(
+      t.ctx.db,
+      async (tx) =>
+        (
+          await sql<{
+            s: string;
+          }>`SELECT secret_ciphertext AS s FROM chambers.mfa_totp WHERE user_id = ${b.userId}`.execute(tx)
+        ).rows[0]?.s ?? '',
     );
     expect(openSecret(newKey, 'totp', sealed, b.userId)).toBe(totp.secret);
     expect(() => openSecret(oldKey, 'totp', sealed, b.userId)).toThrow();
@@ -114,10 +138,14 @@ describe('master key rotation', () => {
     await first.runtime.close();
 
     const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bin/chambers.js'), 'keys', 'rotate-master'], {
-      env: { ...process.env, ...env },
-      timeout: 120_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'bin/chambers.js'), 'keys', 'rotate-master'],
+      {
+        env: { ...process.env, ...env },
+        timeout: 120_000,
+      },
+    );
     expect(stdout).toMatch(/re-wrapped 1 organization key/);
     const master = keyPaths(env.CHAMBERS_DATA_DIR as string).master;
     expect(fs.statSync(master).mode & 0o777).toBe(0o600);

@@ -30,11 +30,17 @@ export class MasterKeyMismatchError extends Error {
  * do not change. Returns null when the database is already under `newKey`
  * (an interrupted rotation being finished).
  */
-export async function unsafeRotateMasterKey(db: Database, oldKey: Buffer, newKey: Buffer): Promise<MasterKeyRotation | null> {
+export async function unsafeRotateMasterKey(
+  db: Database,
+  oldKey: Buffer,
+  newKey: Buffer,
+): Promise<MasterKeyRotation | null> {
   if (oldKey.length !== 32 || newKey.length !== 32) throw new RangeError('master keys are 32 bytes');
   if (safeEqual(oldKey, newKey)) throw new Error('the new master key is the current one');
   return unsafeWithOwner(db, async (tx) => {
-    const { rows } = await sql<{ master_key_check: string }>`SELECT master_key_check FROM chambers.deployment FOR UPDATE`.execute(tx);
+    const { rows } = await sql<{
+      master_key_check: string;
+    }>`SELECT master_key_check FROM chambers.deployment FOR UPDATE`.execute(tx);
     const check = rows[0]?.master_key_check;
     if (check && safeEqual(check, masterKeyCheck(newKey))) return null;
     if (!check || !safeEqual(check, masterKeyCheck(oldKey))) throw new MasterKeyMismatchError();
@@ -58,22 +64,40 @@ export async function unsafeRotateMasterKey(db: Database, oldKey: Buffer, newKey
       orgKeys: orgKeys.length,
       sealedSecrets,
       invalidated: {
-        backupCodeUsers: await count(sql<{ n: number }>`SELECT count(DISTINCT user_id)::int AS n FROM chambers.mfa_backup_codes WHERE used_at IS NULL`),
-        trustedDevices: await count(sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.trusted_devices WHERE revoked_at IS NULL AND expires_at > now()`),
+        backupCodeUsers: await count(
+          sql<{
+            n: number;
+          }>`SELECT count(DISTINCT user_id)::int AS n FROM chambers.mfa_backup_codes WHERE used_at IS NULL`,
+        ),
+        trustedDevices: await count(
+          sql<{
+            n: number;
+          }>`SELECT count(*)::int AS n FROM chambers.trusted_devices WHERE revoked_at IS NULL AND expires_at > now()`,
+        ),
       },
     };
   });
 }
 
-async function resealColumn(tx: Tx, col: (typeof SEALED_SECRET_COLUMNS)[number], oldKey: Buffer, newKey: Buffer): Promise<number> {
+async function resealColumn(
+  tx: Tx,
+  col: (typeof SEALED_SECRET_COLUMNS)[number],
+  oldKey: Buffer,
+  newKey: Buffer,
+): Promise<number> {
   const [schema, table] = col.table.split('.');
   if (!schema || !table) throw new Error(`not a qualified table: ${col.table}`);
   const ref = sql.id(schema, table);
-  const { rows } = await sql<{ id: string; sealed: string }>`SELECT ${sql.id(col.id)}::text AS id, ${sql.id(col.column)} AS sealed
+  const { rows } = await sql<{
+    id: string;
+    sealed: string;
+  }>`SELECT ${sql.id(col.id)}::text AS id, ${sql.id(col.column)} AS sealed
     FROM ${ref} WHERE ${sql.id(col.column)} IS NOT NULL FOR UPDATE`.execute(tx);
   for (const row of rows) {
     const resealed = sealSecret(newKey, col.purpose, openSecret(oldKey, col.purpose, row.sealed, row.id), row.id);
-    await sql`UPDATE ${ref} SET ${sql.id(col.column)} = ${resealed} WHERE ${sql.id(col.id)}::text = ${row.id}`.execute(tx);
+    await sql`UPDATE ${ref} SET ${sql.id(col.column)} = ${resealed} WHERE ${sql.id(col.id)}::text = ${row.id}`.execute(
+      tx,
+    );
   }
   return rows.length;
 }

@@ -13,7 +13,12 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const orgKeyCount = (orgId: string) =>
-  unsafeWithOwner(t.ctx.db, async (tx) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.org_keys WHERE org_id = ${orgId}`.execute(tx)).rows[0]?.n);
+  unsafeWithOwner(
+    t.ctx.db,
+    async (tx) =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.org_keys WHERE org_id = ${orgId}`.execute(tx))
+        .rows[0]?.n,
+  );
 
 describe('organization keyring', () => {
   it('creates the organization key on first use and unwraps the data keys it issued', async () => {
@@ -28,7 +33,9 @@ describe('organization keyring', () => {
     const second = await withTenant(t.ctx.db, tenant, (tx) => keyring.newDataKey(tx, m.orgId));
     expect(second.dataKey.equals(issued.dataKey)).toBe(false);
     expect(await orgKeyCount(m.orgId)).toBe(1);
-    const unwrapped = await withTenant(t.ctx.db, tenant, (tx) => keyring.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, issued.orgKeyVersion));
+    const unwrapped = await withTenant(t.ctx.db, tenant, (tx) =>
+      keyring.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, issued.orgKeyVersion),
+    );
     expect(unwrapped.equals(issued.dataKey)).toBe(true);
   });
 
@@ -51,7 +58,9 @@ describe('organization keyring', () => {
     ]);
     expect(await orgKeyCount(m.orgId)).toBe(1);
     for (const issued of [a, b]) {
-      const back = await withTenant(t.ctx.db, tenant, (tx) => k1.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, issued.orgKeyVersion));
+      const back = await withTenant(t.ctx.db, tenant, (tx) =>
+        k1.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, issued.orgKeyVersion),
+      );
       expect(back.equals(issued.dataKey)).toBe(true);
     }
   });
@@ -59,15 +68,21 @@ describe('organization keyring', () => {
   it("refuses to unwrap another organization's data key, from either tenant", async () => {
     const [a, b] = [await createMember(t), await createMember(t)];
     const keyring = createOrgKeyring(t.ctx.keys.masterKey);
-    const issuedA = await withTenant(t.ctx.db, { orgId: a.orgId, userId: a.userId }, (tx) => keyring.newDataKey(tx, a.orgId));
+    const issuedA = await withTenant(t.ctx.db, { orgId: a.orgId, userId: a.userId }, (tx) =>
+      keyring.newDataKey(tx, a.orgId),
+    );
     await withTenant(t.ctx.db, { orgId: b.orgId, userId: b.userId }, (tx) => keyring.newDataKey(tx, b.orgId));
     // B presents A's wrapped key as its own: B's org key and binding do not open it.
     await expect(
-      withTenant(t.ctx.db, { orgId: b.orgId, userId: b.userId }, (tx) => keyring.unwrapDataKey(tx, b.orgId, issuedA.wrappedDataKey, 1)),
+      withTenant(t.ctx.db, { orgId: b.orgId, userId: b.userId }, (tx) =>
+        keyring.unwrapDataKey(tx, b.orgId, issuedA.wrappedDataKey, 1),
+      ),
     ).rejects.toBeInstanceOf(KeyUnwrapError);
     // B names A's organization: row-level security hides A's key.
     await expect(
-      withTenant(t.ctx.db, { orgId: b.orgId, userId: b.userId }, (tx) => keyring.unwrapDataKey(tx, a.orgId, issuedA.wrappedDataKey, 1)),
+      withTenant(t.ctx.db, { orgId: b.orgId, userId: b.userId }, (tx) =>
+        keyring.unwrapDataKey(tx, a.orgId, issuedA.wrappedDataKey, 1),
+      ),
     ).rejects.toBeInstanceOf(OrgKeyMissingError);
     // B cannot plant a key for A either.
     await expect(
@@ -82,9 +97,15 @@ describe('organization keyring', () => {
     const issued = await withTenant(t.ctx.db, tenant, (tx) => keyring.newDataKey(tx, m.orgId));
     const flipped = Buffer.from(issued.wrappedDataKey);
     flipped[20] = (flipped[20] as number) ^ 1;
-    await expect(withTenant(t.ctx.db, tenant, (tx) => keyring.unwrapDataKey(tx, m.orgId, flipped, 1))).rejects.toBeInstanceOf(KeyUnwrapError);
-    await expect(withTenant(t.ctx.db, tenant, (tx) => keyring.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, 2))).rejects.toBeInstanceOf(OrgKeyMissingError);
+    await expect(
+      withTenant(t.ctx.db, tenant, (tx) => keyring.unwrapDataKey(tx, m.orgId, flipped, 1)),
+    ).rejects.toBeInstanceOf(KeyUnwrapError);
+    await expect(
+      withTenant(t.ctx.db, tenant, (tx) => keyring.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, 2)),
+    ).rejects.toBeInstanceOf(OrgKeyMissingError);
     const stranger = createOrgKeyring(crypto.randomBytes(32));
-    await expect(withTenant(t.ctx.db, tenant, (tx) => stranger.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, 1))).rejects.toBeInstanceOf(KeyUnwrapError);
+    await expect(
+      withTenant(t.ctx.db, tenant, (tx) => stranger.unwrapDataKey(tx, m.orgId, issued.wrappedDataKey, 1)),
+    ).rejects.toBeInstanceOf(KeyUnwrapError);
   });
 });

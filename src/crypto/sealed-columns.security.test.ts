@@ -22,8 +22,14 @@ describe('sealed columns and master-key rotation', () => {
 
   it('should register every column of the catalog that holds sealed secrets (named *ciphertext* or *sealed*)', async () => {
     const { rows } = await unsafeWithOwner(t.ctx.db, (tx) =>
-      sql<{ table_schema: string; table_name: string; column_name: string }>`SELECT table_schema, table_name, column_name FROM information_schema.columns
-        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND (column_name LIKE '%ciphertext%' OR column_name LIKE '%sealed%')`.execute(tx),
+      sql<{
+        table_schema: string;
+        table_name: string;
+        column_name: string;
+      }>`SELECT table_schema, table_name, column_name FROM information_schema.columns
+        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND (column_name LIKE '%ciphertext%' OR column_name LIKE '%sealed%')`.execute(
+        tx,
+      ),
     );
     const inCatalog = rows.map((r) => `${r.table_schema}.${r.table_name}.${r.column_name}`).sort();
     const registered = SEALED_SECRET_COLUMNS.map((c) => `${c.table}.${c.column}`).sort();
@@ -33,7 +39,12 @@ describe('sealed columns and master-key rotation', () => {
 
   it('should re-seal every registered column, so each secret opens under the new key and no longer under the old one', async () => {
     const admin = await signedInMember(t, { role: 'org_admin' });
-    const res = await t.inject({ method: 'POST', url: `/api/v1/orgs/${admin.orgId}/webhooks/integrations`, headers: admin.headers, payload: { name: 'Court e-filing' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${admin.orgId}/webhooks/integrations`,
+      headers: admin.headers,
+      payload: { name: 'Court e-filing' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const integration = res.json() as { id: string; secret: string };
 
@@ -61,7 +72,10 @@ async function readSealed(t: TestApp): Promise<Array<{ table: string; id: string
   return unsafeWithOwner(t.ctx.db, async (tx) => {
     const out: Array<{ table: string; id: string; sealed: string }> = [];
     for (const c of SEALED_SECRET_COLUMNS) {
-      const { rows } = await sql<{ id: string; sealed: string }>`SELECT ${sql.ref(c.id)}::text AS id, ${sql.ref(c.column)} AS sealed FROM ${sql.table(c.table)}`.execute(tx);
+      const { rows } = await sql<{
+        id: string;
+        sealed: string;
+      }>`SELECT ${sql.ref(c.id)}::text AS id, ${sql.ref(c.column)} AS sealed FROM ${sql.table(c.table)}`.execute(tx);
       out.push(...rows.map((r) => ({ table: c.table, ...r })));
     }
     return out;
@@ -69,6 +83,10 @@ async function readSealed(t: TestApp): Promise<Array<{ table: string; id: string
 }
 
 async function webhookSecretId(t: TestApp, integrationId: string): Promise<string> {
-  const { rows } = await unsafeWithOwner(t.ctx.db, (tx) => sql<{ id: string }>`SELECT id::text FROM chambers.webhook_secrets WHERE integration_id = ${integrationId}`.execute(tx));
+  const { rows } = await unsafeWithOwner(t.ctx.db, (tx) =>
+    sql<{ id: string }>`SELECT id::text FROM chambers.webhook_secrets WHERE integration_id = ${integrationId}`.execute(
+      tx,
+    ),
+  );
   return rows[0]!.id;
 }

@@ -8,7 +8,10 @@ const EXPIRES_IN_MS = 180 * 24 * 60 * 60 * 1000;
  * until when the file holds, where it lives and (when configured) the disclosure policy.
  * Null when no contact is configured: a file without a Contact is not valid.
  */
-export function securityTxt(config: Pick<Config, 'securityContacts' | 'securityPolicyUrl' | 'publicUrl'>, now: Date): string | null {
+export function securityTxt(
+  config: Pick<Config, 'securityContacts' | 'securityPolicyUrl' | 'publicUrl'>,
+  now: Date,
+): string | null {
   if (config.securityContacts.length === 0) return null;
   const lines = [
     ...config.securityContacts.map((c) => `Contact: ${c}`),

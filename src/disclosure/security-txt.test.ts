@@ -7,7 +7,14 @@ describe('/.well-known/security.txt (RFC 9116)', () => {
   let bare: TestApp;
   const clock = manualClock(new Date('2031-03-01T12:00:00Z'));
   beforeAll(async () => {
-    t = await startTestApp({ clock, env: { PUBLIC_URL: 'https://chambers.firm.example', SECURITY_CONTACT: 'mailto:security@firm.example, https://firm.example/report', SECURITY_POLICY_URL: 'https://firm.example/disclosure' } });
+    t = await startTestApp({
+      clock,
+      env: {
+        PUBLIC_URL: 'https://chambers.firm.example',
+        SECURITY_CONTACT: 'mailto:security@firm.example, https://firm.example/report',
+        SECURITY_POLICY_URL: 'https://firm.example/disclosure',
+      },
+    });
     bare = await startTestApp();
   });
   afterAll(async () => {
@@ -19,12 +26,22 @@ describe('/.well-known/security.txt (RFC 9116)', () => {
     const res = await t.inject({ method: 'GET', url: '/.well-known/security.txt' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-    const fields = res.body.trim().split('\n').map((l) => l.split(': ')) as Array<[string, string]>;
-    expect(fields.filter(([k]) => k === 'Contact').map(([, v]) => v)).toEqual(['mailto:security@firm.example', 'https://firm.example/report']);
+    const fields = res.body
+      .trim()
+      .split('\n')
+      .map((l) => l.split(': ')) as Array<[string, string]>;
+    expect(fields.filter(([k]) => k === 'Contact').map(([, v]) => v)).toEqual([
+      'mailto:security@firm.example',
+      'https://firm.example/report',
+    ]);
     const expires = new Date(fields.find(([k]) => k === 'Expires')![1]);
     expect(expires.getTime() - clock.now().getTime()).toBeGreaterThan(0);
     expect(expires.getTime() - clock.now().getTime()).toBeLessThan(365 * 24 * 3600 * 1000);
-    expect(Object.fromEntries(fields)).toMatchObject({ Canonical: 'https://chambers.firm.example/.well-known/security.txt', Policy: 'https://firm.example/disclosure', 'Preferred-Languages': 'en' });
+    expect(Object.fromEntries(fields)).toMatchObject({
+      Canonical: 'https://chambers.firm.example/.well-known/security.txt',
+      Policy: 'https://firm.example/disclosure',
+      'Preferred-Languages': 'en',
+    });
     // The file is public and carries the same security headers as every response.
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });

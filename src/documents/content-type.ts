@@ -10,9 +10,15 @@ export type FileKind = { contentType: string; check: 'none' | 'utf8' | 'zip' };
 /** Detected type (file-type's `ext`) → the content type we store and the extensions a name may carry for it. */
 const BY_MAGIC: Record<string, { contentType: string; extensions: string[] }> = {
   pdf: { contentType: 'application/pdf', extensions: ['pdf'] },
-  docx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extensions: ['docx'] },
+  docx: {
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extensions: ['docx'],
+  },
   xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extensions: ['xlsx'] },
-  pptx: { contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', extensions: ['pptx'] },
+  pptx: {
+    contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    extensions: ['pptx'],
+  },
   odt: { contentType: 'application/vnd.oasis.opendocument.text', extensions: ['odt'] },
   rtf: { contentType: 'application/rtf', extensions: ['rtf'] },
   png: { contentType: 'image/png', extensions: ['png'] },
@@ -21,10 +27,17 @@ const BY_MAGIC: Record<string, { contentType: string; extensions: string[] }> = 
 };
 
 /** Legacy Office files are all OLE compound files: the extension tells which one. */
-const COMPOUND_FILE_BY_EXTENSION: Record<string, string> = { doc: 'application/msword', msg: 'application/vnd.ms-outlook' };
+const COMPOUND_FILE_BY_EXTENSION: Record<string, string> = {
+  doc: 'application/msword',
+  msg: 'application/vnd.ms-outlook',
+};
 
 /** Formats without magic bytes: accepted by extension, and only if the whole file is valid UTF-8. */
-const TEXT_BY_EXTENSION: Record<string, string> = { txt: 'text/plain; charset=utf-8', md: 'text/markdown; charset=utf-8', eml: 'message/rfc822' };
+const TEXT_BY_EXTENSION: Record<string, string> = {
+  txt: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  eml: 'message/rfc822',
+};
 
 /**
  * Decides from the first bytes (never from the client's Content-Type) whether the file
@@ -56,5 +69,8 @@ export async function classifyUpload(head: Buffer, extension: string, opts: { al
 }
 
 function mismatch(detected: string, extension: string): AppError {
-  return new AppError('FILE_TYPE_MISMATCH', `the content is ${detected} but the name ends in ${extension ? `.${extension}` : 'no extension'}`);
+  return new AppError(
+    'FILE_TYPE_MISMATCH',
+    `the content is ${detected} but the name ends in ${extension ? `.${extension}` : 'no extension'}`,
+  );
 }

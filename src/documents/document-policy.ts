@@ -38,7 +38,12 @@ export async function readDocumentPolicy(tx: Tx, orgId: string, defaultMaxUpload
 }
 
 /** Merges the given settings into the organization's policy (an org_admin's act; RLS checks the role too). */
-export async function writeDocumentPolicy(tx: Tx, orgId: string, input: DocumentPolicyInput, defaultMaxUpload: number): Promise<DocumentPolicy> {
+export async function writeDocumentPolicy(
+  tx: Tx,
+  orgId: string,
+  input: DocumentPolicyInput,
+  defaultMaxUpload: number,
+): Promise<DocumentPolicy> {
   const next = { ...(await readDocumentPolicy(tx, orgId, defaultMaxUpload)), ...input };
   await repo.saveDocumentPolicy(tx, orgId, {
     max_upload_bytes: next.maxUploadBytes,

@@ -7,14 +7,30 @@ import { type Database, unsafeWithOwner, type Tx, type ScanStatus } from '../pla
  */
 
 const documentColumns = [
-  'd.id', 'd.matter_id', 'd.name', 'd.tags', 'd.current_version', 'd.legal_hold', 'd.created_by', 'd.created_at', 'd.updated_at', 'd.deleted_at',
-  'v.id as version_id', 'v.size', 'v.sha256', 'v.content_type', 'v.scan_status', 'v.created_at as version_created_at',
+  'd.id',
+  'd.matter_id',
+  'd.name',
+  'd.tags',
+  'd.current_version',
+  'd.legal_hold',
+  'd.created_by',
+  'd.created_at',
+  'd.updated_at',
+  'd.deleted_at',
+  'v.id as version_id',
+  'v.size',
+  'v.sha256',
+  'v.content_type',
+  'v.scan_status',
+  'v.created_at as version_created_at',
 ] as const;
 
 function documentsWithCurrentVersion(tx: Tx) {
   return tx
     .selectFrom('chambers.documents as d')
-    .innerJoin('chambers.document_versions as v', (j) => j.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'))
+    .innerJoin('chambers.document_versions as v', (j) =>
+      j.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'),
+    )
     .innerJoin('chambers.matters as m', 'm.id', 'd.matter_id')
     .select([...documentColumns, 'm.legal_hold as matter_legal_hold']);
 }
@@ -27,7 +43,13 @@ export async function findDocument(tx: Tx, id: string) {
 }
 
 export async function listMatterDocuments(tx: Tx, matterId: string) {
-  return documentsWithCurrentVersion(tx).where('d.matter_id', '=', matterId).where('d.deleted_at', 'is', null).orderBy('d.created_at', 'desc').orderBy('d.id').limit(1000).execute();
+  return documentsWithCurrentVersion(tx)
+    .where('d.matter_id', '=', matterId)
+    .where('d.deleted_at', 'is', null)
+    .orderBy('d.created_at', 'desc')
+    .orderBy('d.id')
+    .limit(1000)
+    .execute();
 }
 
 /** Search by name, tag or the matter's reference or title: never by content (it is only ever encrypted). */
@@ -37,14 +59,22 @@ export async function searchDocuments(tx: Tx, opts: { q?: string; tag?: string; 
     const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const q = opts.q.toLowerCase();
     query = query.where((eb) =>
-      eb.or([eb('d.name', 'ilike', pattern), eb('m.reference', 'ilike', pattern), eb('m.title', 'ilike', pattern), sql<boolean>`${q} = ANY (d.tags)`]),
+      eb.or([
+        eb('d.name', 'ilike', pattern),
+        eb('m.reference', 'ilike', pattern),
+        eb('m.title', 'ilike', pattern),
+        sql<boolean>`${q} = ANY (d.tags)`,
+      ]),
     );
   }
   if (opts.tag) query = query.where(sql<boolean>`${opts.tag.toLowerCase()} = ANY (d.tags)`);
   return query.orderBy('d.created_at', 'desc').orderBy('d.id').limit(opts.limit).execute();
 }
 
-export async function insertDocument(tx: Tx, row: { orgId: string; matterId: string; name: string; createdBy: string }): Promise<string> {
+export async function insertDocument(
+  tx: Tx,
+  row: { orgId: string; matterId: string; name: string; createdBy: string },
+): Promise<string> {
   const { id } = await tx
     .insertInto('chambers.documents')
     .values({ org_id: row.orgId, matter_id: row.matterId, name: row.name, created_by: row.createdBy })
@@ -105,7 +135,18 @@ export async function advanceVersion(tx: Tx, documentId: string, expected: numbe
 export async function listVersions(tx: Tx, documentId: string) {
   return tx
     .selectFrom('chambers.document_versions')
-    .select(['id', 'version', 'name', 'size', 'sha256', 'content_type', 'scan_status', 'created_by', 'created_at', 'shredded_at'])
+    .select([
+      'id',
+      'version',
+      'name',
+      'size',
+      'sha256',
+      'content_type',
+      'scan_status',
+      'created_by',
+      'created_at',
+      'shredded_at',
+    ])
     .where('document_id', '=', documentId)
     .orderBy('version', 'desc')
     .execute();
@@ -117,19 +158,39 @@ export type SealedVersionRow = NonNullable<Awaited<ReturnType<typeof findSealedV
 export async function findSealedVersion(tx: Tx, documentId: string, version: number) {
   return tx
     .selectFrom('chambers.document_versions')
-    .select(['id', 'org_id', 'name', 'size', 'sha256', 'content_type', 'blob_key', 'wrapped_data_key', 'org_key_version'])
+    .select([
+      'id',
+      'org_id',
+      'name',
+      'size',
+      'sha256',
+      'content_type',
+      'blob_key',
+      'wrapped_data_key',
+      'org_key_version',
+    ])
     .where('document_id', '=', documentId)
     .where('version', '=', version)
     .executeTakeFirst();
 }
 
 export async function updateTags(tx: Tx, documentId: string, tags: string[]): Promise<boolean> {
-  const res = await tx.updateTable('chambers.documents').set({ tags, updated_at: sql<Date>`now()` }).where('id', '=', documentId).where('deleted_at', 'is', null).executeTakeFirst();
+  const res = await tx
+    .updateTable('chambers.documents')
+    .set({ tags, updated_at: sql<Date>`now()` })
+    .where('id', '=', documentId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 export async function setDocumentHold(tx: Tx, documentId: string, hold: boolean): Promise<boolean> {
-  const res = await tx.updateTable('chambers.documents').set({ legal_hold: hold, updated_at: sql<Date>`now()` }).where('id', '=', documentId).where('deleted_at', 'is', null).executeTakeFirst();
+  const res = await tx
+    .updateTable('chambers.documents')
+    .set({ legal_hold: hold, updated_at: sql<Date>`now()` })
+    .where('id', '=', documentId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -160,7 +221,11 @@ export async function saveDocumentPolicy(tx: Tx, orgId: string, values: Document
  * document's name and tags, revokes its share links, and returns the blob keys to delete.
  * The row stays as a tombstone (id, matter, author, when, why).
  */
-export async function shredDocument(tx: Tx, documentId: string, by: { userId: string | null; reason: 'owner' | 'retention' }): Promise<string[]> {
+export async function shredDocument(
+  tx: Tx,
+  documentId: string,
+  by: { userId: string | null; reason: 'owner' | 'retention' },
+): Promise<string[]> {
   const versions = await tx
     .updateTable('chambers.document_versions')
     .set({ wrapped_data_key: null, name: null, shredded_at: sql<Date>`now()` })
@@ -170,10 +235,22 @@ export async function shredDocument(tx: Tx, documentId: string, by: { userId: st
     .execute();
   await tx
     .updateTable('chambers.documents')
-    .set({ name: null, tags: [], deleted_at: sql<Date>`now()`, deleted_by: by.userId, deletion_reason: by.reason, updated_at: sql<Date>`now()` })
+    .set({
+      name: null,
+      tags: [],
+      deleted_at: sql<Date>`now()`,
+      deleted_by: by.userId,
+      deletion_reason: by.reason,
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', documentId)
     .execute();
-  await tx.updateTable('chambers.share_links').set({ revoked_at: sql<Date>`now()` }).where('document_id', '=', documentId).where('revoked_at', 'is', null).execute();
+  await tx
+    .updateTable('chambers.share_links')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('document_id', '=', documentId)
+    .where('revoked_at', 'is', null)
+    .execute();
   return versions.map((v) => v.blob_key);
 }
 
@@ -199,7 +276,11 @@ export async function unsafeOrganizationBytes(db: Database, orgId: string): Prom
  * set), oldest first, outside any legal hold. Owner path: the retention job crosses
  * organizations by design.
  */
-export async function unsafeDocumentsPastRetention(db: Database, now: Date, limit: number): Promise<{ id: string; org_id: string }[]> {
+export async function unsafeDocumentsPastRetention(
+  db: Database,
+  now: Date,
+  limit: number,
+): Promise<{ id: string; org_id: string }[]> {
   return unsafeWithOwner(db, (tx) =>
     tx
       .selectFrom('chambers.documents as d')
@@ -226,6 +307,13 @@ export async function unsafeShredForRetention(db: Database, documentId: string):
 /** Does a live (not shredded) version of any organization name this blob? Owner path, for the orphan sweep. */
 export async function unsafeBlobInUse(db: Database, blobKey: string): Promise<boolean> {
   return unsafeWithOwner(db, async (tx) =>
-    Boolean(await tx.selectFrom('chambers.document_versions').select('id').where('blob_key', '=', blobKey).where('shredded_at', 'is', null).executeTakeFirst()),
+    Boolean(
+      await tx
+        .selectFrom('chambers.document_versions')
+        .select('id')
+        .where('blob_key', '=', blobKey)
+        .where('shredded_at', 'is', null)
+        .executeTakeFirst(),
+    ),
   );
 }

@@ -36,13 +36,28 @@ export async function documentsRoutes(app: FastifyInstance, ctx: AppContext): Pr
 }
 
 /** The document actions recorded through the route-level helper below. */
-type DocumentAuditAction = 'document.view' | 'document.download' | 'document.delete' | 'document.update' | 'document.policy_change' | 'document.legal_hold_set' | 'document.legal_hold_lift';
+type DocumentAuditAction =
+  | 'document.view'
+  | 'document.download'
+  | 'document.delete'
+  | 'document.update'
+  | 'document.policy_change'
+  | 'document.legal_hold_set'
+  | 'document.legal_hold_lift';
 
 function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const audit = (request: FastifyRequest, action: DocumentAuditAction, target: string, details?: LooseDetails) => {
     const p = principalOf(request);
-    return ctx.audit.record({ action, outcome: 'success', orgId: p.orgId, actorId: p.userId, target, details, ...requestFacts(request) });
+    return ctx.audit.record({
+      action,
+      outcome: 'success',
+      orgId: p.orgId,
+      actorId: p.userId,
+      target,
+      details,
+      ...requestFacts(request),
+    });
   };
 
   /** The Fastify request as the upload service sees it: who, from where, its tenant transactions and its parts. */
@@ -57,66 +72,58 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     try {
       if (!request.isMultipart()) throw new AppError('MULTIPART_REQUIRED');
       const { documentId } = await receiveUpload(ctx, uploadRequest(request), target);
-      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.getDocument(tx, ctx, actor.orgId, documentId));
+      const view = await inRequestTenant(ctx.db, request, (tx, actor) =>
+        service.getDocument(tx, ctx, actor.orgId, documentId),
+      );
       return reply.code(201).send(view);
     } catch (err) {
       throw uploadFailure(request, reply, err);
     }
   };
 
-  r.post(
-    '/api/v1/matters/:id/documents',
-    uploadDocumentRoute,
-    async (request, reply) => upload(request, reply, { kind: 'new', matterId: request.params.id }),
+  r.post('/api/v1/matters/:id/documents', uploadDocumentRoute, async (request, reply) =>
+    upload(request, reply, { kind: 'new', matterId: request.params.id }),
   );
 
-  r.post(
-    '/api/v1/documents/:id/versions',
-    uploadVersionRoute,
-    async (request, reply) => upload(request, reply, { kind: 'version', documentId: request.params.id }),
+  r.post('/api/v1/documents/:id/versions', uploadVersionRoute, async (request, reply) =>
+    upload(request, reply, { kind: 'version', documentId: request.params.id }),
   );
 
-  r.get(
-    '/api/v1/matters/:id/documents',
-    listMatterDocumentsRoute,
-    async (request) => ({ documents: await inRequestTenant(ctx.db, request, (tx, actor) => service.listMatterDocuments(tx, ctx, actor.orgId, request.params.id)) }),
-  );
+  r.get('/api/v1/matters/:id/documents', listMatterDocumentsRoute, async (request) => ({
+    documents: await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.listMatterDocuments(tx, ctx, actor.orgId, request.params.id),
+    ),
+  }));
 
-  r.get(
-    '/api/v1/documents',
-    searchDocumentsRoute,
-    async (request) => ({ documents: await inRequestTenant(ctx.db, request, (tx, actor) => service.searchDocuments(tx, ctx, actor.orgId, request.query)) }),
-  );
+  r.get('/api/v1/documents', searchDocumentsRoute, async (request) => ({
+    documents: await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.searchDocuments(tx, ctx, actor.orgId, request.query),
+    ),
+  }));
 
-  r.get(
-    '/api/v1/documents/:id',
-    getDocumentRoute,
-    async (request) => {
-      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.getDocument(tx, ctx, actor.orgId, request.params.id));
-      await audit(request, 'document.view', view.id);
-      return view;
-    },
-  );
+  r.get('/api/v1/documents/:id', getDocumentRoute, async (request) => {
+    const view = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.getDocument(tx, ctx, actor.orgId, request.params.id),
+    );
+    await audit(request, 'document.view', view.id);
+    return view;
+  });
 
-  r.patch(
-    '/api/v1/documents/:id',
-    updateDocumentRoute,
-    async (request) => {
-      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.setTags(tx, ctx, actor.orgId, request.params.id, request.body.tags));
-      await audit(request, 'document.update', view.id);
-      return view;
-    },
-  );
+  r.patch('/api/v1/documents/:id', updateDocumentRoute, async (request) => {
+    const view = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.setTags(tx, ctx, actor.orgId, request.params.id, request.body.tags),
+    );
+    await audit(request, 'document.update', view.id);
+    return view;
+  });
 
-  r.put(
-    '/api/v1/documents/:id/legal-hold',
-    documentLegalHoldRoute,
-    async (request) => {
-      const view = await inRequestTenant(ctx.db, request, (tx, actor) => service.setLegalHold(tx, ctx, actor.orgId, request.params.id, request.body.hold));
-      await audit(request, request.body.hold ? 'document.legal_hold_set' : 'document.legal_hold_lift', view.id);
-      return view;
-    },
-  );
+  r.put('/api/v1/documents/:id/legal-hold', documentLegalHoldRoute, async (request) => {
+    const view = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.setLegalHold(tx, ctx, actor.orgId, request.params.id, request.body.hold),
+    );
+    await audit(request, request.body.hold ? 'document.legal_hold_set' : 'document.legal_hold_lift', view.id);
+    return view;
+  });
 
   const sendDocument = async (request: FastifyRequest, reply: FastifyReply, id: string, version?: number) => {
     // The key is unwrapped in a short transaction; the bytes stream after it has committed.
@@ -126,59 +133,57 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.headers(documentHeaders(doc.name, doc.contentType, doc.size)).send(doc.body);
   };
 
-  r.get(
-    '/api/v1/documents/:id/content',
-    documentContentRoute,
-    async (request, reply) => sendDocument(request, reply, request.params.id),
+  r.get('/api/v1/documents/:id/content', documentContentRoute, async (request, reply) =>
+    sendDocument(request, reply, request.params.id),
   );
 
-  r.get(
-    '/api/v1/documents/:id/versions',
-    listVersionsRoute,
-    async (request) => ({ versions: await inRequestTenant(ctx.db, request, (tx) => service.listVersions(tx, request.params.id)) }),
+  r.get('/api/v1/documents/:id/versions', listVersionsRoute, async (request) => ({
+    versions: await inRequestTenant(ctx.db, request, (tx) => service.listVersions(tx, request.params.id)),
+  }));
+
+  r.get('/api/v1/documents/:id/versions/:n/content', versionContentRoute, async (request, reply) =>
+    sendDocument(request, reply, request.params.id, request.params.n),
   );
 
-  r.get(
-    '/api/v1/documents/:id/versions/:n/content',
-    versionContentRoute,
-    async (request, reply) => sendDocument(request, reply, request.params.id, request.params.n),
-  );
-
-  r.delete(
-    '/api/v1/documents/:id',
-    deleteDocumentRoute,
-    async (request, reply) => {
-      const p = principalOf(request);
-      try {
-        const blobKeys = await inRequestTenant(ctx.db, request, (tx, actor) => service.eraseDocument(tx, { ...actor, role: p.role }, request.params.id));
-        // Only once the keys are gone for good (committed) are the blobs deleted.
-        await service.deleteBlobs(ctx, blobKeys);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'LEGAL_HOLD') {
-          await ctx.audit.record({ action: 'document.delete', outcome: 'denied', orgId: p.orgId, actorId: p.userId, target: request.params.id, details: { reason: 'legal_hold' }, ...requestFacts(request) });
-        }
-        throw err;
+  r.delete('/api/v1/documents/:id', deleteDocumentRoute, async (request, reply) => {
+    const p = principalOf(request);
+    try {
+      const blobKeys = await inRequestTenant(ctx.db, request, (tx, actor) =>
+        service.eraseDocument(tx, { ...actor, role: p.role }, request.params.id),
+      );
+      // Only once the keys are gone for good (committed) are the blobs deleted.
+      await service.deleteBlobs(ctx, blobKeys);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'LEGAL_HOLD') {
+        await ctx.audit.record({
+          action: 'document.delete',
+          outcome: 'denied',
+          orgId: p.orgId,
+          actorId: p.userId,
+          target: request.params.id,
+          details: { reason: 'legal_hold' },
+          ...requestFacts(request),
+        });
       }
-      await audit(request, 'document.delete', request.params.id);
-      return reply.code(204).send();
-    },
+      throw err;
+    }
+    await audit(request, 'document.delete', request.params.id);
+    return reply.code(204).send();
+  });
+
+  r.get('/api/v1/document-policy', getDocumentPolicyRoute, async (request) =>
+    inRequestTenant(ctx.db, request, (tx, actor) => service.getPolicy(tx, ctx, actor.orgId)),
   );
 
-  r.get(
-    '/api/v1/document-policy',
-    getDocumentPolicyRoute,
-    async (request) => inRequestTenant(ctx.db, request, (tx, actor) => service.getPolicy(tx, ctx, actor.orgId)),
-  );
-
-  r.put(
-    '/api/v1/document-policy',
-    changeDocumentPolicyRoute,
-    async (request) => {
-      const policy = await inRequestTenant(ctx.db, request, (tx, actor) => service.changePolicy(tx, ctx, actor.orgId, request.body));
-      await audit(request, 'document.policy_change', actorOf(request).orgId, { fields: Object.keys(request.body).join(',') });
-      return policy;
-    },
-  );
+  r.put('/api/v1/document-policy', changeDocumentPolicyRoute, async (request) => {
+    const policy = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.changePolicy(tx, ctx, actor.orgId, request.body),
+    );
+    await audit(request, 'document.policy_change', actorOf(request).orgId, {
+      fields: Object.keys(request.body).join(','),
+    });
+    return policy;
+  });
 }
 
 /**

@@ -4,9 +4,18 @@ import { MAX_UPLOAD_CEILING } from './document-policy.ts';
 
 export const documentIdParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
 export const matterDocumentsParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
-export const versionParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }), n: z.coerce.number().int().min(1).max(1_000_000) });
+export const versionParams = z.strictObject({
+  id: z.uuid({ message: 'must be a UUID' }),
+  n: z.coerce.number().int().min(1).max(1_000_000),
+});
 
-const tag = z.string().trim().toLowerCase().min(1).max(50).regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, 'letters, digits, space, _ . -');
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(50)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, 'letters, digits, space, _ . -');
 
 export const updateDocumentBody = z.strictObject({ tags: z.array(tag).max(20) });
 export const legalHoldBody = z.strictObject({ hold: z.boolean() });
@@ -122,25 +131,45 @@ const uploadFingerprint = (request: FastifyRequest): string =>
 /** POST /api/v1/matters/:id/documents */
 export const uploadDocumentRoute = {
   config: { access: { ...WRITERS, roles: [...WRITERS.roles] }, idempotent: { fingerprint: uploadFingerprint } },
-  schema: { tags, summary: 'Upload a document (multipart, field "file")', params: matterDocumentsParams, response: { 201: documentResponse } },
+  schema: {
+    tags,
+    summary: 'Upload a document (multipart, field "file")',
+    params: matterDocumentsParams,
+    response: { 201: documentResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** POST /api/v1/documents/:id/versions */
 export const uploadVersionRoute = {
   config: { access: { ...WRITERS, roles: [...WRITERS.roles] }, idempotent: { fingerprint: uploadFingerprint } },
-  schema: { tags, summary: 'Upload a new version of a document (multipart, field "file")', params: documentIdParams, response: { 201: documentResponse } },
+  schema: {
+    tags,
+    summary: 'Upload a new version of a document (multipart, field "file")',
+    params: documentIdParams,
+    response: { 201: documentResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/matters/:id/documents */
 export const listMatterDocumentsRoute = {
   config: { access: READERS },
-  schema: { tags, summary: "A matter's documents (current versions)", params: matterDocumentsParams, response: { 200: documentListResponse } },
+  schema: {
+    tags,
+    summary: "A matter's documents (current versions)",
+    params: matterDocumentsParams,
+    response: { 200: documentListResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/documents */
 export const searchDocumentsRoute = {
   config: { access: READERS },
-  schema: { tags, summary: 'Search documents by name, tag or matter reference/title (never by content)', querystring: searchDocumentsQuery, response: { 200: documentListResponse } },
+  schema: {
+    tags,
+    summary: 'Search documents by name, tag or matter reference/title (never by content)',
+    querystring: searchDocumentsQuery,
+    response: { 200: documentListResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/documents/:id */
@@ -152,25 +181,46 @@ export const getDocumentRoute = {
 /** PATCH /api/v1/documents/:id */
 export const updateDocumentRoute = {
   config: { access: { ...WRITERS, roles: [...WRITERS.roles] } },
-  schema: { tags, summary: "Set a document's tags", params: documentIdParams, body: updateDocumentBody, response: { 200: documentResponse } },
+  schema: {
+    tags,
+    summary: "Set a document's tags",
+    params: documentIdParams,
+    body: updateDocumentBody,
+    response: { 200: documentResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** PUT /api/v1/documents/:id/legal-hold */
 export const documentLegalHoldRoute = {
   config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
-  schema: { tags, summary: 'Place or lift a legal hold on one document', params: documentIdParams, body: legalHoldBody, response: { 200: documentResponse } },
+  schema: {
+    tags,
+    summary: 'Place or lift a legal hold on one document',
+    params: documentIdParams,
+    body: legalHoldBody,
+    response: { 200: documentResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/documents/:id/content */
 export const documentContentRoute = {
   config: { access: READERS },
-  schema: { tags, summary: 'The bytes of the current version (streamed, decrypted on the fly)', params: documentIdParams },
+  schema: {
+    tags,
+    summary: 'The bytes of the current version (streamed, decrypted on the fly)',
+    params: documentIdParams,
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/documents/:id/versions */
 export const listVersionsRoute = {
   config: { access: READERS },
-  schema: { tags, summary: 'Every version of a document, newest first', params: documentIdParams, response: { 200: versionListResponse } },
+  schema: {
+    tags,
+    summary: 'Every version of a document, newest first',
+    params: documentIdParams,
+    response: { 200: versionListResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/documents/:id/versions/:n/content */
@@ -182,17 +232,30 @@ export const versionContentRoute = {
 /** DELETE /api/v1/documents/:id */
 export const deleteDocumentRoute = {
   config: { access: { ...WRITERS, roles: [...WRITERS.roles] } },
-  schema: { tags, summary: 'Delete for good: erase the keys (crypto-shredding) and the blobs, keep a nameless tombstone', params: documentIdParams },
+  schema: {
+    tags,
+    summary: 'Delete for good: erase the keys (crypto-shredding) and the blobs, keep a nameless tombstone',
+    params: documentIdParams,
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/document-policy */
 export const getDocumentPolicyRoute = {
   config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
-  schema: { tags, summary: "The organization's document policy (limits, ZIP, scanner fallback, retention)", response: { 200: documentPolicyResponse } },
+  schema: {
+    tags,
+    summary: "The organization's document policy (limits, ZIP, scanner fallback, retention)",
+    response: { 200: documentPolicyResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** PUT /api/v1/document-policy */
 export const changeDocumentPolicyRoute = {
   config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
-  schema: { tags, summary: "Change the organization's document policy", body: documentPolicyBody, response: { 200: documentPolicyResponse } },
+  schema: {
+    tags,
+    summary: "Change the organization's document policy",
+    body: documentPolicyBody,
+    response: { 200: documentPolicyResponse },
+  },
 } satisfies RouteShorthandOptions;

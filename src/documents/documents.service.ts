@@ -41,25 +41,47 @@ export async function getDocument(tx: Tx, ctx: AppContext, orgId: string, id: st
   return toView(await liveDocument(tx, id), await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit));
 }
 
-export async function listMatterDocuments(tx: Tx, ctx: AppContext, orgId: string, matterId: string): Promise<DocumentView[]> {
+export async function listMatterDocuments(
+  tx: Tx,
+  ctx: AppContext,
+  orgId: string,
+  matterId: string,
+): Promise<DocumentView[]> {
   if (!(await findMatter(tx, matterId))) throw notFound();
   const policy = await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
   return (await repo.listMatterDocuments(tx, matterId)).map((r) => toView(r, policy));
 }
 
-export async function searchDocuments(tx: Tx, ctx: AppContext, orgId: string, query: SearchDocumentsQuery): Promise<DocumentView[]> {
+export async function searchDocuments(
+  tx: Tx,
+  ctx: AppContext,
+  orgId: string,
+  query: SearchDocumentsQuery,
+): Promise<DocumentView[]> {
   const policy = await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
   return (await repo.searchDocuments(tx, query)).map((r) => toView(r, policy));
 }
 
 /** Replaces a live document's tags (duplicates dropped). */
-export async function setTags(tx: Tx, ctx: AppContext, orgId: string, id: string, tags: string[]): Promise<DocumentView> {
+export async function setTags(
+  tx: Tx,
+  ctx: AppContext,
+  orgId: string,
+  id: string,
+  tags: string[],
+): Promise<DocumentView> {
   if (!(await repo.updateTags(tx, id, [...new Set(tags)]))) throw new AppError('NOT_FOUND');
   return getDocument(tx, ctx, orgId, id);
 }
 
 /** Places or lifts the legal hold of one live document. */
-export async function setLegalHold(tx: Tx, ctx: AppContext, orgId: string, id: string, hold: boolean): Promise<DocumentView> {
+export async function setLegalHold(
+  tx: Tx,
+  ctx: AppContext,
+  orgId: string,
+  id: string,
+  hold: boolean,
+): Promise<DocumentView> {
   if (!(await repo.setDocumentHold(tx, id, hold))) throw new AppError('NOT_FOUND');
   return getDocument(tx, ctx, orgId, id);
 }
@@ -84,7 +106,12 @@ export function getPolicy(tx: Tx, ctx: AppContext, orgId: string): Promise<Docum
   return readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
 }
 
-export function changePolicy(tx: Tx, ctx: AppContext, orgId: string, input: DocumentPolicyInput): Promise<DocumentPolicy> {
+export function changePolicy(
+  tx: Tx,
+  ctx: AppContext,
+  orgId: string,
+  input: DocumentPolicyInput,
+): Promise<DocumentPolicy> {
   return writeDocumentPolicy(tx, orgId, input, ctx.config.bodyLimit);
 }
 
@@ -106,7 +133,13 @@ export async function unlockVersion(tx: Tx, ctx: AppContext, id: string, version
 
 /** Opens an unlocked version for streaming, outside any transaction: the bytes flow after the key's has committed. */
 export async function openDownload(ctx: AppContext, v: UnlockedVersion): Promise<Download> {
-  return { name: v.name, contentType: v.sealed.content_type, size: Number(v.sealed.size), body: await openPlaintext(ctx, v.sealed, v.dataKey), version: v.version };
+  return {
+    name: v.name,
+    contentType: v.sealed.content_type,
+    size: Number(v.sealed.size),
+    body: await openPlaintext(ctx, v.sealed, v.dataKey),
+    version: v.version,
+  };
 }
 
 /**
@@ -116,7 +149,8 @@ export async function openDownload(ctx: AppContext, v: UnlockedVersion): Promise
  */
 export async function eraseDocument(tx: Tx, actor: Actor & { role: string | null }, id: string): Promise<string[]> {
   const doc = await liveDocument(tx, id);
-  if (actor.role !== 'org_admin' && doc.created_by !== actor.userId) throw new AppError('FORBIDDEN', 'only its author or an org_admin may delete a document');
+  if (actor.role !== 'org_admin' && doc.created_by !== actor.userId)
+    throw new AppError('FORBIDDEN', 'only its author or an org_admin may delete a document');
   if (doc.legal_hold || doc.matter_legal_hold) throw new AppError('LEGAL_HOLD');
   return repo.shredDocument(tx, id, { userId: actor.userId, reason: 'owner' });
 }
@@ -124,6 +158,13 @@ export async function eraseDocument(tx: Tx, actor: Actor & { role: string | null
 /** Blob deletion after the keys are gone: a failure only leaves unreadable ciphertext, which the orphan sweep removes. */
 export async function deleteBlobs(ctx: AppContext, keys: string[]): Promise<void> {
   for (const key of keys) {
-    await ctx.blobStore.delete(key).catch((err: Error) => ctx.logger.warn({ err: { message: err.message }, blobKey: key }, 'blob delete failed; the orphan sweep will retry'));
+    await ctx.blobStore
+      .delete(key)
+      .catch((err: Error) =>
+        ctx.logger.warn(
+          { err: { message: err.message }, blobKey: key },
+          'blob delete failed; the orphan sweep will retry',
+        ),
+      );
   }
 }

@@ -19,7 +19,8 @@ export function sanitizeFileName(raw: string | undefined): string {
   name = name.split(/[\\/]/).pop() ?? '';
   name = name.replace(UNSAFE, '').replace(/\s+/g, ' ').trim().replace(/^\.+/, '').trim();
   // Refused, not truncated: a cut name can lose its extension or collide with another document's.
-  if ([...name].length > MAX_FILE_NAME_CHARS) throw new AppError('FILE_NAME_INVALID', `the file name is longer than ${MAX_FILE_NAME_CHARS} characters`);
+  if ([...name].length > MAX_FILE_NAME_CHARS)
+    throw new AppError('FILE_NAME_INVALID', `the file name is longer than ${MAX_FILE_NAME_CHARS} characters`);
   if (name === '' || name === '.' || name === '..') throw new AppError('FILE_NAME_INVALID');
   return name;
 }

@@ -36,7 +36,8 @@ afterAll(async () => {
 describe.each(stores)('orphan sweep on the %s store', (_kind, makeStore) => {
   it('deletes old blobs without a row, keeps known ones and recent ones', async () => {
     const store = makeStore();
-    for (const key of ['org-1/known', 'org-1/orphan', 'org-2/orphan']) await store.put(key, Readable.from([Buffer.from(key)]));
+    for (const key of ['org-1/known', 'org-1/orphan', 'org-2/orphan'])
+      await store.put(key, Readable.from([Buffer.from(key)]));
     const known = new Set(['org-1/known']);
     // Everything was just written: inside the grace period, nothing goes.
     const early = await sweepOrphanBlobs(store, async (k) => known.has(k), new Date(Date.now() - 60_000));

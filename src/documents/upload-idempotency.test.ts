@@ -15,13 +15,20 @@ describe('Idempotency-Key on document uploads', () => {
     t = await startTestApp();
     const lawyer = await signedInMember(t, { role: 'lawyer' });
     headers = lawyer.headers;
-    matterId = (await t.inject({ method: 'POST', url: '/api/v1/matters', headers, payload: { title: 'Retries' } })).json().id;
+    matterId = (
+      await t.inject({ method: 'POST', url: '/api/v1/matters', headers, payload: { title: 'Retries' } })
+    ).json().id;
   });
   afterAll(async () => t?.close());
 
   const upload = (file: Buffer, extra: Record<string, string>) => {
     const body = multipart([{ filename: 'brief.pdf', content: file, contentType: 'application/pdf' }]);
-    return t.inject({ method: 'POST', url: `/api/v1/matters/${matterId}/documents`, headers: { ...headers, ...body.headers, ...extra }, payload: body.payload });
+    return t.inject({
+      method: 'POST',
+      url: `/api/v1/matters/${matterId}/documents`,
+      headers: { ...headers, ...body.headers, ...extra },
+      payload: body.payload,
+    });
   };
 
   it('should replay the first upload for a retried key and store one document', async () => {

@@ -11,7 +11,8 @@ export function guardIdleUpload(source: Readable, next: Writable, ms: number): (
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (source.isPaused() || source.readableLength > 0 || next.writableLength > 0 || next.writableNeedDrain) return arm();
+      if (source.isPaused() || source.readableLength > 0 || next.writableLength > 0 || next.writableNeedDrain)
+        return arm();
       source.destroy(new AppError('UPLOAD_TIMEOUT'));
     }, ms);
     timer.unref();

@@ -20,10 +20,15 @@ export type UploadTarget = { kind: 'new'; matterId: string } | { kind: 'version'
 type Actor = { orgId: string; userId: string };
 
 /** How the multipart body is read: the limits this upload allows and the parser's buffer sizes. */
-export type PartsOptions = { limits: { fileSize: number; files: number; fields: number; parts: number }; highWaterMark: number; fileHwm: number };
+export type PartsOptions = {
+  limits: { fileSize: number; files: number; fields: number; parts: number };
+  highWaterMark: number;
+  fileHwm: number;
+};
 
 /** One part of the multipart body, as far as an upload looks at it. */
-export type UploadPart = { type: 'file'; fieldname: string; filename: string; file: Readable & { truncated: boolean } } | { type: 'field' };
+export type UploadPart =
+  { type: 'file'; fieldname: string; filename: string; file: Readable & { truncated: boolean } } | { type: 'field' };
 
 /**
  * What an upload needs of its HTTP request, adapted by the route, so no Fastify type
@@ -57,7 +62,11 @@ type Prepared = {
  * the rows are written afterwards, only once the blob is durable and the scan is clean.
  * Any failure deletes the blob, so a refused upload leaves neither row nor blob.
  */
-export async function receiveUpload(ctx: AppContext, upload: UploadRequest, target: UploadTarget): Promise<{ documentId: string }> {
+export async function receiveUpload(
+  ctx: AppContext,
+  upload: UploadRequest,
+  target: UploadTarget,
+): Promise<{ documentId: string }> {
   const { actor, facts } = upload;
   const prepared = await upload.inTenant(async (tx): Promise<Prepared> => {
     let matterId: string;
@@ -73,18 +82,32 @@ export async function receiveUpload(ctx: AppContext, upload: UploadRequest, targ
     }
     const policy = await readDocumentPolicy(tx, actor.orgId, ctx.config.bodyLimit);
     const key = await ctx.orgKeyring.newDataKey(tx, actor.orgId);
-    return { matterId, document, policy, dataKey: key.dataKey, wrappedDataKey: key.wrappedDataKey, orgKeyVersion: key.orgKeyVersion };
+    return {
+      matterId,
+      document,
+      policy,
+      dataKey: key.dataKey,
+      wrappedDataKey: key.wrappedDataKey,
+      orgKeyVersion: key.orgKeyVersion,
+    };
   });
 
   const { policy } = prepared;
-  const quotaLeft = policy.quotaBytes === null ? Infinity : Math.max(0, policy.quotaBytes - (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)));
+  const quotaLeft =
+    policy.quotaBytes === null
+      ? Infinity
+      : Math.max(0, policy.quotaBytes - (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)));
   const limit = Math.min(policy.maxUploadBytes, quotaLeft);
   const tooLarge = () =>
     quotaLeft < policy.maxUploadBytes
       ? new AppError('QUOTA_EXCEEDED')
       : new AppError('PAYLOAD_TOO_LARGE', `the limit for one file is ${policy.maxUploadBytes} bytes`);
 
-  const parts = upload.parts({ limits: { fileSize: limit + 1, files: 2, fields: 1, parts: 2 }, highWaterMark: MULTIPART_BUFFER_BYTES, fileHwm: MULTIPART_BUFFER_BYTES });
+  const parts = upload.parts({
+    limits: { fileSize: limit + 1, files: 2, fields: 1, parts: 2 },
+    highWaterMark: MULTIPART_BUFFER_BYTES,
+    fileHwm: MULTIPART_BUFFER_BYTES,
+  });
   const first = await withIdleTimeout(parts.next(), ctx.config.uploadIdleTimeoutMs);
   if (first.done || first.value.type !== 'file' || first.value.fieldname !== 'file') {
     if (!first.done && first.value.type === 'file') first.value.file.resume();
@@ -97,18 +120,32 @@ export async function receiveUpload(ctx: AppContext, upload: UploadRequest, targ
   const blobKey = blobKeyOf(actor.orgId, versionId);
   let stored = false;
   try {
-    const result = await streamIntoVault(ctx, file, { limit, tooLarge, name, policy, versionId, blobKey, dataKey: prepared.dataKey }, () => (stored = true));
+    const result = await streamIntoVault(
+      ctx,
+      file,
+      { limit, tooLarge, name, policy, versionId, blobKey, dataKey: prepared.dataKey },
+      () => (stored = true),
+    );
     await expectNoMorePart(parts);
     if (result.infected) {
       await ctx.audit.record({
-        action: 'document.upload_infected', outcome: 'denied', orgId: actor.orgId, actorId: actor.userId, target: prepared.matterId,
-        details: { signature: result.infected.slice(0, 200), size: result.size }, ...facts,
+        action: 'document.upload_infected',
+        outcome: 'denied',
+        orgId: actor.orgId,
+        actorId: actor.userId,
+        target: prepared.matterId,
+        details: { signature: result.infected.slice(0, 200), size: result.size },
+        ...facts,
       });
       throw new AppError('FILE_INFECTED');
     }
     // Checked again now that the size is known (another upload may have landed meanwhile); outside the
     // transaction below, since the owner path needs its own connection (PGlite has only one).
-    if (policy.quotaBytes !== null && (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)) + result.size > policy.quotaBytes) throw new AppError('QUOTA_EXCEEDED');
+    if (
+      policy.quotaBytes !== null &&
+      (await repo.unsafeOrganizationBytes(ctx.db, actor.orgId)) + result.size > policy.quotaBytes
+    )
+      throw new AppError('QUOTA_EXCEEDED');
     const documentId = await upload.inTenant(async (tx) => {
       let documentId: string;
       let version = 1;
@@ -116,25 +153,57 @@ export async function receiveUpload(ctx: AppContext, upload: UploadRequest, targ
         documentId = prepared.document.id;
         version = prepared.document.currentVersion + 1;
         if (!(await repo.advanceVersion(tx, documentId, prepared.document.currentVersion, name))) {
-          throw new AppError('CONFLICT', 'the document changed (a newer version or a deletion) while this one was uploading');
+          throw new AppError(
+            'CONFLICT',
+            'the document changed (a newer version or a deletion) while this one was uploading',
+          );
         }
       } else {
-        documentId = await repo.insertDocument(tx, { orgId: actor.orgId, matterId: prepared.matterId, name, createdBy: actor.userId });
+        documentId = await repo.insertDocument(tx, {
+          orgId: actor.orgId,
+          matterId: prepared.matterId,
+          name,
+          createdBy: actor.userId,
+        });
       }
       await repo.insertVersion(tx, {
-        id: versionId, orgId: actor.orgId, documentId, version, name, size: result.size, sha256: result.sha256, contentType: result.contentType,
-        scanStatus: result.scanStatus, blobKey, wrappedDataKey: prepared.wrappedDataKey, orgKeyVersion: prepared.orgKeyVersion, createdBy: actor.userId,
+        id: versionId,
+        orgId: actor.orgId,
+        documentId,
+        version,
+        name,
+        size: result.size,
+        sha256: result.sha256,
+        contentType: result.contentType,
+        scanStatus: result.scanStatus,
+        blobKey,
+        wrappedDataKey: prepared.wrappedDataKey,
+        orgKeyVersion: prepared.orgKeyVersion,
+        createdBy: actor.userId,
       });
       return documentId;
     });
     stored = false;
     await ctx.audit.record({
-      action: prepared.document ? 'document.version_upload' : 'document.upload', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: documentId,
-      details: { size: result.size, scan: result.scanStatus }, ...facts,
+      action: prepared.document ? 'document.version_upload' : 'document.upload',
+      outcome: 'success',
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      target: documentId,
+      details: { size: result.size, scan: result.scanStatus },
+      ...facts,
     });
     return { documentId };
   } catch (err) {
-    if (stored) await ctx.blobStore.delete(blobKey).catch((e: Error) => ctx.logger.error({ err: { message: e.message }, blobKey }, 'refused upload: blob not deleted; the orphan sweep will'));
+    if (stored)
+      await ctx.blobStore
+        .delete(blobKey)
+        .catch((e: Error) =>
+          ctx.logger.error(
+            { err: { message: e.message }, blobKey },
+            'refused upload: blob not deleted; the orphan sweep will',
+          ),
+        );
     throw err;
   } finally {
     prepared.dataKey.fill(0);
@@ -159,8 +228,18 @@ export const MULTIPART_BUFFER_BYTES = 256 * 1024;
 type Streamed = { size: number; sha256: string; contentType: string; scanStatus: ScanStatus; infected: string | null };
 
 /** The one pass: file → inspector → tee → (encrypt → store, scanner). Settles only when every branch has. */
-async function streamIntoVault(ctx: AppContext, file: Extract<UploadPart, { type: 'file' }>, o: StreamOptions, onStoreStarted: () => void): Promise<Streamed> {
-  const inspector = new UploadInspector({ limit: o.limit, tooLarge: o.tooLarge, extension: extensionOf(o.name), allowZip: o.policy.allowZip });
+async function streamIntoVault(
+  ctx: AppContext,
+  file: Extract<UploadPart, { type: 'file' }>,
+  o: StreamOptions,
+  onStoreStarted: () => void,
+): Promise<Streamed> {
+  const inspector = new UploadInspector({
+    limit: o.limit,
+    tooLarge: o.tooLarge,
+    extension: extensionOf(o.name),
+    allowZip: o.policy.allowZip,
+  });
   const stopGuard = guardIdleUpload(file.file, inspector, ctx.config.uploadIdleTimeoutMs);
   onStoreStarted();
   const encrypt = createEncryptStream(o.dataKey, versionContext(o.versionId));
@@ -203,12 +282,18 @@ async function streamIntoVault(ctx: AppContext, file: Extract<UploadPart, { type
 
   const outcomes = await Promise.allSettled([flowed, stored, scanned]);
   stopGuard();
-  const failures = outcomes.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const failures = outcomes
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
   if (failures.length > 0) {
     for (const s of [file.file, inspector, tee, encrypt, ...branches]) s?.destroy();
     await stored.catch(() => undefined);
     // The cause the client can act on first: what we decided about the file, then the scanner, then anything else.
-    throw failures.find((e) => e instanceof AppError && e.code !== 'SCANNER_UNAVAILABLE') ?? failures.find((e) => e instanceof AppError) ?? failures[0];
+    throw (
+      failures.find((e) => e instanceof AppError && e.code !== 'SCANNER_UNAVAILABLE') ??
+      failures.find((e) => e instanceof AppError) ??
+      failures[0]
+    );
   }
   if (file.file.truncated) throw o.tooLarge();
   const kind = inspector.kind;
@@ -229,7 +314,12 @@ async function expectNoMorePart(parts: AsyncIterableIterator<UploadPart>): Promi
 async function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new AppError('UPLOAD_TIMEOUT')), ms); })]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AppError('UPLOAD_TIMEOUT')), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -25,7 +25,10 @@ const MARKER = 'PRIVILEGED-MARKER-7f3a9c-attorney-client';
 const plaintext = Buffer.from(`${MARKER}\n`.repeat(150_000));
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 let t: TestApp;
@@ -41,7 +44,10 @@ afterAll(async () => {
 
 describe('the disk and the bucket never hold plaintext', () => {
   const backends: Array<[string, () => { store: BlobStore & { close(): void }; rawDir: string }]> = [
-    ['local disk', () => ({ store: t.ctx.blobStore as BlobStore & { close(): void }, rawDir: localBlobDirectory(t.config.dataDir) })],
+    [
+      'local disk',
+      () => ({ store: t.ctx.blobStore as BlobStore & { close(): void }, rawDir: localBlobDirectory(t.config.dataDir) }),
+    ],
     [
       'S3 bucket',
       () => {
@@ -54,10 +60,14 @@ describe('the disk and the bucket never hold plaintext', () => {
   it.each(backends)('stores only ciphertext on the %s, which still decrypts', async (_name, open) => {
     const { store, rawDir } = open();
     const m = await createMember(t);
-    const issued = await withTenant(t.ctx.db, { orgId: m.orgId, userId: m.userId }, (tx) => t.ctx.orgKeyring.newDataKey(tx, m.orgId));
+    const issued = await withTenant(t.ctx.db, { orgId: m.orgId, userId: m.userId }, (tx) =>
+      t.ctx.orgKeyring.newDataKey(tx, m.orgId),
+    );
     const docId = crypto.randomUUID();
     const key = `${m.orgId}/${docId}`;
-    const pieces = Array.from({ length: Math.ceil(plaintext.length / 100_000) }, (_, i) => plaintext.subarray(i * 100_000, (i + 1) * 100_000));
+    const pieces = Array.from({ length: Math.ceil(plaintext.length / 100_000) }, (_, i) =>
+      plaintext.subarray(i * 100_000, (i + 1) * 100_000),
+    );
     const sealed = Readable.from(pieces).pipe(createEncryptStream(issued.dataKey, Buffer.from(docId)));
     await store.put(key, sealed);
 
@@ -76,17 +86,27 @@ describe('the disk and the bucket never hold plaintext', () => {
     const files = filesUnder(rawDir);
     // The control that keeps the search honest: the sealed blob itself is among the files searched.
     expect(files.some((f) => fs.statSync(f).size >= plaintext.length)).toBe(true);
-    const needles = [Buffer.from(MARKER), Buffer.from(MARKER, 'utf16le'), Buffer.from(MARKER.slice(0, 16)), issued.dataKey];
+    const needles = [
+      Buffer.from(MARKER),
+      Buffer.from(MARKER, 'utf16le'),
+      Buffer.from(MARKER.slice(0, 16)),
+      issued.dataKey,
+    ];
     for (const file of files) {
       const bytes = fs.readFileSync(file);
-      for (const needle of needles) expect(bytes.includes(needle), `${file} holds plaintext or key material`).toBe(false);
+      for (const needle of needles)
+        expect(bytes.includes(needle), `${file} holds plaintext or key material`).toBe(false);
     }
 
     // The control: the same blob decrypts back to the marker text.
     const out: Buffer[] = [];
-    await pipeline(await store.get(key), createDecryptStream(issued.dataKey, Buffer.from(docId)), async (src: AsyncIterable<Buffer>) => {
-      for await (const c of src) out.push(c);
-    });
+    await pipeline(
+      await store.get(key),
+      createDecryptStream(issued.dataKey, Buffer.from(docId)),
+      async (src: AsyncIterable<Buffer>) => {
+        for await (const c of src) out.push(c);
+      },
+    );
     expect(Buffer.concat(out).equals(plaintext)).toBe(true);
     if (store !== t.ctx.blobStore) store.close();
   });

@@ -9,16 +9,29 @@ import { manualClock } from '../platform/clock.ts';
 import { ORPHAN_GRACE_MS, runOrphanSweep } from '../jobs/orphan-sweep-job.ts';
 
 async function matterOf(t: TestApp, headers: Record<string, string>): Promise<string> {
-  return (await t.inject({ method: 'POST', url: '/api/v1/matters', headers, payload: { title: 'Backends' } })).json().id;
+  return (await t.inject({ method: 'POST', url: '/api/v1/matters', headers, payload: { title: 'Backends' } })).json()
+    .id;
 }
-const send = (t: TestApp, headers: Record<string, string>, matterId: string, filename: string, content: Buffer | string) => {
+const send = (
+  t: TestApp,
+  headers: Record<string, string>,
+  matterId: string,
+  filename: string,
+  content: Buffer | string,
+) => {
   const body = multipart([{ filename, content }]);
-  return t.inject({ method: 'POST', url: `/api/v1/matters/${matterId}/documents`, headers: { ...headers, ...body.headers }, payload: body.payload });
+  return t.inject({
+    method: 'POST',
+    url: `/api/v1/matters/${matterId}/documents`,
+    headers: { ...headers, ...body.headers },
+    payload: body.payload,
+  });
 };
 
 function filesUnder(dir: string): Buffer[] {
   const out: Buffer[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(fs.readFileSync(path.join(e.parentPath, e.name)));
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(fs.readFileSync(path.join(e.parentPath, e.name)));
   return out;
 }
 
@@ -40,11 +53,18 @@ describe('the vault on S3 (s3rver)', () => {
     const content = pdf('s3-plaintext-marker', 300_000);
     const up = await send(t, lawyer.headers, matterId, 'bucket.pdf', content);
     expect(up.statusCode, up.body).toBe(201);
-    const got = await t.inject({ method: 'GET', url: `/api/v1/documents/${up.json().id}/content`, headers: lawyer.headers });
+    const got = await t.inject({
+      method: 'GET',
+      url: `/api/v1/documents/${up.json().id}/content`,
+      headers: lawyer.headers,
+    });
     expect(got.rawPayload.equals(content)).toBe(true);
     for (const f of filesUnder(s3.directory)) expect(f.includes('s3-plaintext-marker')).toBe(false);
     expect((await vaultCounts(t)).blobs).toBe(1);
-    expect((await t.inject({ method: 'DELETE', url: `/api/v1/documents/${up.json().id}`, headers: lawyer.headers })).statusCode).toBe(204);
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/api/v1/documents/${up.json().id}`, headers: lawyer.headers }))
+        .statusCode,
+    ).toBe(204);
     expect((await vaultCounts(t)).blobs).toBe(0);
   });
 });
@@ -67,29 +87,40 @@ describe('virus scanning with a real clamd', () => {
     await clamd?.stop();
   });
 
-  it.skipIf(skip)('should refuse an infected file with 422 FILE_INFECTED, audit it and store nothing; accept a clean one as clean', async () => {
-    const before = await vaultCounts(t);
-    const infected = await send(t, admin.headers, matterId, 'eicar.txt', EICAR);
-    expect(infected.statusCode, infected.body).toBe(422);
-    expect(infected.json().code).toBe('FILE_INFECTED');
-    expect(await vaultCounts(t)).toEqual(before);
-    const clean = await send(t, admin.headers, matterId, 'clean.pdf', pdf('clean'));
-    expect(clean.json().scanStatus).toBe('clean');
-  });
+  it.skipIf(skip)(
+    'should refuse an infected file with 422 FILE_INFECTED, audit it and store nothing; accept a clean one as clean',
+    async () => {
+      const before = await vaultCounts(t);
+      const infected = await send(t, admin.headers, matterId, 'eicar.txt', EICAR);
+      expect(infected.statusCode, infected.body).toBe(422);
+      expect(infected.json().code).toBe('FILE_INFECTED');
+      expect(await vaultCounts(t)).toEqual(before);
+      const clean = await send(t, admin.headers, matterId, 'clean.pdf', pdf('clean'));
+      expect(clean.json().scanStatus).toBe('clean');
+    },
+  );
 
-  it.skipIf(skip)('should follow the organization policy when clamd is down: refuse (503) by default, or accept as unscanned', async () => {
-    await clamd?.stop();
-    clamd = null;
-    const before = await vaultCounts(t);
-    const refused = await send(t, admin.headers, matterId, 'while-down.pdf', pdf('down'));
-    expect(refused.statusCode, refused.body).toBe(503);
-    expect(refused.json().code).toBe('SCANNER_UNAVAILABLE');
-    expect(await vaultCounts(t)).toEqual(before);
-    await t.inject({ method: 'PUT', url: '/api/v1/document-policy', headers: admin.headers, payload: { scannerUnavailable: 'accept_unscanned' } });
-    const accepted = await send(t, admin.headers, matterId, 'while-down.pdf', pdf('down'));
-    expect(accepted.statusCode, accepted.body).toBe(201);
-    expect(accepted.json().scanStatus).toBe('unscanned');
-  });
+  it.skipIf(skip)(
+    'should follow the organization policy when clamd is down: refuse (503) by default, or accept as unscanned',
+    async () => {
+      await clamd?.stop();
+      clamd = null;
+      const before = await vaultCounts(t);
+      const refused = await send(t, admin.headers, matterId, 'while-down.pdf', pdf('down'));
+      expect(refused.statusCode, refused.body).toBe(503);
+      expect(refused.json().code).toBe('SCANNER_UNAVAILABLE');
+      expect(await vaultCounts(t)).toEqual(before);
+      await t.inject({
+        method: 'PUT',
+        url: '/api/v1/document-policy',
+        headers: admin.headers,
+        payload: { scannerUnavailable: 'accept_unscanned' },
+      });
+      const accepted = await send(t, admin.headers, matterId, 'while-down.pdf', pdf('down'));
+      expect(accepted.statusCode, accepted.body).toBe(201);
+      expect(accepted.json().scanStatus).toBe('unscanned');
+    },
+  );
 });
 
 describe('the orphan-blob sweep', () => {
@@ -101,7 +132,10 @@ describe('the orphan-blob sweep', () => {
       const matterId = await matterOf(t, lawyer.headers);
       expect((await send(t, lawyer.headers, matterId, 'live.pdf', pdf('live'))).statusCode).toBe(201);
       const { Readable } = await import('node:stream');
-      await t.ctx.blobStore.put(`${lawyer.orgId}/00000000-0000-4000-8000-000000000000`, Readable.from([Buffer.from('left by a crash')]));
+      await t.ctx.blobStore.put(
+        `${lawyer.orgId}/00000000-0000-4000-8000-000000000000`,
+        Readable.from([Buffer.from('left by a crash')]),
+      );
       expect((await vaultCounts(t)).blobs).toBe(2);
       expect(await runOrphanSweep(t.ctx)).toBe(0);
       clock.advance(ORPHAN_GRACE_MS + 60_000);

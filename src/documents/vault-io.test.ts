@@ -20,9 +20,16 @@ describe('openPlaintext', () => {
   beforeAll(async () => {
     t = await startTestApp();
     member = await signedInMember(t, { role: 'lawyer' });
-    const matterId = (await t.inject({ method: 'POST', url: '/api/v1/matters', headers: member.headers, payload: { title: 'Checked' } })).json().id;
+    const matterId = (
+      await t.inject({ method: 'POST', url: '/api/v1/matters', headers: member.headers, payload: { title: 'Checked' } })
+    ).json().id;
     const body = multipart([{ filename: 'checked.pdf', content }]);
-    const res = await t.inject({ method: 'POST', url: `/api/v1/matters/${matterId}/documents`, headers: { ...member.headers, ...body.headers }, payload: body.payload });
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/v1/matters/${matterId}/documents`,
+      headers: { ...member.headers, ...body.headers },
+      payload: body.payload,
+    });
     expect(res.statusCode, res.body).toBe(201);
     documentId = res.json().id;
   });

@@ -61,7 +61,16 @@ describe('chambers doctor checks document storage', () => {
       await runDoctor({ ...s3.env, CHAMBERS_DATA_DIR: '/nonexistent/chambers-doctor' }, (l) => lines.push(l));
       expect(lines.join('\n')).toContain(`ok    document storage: S3 bucket ${s3.bucket} reachable`);
       const bad: string[] = [];
-      await runDoctor({ ...s3.env, S3_BUCKET: 'missing-bucket', CLAMD_HOST: '127.0.0.1', CLAMD_PORT: '1', CHAMBERS_DATA_DIR: '/nonexistent/chambers-doctor' }, (l) => bad.push(l));
+      await runDoctor(
+        {
+          ...s3.env,
+          S3_BUCKET: 'missing-bucket',
+          CLAMD_HOST: '127.0.0.1',
+          CLAMD_PORT: '1',
+          CHAMBERS_DATA_DIR: '/nonexistent/chambers-doctor',
+        },
+        (l) => bad.push(l),
+      );
       expect(bad.join('\n')).toContain('FAIL  document storage: S3 bucket missing-bucket not reachable');
       expect(bad.join('\n')).toContain('FAIL  virus scanner');
     } finally {

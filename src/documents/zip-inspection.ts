@@ -18,11 +18,19 @@ export const ZIP_LIMITS = Object.freeze({
  * directory, which sit at the end, so nothing is extracted and nothing touches disk.
  */
 class TailReader extends yauzl.RandomAccessReader {
-  constructor(private readonly tail: Buffer, private readonly tailStart: number) {
+  constructor(
+    private readonly tail: Buffer,
+    private readonly tailStart: number,
+  ) {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
-    if (start < this.tailStart) return new Readable({ read() { this.destroy(new Error('central directory outside the inspected tail')); } });
+    if (start < this.tailStart)
+      return new Readable({
+        read() {
+          this.destroy(new Error('central directory outside the inspected tail'));
+        },
+      });
     return Readable.from([this.tail.subarray(start - this.tailStart, end - this.tailStart)]);
   }
 }
@@ -37,7 +45,12 @@ export async function assertZipIsNotABomb(tail: Buffer, totalSize: number): Prom
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.fromRandomAccessReader(reader, totalSize, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => (err ? reject(err) : resolve(z))),
+      yauzl.fromRandomAccessReader(
+        reader,
+        totalSize,
+        { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+        (err, z) => (err ? reject(err) : resolve(z)),
+      ),
     );
   } catch {
     throw refuse('the archive cannot be read');
@@ -54,5 +67,6 @@ export async function assertZipIsNotABomb(tail: Buffer, totalSize: number): Prom
     zip.on('error', () => reject(refuse('the archive cannot be read')));
     zip.readEntry();
   }).finally(() => zip.close());
-  if (uncompressed > Math.max(totalSize, 1024 * 1024) * ZIP_LIMITS.maxRatio) throw refuse(`expands more than ${ZIP_LIMITS.maxRatio} times`);
+  if (uncompressed > Math.max(totalSize, 1024 * 1024) * ZIP_LIMITS.maxRatio)
+    throw refuse(`expands more than ${ZIP_LIMITS.maxRatio} times`);
 }

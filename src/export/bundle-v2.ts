@@ -14,7 +14,14 @@
  * Pure and dependency-free apart from node:crypto: the offline verifier.
  */
 import { canonicalEventBytes, type SealedEventFields } from '../audit/index.ts';
-import { verifyCheckpointSignature, type Checkpoint, HASH_SIZE, hashEquals, leafHash, rootFromRangeProof } from '../transparency/index.ts';
+import {
+  verifyCheckpointSignature,
+  type Checkpoint,
+  HASH_SIZE,
+  hashEquals,
+  leafHash,
+  rootFromRangeProof,
+} from '../transparency/index.ts';
 
 export const BUNDLE_FORMAT_V2 = 'chambers-audit-bundle/2';
 
@@ -36,7 +43,12 @@ export type BundleVerdict = {
   problems: string[];
 };
 
-export const failedVerdict = (index: number | null, problem: string, checked = 0): BundleVerdict => ({ ok: false, checked, firstBadIndex: index, problems: [problem] });
+export const failedVerdict = (index: number | null, problem: string, checked = 0): BundleVerdict => ({
+  ok: false,
+  checked,
+  firstBadIndex: index,
+  problems: [problem],
+});
 
 /** The header line of a format-2 bundle, up to and including `"events":[`. */
 export const bundleHeaderLine = (checkpoint: Checkpoint, publicKey: BundlePublicKey): string =>
@@ -131,14 +143,35 @@ export class BundleV2Verifier {
       const start = Number(run?.start);
       const end = Number(run?.end);
       const len = end - start;
-      if (!run || !Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || len < 1 || end > this.treeSize || run.treeSize !== this.treeSize || !Array.isArray(run.path)) {
-        return failedVerdict(index < n ? index : null, `proof ${r} is not a range proof for the signed tree of size ${this.treeSize}`, index);
+      if (
+        !run ||
+        !Number.isSafeInteger(start) ||
+        !Number.isSafeInteger(end) ||
+        start < 0 ||
+        len < 1 ||
+        end > this.treeSize ||
+        run.treeSize !== this.treeSize ||
+        !Array.isArray(run.path)
+      ) {
+        return failedVerdict(
+          index < n ? index : null,
+          `proof ${r} is not a range proof for the signed tree of size ${this.treeSize}`,
+          index,
+        );
       }
-      if (index + len > n) return failedVerdict(index, `proof ${r} covers ${len} events but only ${n - index} remain`, index);
+      if (index + len > n)
+        return failedVerdict(index, `proof ${r} covers ${len} events but only ${n - index} remain`, index);
       for (let j = 0; j < len; j++) {
-        if (this.seqs[index + j] !== start + j) return failedVerdict(index + j, `event ${index + j} has seq ${this.seqs[index + j]} where its proof expects ${start + j}`, index + j);
+        if (this.seqs[index + j] !== start + j)
+          return failedVerdict(
+            index + j,
+            `event ${index + j} has seq ${this.seqs[index + j]} where its proof expects ${start + j}`,
+            index + j,
+          );
       }
-      const path = (run.path as unknown[]).map((h) => (typeof h === 'string' ? Buffer.from(h, 'base64') : Buffer.alloc(0)));
+      const path = (run.path as unknown[]).map((h) =>
+        typeof h === 'string' ? Buffer.from(h, 'base64') : Buffer.alloc(0),
+      );
       const base = index;
       const mine = rootFromRangeProof(start, end, this.treeSize, (i) => this.computed.at(base + i - start), path);
       if (!mine || !hashEquals(mine, this.root)) return this.locate(run, base, len, path);
@@ -166,7 +199,11 @@ export class BundleV2Verifier {
       const theirs = rootFromRangeProof(start, run.end!, this.treeSize, listedAt, path);
       const bad = firstDiff();
       if (theirs && hashEquals(theirs, this.root) && bad !== null) {
-        return failedVerdict(bad, `event ${bad} (seq ${this.seqs[bad]}): not the event the signed tree of size ${this.treeSize} holds at that seq: it was changed`, bad);
+        return failedVerdict(
+          bad,
+          `event ${bad} (seq ${this.seqs[bad]}): not the event the signed tree of size ${this.treeSize} holds at that seq: it was changed`,
+          bad,
+        );
       }
     }
     return failedVerdict(

@@ -15,7 +15,11 @@ export type ReadinessCheck = { name: string; check: () => Promise<void> };
 export class ReadinessAlarm extends Error {}
 
 /** Liveness says the process runs; readiness says it can serve (database, storage, keys). */
-export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraChecks: ReadinessCheck[] = []): Promise<void> {
+export async function healthRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  extraChecks: ReadinessCheck[] = [],
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const checks: ReadinessCheck[] = [
     { name: 'database', check: () => withTimeout(ctx.db.ping(), 2_000) },
@@ -36,7 +40,8 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
       // A tampered audit log is an alarm, not an outage: the instance keeps serving (status stays 200).
       name: 'audit',
       check: async () => {
-        if (ctx.auditSealer.status().state === 'alarm') throw new ReadinessAlarm('audit log inconsistent with its signed checkpoints');
+        if (ctx.auditSealer.status().state === 'alarm')
+          throw new ReadinessAlarm('audit log inconsistent with its signed checkpoints');
       },
     },
     // Scanner down is a degraded state, not an outage: each organization's policy decides about uploads.
@@ -44,30 +49,22 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext, extraC
     ...extraChecks,
   ];
 
-  r.get(
-    '/healthz',
-    healthzRoute,
-    async () => ({ status: 'ok' as const }),
-  );
+  r.get('/healthz', healthzRoute, async () => ({ status: 'ok' as const }));
 
-  r.get(
-    '/readyz',
-    readyzRoute,
-    async (_request, reply) => {
-      const results = await Promise.all(
-        checks.map(async (c) => {
-          try {
-            await c.check();
-            return [c.name, 'ok'] as const;
-          } catch (err) {
-            return [c.name, err instanceof ReadinessAlarm ? ('alarm' as const) : ('unavailable' as const)] as const;
-          }
-        }),
-      );
-      const ok = results.every(([, s]) => s !== 'unavailable');
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
-    },
-  );
+  r.get('/readyz', readyzRoute, async (_request, reply) => {
+    const results = await Promise.all(
+      checks.map(async (c) => {
+        try {
+          await c.check();
+          return [c.name, 'ok'] as const;
+        } catch (err) {
+          return [c.name, err instanceof ReadinessAlarm ? ('alarm' as const) : ('unavailable' as const)] as const;
+        }
+      }),
+    );
+    const ok = results.every(([, s]) => s !== 'unavailable');
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+  });
 }
 
 function scannerCheck(scanner: Scanner): ReadinessCheck {

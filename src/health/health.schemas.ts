@@ -1,7 +1,10 @@
 import type { RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
-export const readyResponse = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'unavailable', 'alarm'])) });
+export const readyResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.enum(['ok', 'unavailable', 'alarm'])),
+});
 
 /** Route options of health.routes.ts (access declaration and OpenAPI schema). */
 

@@ -35,8 +35,11 @@ function expectSecurityHeaders(h: Headers): void {
   expect(header(h, 'x-frame-options')).toBe('DENY');
   expect(header(h, 'x-content-type-options')).toBe('nosniff');
   expect(header(h, 'referrer-policy')).toBe('strict-origin-when-cross-origin');
-  const permissions = header(h, 'permissions-policy').split(',').map((s) => s.trim());
-  for (const feature of ['camera=()', 'microphone=()', 'geolocation=()', 'payment=()', 'usb=()']) expect(permissions).toContain(feature);
+  const permissions = header(h, 'permissions-policy')
+    .split(',')
+    .map((s) => s.trim());
+  for (const feature of ['camera=()', 'microphone=()', 'geolocation=()', 'payment=()', 'usb=()'])
+    expect(permissions).toContain(feature);
   expect(header(h, 'cross-origin-opener-policy')).toBe('same-origin');
   expect(header(h, 'cross-origin-resource-policy')).toBe('same-origin');
   expect(header(h, 'x-request-id')).toMatch(/^[A-Za-z0-9._-]{8,64}$/);
@@ -46,18 +49,43 @@ function expectSecurityHeaders(h: Headers): void {
 function selfSignedCertificate(dir: string): { cert: string; key: string } {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-days',
+      '1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
-function httpsGet(port: number, urlPath: string, ca: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function httpsGet(
+  port: number,
+  urlPath: string,
+  ca: Buffer,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: '127.0.0.1', port, path: urlPath, ca, servername: 'localhost', checkServerIdentity: () => undefined }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = https.get(
+      { host: '127.0.0.1', port, path: urlPath, ca, servername: 'localhost', checkServerIdentity: () => undefined },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -65,20 +93,32 @@ function httpsGet(port: number, urlPath: string, ca: Buffer): Promise<{ status: 
 type JsonSchema = { [key: string]: unknown };
 
 /** Every object schema reachable from a schema, following $refs into the document's components. */
-function objectSchemas(schema: unknown, doc: JsonSchema, where: string, out: Array<{ where: string; schema: JsonSchema }> = [], seen = new Set<unknown>()): typeof out {
+function objectSchemas(
+  schema: unknown,
+  doc: JsonSchema,
+  where: string,
+  out: Array<{ where: string; schema: JsonSchema }> = [],
+  seen = new Set<unknown>(),
+): typeof out {
   if (!schema || typeof schema !== 'object' || seen.has(schema)) return out;
   seen.add(schema);
   const s = schema as JsonSchema;
   if (typeof s.$ref === 'string') {
-    const target = s.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as JsonSchema | undefined)?.[key], doc);
+    const target = s.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((node, key) => (node as JsonSchema | undefined)?.[key], doc);
     expect(target, `unresolvable ${s.$ref} at ${where}`).toBeTruthy();
     return objectSchemas(target, doc, `${where}→${s.$ref}`, out, seen);
   }
-  if (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')) || s.properties) out.push({ where, schema: s });
-  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {})) objectSchemas(sub, doc, `${where}.${name}`, out, seen);
+  if (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')) || s.properties)
+    out.push({ where, schema: s });
+  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {}))
+    objectSchemas(sub, doc, `${where}.${name}`, out, seen);
   for (const key of ['items', 'not', 'additionalProperties', 'prefixItems', 'anyOf', 'oneOf', 'allOf']) {
     const sub = s[key];
-    for (const [i, item] of (Array.isArray(sub) ? sub : [sub]).entries()) objectSchemas(item, doc, `${where}/${key}${Array.isArray(sub) ? `[${i}]` : ''}`, out, seen);
+    for (const [i, item] of (Array.isArray(sub) ? sub : [sub]).entries())
+      objectSchemas(item, doc, `${where}/${key}${Array.isArray(sub) ? `[${i}]` : ''}`, out, seen);
   }
   return out;
 }
@@ -87,20 +127,32 @@ function objectSchemas(schema: unknown, doc: JsonSchema, where: string, out: Arr
  * Every string schema reachable from a schema that has no maxLength. Bounded by
  * construction, and so accepted: `enum`/`const`, and `format: uuid` (its pattern fixes 36 characters).
  */
-function unboundedStrings(schema: unknown, doc: JsonSchema, where: string, out: string[] = [], seen = new Set<unknown>()): string[] {
+function unboundedStrings(
+  schema: unknown,
+  doc: JsonSchema,
+  where: string,
+  out: string[] = [],
+  seen = new Set<unknown>(),
+): string[] {
   if (!schema || typeof schema !== 'object' || seen.has(schema)) return out;
   seen.add(schema);
   const s = schema as JsonSchema;
   if (typeof s.$ref === 'string') {
-    const target = s.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as JsonSchema | undefined)?.[key], doc);
+    const target = s.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((node, key) => (node as JsonSchema | undefined)?.[key], doc);
     return unboundedStrings(target, doc, `${where}→${s.$ref}`, out, seen);
   }
   const isString = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
-  if (isString && typeof s.maxLength !== 'number' && !('enum' in s) && !('const' in s) && s.format !== 'uuid') out.push(where);
-  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {})) unboundedStrings(sub, doc, `${where}.${name}`, out, seen);
+  if (isString && typeof s.maxLength !== 'number' && !('enum' in s) && !('const' in s) && s.format !== 'uuid')
+    out.push(where);
+  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {}))
+    unboundedStrings(sub, doc, `${where}.${name}`, out, seen);
   for (const key of ['items', 'not', 'additionalProperties', 'prefixItems', 'anyOf', 'oneOf', 'allOf']) {
     const sub = s[key];
-    for (const [i, item] of (Array.isArray(sub) ? sub : [sub]).entries()) unboundedStrings(item, doc, `${where}/${key}${Array.isArray(sub) ? `[${i}]` : ''}`, out, seen);
+    for (const [i, item] of (Array.isArray(sub) ? sub : [sub]).entries())
+      unboundedStrings(item, doc, `${where}/${key}${Array.isArray(sub) ? `[${i}]` : ''}`, out, seen);
   }
   return out;
 }
@@ -137,13 +189,22 @@ describe('security headers and the HTTP edge', () => {
   });
 
   it('should send them on a 400', async () => {
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@example.com', password: 'x', admin: true } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'a@example.com', password: 'x', admin: true },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(res.json().detail).toContain('admin');
     expectSecurityHeaders(res.headers);
 
-    const malformed = await t.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    const malformed = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().code).toBe('MALFORMED_JSON');
     expectSecurityHeaders(malformed.headers);
@@ -173,9 +234,17 @@ describe('security headers and the HTTP edge', () => {
     const b = await t.inject({ method: 'GET', url: '/healthz' });
     expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
     // No TRUST_PROXY here: a client-chosen id is never kept (client-ip.security.test.ts covers a trusted proxy).
-    const chosen = await t.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'upstream-req-12345' } });
+    const chosen = await t.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'upstream-req-12345' },
+    });
     expect(chosen.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const replaced = await t.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': '<script>alert(1)</script>' } });
+    const replaced = await t.inject({
+      method: 'GET',
+      url: '/api/v1/nope',
+      headers: { 'x-request-id': '<script>alert(1)</script>' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(replaced.json().requestId).toBe(replaced.headers['x-request-id']);
   });
@@ -185,7 +254,11 @@ describe('security headers and the HTTP edge', () => {
       t.inject({
         method: 'OPTIONS',
         url: '/api/v1/matters',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
       });
 
     it('should allow a preflight from a configured origin', async () => {
@@ -197,10 +270,19 @@ describe('security headers and the HTTP edge', () => {
     });
 
     it('should not allow any other origin', async () => {
-      for (const origin of ['https://evil.example', 'https://app.example.com.evil.example', 'http://app.example.com', 'null']) {
+      for (const origin of [
+        'https://evil.example',
+        'https://app.example.com.evil.example',
+        'http://app.example.com',
+        'null',
+      ]) {
         const res = await preflight(origin);
         expect(res.headers['access-control-allow-origin'], origin).toBeUndefined();
-        const simple = await t.inject({ method: 'GET', url: '/api/v1/matters', headers: { origin, ...bearer(accessToken) } });
+        const simple = await t.inject({
+          method: 'GET',
+          url: '/api/v1/matters',
+          headers: { origin, ...bearer(accessToken) },
+        });
         expect(simple.headers['access-control-allow-origin'], origin).toBeUndefined();
       }
     });
@@ -212,7 +294,9 @@ describe('security headers and the HTTP edge', () => {
       expect(res.statusCode).toBe(200);
       const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).toMatch(/^3\.1/);
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/matters', '/api/v1/auth/login', '/api/v1/setup', '/healthz']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/matters', '/api/v1/auth/login', '/api/v1/setup', '/healthz']),
+      );
     });
 
     it('should declare additionalProperties false on every object of every request body', async () => {
@@ -236,13 +320,16 @@ describe('security headers and the HTTP edge', () => {
     });
 
     it('should bound every string of every request body, query and path parameter with maxLength', async () => {
-      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as JsonSchema & { paths: Record<string, Record<string, OpenApiOperation>> };
+      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as JsonSchema & {
+        paths: Record<string, Record<string, OpenApiOperation>>;
+      };
       const unbounded: string[] = [];
       let strings = 0;
       for (const [route, operations] of Object.entries(doc.paths)) {
         for (const [method, op] of Object.entries(operations)) {
           const at = `${method.toUpperCase()} ${route}`;
-          for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) unboundedStrings(media.schema, doc, `${at} body (${type})`, unbounded);
+          for (const [type, media] of Object.entries(op.requestBody?.content ?? {}))
+            unboundedStrings(media.schema, doc, `${at} body (${type})`, unbounded);
           for (const p of op.parameters ?? []) {
             if (p.in !== 'query' && p.in !== 'path') continue;
             strings++;
@@ -253,15 +340,34 @@ describe('security headers and the HTTP edge', () => {
       expect(strings).toBeGreaterThan(10);
       expect(unbounded).toEqual([]);
       // The walker itself: an unbounded string is reported, bounded and closed ones are not.
-      expect(unboundedStrings({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string', maxLength: 5 }, c: { enum: ['x'] }, d: { type: 'array', items: { type: 'string' } } } }, {}, 'x')).toEqual(['x.a', 'x.d/items']);
+      expect(
+        unboundedStrings(
+          {
+            type: 'object',
+            properties: {
+              a: { type: 'string' },
+              b: { type: 'string', maxLength: 5 },
+              c: { enum: ['x'] },
+              d: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          {},
+          'x',
+        ),
+      ).toEqual(['x.a', 'x.d/items']);
     });
 
     it('should refuse unknown query fields on every route that takes a query (additionalProperties false)', async () => {
-      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, OpenApiOperation>> };
+      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+        paths: Record<string, Record<string, OpenApiOperation>>;
+      };
       const withQuery = Object.entries(doc.paths).flatMap(([route, operations]) =>
         Object.entries(operations)
           .filter(([, op]) => (op.parameters ?? []).some((p) => p.in === 'query'))
-          .map(([method, op]) => ({ at: `${method.toUpperCase()} ${route}`, closed: op['x-query-additional-properties'] })),
+          .map(([method, op]) => ({
+            at: `${method.toUpperCase()} ${route}`,
+            closed: op['x-query-additional-properties'],
+          })),
       );
       expect(withQuery.length).toBeGreaterThanOrEqual(3);
       expect(withQuery.filter((q) => q.closed !== false).map((q) => q.at)).toEqual([]);
@@ -269,11 +375,19 @@ describe('security headers and the HTTP edge', () => {
   });
 
   it('should answer a JSON body over BODY_LIMIT with 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@example.com', password: 'x'.repeat(5 * 1024) } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'a@example.com', password: 'x'.repeat(5 * 1024) },
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     expectSecurityHeaders(res.headers);
-    const fits = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@example.com', password: 'x'.repeat(1024) } });
+    const fits = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'a@example.com', password: 'x'.repeat(1024) },
+    });
     expect(fits.statusCode).toBe(401);
   });
 

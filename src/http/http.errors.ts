@@ -2,7 +2,10 @@ import type { ErrorTable } from '../platform/errors.ts';
 
 /** Refusals of the server plumbing itself. */
 export const HTTP_ERRORS = {
-  RATE_LIMIT_UNAVAILABLE: { status: 503, title: 'The rate-limit store is unavailable; sign-in is paused until it is back' },
+  RATE_LIMIT_UNAVAILABLE: {
+    status: 503,
+    title: 'The rate-limit store is unavailable; sign-in is paused until it is back',
+  },
 } as const satisfies ErrorTable;
 
 type HttpErrors = typeof HTTP_ERRORS;

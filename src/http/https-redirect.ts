@@ -18,21 +18,30 @@ export function httpsRedirectTarget(publicUrl: string, requestTarget: string | u
  * HTTPS address (308 keeps the method and body of a POST). It reads no body and
  * serves nothing else.
  */
-export async function startHttpsRedirect(opts: { host: string; port: number; publicUrl: string; logger: Logger; headersTimeoutMs?: number }): Promise<http.Server> {
-  const server = http.createServer({ headersTimeout: opts.headersTimeoutMs ?? 10_000, requestTimeout: 15_000 }, (req, res) => {
-    const location = httpsRedirectTarget(opts.publicUrl, req.url);
-    res.writeHead(308, {
-      location,
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-      connection: 'close',
-    });
-    res.end(`Moved to ${location}\n`);
-    req.resume();
-  });
+export async function startHttpsRedirect(opts: {
+  host: string;
+  port: number;
+  publicUrl: string;
+  logger: Logger;
+  headersTimeoutMs?: number;
+}): Promise<http.Server> {
+  const server = http.createServer(
+    { headersTimeout: opts.headersTimeoutMs ?? 10_000, requestTimeout: 15_000 },
+    (req, res) => {
+      const location = httpsRedirectTarget(opts.publicUrl, req.url);
+      res.writeHead(308, {
+        location,
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        connection: 'close',
+      });
+      res.end(`Moved to ${location}\n`);
+      req.resume();
+    },
+  );
   server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,7 +8,13 @@ export { createMetrics, type Metrics, registerMetrics } from './metrics.ts';
 export { openapiTransform } from './openapi-transform.ts';
 export { isDatabaseUnavailable, registerErrorHandling } from './problem.ts';
 export { tierLimitsOf } from './rate-limit-tiers.ts';
-export { createMemoryRateLimitStore, type RateLimitRule, type RateLimitStore, registerAccountRateLimits, registerRateLimits } from './rate-limit.ts';
+export {
+  createMemoryRateLimitStore,
+  type RateLimitRule,
+  type RateLimitStore,
+  registerAccountRateLimits,
+  registerRateLimits,
+} from './rate-limit.ts';
 export { createRedisRateLimitStore } from './redis-rate-limit-store.ts';
 export { registerSecurityHeaders } from './security-headers.ts';
 export { serverTimeouts, TLS_POLICY } from './tls-policy.ts';

@@ -16,11 +16,28 @@ describe('GET /metrics', () => {
     t = await startTestApp({ env: { METRICS_TOKEN: token, RATE_LIMIT_PUBLIC_PER_MINUTE: '3' } });
   });
   afterAll(async () => t?.close());
-  const scrape = () => t.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` }, remoteAddress: '192.0.2.200' });
+  const scrape = () =>
+    t.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+      remoteAddress: '192.0.2.200',
+    });
 
   it('should refuse a missing, wrong or truncated token with 401', async () => {
-    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${token.slice(0, -1)}`, `Bearer ${token}x`, token]) {
-      const res = await t.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {}, remoteAddress: `192.0.2.${crypto.randomInt(1, 100)}` });
+    for (const authorization of [
+      undefined,
+      'Bearer wrong',
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer ${token}x`,
+      token,
+    ]) {
+      const res = await t.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: authorization ? { authorization } : {},
+        remoteAddress: `192.0.2.${crypto.randomInt(1, 100)}`,
+      });
       expect(res.statusCode, String(authorization)).toBe(401);
       expect(res.body).not.toContain('chambers_http_requests_total');
     }
@@ -28,9 +45,22 @@ describe('GET /metrics', () => {
 
   it('should report requests by route pattern, rate-limit refusals, auth failures and the audit queue', async () => {
     const lawyer = await signedInMember(t, { role: 'lawyer' });
-    const created = await t.inject({ method: 'POST', url: '/api/v1/matters', headers: lawyer.headers, payload: { title: 'Metrics' } });
-    await t.inject({ method: 'GET', url: `/api/v1/matters/${(created.json() as { id: string }).id}`, headers: lawyer.headers });
-    await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@example.com', password: 'wrong-password-123' } });
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/v1/matters',
+      headers: lawyer.headers,
+      payload: { title: 'Metrics' },
+    });
+    await t.inject({
+      method: 'GET',
+      url: `/api/v1/matters/${(created.json() as { id: string }).id}`,
+      headers: lawyer.headers,
+    });
+    await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'nobody@example.com', password: 'wrong-password-123' },
+    });
     for (let i = 0; i < 4; i++) await t.inject({ method: 'GET', url: '/healthz', remoteAddress: '198.51.100.99' });
 
     const res = await scrape();
@@ -38,7 +68,9 @@ describe('GET /metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = res.body;
     expect(body).toMatch(/chambers_http_requests_total\{route="\/api\/v1\/matters\/:id",method="GET",status="200"\} 1/);
-    expect(body).toMatch(/chambers_http_request_duration_seconds_bucket\{le="[^"]+",route="\/api\/v1\/matters",method="POST",status="201"\} \d+/);
+    expect(body).toMatch(
+      /chambers_http_request_duration_seconds_bucket\{le="[^"]+",route="\/api\/v1\/matters",method="POST",status="201"\} \d+/,
+    );
     expect(body).not.toContain((created.json() as { id: string }).id);
     expect(body).toMatch(/chambers_rate_limit_rejections_total\{tier="public"\} 1/);
     expect(body).toMatch(/chambers_auth_failures_total\{code="INVALID_CREDENTIALS"\} 1/);
@@ -60,7 +92,11 @@ describe('GET /metrics without METRICS_TOKEN', () => {
   afterAll(async () => t?.close());
 
   it('should not exist', async () => {
-    const res = await t.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer anything-at-all-here-xxxxxxxx' } });
+    const res = await t.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: 'Bearer anything-at-all-here-xxxxxxxx' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('NOT_FOUND');
   });

@@ -20,7 +20,12 @@ export type Metrics = {
 export function createMetrics(opts: { auditQueueDepth: () => Promise<number> }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'chambers_' });
-  const requests = new Counter({ name: 'chambers_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'chambers_http_requests_total',
+    help: 'HTTP requests by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'chambers_http_request_duration_seconds',
     help: 'HTTP request latency by route pattern, method and status',
@@ -28,14 +33,24 @@ export function createMetrics(opts: { auditQueueDepth: () => Promise<number> }):
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const rejections = new Counter({ name: 'chambers_rate_limit_rejections_total', help: 'Requests refused with 429 by rate-limit tier', labelNames: ['tier'], registers: [registry] });
+  const rejections = new Counter({
+    name: 'chambers_rate_limit_rejections_total',
+    help: 'Requests refused with 429 by rate-limit tier',
+    labelNames: ['tier'],
+    registers: [registry],
+  });
   const storeFailures = new Counter({
     name: 'chambers_rate_limit_store_failures_total',
     help: 'Requests whose rate-limit store (Redis) failed: outcome "allowed" = failed open, "refused" = failed closed (auth tier)',
     labelNames: ['tier', 'outcome'],
     registers: [registry],
   });
-  const authFailures = new Counter({ name: 'chambers_auth_failures_total', help: 'Refused authentications (401 and 423) by error code', labelNames: ['code'], registers: [registry] });
+  const authFailures = new Counter({
+    name: 'chambers_auth_failures_total',
+    help: 'Refused authentications (401 and 423) by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'chambers_audit_queue_depth',
     help: 'Audit events recorded but not yet sealed into the Merkle tree',
@@ -75,12 +90,17 @@ function tokenMatches(presented: string, expected: string): boolean {
 export function registerMetrics(app: FastifyInstance, metrics: Metrics, token: string | undefined): void {
   const m = metrics;
   app.addHook('onResponse', async (request, reply) => {
-    const labels = { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) };
+    const labels = {
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      status: String(reply.statusCode),
+    };
     m.requests.inc(labels);
     m.latency.observe(labels, reply.elapsedTime / 1000);
   });
   app.addHook('onError', async (_request, _reply, error) => {
-    if (error instanceof AppError && (error.status === 401 || error.status === 423)) m.authFailures.inc({ code: error.code });
+    if (error instanceof AppError && (error.status === 401 || error.status === 423))
+      m.authFailures.inc({ code: error.code });
   });
   if (!token) return;
   app.get('/metrics', { config: { access: { public: true } }, schema: { hide: true } }, async (request, reply) => {

@@ -44,8 +44,16 @@ describe('PostgreSQL restarted mid-run (a private cluster)', () => {
             : kind === 'matter'
               ? await t.inject({ method: 'POST', url: '/api/v1/matters', headers, payload: { title: name } })
               : await t.inject({ method: 'GET', url: '/api/v1/matters?limit=5', headers });
-        const body = String(res.headers['content-type'] ?? '').includes('json') ? (res.json() as { code?: string }) : {};
-        outcomes.push({ kind, name, status: res.statusCode, code: body.code, retryAfter: res.headers['retry-after'] as string | undefined });
+        const body = String(res.headers['content-type'] ?? '').includes('json')
+          ? (res.json() as { code?: string })
+          : {};
+        outcomes.push({
+          kind,
+          name,
+          status: res.statusCode,
+          code: body.code,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+        });
         await new Promise((r) => setTimeout(r, 5));
       }
     };
@@ -65,7 +73,9 @@ describe('PostgreSQL restarted mid-run (a private cluster)', () => {
     stopLoad = true;
     await load;
 
-    const unexpected = outcomes.filter((o) => !(o.status < 300 || (o.status === 503 && o.code === 'SERVICE_UNAVAILABLE' && o.retryAfter === '5')));
+    const unexpected = outcomes.filter(
+      (o) => !(o.status < 300 || (o.status === 503 && o.code === 'SERVICE_UNAVAILABLE' && o.retryAfter === '5')),
+    );
     expect(unexpected).toEqual([]);
     expect(outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.kind === 'org' && o.status === 201).length).toBeGreaterThan(0);
@@ -81,9 +91,15 @@ describe('PostgreSQL restarted mid-run (a private cluster)', () => {
       );
       expect(rows.filter((r) => r.members !== 1)).toEqual([]);
       const stored = new Set(rows.map((r) => r.name));
-      for (const o of outcomes.filter((o) => o.kind === 'org' && o.status === 201)) expect(stored.has(o.name), o.name).toBe(true);
-      const matters = new Set((await admin.query<{ title: string }>(`SELECT title FROM chambers.matters WHERE title LIKE 'fault-matter-%'`)).rows.map((r) => r.title));
-      for (const o of outcomes.filter((o) => o.kind === 'matter' && o.status === 201)) expect(matters.has(o.name), o.name).toBe(true);
+      for (const o of outcomes.filter((o) => o.kind === 'org' && o.status === 201))
+        expect(stored.has(o.name), o.name).toBe(true);
+      const matters = new Set(
+        (
+          await admin.query<{ title: string }>(`SELECT title FROM chambers.matters WHERE title LIKE 'fault-matter-%'`)
+        ).rows.map((r) => r.title),
+      );
+      for (const o of outcomes.filter((o) => o.kind === 'matter' && o.status === 201))
+        expect(matters.has(o.name), o.name).toBe(true);
     } finally {
       await admin.end();
     }

@@ -4,9 +4,20 @@ import { AppError, errorDefinition } from '../platform/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-type Problem = { type: string; title: string; status: number; code: string; detail?: string; requestId?: string } & Record<string, unknown>;
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  requestId?: string;
+} & Record<string, unknown>;
 
-export function sendProblem(reply: FastifyReply, code: string, opts: { status?: number; detail?: string; extra?: Record<string, unknown> } = {}): FastifyReply {
+export function sendProblem(
+  reply: FastifyReply,
+  code: string,
+  opts: { status?: number; detail?: string; extra?: Record<string, unknown> } = {},
+): FastifyReply {
   const def = errorDefinition(code) ?? { status: 500, title: 'Internal error' };
   const status = opts.status ?? def.status;
   const body: Problem = {
@@ -25,10 +36,26 @@ export function sendProblem(reply: FastifyReply, code: string, opts: { status?: 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  if (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      '57P01',
+      '57P02',
+      '57P03',
+      '53300',
+    ].includes(code)
+  )
+    return true;
   if (code.startsWith('08')) return true; // connection exceptions
   const msg = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|Cannot use a pool after calling end/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|Cannot use a pool after calling end/i.test(
+    msg,
+  );
 }
 
 function validationDetail(err: FastifyError): string {
@@ -39,7 +66,8 @@ function validationDetail(err: FastifyError): string {
       .map((v) => {
         const where = v.instancePath ? v.instancePath.replace(/^\//, '').replaceAll('/', '.') : '';
         const unknown = (v.params as { issue?: { code?: string; keys?: string[] } } | undefined)?.issue;
-        if (unknown?.code === 'unrecognized_keys' && unknown.keys) return `${ctx}: unknown field(s) ${unknown.keys.join(', ')}`;
+        if (unknown?.code === 'unrecognized_keys' && unknown.keys)
+          return `${ctx}: unknown field(s) ${unknown.keys.join(', ')}`;
         return `${ctx}${where ? `.${where}` : ''}: ${v.message}`;
       })
       .join('; ');
@@ -63,7 +91,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     switch (error.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendProblem(reply, 'MALFORMED_JSON', { detail: error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty' : 'the body could not be parsed as JSON' });
+        return sendProblem(reply, 'MALFORMED_JSON', {
+          detail:
+            error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty' : 'the body could not be parsed as JSON',
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendProblem(reply, 'UNSUPPORTED_MEDIA_TYPE', { detail: 'send application/json' });
@@ -82,7 +113,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+      const code =
+        status === 404
+          ? 'NOT_FOUND'
+          : status === 405
+            ? 'METHOD_NOT_ALLOWED'
+            : status === 413
+              ? 'PAYLOAD_TOO_LARGE'
+              : status === 415
+                ? 'UNSUPPORTED_MEDIA_TYPE'
+                : 'VALIDATION_FAILED';
       return sendProblem(reply, code, { status: status === 429 ? 429 : undefined });
     }
     // Unknown failure: the log gets the error; the client gets only the request id.

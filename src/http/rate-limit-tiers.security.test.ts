@@ -21,7 +21,12 @@ const MINUTE = 60_000;
 describe('tierOf: every route gets a tier from its access declaration', () => {
   it('should put routes carrying the auth bucket in the auth tier, whatever their access', () => {
     expect(tierOf({ public: true }, [{ bucket: 'auth', limit: 60, windowMs: MINUTE }])).toBe('auth');
-    expect(tierOf({ orgOptional: true }, [{ bucket: 'auth', limit: 60, windowMs: MINUTE }, { bucket: 'verify', limit: 5, windowMs: 3_600_000 }])).toBe('auth');
+    expect(
+      tierOf({ orgOptional: true }, [
+        { bucket: 'auth', limit: 60, windowMs: MINUTE },
+        { bucket: 'verify', limit: 5, windowMs: 3_600_000 },
+      ]),
+    ).toBe('auth');
   });
   it('should map public, super-admin, org_admin-only, judge and other signed-in routes', () => {
     expect(tierOf({ public: true }, undefined)).toBe('public');
@@ -42,7 +47,12 @@ describe('rate-limit tiers on a running app (memory store)', () => {
   beforeAll(async () => {
     t = await startTestApp({
       clock,
-      env: { RATE_LIMIT_PUBLIC_PER_MINUTE: '8', RATE_LIMIT_LAWYER_PER_MINUTE: '6', RATE_LIMIT_ADMIN_PER_MINUTE: '3', RATE_LIMIT_AUTH_PER_MINUTE: '1000' },
+      env: {
+        RATE_LIMIT_PUBLIC_PER_MINUTE: '8',
+        RATE_LIMIT_LAWYER_PER_MINUTE: '6',
+        RATE_LIMIT_ADMIN_PER_MINUTE: '3',
+        RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+      },
     });
   });
   afterAll(async () => t?.close());
@@ -75,20 +85,37 @@ describe('rate-limit tiers on a running app (memory store)', () => {
       expect(res.headers['ratelimit-limit']).toBe('6');
       expect(res.headers['ratelimit-remaining']).toBe(String(6 - i));
     }
-    expect((await t.inject({ method: 'GET', url: '/api/v1/matters', headers: lawyer.headers, remoteAddress: ip })).statusCode).toBe(429);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/matters', headers: lawyer.headers, remoteAddress: ip }))
+        .statusCode,
+    ).toBe(429);
     // Same account, fresh address: still refused (the account budget is spent).
-    const elsewhere = await t.inject({ method: 'GET', url: '/api/v1/matters', headers: lawyer.headers, remoteAddress: newIp() });
+    const elsewhere = await t.inject({
+      method: 'GET',
+      url: '/api/v1/matters',
+      headers: lawyer.headers,
+      remoteAddress: newIp(),
+    });
     expect(elsewhere.statusCode).toBe(429);
     expect(elsewhere.json().code).toBe('RATE_LIMITED');
     // Another lawyer from the same (spent) address is refused by the IP budget...
     const colleague = await signedInMember(t, { role: 'lawyer' });
-    expect((await t.inject({ method: 'GET', url: '/api/v1/matters', headers: colleague.headers, remoteAddress: ip })).statusCode).toBe(429);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/matters', headers: colleague.headers, remoteAddress: ip }))
+        .statusCode,
+    ).toBe(429);
     // ...and served from their own address.
-    expect((await t.inject({ method: 'GET', url: '/api/v1/matters', headers: colleague.headers, remoteAddress: newIp() })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/matters', headers: colleague.headers, remoteAddress: newIp() }))
+        .statusCode,
+    ).toBe(200);
     // Public routes are another tier: the lawyer's address still reaches them.
     expect((await t.inject({ method: 'GET', url: '/healthz', remoteAddress: ip })).statusCode).toBe(200);
     clock.advance(MINUTE);
-    expect((await t.inject({ method: 'GET', url: '/api/v1/matters', headers: lawyer.headers, remoteAddress: ip })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/matters', headers: lawyer.headers, remoteAddress: ip }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('should give admin routes their own, smaller budget (admin tier)', async () => {
@@ -103,7 +130,9 @@ describe('rate-limit tiers on a running app (memory store)', () => {
     const refused = await t.inject({ method: 'GET', url, headers: admin.headers, remoteAddress: ip });
     expect(refused.statusCode).toBe(429);
     // The lawyer tier of the same account is untouched.
-    expect((await t.inject({ method: 'GET', url: '/api/v1/me', headers: admin.headers, remoteAddress: ip })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/me', headers: admin.headers, remoteAddress: ip })).statusCode,
+    ).toBe(200);
     clock.advance(MINUTE);
   });
 
@@ -111,7 +140,16 @@ describe('rate-limit tiers on a running app (memory store)', () => {
     const ip = newIp();
     const codes: number[] = [];
     for (let i = 0; i < 7; i++) {
-      codes.push((await t.inject({ method: 'GET', url: '/api/v1/matters', headers: { authorization: 'Bearer not-a-token' }, remoteAddress: ip })).statusCode);
+      codes.push(
+        (
+          await t.inject({
+            method: 'GET',
+            url: '/api/v1/matters',
+            headers: { authorization: 'Bearer not-a-token' },
+            remoteAddress: ip,
+          })
+        ).statusCode,
+      );
     }
     expect(codes).toEqual([401, 401, 401, 401, 401, 401, 429]);
     clock.advance(MINUTE);

@@ -8,7 +8,13 @@ export type RateLimitRule = { bucket: string; limit: number; windowMs: number };
 export type RateLimitTier = 'auth' | 'public' | 'lawyer' | 'judicial' | 'admin';
 
 /** The defaults of issue 8, per minute; each is overridable by RATE_LIMIT_<TIER>_PER_MINUTE. */
-export const DEFAULT_TIER_LIMITS: Readonly<Record<RateLimitTier, number>> = { auth: 60, public: 500, lawyer: 200, judicial: 100, admin: 30 };
+export const DEFAULT_TIER_LIMITS: Readonly<Record<RateLimitTier, number>> = {
+  auth: 60,
+  public: 500,
+  lawyer: 200,
+  judicial: 100,
+  admin: 30,
+};
 
 /** The bucket of the auth tier; the auth routes declare it themselves beside their finer hourly rules. */
 export const AUTH_BUCKET = 'auth';
@@ -30,7 +36,11 @@ export function tierOf(access: RouteAccess | undefined, rules: readonly RateLimi
 }
 
 /** The rules one request is counted against: the route's own rules, plus its tier's minute rule unless the route already carries it. */
-export function rulesFor(tier: RateLimitTier, explicit: readonly RateLimitRule[] | undefined, limits: Readonly<Record<RateLimitTier, number>>): RateLimitRule[] {
+export function rulesFor(
+  tier: RateLimitTier,
+  explicit: readonly RateLimitRule[] | undefined,
+  limits: Readonly<Record<RateLimitTier, number>>,
+): RateLimitRule[] {
   const rules = [...(explicit ?? [])];
   if (tier !== 'auth') rules.push({ bucket: tier, limit: limits[tier], windowMs: MINUTE });
   return rules;
@@ -39,5 +49,11 @@ export function rulesFor(tier: RateLimitTier, explicit: readonly RateLimitRule[]
 /** The per-minute tier budgets from configuration. */
 export function tierLimitsOf(config: Config): Record<RateLimitTier, number> {
   const r = config.rateLimits;
-  return { auth: r.authPerMinute, public: r.publicPerMinute, lawyer: r.lawyerPerMinute, judicial: r.judicialPerMinute, admin: r.adminPerMinute };
+  return {
+    auth: r.authPerMinute,
+    public: r.publicPerMinute,
+    lawyer: r.lawyerPerMinute,
+    judicial: r.judicialPerMinute,
+    admin: r.adminPerMinute,
+  };
 }

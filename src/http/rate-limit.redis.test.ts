@@ -76,17 +76,36 @@ describe('Redis stopped mid-run (a private redis-server)', () => {
   let t: TestApp;
   let headers: Record<string, string>;
   const METRICS_TOKEN = crypto.randomBytes(24).toString('hex');
-  const login = (ip: string) => t.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { email: 'nobody@example.com', password: 'not-the-password-1' } });
+  const login = (ip: string) =>
+    t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: ip,
+      payload: { email: 'nobody@example.com', password: 'not-the-password-1' },
+    });
   const matters = (ip: string) => t.inject({ method: 'GET', url: '/api/v1/matters', headers, remoteAddress: ip });
   const metric = async (name: string) => {
-    const res = await t.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-    return res.body.split('\n').filter((l) => l.startsWith(name)).join('\n');
+    const res = await t.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    return res.body
+      .split('\n')
+      .filter((l) => l.startsWith(name))
+      .join('\n');
   };
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
     t = await startTestApp({
-      env: { REDIS_URL: redis.url, RATE_LIMIT_REDIS_PREFIX: uniquePrefix(), RATE_LIMIT_LAWYER_PER_MINUTE: '5', RATE_LIMIT_AUTH_PER_MINUTE: '50', METRICS_TOKEN },
+      env: {
+        REDIS_URL: redis.url,
+        RATE_LIMIT_REDIS_PREFIX: uniquePrefix(),
+        RATE_LIMIT_LAWYER_PER_MINUTE: '5',
+        RATE_LIMIT_AUTH_PER_MINUTE: '50',
+        METRICS_TOKEN,
+      },
     });
     ({ headers } = await signedInMember(t, { role: 'lawyer' }));
   });
@@ -109,7 +128,9 @@ describe('Redis stopped mid-run (a private redis-server)', () => {
       expect(res.statusCode, res.body).toBe(200);
     }
     expect(Date.now() - started).toBeLessThan(10 * 1000);
-    expect(await metric('chambers_rate_limit_store_failures_total{tier="lawyer",outcome="allowed"}')).toMatch(/ (1\d|[2-9]\d)$/);
+    expect(await metric('chambers_rate_limit_store_failures_total{tier="lawyer",outcome="allowed"}')).toMatch(
+      / (1\d|[2-9]\d)$/,
+    );
 
     // Auth tier: refused with a stable code, quickly.
     const t0 = Date.now();
@@ -118,7 +139,9 @@ describe('Redis stopped mid-run (a private redis-server)', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.json()).toMatchObject({ status: 503, code: 'RATE_LIMIT_UNAVAILABLE' });
     expect(refused.headers['retry-after']).toBe('5');
-    expect(await metric('chambers_rate_limit_store_failures_total{tier="auth",outcome="refused"}')).toMatch(/ [1-9]\d*$/);
+    expect(await metric('chambers_rate_limit_store_failures_total{tier="auth",outcome="refused"}')).toMatch(
+      / [1-9]\d*$/,
+    );
 
     await redis.start();
 

@@ -44,11 +44,36 @@ describe('rate limits on the auth endpoints (60/min per IP shared, 5 sign-ups/ho
 
   const email = () => `spray-${crypto.randomUUID()}@example.com`;
   const requests = {
-    login: (ip: string) => t.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { email: email(), password: 'guess-number-one-1' } }),
-    register: (ip: string) => t.inject({ method: 'POST', url: '/api/v1/auth/register', remoteAddress: ip, payload: { email: email(), password: TEST_PASSWORD, name: 'Spam' } }),
-    refresh: (ip: string) => t.inject({ method: 'POST', url: '/api/v1/auth/refresh', remoteAddress: ip, payload: { refreshToken: crypto.randomBytes(32).toString('base64url') } }),
-    verify: (ip: string) => t.inject({ method: 'POST', url: '/api/v1/auth/verify-email', remoteAddress: ip, payload: { email: email(), code: '123456' } }),
-    forgot: (ip: string) => t.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', remoteAddress: ip, payload: { email: email() } }),
+    login: (ip: string) =>
+      t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        payload: { email: email(), password: 'guess-number-one-1' },
+      }),
+    register: (ip: string) =>
+      t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        remoteAddress: ip,
+        payload: { email: email(), password: TEST_PASSWORD, name: 'Spam' },
+      }),
+    refresh: (ip: string) =>
+      t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        remoteAddress: ip,
+        payload: { refreshToken: crypto.randomBytes(32).toString('base64url') },
+      }),
+    verify: (ip: string) =>
+      t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/verify-email',
+        remoteAddress: ip,
+        payload: { email: email(), code: '123456' },
+      }),
+    forgot: (ip: string) =>
+      t.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', remoteAddress: ip, payload: { email: email() } }),
   };
 
   function expectLimited(res: LightMyRequestResponse, limit: number, maxResetSeconds: number) {
@@ -88,10 +113,26 @@ describe('rate limits on the auth endpoints (60/min per IP shared, 5 sign-ups/ho
   it('the limit is checked before the body: even malformed requests are counted and refused alike', async () => {
     const ip = newIp();
     for (let i = 0; i < 60; i++) {
-      const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"email":',
+      });
       expect(res.statusCode).toBe(400);
     }
-    expectLimited(await t.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, headers: { 'content-type': 'application/json' }, payload: '{"email":' }), 60, 60);
+    expectLimited(
+      await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"email":',
+      }),
+      60,
+      60,
+    );
     expectLimited(await requests.login(ip), 60, 60);
     clock.advance(MINUTE + 1000);
   });
@@ -165,10 +206,20 @@ describe('rate limits on the auth endpoints (60/min per IP shared, 5 sign-ups/ho
   it('the password-reset and verification endpoints are limited too (code guessing)', async () => {
     const ip = newIp();
     for (let i = 0; i < 60; i++) {
-      const res = await t.inject({ method: 'POST', url: '/api/v1/auth/password/reset', remoteAddress: ip, payload: { email: 'victim@example.com', code: String(100000 + i), newPassword: TEST_PASSWORD } });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password/reset',
+        remoteAddress: ip,
+        payload: { email: 'victim@example.com', code: String(100000 + i), newPassword: TEST_PASSWORD },
+      });
       expect(res.statusCode).not.toBe(429);
     }
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/password/reset', remoteAddress: ip, payload: { email: 'victim@example.com', code: '999999', newPassword: TEST_PASSWORD } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password/reset',
+      remoteAddress: ip,
+      payload: { email: 'victim@example.com', code: '999999', newPassword: TEST_PASSWORD },
+    });
     expectLimited(res, 60, 60);
     expectLimited(await requests.verify(ip), 60, 60);
     clock.advance(MINUTE + 1000);

@@ -6,7 +6,6 @@ import { AUTH_BUCKET, rulesFor, tierOf, type RateLimitRule, type RateLimitTier }
 
 export type { RateLimitRule } from './rate-limit-tiers.ts';
 
-
 /** Where counters live: in memory for one process, or Redis shared by all of them. Same interface, swappable. */
 export interface RateLimitStore {
   /** Counts one hit and returns the count in the current window and when that window ends. Throws when the store is unreachable. */
@@ -84,7 +83,13 @@ export function registerRateLimits(app: FastifyInstance, opts: RateLimitOptions)
     if (!config.access) return; // 404s and framework routes
     const tier = tierOf(config.access, config.rateLimits);
     const rules = rulesFor(tier, config.rateLimits, opts.tierLimits);
-    await count(request, reply, opts, tier, rules.map((rule) => ({ rule, key: `${rule.bucket}:ip:${request.ip}` })));
+    await count(
+      request,
+      reply,
+      opts,
+      tier,
+      rules.map((rule) => ({ rule, key: `${rule.bucket}:ip:${request.ip}` })),
+    );
   });
 }
 
@@ -94,7 +99,9 @@ export function registerAccountRateLimits(app: FastifyInstance, opts: RateLimitO
     const userId = request.principal?.userId ?? request.enrollment?.userId;
     if (!config.access || !userId) return;
     const tier = tierOf(config.access, config.rateLimits);
-    const tierRule = rulesFor(tier, config.rateLimits, opts.tierLimits).find((r) => r.bucket === (tier === 'auth' ? AUTH_BUCKET : tier));
+    const tierRule = rulesFor(tier, config.rateLimits, opts.tierLimits).find(
+      (r) => r.bucket === (tier === 'auth' ? AUTH_BUCKET : tier),
+    );
     if (!tierRule) return;
     await count(request, reply, opts, tier, [{ rule: tierRule, key: `${tierRule.bucket}:acct:${userId}` }]);
   });
@@ -103,17 +110,30 @@ export function registerAccountRateLimits(app: FastifyInstance, opts: RateLimitO
 const WARN_EVERY_MS = 10_000;
 let lastWarnAt = 0;
 
-async function count(request: FastifyRequest, reply: FastifyReply, opts: RateLimitOptions, tier: RateLimitTier, counters: Array<{ rule: RateLimitRule; key: string }>): Promise<void> {
+async function count(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: RateLimitOptions,
+  tier: RateLimitTier,
+  counters: Array<{ rule: RateLimitRule; key: string }>,
+): Promise<void> {
   const now = opts.clock.now().getTime();
   let hits: Hit[];
   try {
-    hits = await Promise.all(counters.map(async ({ rule, key }) => ({ rule, ...(await opts.store.hit(key, rule.windowMs, now)) })));
+    hits = await Promise.all(
+      counters.map(async ({ rule, key }) => ({ rule, ...(await opts.store.hit(key, rule.windowMs, now)) })),
+    );
   } catch (err) {
     const failClosed = tier === 'auth';
     opts.observer?.storeFailed(tier, failClosed ? 'refused' : 'allowed');
     if (Date.now() - lastWarnAt > WARN_EVERY_MS) {
       lastWarnAt = Date.now();
-      opts.logger.warn({ err: { message: (err as Error).message }, store: opts.store.kind, tier }, failClosed ? 'rate-limit store unavailable: refusing auth requests' : 'rate-limit store unavailable: letting requests through unlimited');
+      opts.logger.warn(
+        { err: { message: (err as Error).message }, store: opts.store.kind, tier },
+        failClosed
+          ? 'rate-limit store unavailable: refusing auth requests'
+          : 'rate-limit store unavailable: letting requests through unlimited',
+      );
     }
     if (failClosed) throw new AppError('RATE_LIMIT_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' } });
     return;

@@ -25,7 +25,12 @@ const COUNT_ONLY = Number.MAX_SAFE_INTEGER;
  * meaning as the memory store. Throws when Redis is not ready, so the caller applies
  * its fail-open / fail-closed policy at once.
  */
-export async function createRedisRateLimitStore(opts: { url: string; keyPrefix: string; logger: Logger; readyTimeoutMs?: number }): Promise<RateLimitStore> {
+export async function createRedisRateLimitStore(opts: {
+  url: string;
+  keyPrefix: string;
+  logger: Logger;
+  readyTimeoutMs?: number;
+}): Promise<RateLimitStore> {
   const client = new Redis(opts.url, REDIS_CLIENT_OPTIONS);
   let lastErrorLogAt = 0;
   client.on('error', (err: Error) => {

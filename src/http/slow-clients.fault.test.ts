@@ -42,7 +42,9 @@ describe('slow clients are cut off and their connections freed', () => {
   let t: TestApp;
   let port: number;
   beforeAll(async () => {
-    t = await startTestApp({ env: { HTTP_HEADERS_TIMEOUT_SECONDS: '2', HTTP_REQUEST_TIMEOUT_SECONDS: '4', HTTP_IDLE_TIMEOUT_SECONDS: '2' } });
+    t = await startTestApp({
+      env: { HTTP_HEADERS_TIMEOUT_SECONDS: '2', HTTP_REQUEST_TIMEOUT_SECONDS: '4', HTTP_IDLE_TIMEOUT_SECONDS: '2' },
+    });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     port = (t.app.server.address() as AddressInfo).port;
   });
@@ -52,26 +54,37 @@ describe('slow clients are cut off and their connections freed', () => {
     const started = Date.now();
     // No keep-alive: the connection count at the end should be the attackers' alone.
     const status = await new Promise<number>((resolve, reject) =>
-      http.get({ host: '127.0.0.1', port, path: '/healthz', agent: false, headers: { connection: 'close' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      }).on('error', reject),
+      http
+        .get({ host: '127.0.0.1', port, path: '/healthz', agent: false, headers: { connection: 'close' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject),
     );
     return { status, ms: Date.now() - started };
   };
 
   it('should close a slowloris that never finishes its headers (one header line every 500 ms)', async () => {
-    const lines = ['GET /healthz HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', ...Array.from({ length: 60 }, (_, i) => `X-Slow-${i}: a\r\n`)];
+    const lines = [
+      'GET /healthz HTTP/1.1\r\n',
+      'Host: 127.0.0.1\r\n',
+      ...Array.from({ length: 60 }, (_, i) => `X-Slow-${i}: a\r\n`),
+    ];
     const closed = await slowClient(port, (s) => trickle(s, lines, 500));
     expect(closed.afterMs).toBeLessThan(5_000);
     expect(closed.received).not.toMatch(/^HTTP\/1\.1 200/);
   });
 
   it('should close a client that trickles its body (a byte every 500 ms, never idle) at the request timeout', async () => {
-    const head = 'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n';
+    const head =
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n';
     const closed = await slowClient(port, (s) => {
       s.write(head);
-      trickle(s, Array.from({ length: 200 }, () => ' '), 500);
+      trickle(
+        s,
+        Array.from({ length: 200 }, () => ' '),
+        500,
+      );
     });
     expect(closed.afterMs).toBeGreaterThanOrEqual(3_500);
     expect(closed.afterMs).toBeLessThan(8_000);
@@ -79,7 +92,8 @@ describe('slow clients are cut off and their connections freed', () => {
   });
 
   it('should close a client that sends half a body and then stalls', async () => {
-    const head = 'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"email":"a@example.com",';
+    const head =
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"email":"a@example.com",';
     const closed = await slowClient(port, (s) => s.write(head));
     expect(closed.afterMs).toBeLessThan(6_000);
     expect(closed.received).not.toMatch(/^HTTP\/1\.1 2/);
@@ -87,7 +101,13 @@ describe('slow clients are cut off and their connections freed', () => {
 
   it('should keep serving others while 40 slow clients hang on, and free every connection', async () => {
     const attackers = Array.from({ length: 40 }, (_, i) =>
-      slowClient(port, (s) => (i % 2 === 0 ? trickle(s, ['GET / HTTP/1.1\r\n', ...Array.from({ length: 40 }, () => 'X-A: b\r\n')], 400) : s.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{'))),
+      slowClient(port, (s) =>
+        i % 2 === 0
+          ? trickle(s, ['GET / HTTP/1.1\r\n', ...Array.from({ length: 40 }, () => 'X-A: b\r\n')], 400)
+          : s.write(
+              'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{',
+            ),
+      ),
     );
     await new Promise((r) => setTimeout(r, 500));
     for (let i = 0; i < 5; i++) {
@@ -97,7 +117,9 @@ describe('slow clients are cut off and their connections freed', () => {
     }
     const closed = await Promise.all(attackers);
     expect(Math.max(...closed.map((c) => c.afterMs))).toBeLessThan(8_000);
-    const open = await new Promise<number>((resolve, reject) => t.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    const open = await new Promise<number>((resolve, reject) =>
+      t.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+    );
     expect(open).toBe(0);
   });
 });

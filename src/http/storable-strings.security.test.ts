@@ -9,7 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { findUnstorableString } from './storable-strings.ts';
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; format?: string; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; $ref?: string; minItems?: number; minimum?: number; const?: unknown };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  format?: string;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  $ref?: string;
+  minItems?: number;
+  minimum?: number;
+  const?: unknown;
+};
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema?: Schema };
 type Operation = { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
 type OpenApi = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
@@ -32,7 +46,16 @@ describe('strings PostgreSQL cannot store', () => {
   const resolve = (s: Schema | undefined): Schema => {
     if (!s) return {};
     if (s.$ref) return resolve(doc.components?.schemas?.[s.$ref.split('/').pop()!]);
-    if (s.allOf) return s.allOf.map(resolve).reduce<Schema>((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties }, required: [...(a.required ?? []), ...(b.required ?? [])] }), {});
+    if (s.allOf)
+      return s.allOf.map(resolve).reduce<Schema>(
+        (a, b) => ({
+          ...a,
+          ...b,
+          properties: { ...a.properties, ...b.properties },
+          required: [...(a.required ?? []), ...(b.required ?? [])],
+        }),
+        {},
+      );
     const alt = s.anyOf ?? s.oneOf;
     if (alt) return resolve(alt.find((x) => resolve(x).type !== 'null') ?? alt[0]);
     return s;
@@ -45,11 +68,20 @@ describe('strings PostgreSQL cannot store', () => {
     if (s.const !== undefined) return s.const;
     if (s.enum) return s.enum[0];
     const type = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
-    if (type === 'object' || s.properties) return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, sample(v, `${path}/${k}`, poison)]));
+    if (type === 'object' || s.properties)
+      return Object.fromEntries(
+        Object.entries(s.properties ?? {}).map(([k, v]) => [k, sample(v, `${path}/${k}`, poison)]),
+      );
     if (type === 'array') return [sample(s.items, `${path}/0`, poison)];
     if (type === 'integer' || type === 'number') return Math.max(1, s.minimum ?? 1);
     if (type === 'boolean') return true;
-    return s.format === 'uuid' ? UUID : s.format === 'email' ? 'someone@example.com' : s.format === 'date-time' ? '2030-01-01T00:00:00.000Z' : 'text';
+    return s.format === 'uuid'
+      ? UUID
+      : s.format === 'email'
+        ? 'someone@example.com'
+        : s.format === 'date-time'
+          ? '2030-01-01T00:00:00.000Z'
+          : 'text';
   };
 
   /** Every path at which a schema holds a string. */
@@ -57,7 +89,8 @@ describe('strings PostgreSQL cannot store', () => {
     const s = resolve(raw);
     const type = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
     if (type === 'string' && !s.enum && s.const === undefined) return [path];
-    if (type === 'object' || s.properties) return Object.entries(s.properties ?? {}).flatMap(([k, v]) => stringPaths(v, `${path}/${k}`));
+    if (type === 'object' || s.properties)
+      return Object.entries(s.properties ?? {}).flatMap(([k, v]) => stringPaths(v, `${path}/${k}`));
     if (type === 'array') return stringPaths(s.items, `${path}/0`);
     return [];
   };
@@ -70,18 +103,40 @@ describe('strings PostgreSQL cannot store', () => {
         const params = op.parameters ?? [];
         const bodySchema = op.requestBody?.content?.['application/json']?.schema;
         const targets: Array<{ where: 'path' | 'query' | 'body'; field: string }> = [
-          ...params.filter((p) => p.in !== 'header' && stringPaths(p.schema).length > 0).map((p) => ({ where: p.in as 'path' | 'query', field: p.name })),
+          ...params
+            .filter((p) => p.in !== 'header' && stringPaths(p.schema).length > 0)
+            .map((p) => ({ where: p.in as 'path' | 'query', field: p.name })),
           ...stringPaths(bodySchema).map((field) => ({ where: 'body' as const, field })),
         ];
         for (const target of targets) {
-          const value = (p: Parameter) => (target.where === p.in && target.field === p.name ? NUL : String(sample(p.schema, '', null)));
-          const url = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(value(params.find((p) => p.name === name && p.in === 'path') ?? { name, in: 'path', schema: { type: 'string' } })));
-          const query = params.filter((p) => p.in === 'query' && (p.required || target.field === p.name)).map((p) => `${p.name}=${encodeURIComponent(value(p))}`).join('&');
+          const value = (p: Parameter) =>
+            target.where === p.in && target.field === p.name ? NUL : String(sample(p.schema, '', null));
+          const url = route.replace(/\{(\w+)\}/g, (_, name: string) =>
+            encodeURIComponent(
+              value(
+                params.find((p) => p.name === name && p.in === 'path') ?? {
+                  name,
+                  in: 'path',
+                  schema: { type: 'string' },
+                },
+              ),
+            ),
+          );
+          const query = params
+            .filter((p) => p.in === 'query' && (p.required || target.field === p.name))
+            .map((p) => `${p.name}=${encodeURIComponent(value(p))}`)
+            .join('&');
           const body = bodySchema ? sample(bodySchema, '', target.where === 'body' ? target.field : null) : undefined;
-          const res = await t.inject({ method: method.toUpperCase() as 'GET', url: query ? `${url}?${query}` : url, headers, ...(body !== undefined ? { payload: body as object } : {}) });
+          const res = await t.inject({
+            method: method.toUpperCase() as 'GET',
+            url: query ? `${url}?${query}` : url,
+            headers,
+            ...(body !== undefined ? { payload: body as object } : {}),
+          });
           const label = `${method.toUpperCase()} ${route} ${target.where}:${target.field} → ${res.statusCode} ${res.body.slice(0, 160)}`;
           if (res.statusCode >= 500) failures.push(label);
-          else if (res.statusCode === 400 && (res.json() as { code?: string }).code === 'VALIDATION_FAILED') refused.push(label);
+          else if (res.statusCode === 400 && (res.json() as { code?: string }).code === 'VALIDATION_FAILED')
+            refused.push(label);
           else if (![401, 403, 404, 405, 409, 429].includes(res.statusCode)) failures.push(label);
         }
       }

@@ -39,7 +39,17 @@ export const storableValidatorCompiler: FastifySchemaCompiler<ZodType> = (routeS
   return (data: unknown) => {
     const where = findUnstorableString(data);
     if (where !== null) {
-      return { error: [{ keyword: 'storable', instancePath: where, schemaPath: '#', params: {}, message: 'contains a character that cannot be stored (NUL or an unpaired surrogate)' }] };
+      return {
+        error: [
+          {
+            keyword: 'storable',
+            instancePath: where,
+            schemaPath: '#',
+            params: {},
+            message: 'contains a character that cannot be stored (NUL or an unpaired surrogate)',
+          },
+        ],
+      };
     }
     return validate(data);
   };

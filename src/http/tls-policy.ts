@@ -25,7 +25,9 @@ export const TLS_POLICY: TlsOptions & SecureContextOptions = {
 };
 
 /** Node's own limits on slow clients; checked every second so a stalled socket is freed promptly. */
-export function serverTimeouts(config: Config): Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'connectionsCheckingInterval'> {
+export function serverTimeouts(
+  config: Config,
+): Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'connectionsCheckingInterval'> {
   return {
     headersTimeout: config.httpTimeouts.headersMs,
     requestTimeout: config.httpTimeouts.requestMs,

@@ -35,11 +35,16 @@ function handshake(port: number, opts: tls.ConnectionOptions): Promise<Handshake
       resolve({ ok: true, protocol: socket.getProtocol(), cipher: socket.getCipher().name });
       socket.end();
     });
-    socket.once('error', (err: Error & { code?: string }) => resolve({ ok: false, error: `${err.code ?? ''} ${err.message}` }));
+    socket.once('error', (err: Error & { code?: string }) =>
+      resolve({ ok: false, error: `${err.code ?? ''} ${err.message}` }),
+    );
   });
 }
 
-function request(url: string, opts: https.RequestOptions & { body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(
+  url: string,
+  opts: https.RequestOptions & { body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const lib = url.startsWith('https:') ? https : http;
     const req = lib.request(url, opts, (res) => {
@@ -56,7 +61,16 @@ function request(url: string, opts: https.RequestOptions & { body?: string } = {
 /** A TLS server that accepts what a permissive 2015 server would: the control for every refusal. */
 async function permissiveServer(ca: TestCa): Promise<{ port: number; close(): void }> {
   const fs = await import('node:fs');
-  const server = tls.createServer({ cert: fs.readFileSync(ca.certFile), key: fs.readFileSync(ca.keyFile), minVersion: 'TLSv1', ciphers: 'ALL@SECLEVEL=0', dhparam: 'auto' }, (s) => s.end());
+  const server = tls.createServer(
+    {
+      cert: fs.readFileSync(ca.certFile),
+      key: fs.readFileSync(ca.keyFile),
+      minVersion: 'TLSv1',
+      ciphers: 'ALL@SECLEVEL=0',
+      dhparam: 'auto',
+    },
+    (s) => s.end(),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as AddressInfo).port, close: () => server.close() };
 }
@@ -88,15 +102,29 @@ describe('HTTPS served by Chambers (TLS_CERT_FILE / TLS_KEY_FILE)', () => {
     const root = await request(`https://127.0.0.1:${port}/`, { ca: ca.ca, servername: 'localhost' });
     expect(root.status).toBe(200);
     expect(root.headers['content-type']).toMatch(/^text\/html/);
-    for (const name of ['content-security-policy', 'strict-transport-security', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'permissions-policy', 'cross-origin-resource-policy']) {
+    for (const name of [
+      'content-security-policy',
+      'strict-transport-security',
+      'x-frame-options',
+      'x-content-type-options',
+      'referrer-policy',
+      'permissions-policy',
+      'cross-origin-resource-policy',
+    ]) {
       expect(root.headers[name], name).toBeDefined();
     }
     // A client that does not trust the CA is refused by its own verification, as it should be.
-    await expect(request(`https://127.0.0.1:${port}/healthz`, { servername: 'localhost' })).rejects.toThrow(/certificate/i);
+    await expect(request(`https://127.0.0.1:${port}/healthz`, { servername: 'localhost' })).rejects.toThrow(
+      /certificate/i,
+    );
   });
 
   it('should accept TLS 1.2 with an ECDHE AEAD suite', async () => {
-    expect(await handshake(port, { ca: ca.ca, maxVersion: 'TLSv1.2' })).toMatchObject({ ok: true, protocol: 'TLSv1.2', cipher: expect.stringMatching(/^ECDHE-RSA-(AES\d+-GCM|CHACHA20-POLY1305)/) });
+    expect(await handshake(port, { ca: ca.ca, maxVersion: 'TLSv1.2' })).toMatchObject({
+      ok: true,
+      protocol: 'TLSv1.2',
+      cipher: expect.stringMatching(/^ECDHE-RSA-(AES\d+-GCM|CHACHA20-POLY1305)/),
+    });
   });
 
   it.each(['TLSv1', 'TLSv1.1'] as const)('should refuse %s (which the control server accepts)', async (version) => {
@@ -107,19 +135,26 @@ describe('HTTPS served by Chambers (TLS_CERT_FILE / TLS_KEY_FILE)', () => {
     expect((refused as { error: string }).error).toMatch(/PROTOCOL_VERSION|unsupported protocol|wrong version/i);
   });
 
-  it.each(['AES128-SHA', 'AES256-GCM-SHA384', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384', 'DHE-RSA-AES128-GCM-SHA256'])(
-    'should refuse the weak TLS 1.2 suite %s (which the control server accepts)',
-    async (cipher) => {
-      const client = { ca: ca.ca, maxVersion: 'TLSv1.2' as const, ciphers: `${cipher}@SECLEVEL=0` };
-      expect(await handshake(control.port, client)).toMatchObject({ ok: true, cipher });
-      const refused = await handshake(port, client);
-      expect(refused.ok).toBe(false);
-      expect((refused as { error: string }).error).toMatch(/HANDSHAKE_FAILURE|no shared cipher|handshake failure/i);
-    },
-  );
+  it.each([
+    'AES128-SHA',
+    'AES256-GCM-SHA384',
+    'ECDHE-RSA-AES128-SHA',
+    'ECDHE-RSA-AES256-SHA384',
+    'DHE-RSA-AES128-GCM-SHA256',
+  ])('should refuse the weak TLS 1.2 suite %s (which the control server accepts)', async (cipher) => {
+    const client = { ca: ca.ca, maxVersion: 'TLSv1.2' as const, ciphers: `${cipher}@SECLEVEL=0` };
+    expect(await handshake(control.port, client)).toMatchObject({ ok: true, cipher });
+    const refused = await handshake(port, client);
+    expect(refused.ok).toBe(false);
+    expect((refused as { error: string }).error).toMatch(/HANDSHAKE_FAILURE|no shared cipher|handshake failure/i);
+  });
 
   it("should pick the server's preferred suite, not the client's", async () => {
-    const res = await handshake(port, { ca: ca.ca, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384' });
+    const res = await handshake(port, {
+      ca: ca.ca,
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384',
+    });
     expect(res).toMatchObject({ ok: true, cipher: 'ECDHE-RSA-AES256-GCM-SHA384' });
   });
 });
@@ -136,7 +171,10 @@ describe('the plain-HTTP redirect listener (HTTP_REDIRECT_PORT)', () => {
 
   it('should answer every method with 308 to PUBLIC_URL, same path and query', async () => {
     for (const method of ['GET', 'HEAD', 'POST', 'DELETE']) {
-      const res = await request(`http://127.0.0.1:${port}/api/v1/matters?limit=5&x=%2F`, { method, body: method === 'POST' ? '{}' : undefined });
+      const res = await request(`http://127.0.0.1:${port}/api/v1/matters?limit=5&x=%2F`, {
+        method,
+        body: method === 'POST' ? '{}' : undefined,
+      });
       expect(res.status, method).toBe(308);
       expect(res.headers.location).toBe('https://chambers.example:8443/api/v1/matters?limit=5&x=%2F');
     }
@@ -191,7 +229,9 @@ describe('`chambers start` with TLS and HTTP_REDIRECT_PORT', () => {
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
       });
-      const redirected = await request(`http://127.0.0.1:${redirectPort}/setup?token=abc`, { headers: { host: 'evil.example' } });
+      const redirected = await request(`http://127.0.0.1:${redirectPort}/setup?token=abc`, {
+        headers: { host: 'evil.example' },
+      });
       expect(redirected.status).toBe(308);
       expect(redirected.headers.location).toBe(`https://localhost:${httpsPort}/setup?token=abc`);
       const served = await request(`https://127.0.0.1:${httpsPort}/healthz`, { ca: ca.ca, servername: 'localhost' });

@@ -6,10 +6,7 @@ import { type Database, unsafeWithOwner, withTenant, type TenantContext } from '
 export type Actor = { orgId: string; userId: string };
 export type StoredResponse = { status: number; headers: Record<string, string>; body: string };
 export type ClaimResult =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'in_flight' }
-  | { kind: 'mismatch' };
+  { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse } | { kind: 'in_flight' } | { kind: 'mismatch' };
 
 const tenant = (a: Actor): TenantContext => ({ orgId: a.orgId, userId: a.userId });
 
@@ -30,7 +27,12 @@ export async function claimKey(
       .where('org_id', '=', actor.orgId)
       .where('user_id', '=', actor.userId)
       .where('key', '=', input.key)
-      .where((eb) => eb.or([eb('expires_at', '<=', input.now), eb.and([eb('state', '=', 'in_flight'), eb('locked_at', '<=', staleBefore)])]))
+      .where((eb) =>
+        eb.or([
+          eb('expires_at', '<=', input.now),
+          eb.and([eb('state', '=', 'in_flight'), eb('locked_at', '<=', staleBefore)]),
+        ]),
+      )
       .execute();
     const inserted = await tx
       .insertInto('chambers.idempotency_keys')
@@ -57,16 +59,31 @@ export async function claimKey(
     if (!row) return { kind: 'in_flight' };
     if (row.request_hash !== input.requestHash) return { kind: 'mismatch' };
     if (row.state !== 'done' || row.response_status === null) return { kind: 'in_flight' };
-    return { kind: 'replay', response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body ?? '' } };
+    return {
+      kind: 'replay',
+      response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body ?? '' },
+    };
   });
 }
 
 /** Records the first response under the key, for replay until the key expires. */
-export async function completeKey(db: Database, actor: Actor, key: string, response: StoredResponse, now: Date): Promise<void> {
+export async function completeKey(
+  db: Database,
+  actor: Actor,
+  key: string,
+  response: StoredResponse,
+  now: Date,
+): Promise<void> {
   await withTenant(db, tenant(actor), async (tx) => {
     await tx
       .updateTable('chambers.idempotency_keys')
-      .set({ state: 'done', response_status: response.status, response_headers: JSON.stringify(response.headers), response_body: response.body, completed_at: now })
+      .set({
+        state: 'done',
+        response_status: response.status,
+        response_headers: JSON.stringify(response.headers),
+        response_body: response.body,
+        completed_at: now,
+      })
       .where('org_id', '=', actor.orgId)
       .where('user_id', '=', actor.userId)
       .where('key', '=', key)

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMember, login, bearer, signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
+import {
+  createMember,
+  login,
+  bearer,
+  signedInMember,
+  startTestApp,
+  type TestApp,
+} from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 import { IDEMPOTENCY, canonicalJson, requestFingerprint } from './idempotency.ts';
@@ -20,9 +27,19 @@ describe('Idempotency-Key', () => {
   afterAll(async () => t?.close());
 
   const create = (headers: Record<string, string>, key: string | undefined, payload: unknown) =>
-    t.inject({ method: 'POST', url: '/api/v1/matters', headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) }, payload: payload as object });
+    t.inject({
+      method: 'POST',
+      url: '/api/v1/matters',
+      headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+      payload: payload as object,
+    });
   const matterCount = async (orgId: string) =>
-    unsafeWithOwner(t.ctx.db, async (tx) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.matters WHERE org_id = ${orgId}`.execute(tx)).rows[0]?.n);
+    unsafeWithOwner(
+      t.ctx.db,
+      async (tx) =>
+        (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.matters WHERE org_id = ${orgId}`.execute(tx))
+          .rows[0]?.n,
+    );
 
   it('should replay the first response for the same key and body, creating one matter', async () => {
     const lawyer = await signedInMember(t, { role: 'lawyer' });
@@ -52,7 +69,17 @@ describe('Idempotency-Key', () => {
     const body = { title: 'Running' };
     // The first request has claimed the key and not finished yet.
     const hash = requestFingerprint('POST', '/api/v1/matters', {}, canonicalJson(body));
-    const claimed = await claimKey(t.ctx.db, { orgId: lawyer.orgId, userId: lawyer.userId }, { key: 'busy', requestHash: hash, now: clock.now(), ttlMs: IDEMPOTENCY.ttlMs, staleAfterMs: IDEMPOTENCY.staleAfterMs });
+    const claimed = await claimKey(
+      t.ctx.db,
+      { orgId: lawyer.orgId, userId: lawyer.userId },
+      {
+        key: 'busy',
+        requestHash: hash,
+        now: clock.now(),
+        ttlMs: IDEMPOTENCY.ttlMs,
+        staleAfterMs: IDEMPOTENCY.staleAfterMs,
+      },
+    );
     expect(claimed.kind).toBe('claimed');
     const dup = await create(lawyer.headers, 'busy', body);
     expect(dup.statusCode).toBe(409);
@@ -63,7 +90,9 @@ describe('Idempotency-Key', () => {
 
   it('should create exactly one matter when duplicates race', async () => {
     const lawyer = await signedInMember(t, { role: 'lawyer' });
-    const results = await Promise.all(Array.from({ length: 5 }, () => create(lawyer.headers, 'race', { title: 'Raced' })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => create(lawyer.headers, 'race', { title: 'Raced' })),
+    );
     const created = results.filter((r) => r.statusCode === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     for (const r of results) expect([201, 409]).toContain(r.statusCode);
@@ -120,7 +149,15 @@ describe('Idempotency-Key', () => {
     expect(later.json().id).not.toBe(first.json().id);
 
     const keys = async () =>
-      unsafeWithOwner(t.ctx.db, async (tx) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.idempotency_keys WHERE user_id = ${member.userId}`.execute(tx)).rows[0]?.n);
+      unsafeWithOwner(
+        t.ctx.db,
+        async (tx) =>
+          (
+            await sql<{
+              n: number;
+            }>`SELECT count(*)::int AS n FROM chambers.idempotency_keys WHERE user_id = ${member.userId}`.execute(tx)
+          ).rows[0]?.n,
+      );
     expect(await keys()).toBe(1);
     clock.advance(IDEMPOTENCY.ttlMs + 1000);
     expect(await unsafePurgeExpiredIdempotencyKeys(t.ctx.db, clock.now())).toBeGreaterThanOrEqual(1);

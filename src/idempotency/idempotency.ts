@@ -57,9 +57,16 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     if (!p?.orgId) return;
     const actor = { orgId: p.orgId, userId: p.userId };
     const requestHash = fingerprint(request, config);
-    const claim = await claimKey(ctx.db, actor, { key: raw, requestHash, now: ctx.clock.now(), ttlMs: IDEMPOTENCY.ttlMs, staleAfterMs: IDEMPOTENCY.staleAfterMs });
+    const claim = await claimKey(ctx.db, actor, {
+      key: raw,
+      requestHash,
+      now: ctx.clock.now(),
+      ttlMs: IDEMPOTENCY.ttlMs,
+      staleAfterMs: IDEMPOTENCY.staleAfterMs,
+    });
     if (claim.kind === 'mismatch') throw new AppError('IDEMPOTENCY_KEY_REUSED');
-    if (claim.kind === 'in_flight') throw new AppError('IDEMPOTENCY_KEY_IN_USE', undefined, { headers: { 'retry-after': '1' } });
+    if (claim.kind === 'in_flight')
+      throw new AppError('IDEMPOTENCY_KEY_IN_USE', undefined, { headers: { 'retry-after': '1' } });
     if (claim.kind === 'replay') {
       const { status, headers, body } = claim.response;
       return reply.code(status).headers(headers).header('idempotent-replayed', 'true').send(Buffer.from(body, 'utf8'));
@@ -98,7 +105,10 @@ function fingerprint(request: FastifyRequest, config: IdempotencyConfig): string
 
 /** SHA-256 (hex) of what makes two requests "the same": method, route pattern, path parameters and body. */
 export function requestFingerprint(method: string, route: string, params: unknown, subject: string): string {
-  return crypto.createHash('sha256').update([method, route, canonicalJson(params), subject].join('\n')).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update([method, route, canonicalJson(params), subject].join('\n'))
+    .digest('hex');
 }
 
 /** JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` are the same request. */

@@ -14,7 +14,9 @@ export function startDocumentJobs(ctx: AppContext): () => void {
       running = true;
       run()
         .then((n) => n > 0 && ctx.logger.info({ job: name, count: n }, 'document job done'))
-        .catch((err: Error) => ctx.logger.error({ job: name, err: { message: err.message } }, 'document job failed; next run retries'))
+        .catch((err: Error) =>
+          ctx.logger.error({ job: name, err: { message: err.message } }, 'document job failed; next run retries'),
+        )
         .finally(() => (running = false));
     }, seconds * 1000);
     timer.unref();

@@ -17,7 +17,14 @@ export async function runRetention(ctx: AppContext): Promise<number> {
   for (const doc of due) {
     const keys = await unsafeShredForRetention(ctx.db, doc.id);
     await deleteBlobs(ctx, keys);
-    await ctx.audit.record({ action: 'document.delete', outcome: 'success', orgId: doc.org_id, actorId: null, target: doc.id, details: { reason: 'retention' } });
+    await ctx.audit.record({
+      action: 'document.delete',
+      outcome: 'success',
+      orgId: doc.org_id,
+      actorId: null,
+      target: doc.id,
+      details: { reason: 'retention' },
+    });
   }
   return due.length;
 }

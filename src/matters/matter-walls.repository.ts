@@ -6,22 +6,42 @@ import type { Tx } from '../platform/db/index.ts';
  */
 
 export async function findWall(tx: Tx, matterId: string) {
-  return tx.selectFrom('chambers.matter_walls').select(['matter_id', 'created_at']).where('matter_id', '=', matterId).executeTakeFirst();
+  return tx
+    .selectFrom('chambers.matter_walls')
+    .select(['matter_id', 'created_at'])
+    .where('matter_id', '=', matterId)
+    .executeTakeFirst();
 }
 
 export async function listWallMembers(tx: Tx, matterId: string): Promise<string[]> {
-  const rows = await tx.selectFrom('chambers.matter_wall_members').select('user_id').where('matter_id', '=', matterId).orderBy('user_id').execute();
+  const rows = await tx
+    .selectFrom('chambers.matter_wall_members')
+    .select('user_id')
+    .where('matter_id', '=', matterId)
+    .orderBy('user_id')
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
 /** Which of these users are members of the current organization. */
 export async function membersAmong(tx: Tx, orgId: string, userIds: string[]): Promise<string[]> {
   if (userIds.length === 0) return [];
-  const rows = await tx.selectFrom('chambers.memberships').select('user_id').where('org_id', '=', orgId).where('user_id', 'in', userIds).execute();
+  const rows = await tx
+    .selectFrom('chambers.memberships')
+    .select('user_id')
+    .where('org_id', '=', orgId)
+    .where('user_id', 'in', userIds)
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
-export async function replaceWall(tx: Tx, orgId: string, actorId: string, matterId: string, memberIds: string[]): Promise<void> {
+export async function replaceWall(
+  tx: Tx,
+  orgId: string,
+  actorId: string,
+  matterId: string,
+  memberIds: string[],
+): Promise<void> {
   await tx
     .insertInto('chambers.matter_walls')
     .values({ matter_id: matterId, org_id: orgId, created_by: actorId })

@@ -15,7 +15,8 @@ async function matterExistsForAdmin(tx: Tx, matterId: string): Promise<boolean> 
 }
 
 export async function getWall(tx: Tx, matterId: string): Promise<WallView> {
-  if (await repo.findWall(tx, matterId)) return { matterId, walled: true, memberIds: await repo.listWallMembers(tx, matterId) };
+  if (await repo.findWall(tx, matterId))
+    return { matterId, walled: true, memberIds: await repo.listWallMembers(tx, matterId) };
   if (!(await findMatter(tx, matterId))) throw notFound();
   return { matterId, walled: false, memberIds: [] };
 }
@@ -26,7 +27,8 @@ export async function setWall(tx: Tx, actor: Actor, matterId: string, memberIds:
   const unique = [...new Set(memberIds)];
   const members = new Set(await repo.membersAmong(tx, actor.orgId, unique));
   const strangers = unique.filter((id) => !members.has(id));
-  if (strangers.length > 0) throw new AppError('VALIDATION_FAILED', `memberIds: not members of this organization: ${strangers.join(', ')}`);
+  if (strangers.length > 0)
+    throw new AppError('VALIDATION_FAILED', `memberIds: not members of this organization: ${strangers.join(', ')}`);
   await repo.replaceWall(tx, actor.orgId, actor.userId, matterId, unique);
   return { matterId, walled: true, memberIds: unique.sort() };
 }

@@ -19,77 +19,80 @@ import * as service from './matters.service.ts';
 export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post(
-    '/api/v1/matters',
-    openMatterRoute,
-    async (request, reply) => {
-      const matter = await inRequestTenant(ctx.db, request, (tx, actor) => service.createMatter(tx, actor, request.body));
-      return reply.code(201).send(matter);
-    },
+  r.post('/api/v1/matters', openMatterRoute, async (request, reply) => {
+    const matter = await inRequestTenant(ctx.db, request, (tx, actor) => service.createMatter(tx, actor, request.body));
+    return reply.code(201).send(matter);
+  });
+
+  r.get('/api/v1/matters', listMattersRoute, async (request) =>
+    inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query)),
   );
 
-  r.get(
-    '/api/v1/matters',
-    listMattersRoute,
-    async (request) => inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query)),
+  r.get('/api/v1/matters/:id', getMatterRoute, async (request) =>
+    inRequestTenant(ctx.db, request, (tx) => service.getMatter(tx, request.params.id)),
   );
 
-  r.get(
-    '/api/v1/matters/:id',
-    getMatterRoute,
-    async (request) => inRequestTenant(ctx.db, request, (tx) => service.getMatter(tx, request.params.id)),
+  r.patch('/api/v1/matters/:id', updateMatterRoute, async (request) =>
+    inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, request.body)),
   );
 
-  r.patch(
-    '/api/v1/matters/:id',
-    updateMatterRoute,
-    async (request) => inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, request.body)),
-  );
-
-  for (const [action, status] of [['archive', 'archived'], ['unarchive', 'open']] as const) {
-    r.post(
-      `/api/v1/matters/:id/${action}`,
-      matterStatusRoute(action),
-      async (request) => inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, { status })),
+  for (const [action, status] of [
+    ['archive', 'archived'],
+    ['unarchive', 'open'],
+  ] as const) {
+    r.post(`/api/v1/matters/:id/${action}`, matterStatusRoute(action), async (request) =>
+      inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, { status })),
     );
   }
 
-  r.put(
-    '/api/v1/matters/:id/legal-hold',
-    legalHoldRoute,
-    async (request) => {
-      const actor = actorOf(request);
-      const matter = await inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, { legalHold: request.body.hold }));
-      await ctx.audit.record({ action: request.body.hold ? 'matter.legal_hold_set' : 'matter.legal_hold_lift', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: matter.id, ...requestFacts(request) });
-      return matter;
-    },
+  r.put('/api/v1/matters/:id/legal-hold', legalHoldRoute, async (request) => {
+    const actor = actorOf(request);
+    const matter = await inRequestTenant(ctx.db, request, (tx) =>
+      service.updateMatter(tx, request.params.id, { legalHold: request.body.hold }),
+    );
+    await ctx.audit.record({
+      action: request.body.hold ? 'matter.legal_hold_set' : 'matter.legal_hold_lift',
+      outcome: 'success',
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      target: matter.id,
+      ...requestFacts(request),
+    });
+    return matter;
+  });
+
+  r.get('/api/v1/matters/:id/wall', getWallRoute, async (request) =>
+    inRequestTenant(ctx.db, request, (tx) => walls.getWall(tx, request.params.id)),
   );
 
-  r.get(
-    '/api/v1/matters/:id/wall',
-    getWallRoute,
-    async (request) => inRequestTenant(ctx.db, request, (tx) => walls.getWall(tx, request.params.id)),
-  );
+  r.put('/api/v1/matters/:id/wall', setWallRoute, async (request) => {
+    const actor = actorOf(request);
+    const wall = await inRequestTenant(ctx.db, request, (tx) =>
+      walls.setWall(tx, actor, request.params.id, request.body.memberIds),
+    );
+    await ctx.audit.record({
+      action: 'matter.wall_set',
+      outcome: 'success',
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      target: wall.matterId,
+      details: { members: wall.memberIds.length },
+      ...requestFacts(request),
+    });
+    return wall;
+  });
 
-  r.put(
-    '/api/v1/matters/:id/wall',
-    setWallRoute,
-    async (request) => {
-      const actor = actorOf(request);
-      const wall = await inRequestTenant(ctx.db, request, (tx) => walls.setWall(tx, actor, request.params.id, request.body.memberIds));
-      await ctx.audit.record({ action: 'matter.wall_set', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: wall.matterId, details: { members: wall.memberIds.length }, ...requestFacts(request) });
-      return wall;
-    },
-  );
-
-  r.delete(
-    '/api/v1/matters/:id/wall',
-    liftWallRoute,
-    async (request, reply) => {
-      const actor = actorOf(request);
-      await inRequestTenant(ctx.db, request, (tx) => walls.liftWall(tx, request.params.id));
-      await ctx.audit.record({ action: 'matter.wall_lift', outcome: 'success', orgId: actor.orgId, actorId: actor.userId, target: request.params.id, ...requestFacts(request) });
-      return reply.code(204).send();
-    },
-  );
+  r.delete('/api/v1/matters/:id/wall', liftWallRoute, async (request, reply) => {
+    const actor = actorOf(request);
+    await inRequestTenant(ctx.db, request, (tx) => walls.liftWall(tx, request.params.id));
+    await ctx.audit.record({
+      action: 'matter.wall_lift',
+      outcome: 'success',
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      target: request.params.id,
+      ...requestFacts(request),
+    });
+    return reply.code(204).send();
+  });
 }

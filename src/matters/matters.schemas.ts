@@ -65,7 +65,12 @@ export const openMatterRoute = {
 
 export const listMattersRoute = {
   config: { access: { portal: 'lawyer' } },
-  schema: { tags: ['matters'], summary: 'List and search matters', querystring: listMattersQuery, response: { 200: matterListResponse } },
+  schema: {
+    tags: ['matters'],
+    summary: 'List and search matters',
+    querystring: listMattersQuery,
+    response: { 200: matterListResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 export const getMatterRoute = {
@@ -75,29 +80,57 @@ export const getMatterRoute = {
 
 export const updateMatterRoute = {
   config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
-  schema: { tags: ['matters'], summary: 'Rename, re-reference or archive a matter', params: matterIdParams, body: updateMatterBody, response: { 200: matterResponse } },
+  schema: {
+    tags: ['matters'],
+    summary: 'Rename, re-reference or archive a matter',
+    params: matterIdParams,
+    body: updateMatterBody,
+    response: { 200: matterResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** POST /api/v1/matters/:id/archive and …/unarchive. */
 export const matterStatusRoute = (action: 'archive' | 'unarchive') =>
   ({
     config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
-    schema: { tags: ['matters'], summary: action === 'archive' ? 'Archive a matter' : 'Reopen an archived matter', params: matterIdParams, response: { 200: matterResponse } },
+    schema: {
+      tags: ['matters'],
+      summary: action === 'archive' ? 'Archive a matter' : 'Reopen an archived matter',
+      params: matterIdParams,
+      response: { 200: matterResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 export const legalHoldRoute = {
   config: { access: { portal: 'lawyer', roles: ['org_admin'] } },
-  schema: { tags: ['matters'], summary: 'Place or lift a legal hold: no document of the matter can be deleted while it holds', params: matterIdParams, body: legalHoldBody, response: { 200: matterResponse } },
+  schema: {
+    tags: ['matters'],
+    summary: 'Place or lift a legal hold: no document of the matter can be deleted while it holds',
+    params: matterIdParams,
+    body: legalHoldBody,
+    response: { 200: matterResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 export const getWallRoute = {
   config: { access: { ...ADMIN, roles: [...ADMIN.roles] } },
-  schema: { tags: ['matters'], summary: 'Who an ethical wall admits', params: matterIdParams, response: { 200: wallResponse } },
+  schema: {
+    tags: ['matters'],
+    summary: 'Who an ethical wall admits',
+    params: matterIdParams,
+    response: { 200: wallResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 export const setWallRoute = {
   config: { access: { ...ADMIN, roles: [...ADMIN.roles] } },
-  schema: { tags: ['matters'], summary: 'Restrict a matter and its documents to named members (ethical wall)', params: matterIdParams, body: wallBody, response: { 200: wallResponse } },
+  schema: {
+    tags: ['matters'],
+    summary: 'Restrict a matter and its documents to named members (ethical wall)',
+    params: matterIdParams,
+    body: wallBody,
+    response: { 200: wallResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 export const liftWallRoute = {

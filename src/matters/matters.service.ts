@@ -19,7 +19,11 @@ function toView(row: MatterRow): MatterView {
   };
 }
 
-export async function createMatter(tx: Tx, actor: { orgId: string; userId: string }, input: CreateMatterInput): Promise<MatterView> {
+export async function createMatter(
+  tx: Tx,
+  actor: { orgId: string; userId: string },
+  input: CreateMatterInput,
+): Promise<MatterView> {
   return toView(await repo.insertMatter(tx, actor.orgId, actor.userId, input));
 }
 
@@ -30,13 +34,20 @@ export async function getMatter(tx: Tx, id: string): Promise<MatterView> {
   return toView(row);
 }
 
-export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput & { legalHold?: boolean }): Promise<MatterView> {
+export async function updateMatter(
+  tx: Tx,
+  id: string,
+  input: UpdateMatterInput & { legalHold?: boolean },
+): Promise<MatterView> {
   const row = await repo.updateMatter(tx, id, input);
   if (!row) throw notFound();
   return toView(row);
 }
 
-export async function listMatters(tx: Tx, query: ListMattersQuery): Promise<{ matters: MatterView[]; nextCursor: string | null }> {
+export async function listMatters(
+  tx: Tx,
+  query: ListMattersQuery,
+): Promise<{ matters: MatterView[]; nextCursor: string | null }> {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const rows = await repo.listMatters(tx, { q: query.q, status: query.status, limit: query.limit, after });
   const page = rows.slice(0, query.limit);
@@ -53,7 +64,8 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     const createdAt = new Date(String(at));
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) throw new Error('bad');
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime()))
+      throw new Error('bad');
     return { createdAt, id };
   } catch {
     throw new AppError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued');

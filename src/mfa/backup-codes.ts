@@ -20,10 +20,18 @@ export const normalizeBackupCode = (code: string): string => code.toLowerCase().
  * codes, and the key keeps a stolen table from being checked offline.
  */
 export function hashBackupCode(masterKey: Buffer, userId: string, code: string): string {
-  return crypto.createHmac('sha256', deriveKey(masterKey, 'backup-code')).update(`${userId}\n${normalizeBackupCode(code)}`).digest('hex');
+  return crypto
+    .createHmac('sha256', deriveKey(masterKey, 'backup-code'))
+    .update(`${userId}\n${normalizeBackupCode(code)}`)
+    .digest('hex');
 }
 
-export function findBackupCode<T extends { code_hash: string }>(rows: T[], masterKey: Buffer, userId: string, code: string): T | undefined {
+export function findBackupCode<T extends { code_hash: string }>(
+  rows: T[],
+  masterKey: Buffer,
+  userId: string,
+  code: string,
+): T | undefined {
   const wanted = hashBackupCode(masterKey, userId, code);
   // Compare against every row so the time does not tell which one matched.
   let found: T | undefined;

@@ -13,12 +13,25 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const postLogin = (email: string, cookie?: string) =>
-  t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD }, headers: cookie ? { cookie } : {} });
-const verify = (payload: Record<string, unknown>, headers: Record<string, string> = {}) => t.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload, headers });
+  t.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: TEST_PASSWORD },
+    headers: cookie ? { cookie } : {},
+  });
+const verify = (payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  t.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload, headers });
 /** Moves the clock to a fresh TOTP step, so a test never collides with the previous one's replay guard. */
 const nextStep = () => clock.advance(30_000);
 const auditActions = async (userId: string) =>
-  (await unsafeWithOwner(t.ctx.db, (tx) => sql<{ action: string; outcome: string }>`SELECT action, outcome FROM audit.events WHERE actor_id = ${userId} ORDER BY id`.execute(tx))).rows;
+  (
+    await unsafeWithOwner(t.ctx.db, (tx) =>
+      sql<{
+        action: string;
+        outcome: string;
+      }>`SELECT action, outcome FROM audit.events WHERE actor_id = ${userId} ORDER BY id`.execute(tx),
+    )
+  ).rows;
 
 describe('MFA enrollment forced by role', () => {
   it('should make a judge without a factor enroll before anything else, then sign them in', async () => {
@@ -41,14 +54,30 @@ describe('MFA enrollment forced by role', () => {
     expect(otpauthUrl).toContain(`secret=${secret}`);
 
     // The seed is stored encrypted, never in clear.
-    const stored = await unsafeWithOwner(t.ctx.db, (tx) => tx.selectFrom('chambers.mfa_totp').select('secret_ciphertext').where('user_id', '=', judge.userId).executeTakeFirstOrThrow());
+    const stored = await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx
+        .selectFrom('chambers.mfa_totp')
+        .select('secret_ciphertext')
+        .where('user_id', '=', judge.userId)
+        .executeTakeFirstOrThrow(),
+    );
     expect(stored.secret_ciphertext).not.toContain(secret);
 
-    const wrong = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/confirm', headers: bearer(enrollmentToken), payload: { code: oathtoolCode(secret, clock.now(), 5) } });
+    const wrong = await t.inject({
+      method: 'POST',
+      url: '/api/v1/mfa/totp/confirm',
+      headers: bearer(enrollmentToken),
+      payload: { code: oathtoolCode(secret, clock.now(), 5) },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().code).toBe('MFA_CODE_INVALID');
 
-    const confirm = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/confirm', headers: bearer(enrollmentToken), payload: { code: oathtoolCode(secret, clock.now()) } });
+    const confirm = await t.inject({
+      method: 'POST',
+      url: '/api/v1/mfa/totp/confirm',
+      headers: bearer(enrollmentToken),
+      payload: { code: oathtoolCode(secret, clock.now()) },
+    });
     expect(confirm.statusCode).toBe(200);
     const body = confirm.json();
     expect(body.backupCodes).toHaveLength(10);
@@ -56,14 +85,21 @@ describe('MFA enrollment forced by role', () => {
     for (const c of body.backupCodes) expect(c.replace(/-/g, '').length).toBeGreaterThanOrEqual(10);
     expect(body.accessToken).toBeTruthy();
     const me = await t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(body.accessToken) });
-    expect(me.json()).toMatchObject({ user: { mfa: { totp: true, webauthn: 0 } }, role: 'judge', portal: 'judge', session: { aal: 2 } });
+    expect(me.json()).toMatchObject({
+      user: { mfa: { totp: true, webauthn: 0 } },
+      role: 'judge',
+      portal: 'judge',
+      session: { aal: 2 },
+    });
 
     // The enrollment token is spent.
     const again = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/enroll', headers: bearer(enrollmentToken) });
     expect(again.statusCode).toBe(401);
 
     // Backup codes are stored hashed: none appears in the table.
-    const hashes = await unsafeWithOwner(t.ctx.db, (tx) => tx.selectFrom('chambers.mfa_backup_codes').select('code_hash').where('user_id', '=', judge.userId).execute());
+    const hashes = await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx.selectFrom('chambers.mfa_backup_codes').select('code_hash').where('user_id', '=', judge.userId).execute(),
+    );
     expect(hashes).toHaveLength(10);
     for (const h of hashes) for (const c of body.backupCodes) expect(h.code_hash).not.toContain(c.replace(/-/g, ''));
   });
@@ -72,7 +108,13 @@ describe('MFA enrollment forced by role', () => {
     const res = await t.inject({
       method: 'POST',
       url: '/api/v1/setup',
-      payload: { token: t.setupToken, email: 'founder@example.com', password: TEST_PASSWORD, name: 'Founder', organization: { name: 'Founders LLP', kind: 'firm' } },
+      payload: {
+        token: t.setupToken,
+        email: 'founder@example.com',
+        password: TEST_PASSWORD,
+        name: 'Founder',
+        organization: { name: 'Founders LLP', kind: 'firm' },
+      },
     });
     expect(res.statusCode).toBe(201);
     const login = await postLogin('founder@example.com');
@@ -92,7 +134,11 @@ describe('MFA at sign-in', () => {
     const m = await createMember(t, { role: 'lawyer' });
     const { secret } = await enrollFactorsDirectly(t, m.userId);
     const first = await postLogin(m.email);
-    expect(first.json()).toEqual({ mfaRequired: true, mfaToken: expect.stringMatching(/^mfa_/), methods: ['totp', 'backup_code'] });
+    expect(first.json()).toEqual({
+      mfaRequired: true,
+      mfaToken: expect.stringMatching(/^mfa_/),
+      methods: ['totp', 'backup_code'],
+    });
     const code = oathtoolCode(secret, clock.now());
     const ok = await verify({ mfaToken: first.json().mfaToken, totp: code });
     expect(ok.statusCode).toBe(200);
@@ -151,7 +197,10 @@ describe('MFA at sign-in', () => {
     }
     expect(last).toBe(429);
     clock.advance(61 * 60 * 1000);
-    const after = await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()) });
+    const after = await verify({
+      mfaToken: (await postLogin(m.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+    });
     expect(after.statusCode).toBe(200);
   });
 });
@@ -161,9 +210,15 @@ describe('trusted devices', () => {
     nextStep();
     const m = await createMember(t, { role: 'lawyer' });
     const { secret } = await enrollFactorsDirectly(t, m.userId);
-    const granted = await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()), trustDevice: true });
+    const granted = await verify({
+      mfaToken: (await postLogin(m.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+      trustDevice: true,
+    });
     expect(granted.statusCode).toBe(200);
-    const setCookie = ([] as string[]).concat(granted.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-chambers_td='));
+    const setCookie = ([] as string[])
+      .concat(granted.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('__Host-chambers_td='));
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/Secure/);
     const cookie = setCookie!.split(';')[0]!;
@@ -182,14 +237,25 @@ describe('trusted devices', () => {
     const token = trusted.json().accessToken as string;
     const list = await t.inject({ method: 'GET', url: '/api/v1/mfa/trusted-devices', headers: bearer(token) });
     expect(list.json().devices).toHaveLength(1);
-    const del = await t.inject({ method: 'DELETE', url: `/api/v1/mfa/trusted-devices/${list.json().devices[0].id}`, headers: bearer(token) });
+    const del = await t.inject({
+      method: 'DELETE',
+      url: `/api/v1/mfa/trusted-devices/${list.json().devices[0].id}`,
+      headers: bearer(token),
+    });
     expect(del.statusCode).toBe(204);
     expect((await postLogin(m.email, cookie)).json().mfaRequired).toBe(true);
 
     // A new trust, then a password change revokes every trusted device.
     nextStep();
-    const again = await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()), trustDevice: true });
-    const cookie2 = ([] as string[]).concat(again.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-chambers_td='))!.split(';')[0]!;
+    const again = await verify({
+      mfaToken: (await postLogin(m.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+      trustDevice: true,
+    });
+    const cookie2 = ([] as string[])
+      .concat(again.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('__Host-chambers_td='))!
+      .split(';')[0]!;
     const changed = await t.inject({
       method: 'POST',
       url: '/api/v1/auth/password/change',
@@ -197,7 +263,12 @@ describe('trusted devices', () => {
       payload: { currentPassword: TEST_PASSWORD, newPassword: 'amber-lantern-drifts-slowly-82' },
     });
     expect(changed.statusCode).toBe(204);
-    const afterChange = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: m.email, password: 'amber-lantern-drifts-slowly-82' }, headers: { cookie: cookie2 } });
+    const afterChange = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: m.email, password: 'amber-lantern-drifts-slowly-82' },
+      headers: { cookie: cookie2 },
+    });
     expect(afterChange.json().mfaRequired).toBe(true);
     const actions = await auditActions(m.userId);
     expect(actions).toContainEqual({ action: 'mfa.trusted_device_granted', outcome: 'success' });
@@ -210,12 +281,21 @@ describe('step-up', () => {
     nextStep();
     const admin = await createMember(t, { role: 'org_admin', factors: false });
     const { secret } = await enrollFactorsDirectly(t, admin.userId);
-    const granted = await verify({ mfaToken: (await postLogin(admin.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()), trustDevice: true });
+    const granted = await verify({
+      mfaToken: (await postLogin(admin.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+      trustDevice: true,
+    });
     // Right after a verified sign-in, admin routes are open.
     const members = `/api/v1/orgs/${admin.orgId}/members`;
-    expect((await t.inject({ method: 'GET', url: members, headers: bearer(granted.json().accessToken) })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: members, headers: bearer(granted.json().accessToken) })).statusCode,
+    ).toBe(200);
 
-    const cookie = ([] as string[]).concat(granted.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-chambers_td='))!.split(';')[0]!;
+    const cookie = ([] as string[])
+      .concat(granted.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('__Host-chambers_td='))!
+      .split(';')[0]!;
     const viaDevice = await postLogin(admin.email, cookie);
     const token = viaDevice.json().accessToken as string;
     const refused = await t.inject({ method: 'GET', url: members, headers: bearer(token) });
@@ -223,7 +303,12 @@ describe('step-up', () => {
     expect(refused.json().code).toBe('STEP_UP_REQUIRED');
 
     nextStep();
-    const stepUp = await t.inject({ method: 'POST', url: '/api/v1/auth/step-up', headers: bearer(token), payload: { totp: oathtoolCode(secret, clock.now()) } });
+    const stepUp = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/step-up',
+      headers: bearer(token),
+      payload: { totp: oathtoolCode(secret, clock.now()) },
+    });
     expect(stepUp.statusCode).toBe(204);
     expect((await t.inject({ method: 'GET', url: members, headers: bearer(token) })).statusCode).toBe(200);
     expect(await auditActions(admin.userId)).toContainEqual({ action: 'mfa.step_up', outcome: 'success' });
@@ -233,17 +318,27 @@ describe('step-up', () => {
     nextStep();
     const m = await createMember(t, { role: 'lawyer' });
     const { secret } = await enrollFactorsDirectly(t, m.userId);
-    const signedIn = await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()) });
+    const signedIn = await verify({
+      mfaToken: (await postLogin(m.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+    });
     const token = signedIn.json().accessToken as string;
     clock.advance(11 * 60 * 1000);
     const refused = await t.inject({ method: 'DELETE', url: '/api/v1/mfa/totp', headers: bearer(token) });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().code).toBe('STEP_UP_REQUIRED');
-    const stepUp = await t.inject({ method: 'POST', url: '/api/v1/auth/step-up', headers: bearer(token), payload: { totp: oathtoolCode(secret, clock.now()) } });
+    const stepUp = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/step-up',
+      headers: bearer(token),
+      payload: { totp: oathtoolCode(secret, clock.now()) },
+    });
     expect(stepUp.statusCode).toBe(204);
     const removed = await t.inject({ method: 'DELETE', url: '/api/v1/mfa/totp', headers: bearer(token) });
     expect(removed.statusCode).toBe(204);
-    expect((await t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(token) })).json().user.mfa.totp).toBe(false);
+    expect((await t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(token) })).json().user.mfa.totp).toBe(
+      false,
+    );
     expect((await postLogin(m.email)).json().accessToken).toBeTruthy();
   });
 
@@ -251,8 +346,15 @@ describe('step-up', () => {
     nextStep();
     const judge = await createMember(t, { kind: 'court', role: 'judge', factors: false });
     const { secret } = await enrollFactorsDirectly(t, judge.userId);
-    const signedIn = await verify({ mfaToken: (await postLogin(judge.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()) });
-    const res = await t.inject({ method: 'DELETE', url: '/api/v1/mfa/totp', headers: bearer(signedIn.json().accessToken) });
+    const signedIn = await verify({
+      mfaToken: (await postLogin(judge.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+    });
+    const res = await t.inject({
+      method: 'DELETE',
+      url: '/api/v1/mfa/totp',
+      headers: bearer(signedIn.json().accessToken),
+    });
     expect(res.statusCode).toBe(409);
   });
 
@@ -260,12 +362,23 @@ describe('step-up', () => {
     nextStep();
     const m = await createMember(t, { role: 'lawyer' });
     const { secret, backupCodes } = await enrollFactorsDirectly(t, m.userId);
-    const signedIn = await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, totp: oathtoolCode(secret, clock.now()) });
-    const regen = await t.inject({ method: 'POST', url: '/api/v1/mfa/backup-codes/regenerate', headers: bearer(signedIn.json().accessToken) });
+    const signedIn = await verify({
+      mfaToken: (await postLogin(m.email)).json().mfaToken,
+      totp: oathtoolCode(secret, clock.now()),
+    });
+    const regen = await t.inject({
+      method: 'POST',
+      url: '/api/v1/mfa/backup-codes/regenerate',
+      headers: bearer(signedIn.json().accessToken),
+    });
     expect(regen.statusCode).toBe(200);
     const fresh = regen.json().backupCodes as string[];
     expect(fresh).toHaveLength(10);
-    expect((await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, backupCode: backupCodes[0] })).statusCode).toBe(401);
-    expect((await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, backupCode: fresh[0] })).statusCode).toBe(200);
+    expect(
+      (await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, backupCode: backupCodes[0] })).statusCode,
+    ).toBe(401);
+    expect(
+      (await verify({ mfaToken: (await postLogin(m.email)).json().mfaToken, backupCode: fresh[0] })).statusCode,
+    ).toBe(200);
   });
 });

@@ -11,12 +11,23 @@ export async function upsertPendingTotp(tx: Tx, userId: string, secretCiphertext
   await tx
     .insertInto('chambers.mfa_totp')
     .values({ user_id: userId, secret_ciphertext: secretCiphertext })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret_ciphertext: secretCiphertext, confirmed_at: null, last_used_step: null, created_at: sql<Date>`now()` }))
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({
+        secret_ciphertext: secretCiphertext,
+        confirmed_at: null,
+        last_used_step: null,
+        created_at: sql<Date>`now()`,
+      }),
+    )
     .execute();
 }
 
 export async function confirmTotp(tx: Tx, userId: string, step: number, at: Date): Promise<void> {
-  await tx.updateTable('chambers.mfa_totp').set({ confirmed_at: at, last_used_step: step }).where('user_id', '=', userId).execute();
+  await tx
+    .updateTable('chambers.mfa_totp')
+    .set({ confirmed_at: at, last_used_step: step })
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 export async function recordTotpStep(tx: Tx, userId: string, step: number): Promise<void> {
@@ -30,24 +41,43 @@ export async function deleteTotp(tx: Tx, userId: string): Promise<void> {
 
 export async function replaceBackupCodes(tx: Tx, userId: string, hashes: string[]): Promise<void> {
   await tx.deleteFrom('chambers.mfa_backup_codes').where('user_id', '=', userId).execute();
-  await tx.insertInto('chambers.mfa_backup_codes').values(hashes.map((code_hash) => ({ user_id: userId, code_hash }))).execute();
+  await tx
+    .insertInto('chambers.mfa_backup_codes')
+    .values(hashes.map((code_hash) => ({ user_id: userId, code_hash })))
+    .execute();
 }
 
 export async function unusedBackupCodes(tx: Tx, userId: string) {
-  return tx.selectFrom('chambers.mfa_backup_codes').select(['id', 'code_hash']).where('user_id', '=', userId).where('used_at', 'is', null).forUpdate().execute();
+  return tx
+    .selectFrom('chambers.mfa_backup_codes')
+    .select(['id', 'code_hash'])
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .forUpdate()
+    .execute();
 }
 
 export async function markBackupCodeUsed(tx: Tx, id: string, at: Date): Promise<boolean> {
-  const res = await tx.updateTable('chambers.mfa_backup_codes').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  const res = await tx
+    .updateTable('chambers.mfa_backup_codes')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return res.numUpdatedRows === 1n;
 }
 
 /** Which factors a user has, as the sign-in needs to know. */
-export async function factorSummary(tx: Tx, userId: string): Promise<{ totp: boolean; webauthn: number; backupCodesLeft: number }> {
+export async function factorSummary(
+  tx: Tx,
+  userId: string,
+): Promise<{ totp: boolean; webauthn: number; backupCodesLeft: number }> {
   const { rows } = await sql<{ totp: boolean; webauthn: number; backup: number }>`
     SELECT EXISTS (SELECT 1 FROM chambers.mfa_totp WHERE user_id = ${userId} AND confirmed_at IS NOT NULL) AS totp,
            (SELECT count(*)::int FROM chambers.webauthn_credentials WHERE user_id = ${userId}) AS webauthn,
-           (SELECT count(*)::int FROM chambers.mfa_backup_codes WHERE user_id = ${userId} AND used_at IS NULL) AS backup`.execute(tx);
+           (SELECT count(*)::int FROM chambers.mfa_backup_codes WHERE user_id = ${userId} AND used_at IS NULL) AS backup`.execute(
+    tx,
+  );
   const r = rows[0];
   return { totp: Boolean(r?.totp), webauthn: Number(r?.webauthn ?? 0), backupCodesLeft: Number(r?.backup ?? 0) };
 }
@@ -56,7 +86,11 @@ export async function factorSummary(tx: Tx, userId: string): Promise<{ totp: boo
 
 /** The user a factor is being set up for; they exist, as the session or enrollment naming them does. */
 export async function userIdentity(tx: Tx, userId: string) {
-  return tx.selectFrom('chambers.users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+  return tx
+    .selectFrom('chambers.users')
+    .select(['id', 'email', 'name'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
 }
 
 export async function findUserEmail(tx: Tx, userId: string) {
@@ -67,18 +101,37 @@ export async function findUserEmail(tx: Tx, userId: string) {
 
 export async function insertChallenge(
   tx: Tx,
-  c: { purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login' | 'step_up'; userId: string | null; orgId: string | null; tokenHash: string | null; webauthnChallenge?: string | null; expiresAt: Date },
+  c: {
+    purpose: 'login' | 'enrollment' | 'webauthn_register' | 'passkey_login' | 'step_up';
+    userId: string | null;
+    orgId: string | null;
+    tokenHash: string | null;
+    webauthnChallenge?: string | null;
+    expiresAt: Date;
+  },
 ): Promise<string> {
   const row = await tx
     .insertInto('chambers.mfa_challenges')
-    .values({ purpose: c.purpose, user_id: c.userId, org_id: c.orgId, token_hash: c.tokenHash, webauthn_challenge: c.webauthnChallenge ?? null, expires_at: c.expiresAt })
+    .values({
+      purpose: c.purpose,
+      user_id: c.userId,
+      org_id: c.orgId,
+      token_hash: c.tokenHash,
+      webauthn_challenge: c.webauthnChallenge ?? null,
+      expires_at: c.expiresAt,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 export async function lockChallengeByToken(tx: Tx, tokenHash: string) {
-  return tx.selectFrom('chambers.mfa_challenges').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('chambers.mfa_challenges')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function lockChallengeById(tx: Tx, id: string) {
@@ -86,7 +139,12 @@ export async function lockChallengeById(tx: Tx, id: string) {
 }
 
 export async function countChallengeFailure(tx: Tx, id: string): Promise<number> {
-  const row = await tx.updateTable('chambers.mfa_challenges').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).returning('attempts').executeTakeFirstOrThrow();
+  const row = await tx
+    .updateTable('chambers.mfa_challenges')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('attempts')
+    .executeTakeFirstOrThrow();
   return row.attempts;
 }
 
@@ -100,7 +158,10 @@ export async function consumeChallenge(tx: Tx, id: string, at: Date): Promise<vo
 
 // --- trusted devices ---
 
-export async function insertTrustedDevice(tx: Tx, d: { userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<string> {
+export async function insertTrustedDevice(
+  tx: Tx,
+  d: { userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+): Promise<string> {
   const row = await tx
     .insertInto('chambers.trusted_devices')
     .values({ user_id: d.userId, expires_at: d.expiresAt, ip: d.ip, user_agent: d.userAgent })
@@ -118,7 +179,11 @@ export async function touchTrustedDevice(tx: Tx, id: string, at: Date): Promise<
 }
 
 export async function revokeTrustedDevices(tx: Tx, userId: string, at: Date, id?: string): Promise<number> {
-  let q = tx.updateTable('chambers.trusted_devices').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  let q = tx
+    .updateTable('chambers.trusted_devices')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (id) q = q.where('id', '=', id);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows);
@@ -144,7 +209,11 @@ export async function markSessionVerified(tx: Tx, sessionId: string, at: Date, m
 }
 
 export async function orgMfaRoles(tx: Tx, orgId: string): Promise<string[]> {
-  const row = await tx.selectFrom('chambers.organizations').select('settings').where('id', '=', orgId).executeTakeFirst();
+  const row = await tx
+    .selectFrom('chambers.organizations')
+    .select('settings')
+    .where('id', '=', orgId)
+    .executeTakeFirst();
   const roles = row?.settings?.['mfaRequiredRoles'];
   return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
 }
@@ -154,7 +223,18 @@ export async function orgMfaRoles(tx: Tx, orgId: string): Promise<string[]> {
 export async function listCredentials(tx: Tx, userId: string) {
   return tx
     .selectFrom('chambers.webauthn_credentials')
-    .select(['id', 'credential_id', 'public_key', 'counter', 'transports', 'name', 'device_type', 'backed_up', 'created_at', 'last_used_at'])
+    .select([
+      'id',
+      'credential_id',
+      'public_key',
+      'counter',
+      'transports',
+      'name',
+      'device_type',
+      'backed_up',
+      'created_at',
+      'last_used_at',
+    ])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
@@ -162,17 +242,31 @@ export async function listCredentials(tx: Tx, userId: string) {
 
 /** A user's passkeys as they see them, in their tenant transaction: only the columns chambers_app may read. */
 export async function listCredentialViews(tx: Tx, userId: string) {
-  return tx.selectFrom('chambers.webauthn_credentials').select(['id', 'name', 'device_type', 'backed_up', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+  return tx
+    .selectFrom('chambers.webauthn_credentials')
+    .select(['id', 'name', 'device_type', 'backed_up', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
 }
 
 /** Renames a passkey row-level security lets this transaction see; false when there is none. */
 export async function renameCredential(tx: Tx, id: string, name: string): Promise<boolean> {
-  const res = await tx.updateTable('chambers.webauthn_credentials').set({ name }).where('id', '=', id).executeTakeFirst();
+  const res = await tx
+    .updateTable('chambers.webauthn_credentials')
+    .set({ name })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return res.numUpdatedRows !== 0n;
 }
 
 export async function findUserCredential(tx: Tx, id: string, userId: string) {
-  return tx.selectFrom('chambers.webauthn_credentials').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return tx
+    .selectFrom('chambers.webauthn_credentials')
+    .select('id')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 export async function deleteCredential(tx: Tx, id: string): Promise<void> {
@@ -180,12 +274,26 @@ export async function deleteCredential(tx: Tx, id: string): Promise<void> {
 }
 
 export async function findCredentialByCredentialId(tx: Tx, credentialId: string) {
-  return tx.selectFrom('chambers.webauthn_credentials').selectAll().where('credential_id', '=', credentialId).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('chambers.webauthn_credentials')
+    .selectAll()
+    .where('credential_id', '=', credentialId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function insertCredential(
   tx: Tx,
-  c: { userId: string; credentialId: string; publicKey: Uint8Array; counter: number; transports: string[]; deviceType: string; backedUp: boolean; name: string },
+  c: {
+    userId: string;
+    credentialId: string;
+    publicKey: Uint8Array;
+    counter: number;
+    transports: string[];
+    deviceType: string;
+    backedUp: boolean;
+    name: string;
+  },
 ): Promise<string> {
   const row = await tx
     .insertInto('chambers.webauthn_credentials')
@@ -205,5 +313,9 @@ export async function insertCredential(
 }
 
 export async function recordCredentialUse(tx: Tx, id: string, counter: number, at: Date): Promise<void> {
-  await tx.updateTable('chambers.webauthn_credentials').set({ counter, last_used_at: at }).where('id', '=', id).execute();
+  await tx
+    .updateTable('chambers.webauthn_credentials')
+    .set({ counter, last_used_at: at })
+    .where('id', '=', id)
+    .execute();
 }

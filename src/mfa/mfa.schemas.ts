@@ -4,7 +4,11 @@ import { tokensResponse } from '../sessions/index.ts';
 import { TRUSTED_DEVICE_COOKIE, TRUSTED_DEVICE_TTL_MS } from './trusted-device.ts';
 import { RECENT_FACTOR } from '../access/index.ts';
 
-const totpCode = z.string().max(16).trim().regex(/^\d{6}$/, 'a 6-digit code');
+const totpCode = z
+  .string()
+  .max(16)
+  .trim()
+  .regex(/^\d{6}$/, 'a 6-digit code');
 const backupCode = z.string().trim().min(10).max(40);
 
 export const enrollResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
@@ -13,18 +17,41 @@ export const confirmResponse = z.object({ backupCodes: z.array(z.string()) }).an
 export const backupCodesResponse = z.object({ backupCodes: z.array(z.string()) });
 
 export const verifyBody = z
-  .strictObject({ mfaToken: z.string().min(10).max(200), totp: totpCode.optional(), backupCode: backupCode.optional(), trustDevice: z.boolean().optional() })
-  .refine((b) => (b.totp === undefined) !== (b.backupCode === undefined), { message: 'give exactly one of totp or backupCode' });
+  .strictObject({
+    mfaToken: z.string().min(10).max(200),
+    totp: totpCode.optional(),
+    backupCode: backupCode.optional(),
+    trustDevice: z.boolean().optional(),
+  })
+  .refine((b) => (b.totp === undefined) !== (b.backupCode === undefined), {
+    message: 'give exactly one of totp or backupCode',
+  });
 
 export const stepUpBody = z
   .strictObject({ totp: totpCode.optional(), backupCode: backupCode.optional() })
-  .refine((b) => (b.totp === undefined) !== (b.backupCode === undefined), { message: 'give exactly one of totp or backupCode' });
+  .refine((b) => (b.totp === undefined) !== (b.backupCode === undefined), {
+    message: 'give exactly one of totp or backupCode',
+  });
 
 export const deviceIdParams = z.strictObject({ id: z.uuid() });
 export const trustedDevicesResponse = z.object({
-  devices: z.array(z.object({ id: z.uuid(), createdAt: z.string(), expiresAt: z.string(), lastUsedAt: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable() })),
+  devices: z.array(
+    z.object({
+      id: z.uuid(),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+    }),
+  ),
 });
-export const mfaStatusResponse = z.object({ totp: z.boolean(), webauthn: z.number(), backupCodesLeft: z.number(), required: z.boolean() });
+export const mfaStatusResponse = z.object({
+  totp: z.boolean(),
+  webauthn: z.number(),
+  backupCodesLeft: z.number(),
+  required: z.boolean(),
+});
 
 /** The cookie a second-factor sign-in sets when asked to trust the device: script cannot read it, other sites cannot send it. */
 export const trustedDeviceCookie = {
@@ -48,14 +75,24 @@ export const enrollTotpRoute = {
 /** POST /api/v1/mfa/totp/confirm */
 export const confirmTotpRoute = {
   config: enrollAccess,
-  schema: { tags, summary: 'Confirm the authenticator with one code; returns backup codes', body: confirmBody, response: { 200: confirmResponse } },
+  schema: {
+    tags,
+    summary: 'Confirm the authenticator with one code; returns backup codes',
+    body: confirmBody,
+    response: { 200: confirmResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/mfa/verify */
 export const verifyMfaRoute = (authPerMinute: number) =>
   ({
     config: { access: { public: true }, rateLimits: [{ bucket: 'auth', limit: authPerMinute, windowMs: 60_000 }] },
-    schema: { tags, summary: 'Second step of sign-in: a TOTP or backup code', body: verifyBody, response: { 200: tokensResponse } },
+    schema: {
+      tags,
+      summary: 'Second step of sign-in: a TOTP or backup code',
+      body: verifyBody,
+      response: { 200: tokensResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/step-up */

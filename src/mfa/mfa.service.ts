@@ -22,10 +22,16 @@ type FactorResult = { ok: true; method: 'otp' | 'backup_code' } | { ok: false };
 
 /** Refuses the 16th verification of an account within an hour, whatever the outcome of the earlier ones. */
 async function countVerification(ctx: AppContext, userId: string): Promise<void> {
-  const { count, resetAt } = await ctx.rateLimitStore.hit(`mfa-verify:${userId}`, 60 * 60 * 1000, ctx.clock.now().getTime());
+  const { count, resetAt } = await ctx.rateLimitStore.hit(
+    `mfa-verify:${userId}`,
+    60 * 60 * 1000,
+    ctx.clock.now().getTime(),
+  );
   if (count > MFA_VERIFICATIONS_PER_HOUR) {
     const retry = Math.max(1, Math.ceil((resetAt - ctx.clock.now().getTime()) / 1000));
-    throw new AppError('RATE_LIMITED', 'too many second-factor attempts for this account; wait and try again', { headers: { 'retry-after': String(retry) } });
+    throw new AppError('RATE_LIMITED', 'too many second-factor attempts for this account; wait and try again', {
+      headers: { 'retry-after': String(retry) },
+    });
   }
 }
 
@@ -38,13 +44,22 @@ async function checkFactor(ctx: AppContext, tx: Tx, userId: string, factor: Seco
   if (factor.totp !== undefined) {
     const totp = await repo.findTotp(tx, userId);
     if (!totp?.confirmed_at) return { ok: false };
-    const step = matchTotpStep(openSecret(ctx.keys.masterKey, TOTP_PURPOSE, totp.secret_ciphertext, userId), factor.totp, now);
+    const step = matchTotpStep(
+      openSecret(ctx.keys.masterKey, TOTP_PURPOSE, totp.secret_ciphertext, userId),
+      factor.totp,
+      now,
+    );
     if (step === null || (totp.last_used_step !== null && step <= totp.last_used_step)) return { ok: false };
     await repo.recordTotpStep(tx, userId, step);
     return { ok: true, method: 'otp' };
   }
   if (factor.backupCode !== undefined) {
-    const match = findBackupCode(await repo.unusedBackupCodes(tx, userId), ctx.keys.masterKey, userId, factor.backupCode);
+    const match = findBackupCode(
+      await repo.unusedBackupCodes(tx, userId),
+      ctx.keys.masterKey,
+      userId,
+      factor.backupCode,
+    );
     if (!match || !(await repo.markBackupCodeUsed(tx, match.id, now))) return { ok: false };
     return { ok: true, method: 'backup_code' };
   }
@@ -54,28 +69,57 @@ async function checkFactor(ctx: AppContext, tx: Tx, userId: string, factor: Seco
 // --- the sign-in's second step ---
 
 export type PendingSignIn =
-  | { kind: 'mfa'; mfaToken: string; methods: string[] }
-  | { kind: 'enroll'; enrollmentToken: string };
+  { kind: 'mfa'; mfaToken: string; methods: string[] } | { kind: 'enroll'; enrollmentToken: string };
 
 /** After the password: a challenge the client answers with a factor. */
-export async function createLoginChallenge(ctx: AppContext, tx: Tx, userId: string, orgId: string | null, factors: { totp: boolean; webauthn: number }): Promise<PendingSignIn> {
+export async function createLoginChallenge(
+  ctx: AppContext,
+  tx: Tx,
+  userId: string,
+  orgId: string | null,
+  factors: { totp: boolean; webauthn: number },
+): Promise<PendingSignIn> {
   const mfaToken = `mfa_${randomToken(32)}`;
-  await repo.insertChallenge(tx, { purpose: 'login', userId, orgId, tokenHash: sha256Hex(mfaToken), expiresAt: new Date(ctx.clock.now().getTime() + MFA_TOKEN_TTL_MS) });
+  await repo.insertChallenge(tx, {
+    purpose: 'login',
+    userId,
+    orgId,
+    tokenHash: sha256Hex(mfaToken),
+    expiresAt: new Date(ctx.clock.now().getTime() + MFA_TOKEN_TTL_MS),
+  });
   const methods = [...(factors.totp ? ['totp', 'backup_code'] : []), ...(factors.webauthn > 0 ? ['webauthn'] : [])];
   return { kind: 'mfa', mfaToken, methods };
 }
 
 /** After the password, for a role that needs a factor the user does not have yet. */
-export async function createEnrollmentChallenge(ctx: AppContext, tx: Tx, userId: string, orgId: string | null): Promise<PendingSignIn> {
+export async function createEnrollmentChallenge(
+  ctx: AppContext,
+  tx: Tx,
+  userId: string,
+  orgId: string | null,
+): Promise<PendingSignIn> {
   const enrollmentToken = `enr_${randomToken(32)}`;
-  await repo.insertChallenge(tx, { purpose: 'enrollment', userId, orgId, tokenHash: sha256Hex(enrollmentToken), expiresAt: new Date(ctx.clock.now().getTime() + ENROLLMENT_TOKEN_TTL_MS) });
+  await repo.insertChallenge(tx, {
+    purpose: 'enrollment',
+    userId,
+    orgId,
+    tokenHash: sha256Hex(enrollmentToken),
+    expiresAt: new Date(ctx.clock.now().getTime() + ENROLLMENT_TOKEN_TTL_MS),
+  });
   return { kind: 'enroll', enrollmentToken };
 }
 
 /** A live challenge for this token and purpose, or MFA_TOKEN_INVALID. */
 export async function liveChallenge(ctx: AppContext, tx: Tx, token: string, purpose: 'login' | 'enrollment') {
   const c = await repo.lockChallengeByToken(tx, sha256Hex(token));
-  if (!c || c.purpose !== purpose || c.consumed_at || new Date(c.expires_at) <= ctx.clock.now() || c.attempts >= MFA_MAX_ATTEMPTS || !c.user_id) {
+  if (
+    !c ||
+    c.purpose !== purpose ||
+    c.consumed_at ||
+    new Date(c.expires_at) <= ctx.clock.now() ||
+    c.attempts >= MFA_MAX_ATTEMPTS ||
+    !c.user_id
+  ) {
     throw new AppError('MFA_TOKEN_INVALID');
   }
   return { ...c, user_id: c.user_id };
@@ -86,10 +130,19 @@ export async function unsafeLiveEnrollment(ctx: AppContext, token: string) {
   return unsafeWithOwner(ctx.db, (tx) => liveChallenge(ctx, tx, token, 'enrollment'));
 }
 
-export type SessionOwnerLookup = (tx: Tx, userId: string, orgId: string | null) => Promise<{ user: SignedInUser; org: OrgMembership | null } | null>;
+export type SessionOwnerLookup = (
+  tx: Tx,
+  userId: string,
+  orgId: string | null,
+) => Promise<{ user: SignedInUser; org: OrgMembership | null } | null>;
 
 /** A sign-in whose second factor is done: the session, and the trusted-device cookie value when the device is now remembered. */
-export type FinishedSignIn = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; trustedDeviceCookie: string | null };
+export type FinishedSignIn = {
+  pair: TokenPair;
+  user: SignedInUser;
+  org: OrgMembership | null;
+  trustedDeviceCookie: string | null;
+};
 export type VerifiedSignIn = FinishedSignIn & { method: string };
 
 /**
@@ -103,7 +156,10 @@ export async function unsafeVerifyLoginFactor(
   facts: RequestFacts,
   lookupOwner: SessionOwnerLookup,
 ): Promise<VerifiedSignIn> {
-  const userId = await unsafeWithOwner(ctx.db, async (tx) => (await liveChallenge(ctx, tx, input.mfaToken, 'login')).user_id);
+  const userId = await unsafeWithOwner(
+    ctx.db,
+    async (tx) => (await liveChallenge(ctx, tx, input.mfaToken, 'login')).user_id,
+  );
   await countVerification(ctx, userId);
   const outcome = await unsafeWithOwner(ctx.db, async (tx) => {
     const challenge = await liveChallenge(ctx, tx, input.mfaToken, 'login');
@@ -119,12 +175,33 @@ export async function unsafeVerifyLoginFactor(
     return { ok: true as const, ...signedIn, method: result.method };
   });
   if (!outcome.ok) {
-    await ctx.audit.record({ action: 'mfa.verify', outcome: 'failure', orgId: outcome.orgId, actorId: userId, details: { attempts: outcome.attempts }, ...facts });
+    await ctx.audit.record({
+      action: 'mfa.verify',
+      outcome: 'failure',
+      orgId: outcome.orgId,
+      actorId: userId,
+      details: { attempts: outcome.attempts },
+      ...facts,
+    });
     throw new AppError('MFA_CODE_INVALID');
   }
-  await ctx.audit.record({ action: 'mfa.verify', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: userId, details: { method: outcome.method }, ...facts });
+  await ctx.audit.record({
+    action: 'mfa.verify',
+    outcome: 'success',
+    orgId: outcome.org?.id ?? null,
+    actorId: userId,
+    details: { method: outcome.method },
+    ...facts,
+  });
   if (outcome.method === 'backup_code') await noteBackupCodeUse(ctx, outcome.user, outcome.org?.id ?? null, facts);
-  if (outcome.trustedDeviceCookie) await ctx.audit.record({ action: 'mfa.trusted_device_granted', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: userId, ...facts });
+  if (outcome.trustedDeviceCookie)
+    await ctx.audit.record({
+      action: 'mfa.trusted_device_granted',
+      outcome: 'success',
+      orgId: outcome.org?.id ?? null,
+      actorId: userId,
+      ...facts,
+    });
   return outcome;
 }
 
@@ -167,7 +244,12 @@ export async function finishEnrollmentSignIn(
   return finishSignIn(ctx, tx, owner, facts, amr, false);
 }
 
-async function noteBackupCodeUse(ctx: AppContext, user: SignedInUser, orgId: string | null, facts: RequestFacts): Promise<void> {
+async function noteBackupCodeUse(
+  ctx: AppContext,
+  user: SignedInUser,
+  orgId: string | null,
+  facts: RequestFacts,
+): Promise<void> {
   await ctx.audit.record({ action: 'mfa.backup_code_used', outcome: 'success', orgId, actorId: user.id, ...facts });
   ctx.mailer.send({
     to: user.email,
@@ -179,7 +261,10 @@ async function noteBackupCodeUse(ctx: AppContext, user: SignedInUser, orgId: str
 
 // --- enrollment ---
 
-export async function unsafeEnrollTotp(ctx: AppContext, userId: string): Promise<{ secret: string; otpauthUrl: string }> {
+export async function unsafeEnrollTotp(
+  ctx: AppContext,
+  userId: string,
+): Promise<{ secret: string; otpauthUrl: string }> {
   const user = await unsafeWithOwner(ctx.db, (tx) => repo.userIdentity(tx, userId));
   const secret = newTotpSecret();
   await unsafeWithOwner(ctx.db, async (tx) => {
@@ -203,7 +288,17 @@ export async function unsafeConfirmTotp(
   return unsafeWithOwner(ctx.db, async (tx) => {
     const backupCodes = await confirmTotp(ctx, tx, input.userId, input.code);
     if (!input.enrollmentToken) return { backupCodes, signedIn: null };
-    return { backupCodes, signedIn: await finishEnrollmentSignIn(ctx, tx, { token: input.enrollmentToken, userId: input.userId }, facts, ['pwd', 'otp'], lookupOwner) };
+    return {
+      backupCodes,
+      signedIn: await finishEnrollmentSignIn(
+        ctx,
+        tx,
+        { token: input.enrollmentToken, userId: input.userId },
+        facts,
+        ['pwd', 'otp'],
+        lookupOwner,
+      ),
+    };
   });
 }
 
@@ -211,11 +306,19 @@ async function confirmTotp(ctx: AppContext, tx: Tx, userId: string, code: string
   const totp = await repo.findTotp(tx, userId);
   if (!totp) throw new AppError('MFA_NOT_ENROLLED');
   if (totp.confirmed_at) throw new AppError('MFA_ALREADY_ENROLLED');
-  const step = matchTotpStep(openSecret(ctx.keys.masterKey, TOTP_PURPOSE, totp.secret_ciphertext, userId), code, ctx.clock.now());
+  const step = matchTotpStep(
+    openSecret(ctx.keys.masterKey, TOTP_PURPOSE, totp.secret_ciphertext, userId),
+    code,
+    ctx.clock.now(),
+  );
   if (step === null) throw new AppError('MFA_CODE_INVALID');
   await repo.confirmTotp(tx, userId, step, ctx.clock.now());
   const codes = newBackupCodes();
-  await repo.replaceBackupCodes(tx, userId, codes.map((c) => hashBackupCode(ctx.keys.masterKey, userId, c)));
+  await repo.replaceBackupCodes(
+    tx,
+    userId,
+    codes.map((c) => hashBackupCode(ctx.keys.masterKey, userId, c)),
+  );
   return codes;
 }
 
@@ -225,20 +328,36 @@ export async function unsafeRegenerateBackupCodes(ctx: AppContext, userId: strin
     const totp = await repo.findTotp(tx, userId);
     const summary = await repo.factorSummary(tx, userId);
     if (!totp?.confirmed_at && summary.webauthn === 0) throw new AppError('MFA_NOT_ENROLLED');
-    await repo.replaceBackupCodes(tx, userId, codes.map((c) => hashBackupCode(ctx.keys.masterKey, userId, c)));
+    await repo.replaceBackupCodes(
+      tx,
+      userId,
+      codes.map((c) => hashBackupCode(ctx.keys.masterKey, userId, c)),
+    );
   });
   return codes;
 }
 
 /** Re-verifies a factor in a live session (step-up): admin routes and sensitive actions look at this time. */
-export async function unsafeStepUp(ctx: AppContext, who: { userId: string; sessionId: string; orgId: string | null }, factor: SecondFactor, facts: RequestFacts): Promise<void> {
+export async function unsafeStepUp(
+  ctx: AppContext,
+  who: { userId: string; sessionId: string; orgId: string | null },
+  factor: SecondFactor,
+  facts: RequestFacts,
+): Promise<void> {
   await countVerification(ctx, who.userId);
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
     const r = await checkFactor(ctx, tx, who.userId, factor);
     if (r.ok) await repo.markSessionVerified(tx, who.sessionId, ctx.clock.now(), r.method);
     return r;
   });
-  await ctx.audit.record({ action: 'mfa.step_up', outcome: result.ok ? 'success' : 'failure', orgId: who.orgId, actorId: who.userId, target: `session:${who.sessionId}`, ...facts });
+  await ctx.audit.record({
+    action: 'mfa.step_up',
+    outcome: result.ok ? 'success' : 'failure',
+    orgId: who.orgId,
+    actorId: who.userId,
+    target: `session:${who.sessionId}`,
+    ...facts,
+  });
   if (!result.ok) throw new AppError('MFA_CODE_INVALID');
 }
 
@@ -253,12 +372,20 @@ export async function unsafeFactorRequired(ctx: AppContext, who: FactorHolder): 
 }
 
 /** GET /mfa: the user's factors, and whether they must keep one. */
-export async function unsafeFactorStatus(ctx: AppContext, who: FactorHolder): Promise<{ totp: boolean; webauthn: number; backupCodesLeft: number; required: boolean }> {
+export async function unsafeFactorStatus(
+  ctx: AppContext,
+  who: FactorHolder,
+): Promise<{ totp: boolean; webauthn: number; backupCodesLeft: number; required: boolean }> {
   const summary = await unsafeWithOwner(ctx.db, async (tx) => ({
     ...(await repo.factorSummary(tx, who.userId)),
     extraRoles: who.orgId ? await repo.orgMfaRoles(tx, who.orgId) : [],
   }));
-  return { totp: summary.totp, webauthn: summary.webauthn, backupCodesLeft: summary.backupCodesLeft, required: mfaRequiredFor(who, who.role, summary.extraRoles) };
+  return {
+    totp: summary.totp,
+    webauthn: summary.webauthn,
+    backupCodesLeft: summary.backupCodesLeft,
+    required: mfaRequiredFor(who, who.role, summary.extraRoles),
+  };
 }
 
 /** Removes the authenticator app and its backup codes, unless it is the last factor of a role that needs one. */
@@ -266,7 +393,11 @@ export async function unsafeDisableTotp(ctx: AppContext, who: FactorHolder): Pro
   const mfaRequired = await unsafeFactorRequired(ctx, who);
   await unsafeWithOwner(ctx.db, async (tx) => {
     const summary = await repo.factorSummary(tx, who.userId);
-    if (mfaRequired && summary.webauthn === 0) throw new AppError('CONFLICT', 'your role requires a second factor: add a passkey before removing the authenticator app');
+    if (mfaRequired && summary.webauthn === 0)
+      throw new AppError(
+        'CONFLICT',
+        'your role requires a second factor: add a passkey before removing the authenticator app',
+      );
     await repo.deleteTotp(tx, who.userId);
   });
 }

@@ -20,20 +20,24 @@ describe('TOTP (RFC 6238)', () => {
     }
   });
 
-  it.skipIf(!hasOathtool)('should agree with oathtool, an independent implementation, including one step of drift either way', () => {
-    const secret = newTotpSecret();
-    const now = new Date();
-    const step = Math.floor(now.getTime() / 30_000);
-    expect(matchTotpStep(secret, oathtoolCode(secret, now), now)).toBe(step);
-    expect(matchTotpStep(secret, oathtoolCode(secret, now, -1), now)).toBe(step - 1);
-    expect(matchTotpStep(secret, oathtoolCode(secret, now, 1), now)).toBe(step + 1);
-    expect(matchTotpStep(secret, oathtoolCode(secret, now, -3), now)).toBeNull();
-    expect(matchTotpStep(secret, oathtoolCode(secret, now, 3), now)).toBeNull();
-  });
+  it.skipIf(!hasOathtool)(
+    'should agree with oathtool, an independent implementation, including one step of drift either way',
+    () => {
+      const secret = newTotpSecret();
+      const now = new Date();
+      const step = Math.floor(now.getTime() / 30_000);
+      expect(matchTotpStep(secret, oathtoolCode(secret, now), now)).toBe(step);
+      expect(matchTotpStep(secret, oathtoolCode(secret, now, -1), now)).toBe(step - 1);
+      expect(matchTotpStep(secret, oathtoolCode(secret, now, 1), now)).toBe(step + 1);
+      expect(matchTotpStep(secret, oathtoolCode(secret, now, -3), now)).toBeNull();
+      expect(matchTotpStep(secret, oathtoolCode(secret, now, 3), now)).toBeNull();
+    },
+  );
 
   it('should refuse malformed codes', () => {
     const secret = newTotpSecret();
-    for (const bad of ['', '12345', '1234567', 'abcdef', ' 123456', '12345a']) expect(matchTotpStep(secret, bad, new Date())).toBeNull();
+    for (const bad of ['', '12345', '1234567', 'abcdef', ' 123456', '12345a'])
+      expect(matchTotpStep(secret, bad, new Date())).toBeNull();
   });
 
   it('should build an otpauth URL authenticator apps understand', () => {

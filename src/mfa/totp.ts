@@ -10,7 +10,12 @@ export function newTotpSecret(): string {
 }
 
 export function totpUrl(secretBase32: string, account: string, issuer = 'Chambers'): string {
-  return new OTPAuth.TOTP({ issuer, label: account, secret: OTPAuth.Secret.fromBase32(secretBase32), ...TOTP_PARAMS }).toString();
+  return new OTPAuth.TOTP({
+    issuer,
+    label: account,
+    secret: OTPAuth.Secret.fromBase32(secretBase32),
+    ...TOTP_PARAMS,
+  }).toString();
 }
 
 /**

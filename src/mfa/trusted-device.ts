@@ -7,7 +7,10 @@ export const TRUSTED_DEVICE_COOKIE = '__Host-chambers_td';
 export const TRUSTED_DEVICE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const sign = (masterKey: Buffer, deviceId: string, userId: string) =>
-  crypto.createHmac('sha256', deriveKey(masterKey, 'trusted-device')).update(`${deviceId}.${userId}`).digest('base64url');
+  crypto
+    .createHmac('sha256', deriveKey(masterKey, 'trusted-device'))
+    .update(`${deviceId}.${userId}`)
+    .digest('base64url');
 
 /** `<deviceId>.<HMAC(deviceId, userId)>`: useless for any other user, and checked against a revocable row. */
 export function trustedDeviceCookieValue(masterKey: Buffer, deviceId: string, userId: string): string {

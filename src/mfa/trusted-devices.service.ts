@@ -6,7 +6,12 @@ import * as repo from './mfa.repository.ts';
 /** Devices that skip the second factor for 7 days: the check at sign-in, and the user's own list. */
 
 /** A trusted-device cookie lets a sign-in skip the second factor if its row is live and the user's. */
-export async function trustedDeviceIsValid(ctx: AppContext, tx: Tx, deviceId: string, userId: string): Promise<boolean> {
+export async function trustedDeviceIsValid(
+  ctx: AppContext,
+  tx: Tx,
+  deviceId: string,
+  userId: string,
+): Promise<boolean> {
   const d = await repo.findTrustedDevice(tx, deviceId);
   if (!d || d.user_id !== userId || d.revoked_at || new Date(d.expires_at) <= ctx.clock.now()) return false;
   await repo.touchTrustedDevice(tx, deviceId, ctx.clock.now());

@@ -4,7 +4,10 @@ import { RECENT_FACTOR } from '../access/index.ts';
 import type { RateLimitRule } from '../http/index.ts';
 import { tokensResponse } from '../sessions/index.ts';
 
-const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'base64url');
+const b64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, 'base64url');
 /** The extension outputs browsers report today; anything else is refused like any unknown field. */
 const extensionResults = z.strictObject({
   credProps: z.strictObject({ rk: z.boolean().optional() }).optional(),
@@ -21,7 +24,10 @@ export const registrationResponse = z.strictObject({
   response: z.strictObject({
     clientDataJSON: b64url,
     attestationObject: b64url,
-    transports: z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8).optional(),
+    transports: z
+      .array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']))
+      .max(8)
+      .optional(),
     authenticatorData: b64url.optional(),
     publicKey: b64url.optional(),
     publicKeyAlgorithm: z.number().int().optional(),
@@ -44,16 +50,37 @@ export const authenticationResponse = z.strictObject({
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
-export const registerVerifyBody = z.strictObject({ challengeId: z.uuid(), response: registrationResponse, name: z.string().trim().min(1).max(100).optional() });
+export const registerVerifyBody = z.strictObject({
+  challengeId: z.uuid(),
+  response: registrationResponse,
+  name: z.string().trim().min(1).max(100).optional(),
+});
 export const mfaTokenBody = z.strictObject({ mfaToken: z.string().min(10).max(200) });
-export const secondFactorVerifyBody = z.strictObject({ mfaToken: z.string().min(10).max(200), response: authenticationResponse, trustDevice: z.boolean().optional() });
+export const secondFactorVerifyBody = z.strictObject({
+  mfaToken: z.string().min(10).max(200),
+  response: authenticationResponse,
+  trustDevice: z.boolean().optional(),
+});
 export const stepUpVerifyBody = z.strictObject({ challengeId: z.uuid(), response: authenticationResponse });
-export const passkeyVerifyBody = z.strictObject({ challengeId: z.uuid(), response: authenticationResponse, orgId: z.uuid().optional() });
+export const passkeyVerifyBody = z.strictObject({
+  challengeId: z.uuid(),
+  response: authenticationResponse,
+  orgId: z.uuid().optional(),
+});
 export const credentialParams = z.strictObject({ id: z.uuid() });
 export const renameBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
 export const ceremonyResponse = z.object({ challengeId: z.uuid(), options: z.looseObject({ challenge: z.string() }) });
 export const credentialsResponse = z.object({
-  credentials: z.array(z.object({ id: z.uuid(), name: z.string(), deviceType: z.string().nullable(), backedUp: z.boolean(), createdAt: z.string(), lastUsedAt: z.string().nullable() })),
+  credentials: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      deviceType: z.string().nullable(),
+      backedUp: z.boolean(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+    }),
+  ),
 });
 
 /*
@@ -72,7 +99,12 @@ export const registerOptionsRoute = {
 /** POST /api/v1/mfa/webauthn/register/verify */
 export const registerVerifyRoute = {
   config: enrollAccess,
-  schema: { tags, summary: 'Finish registering a passkey', body: registerVerifyBody, response: { 201: z.object({ id: z.uuid(), name: z.string() }).and(tokensResponse.partial()) } },
+  schema: {
+    tags,
+    summary: 'Finish registering a passkey',
+    body: registerVerifyBody,
+    response: { 201: z.object({ id: z.uuid(), name: z.string() }).and(tokensResponse.partial()) },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/mfa/webauthn/credentials */
@@ -104,7 +136,12 @@ export const mfaOptionsRoute = (authTier: RateLimitRule) =>
 export const mfaVerifyRoute = (authTier: RateLimitRule) =>
   ({
     config: { access: { public: true }, rateLimits: [authTier] },
-    schema: { tags, summary: 'Answer an mfaToken with a passkey', body: secondFactorVerifyBody, response: { 200: tokensResponse } },
+    schema: {
+      tags,
+      summary: 'Answer an mfaToken with a passkey',
+      body: secondFactorVerifyBody,
+      response: { 200: tokensResponse },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** POST /api/v1/auth/step-up/webauthn/options */
@@ -130,5 +167,10 @@ export const passkeyOptionsRoute = (authTier: RateLimitRule) =>
 export const passkeyVerifyRoute = (authTier: RateLimitRule) =>
   ({
     config: { access: { public: true }, rateLimits: [authTier] },
-    schema: { tags, summary: 'Passwordless sign-in with a passkey', body: passkeyVerifyBody, response: { 200: tokensResponse } },
+    schema: {
+      tags,
+      summary: 'Passwordless sign-in with a passkey',
+      body: passkeyVerifyBody,
+      response: { 200: tokensResponse },
+    },
   }) satisfies RouteShorthandOptions;

@@ -12,7 +12,14 @@ import type { RequestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import * as repo from './mfa.repository.ts';
-import { finishEnrollmentSignIn, finishSignIn, type FinishedSignIn, liveChallenge, type SessionOwnerLookup, type VerifiedSignIn } from './mfa.service.ts';
+import {
+  finishEnrollmentSignIn,
+  finishSignIn,
+  type FinishedSignIn,
+  liveChallenge,
+  type SessionOwnerLookup,
+  type VerifiedSignIn,
+} from './mfa.service.ts';
 
 const CEREMONY_TTL_MS = 5 * 60 * 1000;
 
@@ -25,12 +32,27 @@ export function relyingParty(ctx: AppContext): { rpID: string; origin: string; r
 const uuidBytes = (id: string) => Buffer.from(id.replace(/-/g, ''), 'hex');
 const uuidFromBytes = (b64url: string): string | null => {
   const hex = Buffer.from(b64url, 'base64url').toString('hex');
-  return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : null;
+  return hex.length === 32
+    ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+    : null;
 };
 
-async function liveCeremony(ctx: AppContext, tx: Tx, challengeId: string, purpose: 'webauthn_register' | 'passkey_login' | 'step_up', userId: string | null) {
+async function liveCeremony(
+  ctx: AppContext,
+  tx: Tx,
+  challengeId: string,
+  purpose: 'webauthn_register' | 'passkey_login' | 'step_up',
+  userId: string | null,
+) {
   const c = await repo.lockChallengeById(tx, challengeId);
-  if (!c || c.purpose !== purpose || c.consumed_at || new Date(c.expires_at) <= ctx.clock.now() || !c.webauthn_challenge || (userId !== null && c.user_id !== userId)) {
+  if (
+    !c ||
+    c.purpose !== purpose ||
+    c.consumed_at ||
+    new Date(c.expires_at) <= ctx.clock.now() ||
+    !c.webauthn_challenge ||
+    (userId !== null && c.user_id !== userId)
+  ) {
     throw new AppError('MFA_TOKEN_INVALID');
   }
   return { ...c, webauthn_challenge: c.webauthn_challenge };
@@ -50,7 +72,10 @@ export async function unsafeRegistrationOptions(ctx: AppContext, userId: string)
       userDisplayName: user.name,
       userID: uuidBytes(user.id),
       attestationType: 'none',
-      excludeCredentials: existing.map((c) => ({ id: c.credential_id, transports: c.transports as AuthenticatorTransport[] })),
+      excludeCredentials: existing.map((c) => ({
+        id: c.credential_id,
+        transports: c.transports as AuthenticatorTransport[],
+      })),
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
     });
     const challengeId = await repo.insertChallenge(tx, {
@@ -80,12 +105,27 @@ export async function unsafeRegisterPasskey(
   return unsafeWithOwner(ctx.db, async (tx) => {
     const credential = await registerCredential(ctx, tx, input.userId, input.registration);
     if (!input.enrollmentToken) return { credential, signedIn: null };
-    return { credential, signedIn: await finishEnrollmentSignIn(ctx, tx, { token: input.enrollmentToken, userId: input.userId }, facts, ['pwd', 'hwk'], lookupOwner) };
+    return {
+      credential,
+      signedIn: await finishEnrollmentSignIn(
+        ctx,
+        tx,
+        { token: input.enrollmentToken, userId: input.userId },
+        facts,
+        ['pwd', 'hwk'],
+        lookupOwner,
+      ),
+    };
   });
 }
 
 /** Verifies the attestation and stores the passkey; runs in the caller's owner transaction. */
-async function registerCredential(ctx: AppContext, tx: Tx, userId: string, input: Registration): Promise<{ id: string; name: string }> {
+async function registerCredential(
+  ctx: AppContext,
+  tx: Tx,
+  userId: string,
+  input: Registration,
+): Promise<{ id: string; name: string }> {
   const rp = relyingParty(ctx);
   const ceremony = await liveCeremony(ctx, tx, input.challengeId, 'webauthn_register', userId);
   await repo.consumeChallenge(tx, ceremony.id, ctx.clock.now());
@@ -103,7 +143,8 @@ async function registerCredential(ctx: AppContext, tx: Tx, userId: string, input
   }
   if (!verification.verified || !verification.registrationInfo) throw new AppError('WEBAUTHN_FAILED');
   const info = verification.registrationInfo;
-  if (await repo.findCredentialByCredentialId(tx, info.credential.id)) throw new AppError('WEBAUTHN_FAILED', 'this passkey is already registered');
+  if (await repo.findCredentialByCredentialId(tx, info.credential.id))
+    throw new AppError('WEBAUTHN_FAILED', 'this passkey is already registered');
   const count = (await repo.listCredentials(tx, userId)).length;
   const id = await repo.insertCredential(tx, {
     userId,
@@ -137,11 +178,17 @@ async function checkAssertion(
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpID,
       requireUserVerification: opts.requireUserVerification,
-      credential: { id: cred.credential_id, publicKey: new Uint8Array(cred.public_key), counter: Number(cred.counter), transports: cred.transports as AuthenticatorTransport[] },
+      credential: {
+        id: cred.credential_id,
+        publicKey: new Uint8Array(cred.public_key),
+        counter: Number(cred.counter),
+        transports: cred.transports as AuthenticatorTransport[],
+      },
     });
     if (!v.verified) return { ok: false };
     // A discoverable credential names its user; it must be the credential's owner.
-    if (response.response.userHandle && uuidFromBytes(response.response.userHandle) !== cred.user_id) return { ok: false };
+    if (response.response.userHandle && uuidFromBytes(response.response.userHandle) !== cred.user_id)
+      return { ok: false };
     await repo.recordCredentialUse(tx, cred.id, v.authenticationInfo.newCounter, ctx.clock.now());
     return { ok: true, userId: cred.user_id };
   } catch {
@@ -158,7 +205,10 @@ export async function unsafeSecondFactorOptions(ctx: AppContext, mfaToken: strin
     if (creds.length === 0) throw new AppError('WEBAUTHN_FAILED', 'no passkey is registered for this account');
     const options = await generateAuthenticationOptions({
       rpID: rp.rpID,
-      allowCredentials: creds.map((c) => ({ id: c.credential_id, transports: c.transports as AuthenticatorTransport[] })),
+      allowCredentials: creds.map((c) => ({
+        id: c.credential_id,
+        transports: c.transports as AuthenticatorTransport[],
+      })),
       userVerification: 'preferred',
     });
     await repo.setChallengeWebauthn(tx, challenge.id, options.challenge);
@@ -175,19 +225,42 @@ export async function unsafeVerifySecondFactorPasskey(
   const outcome = await unsafeWithOwner(ctx.db, async (tx) => {
     const challenge = await liveChallenge(ctx, tx, input.mfaToken, 'login');
     const result = challenge.webauthn_challenge
-      ? await checkAssertion(ctx, tx, challenge.webauthn_challenge, input.response, { userId: challenge.user_id, requireUserVerification: false })
+      ? await checkAssertion(ctx, tx, challenge.webauthn_challenge, input.response, {
+          userId: challenge.user_id,
+          requireUserVerification: false,
+        })
       : ({ ok: false } as const);
-    if (!result.ok) return { ok: false as const, userId: challenge.user_id, orgId: challenge.org_id, attempts: await repo.countChallengeFailure(tx, challenge.id) };
+    if (!result.ok)
+      return {
+        ok: false as const,
+        userId: challenge.user_id,
+        orgId: challenge.org_id,
+        attempts: await repo.countChallengeFailure(tx, challenge.id),
+      };
     await repo.consumeChallenge(tx, challenge.id, ctx.clock.now());
     const owner = await lookupOwner(tx, challenge.user_id, challenge.org_id);
     if (!owner) throw new AppError('MFA_TOKEN_INVALID');
     return { ok: true as const, ...(await finishSignIn(ctx, tx, owner, facts, ['pwd', 'hwk'], input.trustDevice)) };
   });
   if (!outcome.ok) {
-    await ctx.audit.record({ action: 'mfa.verify', outcome: 'failure', orgId: outcome.orgId, actorId: outcome.userId, details: { method: 'webauthn', attempts: outcome.attempts }, ...facts });
+    await ctx.audit.record({
+      action: 'mfa.verify',
+      outcome: 'failure',
+      orgId: outcome.orgId,
+      actorId: outcome.userId,
+      details: { method: 'webauthn', attempts: outcome.attempts },
+      ...facts,
+    });
     throw new AppError('WEBAUTHN_FAILED', undefined, {}, 401);
   }
-  await ctx.audit.record({ action: 'mfa.verify', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: outcome.user.id, details: { method: 'webauthn' }, ...facts });
+  await ctx.audit.record({
+    action: 'mfa.verify',
+    outcome: 'success',
+    orgId: outcome.org?.id ?? null,
+    actorId: outcome.user.id,
+    details: { method: 'webauthn' },
+    ...facts,
+  });
   return { ...outcome, method: 'hwk' };
 }
 
@@ -196,7 +269,14 @@ export async function unsafePasskeyLoginOptions(ctx: AppContext) {
   const rp = relyingParty(ctx);
   const options = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: 'required' });
   const challengeId = await unsafeWithOwner(ctx.db, (tx) =>
-    repo.insertChallenge(tx, { purpose: 'passkey_login', userId: null, orgId: null, tokenHash: null, webauthnChallenge: options.challenge, expiresAt: new Date(ctx.clock.now().getTime() + CEREMONY_TTL_MS) }),
+    repo.insertChallenge(tx, {
+      purpose: 'passkey_login',
+      userId: null,
+      orgId: null,
+      tokenHash: null,
+      webauthnChallenge: options.challenge,
+      expiresAt: new Date(ctx.clock.now().getTime() + CEREMONY_TTL_MS),
+    }),
   );
   return { challengeId, options: { ...options } };
 }
@@ -211,7 +291,10 @@ export async function unsafeVerifyPasskeyLogin(
   const outcome = await unsafeWithOwner(ctx.db, async (tx) => {
     const ceremony = await liveCeremony(ctx, tx, input.challengeId, 'passkey_login', null);
     await repo.consumeChallenge(tx, ceremony.id, ctx.clock.now());
-    const result = await checkAssertion(ctx, tx, ceremony.webauthn_challenge, input.response, { userId: null, requireUserVerification: true });
+    const result = await checkAssertion(ctx, tx, ceremony.webauthn_challenge, input.response, {
+      userId: null,
+      requireUserVerification: true,
+    });
     if (!result.ok) return { ok: false as const };
     const owner = await lookupOwner(tx, result.userId, await pickOrg(tx, result.userId, input.orgId));
     if (!owner) return { ok: false as const };
@@ -221,7 +304,14 @@ export async function unsafeVerifyPasskeyLogin(
     await ctx.audit.record({ action: 'auth.passkey_login', outcome: 'failure', orgId: null, actorId: null, ...facts });
     throw new AppError('WEBAUTHN_FAILED', undefined, {}, 401);
   }
-  await ctx.audit.record({ action: 'auth.passkey_login', outcome: 'success', orgId: outcome.org?.id ?? null, actorId: outcome.user.id, target: `session:${outcome.pair.sessionId}`, ...facts });
+  await ctx.audit.record({
+    action: 'auth.passkey_login',
+    outcome: 'success',
+    orgId: outcome.org?.id ?? null,
+    actorId: outcome.user.id,
+    target: `session:${outcome.pair.sessionId}`,
+    ...facts,
+  });
   return { ...outcome, method: 'passkey' };
 }
 
@@ -233,22 +323,48 @@ export async function unsafeStepUpOptions(ctx: AppContext, userId: string) {
     if (creds.length === 0) throw new AppError('WEBAUTHN_FAILED', 'no passkey is registered for this account');
     const options = await generateAuthenticationOptions({
       rpID: rp.rpID,
-      allowCredentials: creds.map((c) => ({ id: c.credential_id, transports: c.transports as AuthenticatorTransport[] })),
+      allowCredentials: creds.map((c) => ({
+        id: c.credential_id,
+        transports: c.transports as AuthenticatorTransport[],
+      })),
       userVerification: 'preferred',
     });
-    const challengeId = await repo.insertChallenge(tx, { purpose: 'step_up', userId, orgId: null, tokenHash: null, webauthnChallenge: options.challenge, expiresAt: new Date(ctx.clock.now().getTime() + CEREMONY_TTL_MS) });
+    const challengeId = await repo.insertChallenge(tx, {
+      purpose: 'step_up',
+      userId,
+      orgId: null,
+      tokenHash: null,
+      webauthnChallenge: options.challenge,
+      expiresAt: new Date(ctx.clock.now().getTime() + CEREMONY_TTL_MS),
+    });
     return { challengeId, options: { ...options } };
   });
 }
 
-export async function unsafeStepUpWithPasskey(ctx: AppContext, who: { userId: string; sessionId: string; orgId: string | null }, input: { challengeId: string; response: AuthenticationResponseJSON }, facts: RequestFacts): Promise<void> {
+export async function unsafeStepUpWithPasskey(
+  ctx: AppContext,
+  who: { userId: string; sessionId: string; orgId: string | null },
+  input: { challengeId: string; response: AuthenticationResponseJSON },
+  facts: RequestFacts,
+): Promise<void> {
   const ok = await unsafeWithOwner(ctx.db, async (tx) => {
     const ceremony = await liveCeremony(ctx, tx, input.challengeId, 'step_up', who.userId);
     await repo.consumeChallenge(tx, ceremony.id, ctx.clock.now());
-    const result = await checkAssertion(ctx, tx, ceremony.webauthn_challenge, input.response, { userId: who.userId, requireUserVerification: false });
+    const result = await checkAssertion(ctx, tx, ceremony.webauthn_challenge, input.response, {
+      userId: who.userId,
+      requireUserVerification: false,
+    });
     if (result.ok) await repo.markSessionVerified(tx, who.sessionId, ctx.clock.now(), 'hwk');
     return result.ok;
   });
-  await ctx.audit.record({ action: 'mfa.step_up', outcome: ok ? 'success' : 'failure', orgId: who.orgId, actorId: who.userId, target: `session:${who.sessionId}`, details: { method: 'webauthn' }, ...facts });
+  await ctx.audit.record({
+    action: 'mfa.step_up',
+    outcome: ok ? 'success' : 'failure',
+    orgId: who.orgId,
+    actorId: who.userId,
+    target: `session:${who.sessionId}`,
+    details: { method: 'webauthn' },
+    ...facts,
+  });
   if (!ok) throw new AppError('WEBAUTHN_FAILED', undefined, {}, 401);
 }

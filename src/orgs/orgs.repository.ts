@@ -24,18 +24,38 @@ export async function findMember(tx: Tx, orgId: string, userId: string) {
 }
 
 export async function countAdmins(tx: Tx, orgId: string): Promise<number> {
-  const row = await tx.selectFrom('chambers.memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).where('role', '=', 'org_admin').executeTakeFirst();
+  const row = await tx
+    .selectFrom('chambers.memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'org_admin')
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 export async function setMemberRole(tx: Tx, orgId: string, userId: string, role: MemberRole): Promise<void> {
-  await tx.updateTable('chambers.memberships').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+  await tx
+    .updateTable('chambers.memberships')
+    .set({ role })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .execute();
 }
 
-export async function insertInvitation(tx: Tx, inv: { orgId: string; email: string; role: MemberRole; tokenHash: string; invitedBy: string; expiresAt: Date }) {
+export async function insertInvitation(
+  tx: Tx,
+  inv: { orgId: string; email: string; role: MemberRole; tokenHash: string; invitedBy: string; expiresAt: Date },
+) {
   return tx
     .insertInto('chambers.invitations')
-    .values({ org_id: inv.orgId, email: inv.email, role: inv.role, token_hash: inv.tokenHash, invited_by: inv.invitedBy, expires_at: inv.expiresAt })
+    .values({
+      org_id: inv.orgId,
+      email: inv.email,
+      role: inv.role,
+      token_hash: inv.tokenHash,
+      invited_by: inv.invitedBy,
+      expires_at: inv.expiresAt,
+    })
     .returning(['id', 'expires_at'])
     .executeTakeFirstOrThrow();
 }
@@ -53,20 +73,37 @@ export async function insertOrganizationOwner(tx: Tx, org: { name: string; kind:
 }
 
 export async function lockInvitationByTokenOwner(tx: Tx, tokenHash: string) {
-  return tx.selectFrom('chambers.invitations').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('chambers.invitations')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function markInvitationAcceptedOwner(tx: Tx, id: string, userId: string): Promise<void> {
-  await tx.updateTable('chambers.invitations').set({ accepted_at: sql<Date>`now()`, accepted_by: userId }).where('id', '=', id).execute();
+  await tx
+    .updateTable('chambers.invitations')
+    .set({ accepted_at: sql<Date>`now()`, accepted_by: userId })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function readSettings(tx: Tx, orgId: string): Promise<Record<string, unknown> | undefined> {
-  const row = await tx.selectFrom('chambers.organizations').select('settings').where('id', '=', orgId).executeTakeFirst();
+  const row = await tx
+    .selectFrom('chambers.organizations')
+    .select('settings')
+    .where('id', '=', orgId)
+    .executeTakeFirst();
   return row?.settings;
 }
 
 export async function writeSettings(tx: Tx, orgId: string, settings: Record<string, unknown>): Promise<void> {
-  await tx.updateTable('chambers.organizations').set({ settings: JSON.stringify(settings) }).where('id', '=', orgId).execute();
+  await tx
+    .updateTable('chambers.organizations')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', orgId)
+    .execute();
 }
 
 /** Revokes a member's live sessions in one organization; returns how many ended. */

@@ -17,14 +17,23 @@ export const acceptInvitationBody = z.strictObject({
 });
 export const updateMemberBody = z.strictObject({ role: memberRole });
 
-export const memberView = z.object({ userId: z.uuid(), email: z.string(), name: z.string(), role: memberRole, createdAt: z.string() });
+export const memberView = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: memberRole,
+  createdAt: z.string(),
+});
 export const membersResponse = z.object({ members: z.array(memberView) });
 
 /** Security settings an org_admin may tighten; unset keys keep the platform defaults. */
 export const orgSettingsBody = z
   .strictObject({
     /** Roles that must enroll a second factor in addition to judge and org_admin. */
-    mfaRequiredRoles: z.array(z.enum(['lawyer', 'reviewer'])).max(2).optional(),
+    mfaRequiredRoles: z
+      .array(z.enum(['lawyer', 'reviewer']))
+      .max(2)
+      .optional(),
     /** Idle minutes before a session ends (default 30). */
     idleTimeoutMinutes: z.number().int().min(5).max(480).optional(),
     /** A new sign-in ends the member's other sessions. */
@@ -48,20 +57,39 @@ const tags = ['organizations'];
 /** POST /api/v1/orgs */
 export const createOrgRoute = {
   config: { access: { superAdmin: true, orgOptional: true, recentFactorMs: RECENT_FACTOR.admin } },
-  schema: { tags, summary: 'Open an organization (super_admin)', body: createOrgBody, response: { 201: z.object({ id: z.uuid() }) } },
+  schema: {
+    tags,
+    summary: 'Open an organization (super_admin)',
+    body: createOrgBody,
+    response: { 201: z.object({ id: z.uuid() }) },
+  },
 } satisfies RouteShorthandOptions;
 
 /** POST /api/v1/orgs/:orgId/invitations */
 export const inviteRoute = {
   config: { access: ADMIN },
-  schema: { tags, summary: 'Invite someone by email', params: orgIdParams, body: inviteBody, response: { 201: z.object({ id: z.uuid(), expiresAt: z.string() }) } },
+  schema: {
+    tags,
+    summary: 'Invite someone by email',
+    params: orgIdParams,
+    body: inviteBody,
+    response: { 201: z.object({ id: z.uuid(), expiresAt: z.string() }) },
+  },
 } satisfies RouteShorthandOptions;
 
 /** POST /api/v1/invitations/accept */
 export const acceptInvitationRoute = (authPerMinute: number) =>
   ({
-    config: { access: { public: true, identify: true }, rateLimits: [{ bucket: 'auth', limit: authPerMinute, windowMs: 60_000 }] },
-    schema: { tags, summary: 'Accept an invitation', body: acceptInvitationBody, response: { 200: z.object({ userId: z.uuid(), orgId: z.uuid() }) } },
+    config: {
+      access: { public: true, identify: true },
+      rateLimits: [{ bucket: 'auth', limit: authPerMinute, windowMs: 60_000 }],
+    },
+    schema: {
+      tags,
+      summary: 'Accept an invitation',
+      body: acceptInvitationBody,
+      response: { 200: z.object({ userId: z.uuid(), orgId: z.uuid() }) },
+    },
   }) satisfies RouteShorthandOptions;
 
 /** GET /api/v1/orgs/:orgId/members */
@@ -73,19 +101,36 @@ export const listMembersRoute = {
 /** PATCH /api/v1/orgs/:orgId/members/:userId */
 export const updateMemberRoute = {
   config: { access: ADMIN },
-  schema: { tags, summary: "Change a member's role", params: memberParams, body: updateMemberBody, response: { 200: memberView } },
+  schema: {
+    tags,
+    summary: "Change a member's role",
+    params: memberParams,
+    body: updateMemberBody,
+    response: { 200: memberView },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/orgs/:orgId/settings */
 export const getOrgSettingsRoute = {
   config: { access: ADMIN },
-  schema: { tags, summary: 'Security settings of the organization', params: orgIdParams, response: { 200: orgSettingsResponse } },
+  schema: {
+    tags,
+    summary: 'Security settings of the organization',
+    params: orgIdParams,
+    response: { 200: orgSettingsResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** PATCH /api/v1/orgs/:orgId/settings */
 export const updateOrgSettingsRoute = {
   config: { access: ADMIN },
-  schema: { tags, summary: 'Tighten security settings: MFA for more roles, idle timeout, one session per user', params: orgIdParams, body: orgSettingsBody, response: { 200: orgSettingsResponse } },
+  schema: {
+    tags,
+    summary: 'Tighten security settings: MFA for more roles, idle timeout, one session per user',
+    params: orgIdParams,
+    body: orgSettingsBody,
+    response: { 200: orgSettingsResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** POST /api/v1/admin/users/:userId/unlock */

@@ -11,13 +11,26 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 type Actor = { orgId: string; userId: string };
 
 /** Platform act: a super_admin opens an organization and becomes its first org_admin. */
-export async function unsafeCreateOrganization(ctx: AppContext, actorId: string, input: { name: string; kind: 'firm' | 'court' }, facts: RequestFacts): Promise<string> {
+export async function unsafeCreateOrganization(
+  ctx: AppContext,
+  actorId: string,
+  input: { name: string; kind: 'firm' | 'court' },
+  facts: RequestFacts,
+): Promise<string> {
   const id = await unsafeWithOwner(ctx.db, async (tx) => {
     const orgId = await repo.insertOrganizationOwner(tx, input);
     await accounts.insertMembership(tx, { orgId, userId: actorId, role: 'org_admin' });
     return orgId;
   });
-  await ctx.audit.record({ action: 'org.create', outcome: 'success', orgId: id, actorId, target: `org:${id}`, details: { kind: input.kind }, ...facts });
+  await ctx.audit.record({
+    action: 'org.create',
+    outcome: 'success',
+    orgId: id,
+    actorId,
+    target: `org:${id}`,
+    details: { kind: input.kind },
+    ...facts,
+  });
   return id;
 }
 
@@ -26,7 +39,13 @@ function assertOwnOrg(actor: Actor, orgId: string): void {
   if (actor.orgId !== orgId) throw notFound();
 }
 
-export async function inviteMember(tx: Tx, ctx: AppContext, actor: Actor, orgId: string, input: { email: string; role: MemberRole }) {
+export async function inviteMember(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  orgId: string,
+  input: { email: string; role: MemberRole },
+) {
   assertOwnOrg(actor, orgId);
   const token = randomToken(32);
   const row = await repo.insertInvitation(tx, {
@@ -38,7 +57,11 @@ export async function inviteMember(tx: Tx, ctx: AppContext, actor: Actor, orgId:
     expiresAt: new Date(ctx.clock.now().getTime() + INVITATION_TTL_MS),
   });
   const name = (await repo.orgName(tx, orgId)) ?? 'an organization';
-  return { id: row.id, expiresAt: new Date(row.expires_at).toISOString(), mail: accountMail.invitation(input.email, name, input.role, `${ctx.config.publicUrl}/invite?token=${token}`) };
+  return {
+    id: row.id,
+    expiresAt: new Date(row.expires_at).toISOString(),
+    mail: accountMail.invitation(input.email, name, input.role, `${ctx.config.publicUrl}/invite?token=${token}`),
+  };
 }
 
 /**
@@ -60,7 +83,8 @@ export async function unsafeAcceptInvitation(
   if (!peek || peek.inv.accepted_at || new Date(peek.inv.expires_at) <= now) throw new AppError('INVITATION_INVALID');
   let passwordHash: string | null = null;
   if (!peek.user) {
-    if (!input.name || !input.password) throw new AppError('VALIDATION_FAILED', 'a new account needs name and password');
+    if (!input.name || !input.password)
+      throw new AppError('VALIDATION_FAILED', 'a new account needs name and password');
     const policy = checkPasswordPolicy(input.password, peek.inv.email);
     if (!policy.ok) throw new AppError('PASSWORD_WEAK', undefined, { body: { reason: policy.reason } });
     passwordHash = await hashPassword(input.password);
@@ -71,20 +95,40 @@ export async function unsafeAcceptInvitation(
     const inv = await repo.lockInvitationByTokenOwner(tx, tokenHash);
     if (!inv || inv.accepted_at || new Date(inv.expires_at) <= now) throw new AppError('INVITATION_INVALID');
     const existing = await accounts.findUserByEmail(tx, inv.email);
-    const userId = existing?.id ?? (await accounts.insertVerifiedUser(tx, { email: inv.email, name: input.name ?? inv.email, passwordHash: passwordHash ?? '' }));
+    const userId =
+      existing?.id ??
+      (await accounts.insertVerifiedUser(tx, {
+        email: inv.email,
+        name: input.name ?? inv.email,
+        passwordHash: passwordHash ?? '',
+      }));
     if (existing && !existing.email_verified_at) await accounts.markEmailVerified(tx, inv.email);
     await accounts.insertMembership(tx, { orgId: inv.org_id, userId, role: inv.role });
     await repo.markInvitationAcceptedOwner(tx, inv.id, userId);
     return { userId, orgId: inv.org_id, role: inv.role };
   });
-  await ctx.audit.record({ action: 'member.join', outcome: 'success', orgId: result.orgId, actorId: result.userId, target: `user:${result.userId}`, details: { role: result.role }, ...facts });
+  await ctx.audit.record({
+    action: 'member.join',
+    outcome: 'success',
+    orgId: result.orgId,
+    actorId: result.userId,
+    target: `user:${result.userId}`,
+    details: { role: result.role },
+    ...facts,
+  });
   return { userId: result.userId, orgId: result.orgId };
 }
 
 export async function listMembers(tx: Tx, actor: Actor, orgId: string) {
   assertOwnOrg(actor, orgId);
   const rows = await repo.listMembers(tx, orgId);
-  return rows.map((m) => ({ userId: m.user_id, email: m.email, name: m.name, role: m.role, createdAt: new Date(m.created_at).toISOString() }));
+  return rows.map((m) => ({
+    userId: m.user_id,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    createdAt: new Date(m.created_at).toISOString(),
+  }));
 }
 
 export async function changeMemberRole(tx: Tx, actor: Actor, orgId: string, userId: string, role: MemberRole) {
@@ -95,7 +139,14 @@ export async function changeMemberRole(tx: Tx, actor: Actor, orgId: string, user
     throw new AppError('CONFLICT', 'an organization keeps at least one org_admin');
   }
   await repo.setMemberRole(tx, orgId, userId, role);
-  return { userId, email: member.email, name: member.name, role, createdAt: new Date(member.created_at).toISOString(), previousRole: member.role };
+  return {
+    userId,
+    email: member.email,
+    name: member.name,
+    role,
+    createdAt: new Date(member.created_at).toISOString(),
+    previousRole: member.role,
+  };
 }
 
 /** The email of a member of the admin's own organization (RLS): only they can be named. */
@@ -138,7 +189,12 @@ export async function getSettings(tx: Tx, actor: Actor, orgId: string): Promise<
 }
 
 /** Merges the given settings into the organization's; other keys stay as they were. */
-export async function updateSettings(tx: Tx, actor: Actor, orgId: string, patch: Partial<OrgSecuritySettings>): Promise<{ before: OrgSecuritySettings; after: OrgSecuritySettings }> {
+export async function updateSettings(
+  tx: Tx,
+  actor: Actor,
+  orgId: string,
+  patch: Partial<OrgSecuritySettings>,
+): Promise<{ before: OrgSecuritySettings; after: OrgSecuritySettings }> {
   assertOwnOrg(actor, orgId);
   const raw = (await repo.readSettings(tx, orgId)) ?? {};
   const before = securitySettings(raw);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createMember, login, signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
+import {
+  bearer,
+  createMember,
+  login,
+  signedInMember,
+  startTestApp,
+  type TestApp,
+} from '../../test/helpers/test-app.ts';
 import { manualClock } from '../platform/clock.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -15,7 +22,8 @@ describe('organizations, invitations and members over HTTP', () => {
 
   let seq = 0;
   const uniqueEmail = (tag: string) => `${tag}-${++seq}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const post = (url: string, payload: object | undefined, headers: Record<string, string> = {}) => t.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+  const post = (url: string, payload: object | undefined, headers: Record<string, string> = {}) =>
+    t.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
   const me = (accessToken: string) => t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(accessToken) });
 
   /** Invites an address and returns the token from the mailed link. */
@@ -24,7 +32,9 @@ describe('organizations, invitations and members over HTTP', () => {
     expect(res.statusCode).toBe(201);
     const mail = (await t.mail()).filter((m) => m.to === email).at(-1);
     // The outbox keeps the message quoted-printable: "=" travels as "=3D".
-    const text = (mail?.text ?? '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const text = (mail?.text ?? '').replace(/=([0-9A-F]{2})/g, (_, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    );
     const token = /\/invite\?token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
     expect(token, 'token in the invitation mail').toBeDefined();
     return { ...(res.json() as { id: string; expiresAt: string }), token: token!, mail: mail! };
@@ -37,10 +47,19 @@ describe('organizations, invitations and members over HTTP', () => {
     const { id } = res.json();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
-    const there = await t.inject({ method: 'POST', url: '/api/v1/auth/switch-org', headers: root.headers, payload: { orgId: id } });
+    const there = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/switch-org',
+      headers: root.headers,
+      payload: { orgId: id },
+    });
     expect(there.statusCode).toBe(200);
     expect(there.json().org).toEqual({ id, name: 'Northern District Court', kind: 'court', role: 'org_admin' });
-    const members = await t.inject({ method: 'GET', url: `/api/v1/orgs/${id}/members`, headers: bearer(there.json().accessToken) });
+    const members = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${id}/members`,
+      headers: bearer(there.json().accessToken),
+    });
     expect(members.statusCode).toBe(200);
     expect(members.json().members).toEqual([expect.objectContaining({ userId: root.userId, role: 'org_admin' })]);
 
@@ -62,13 +81,20 @@ describe('organizations, invitations and members over HTTP', () => {
     expect(inv.mail.subject).toContain('Hale & Partners');
     expect(inv.token.length).toBeGreaterThanOrEqual(43); // 256 bits in base64url
 
-    const accepted = await post('/api/v1/invitations/accept', { token: inv.token, name: 'Ivy Invitee', password: STRONG });
+    const accepted = await post('/api/v1/invitations/accept', {
+      token: inv.token,
+      name: 'Ivy Invitee',
+      password: STRONG,
+    });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json()).toEqual({ userId: expect.any(String), orgId: admin.orgId });
 
     const signedIn = await post('/api/v1/auth/login', { email, password: STRONG });
     expect(signedIn.statusCode).toBe(200);
-    expect(signedIn.json()).toMatchObject({ user: { id: accepted.json().userId, name: 'Ivy Invitee' }, org: { id: admin.orgId, role: 'lawyer' } });
+    expect(signedIn.json()).toMatchObject({
+      user: { id: accepted.json().userId, name: 'Ivy Invitee' },
+      org: { id: admin.orgId, role: 'lawyer' },
+    });
     const matter = await post('/api/v1/matters', { title: 'First matter' }, bearer(signedIn.json().accessToken));
     expect(matter.statusCode).toBe(201);
 
@@ -97,7 +123,11 @@ describe('organizations, invitations and members over HTTP', () => {
     const res = await post('/api/v1/invitations/accept', { token: inv.token }, existing.headers);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ userId: existing.userId, orgId: admin.orgId });
-    const there = await post('/api/v1/auth/login', { email: existing.email, password: existing.password, orgId: admin.orgId });
+    const there = await post('/api/v1/auth/login', {
+      email: existing.email,
+      password: existing.password,
+      orgId: admin.orgId,
+    });
     expect(there.statusCode).toBe(200);
     expect(there.json().org).toMatchObject({ id: admin.orgId, role: 'reviewer' });
     // The old membership is kept, and the password did not change.
@@ -121,21 +151,54 @@ describe('organizations, invitations and members over HTTP', () => {
 
     const list = await t.inject({ method: 'GET', url: `/api/v1/orgs/${admin.orgId}/members`, headers: admin.headers });
     expect(list.statusCode).toBe(200);
-    const members = list.json().members as Array<{ userId: string; email: string; name: string; role: string; createdAt: string }>;
-    expect(members.map((m) => [m.userId, m.role]).sort()).toEqual([[admin.userId, 'org_admin'], [lawyer.userId, 'lawyer']].sort());
-    expect(members.find((m) => m.userId === lawyer.userId)).toMatchObject({ email: lawyer.email, name: expect.any(String), createdAt: expect.any(String) });
+    const members = list.json().members as Array<{
+      userId: string;
+      email: string;
+      name: string;
+      role: string;
+      createdAt: string;
+    }>;
+    expect(members.map((m) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [admin.userId, 'org_admin'],
+        [lawyer.userId, 'lawyer'],
+      ].sort(),
+    );
+    expect(members.find((m) => m.userId === lawyer.userId)).toMatchObject({
+      email: lawyer.email,
+      name: expect.any(String),
+      createdAt: expect.any(String),
+    });
 
-    const lastAdmin = await t.inject({ method: 'PATCH', url: url(admin.userId), headers: admin.headers, payload: { role: 'lawyer' } });
+    const lastAdmin = await t.inject({
+      method: 'PATCH',
+      url: url(admin.userId),
+      headers: admin.headers,
+      payload: { role: 'lawyer' },
+    });
     expect(lastAdmin.statusCode).toBe(409);
     expect(lastAdmin.json().code).toBe('CONFLICT');
 
-    const promoted = await t.inject({ method: 'PATCH', url: url(lawyer.userId), headers: admin.headers, payload: { role: 'org_admin' } });
+    const promoted = await t.inject({
+      method: 'PATCH',
+      url: url(lawyer.userId),
+      headers: admin.headers,
+      payload: { role: 'org_admin' },
+    });
     expect(promoted.statusCode).toBe(200);
     expect(promoted.json()).toMatchObject({ userId: lawyer.userId, email: lawyer.email, role: 'org_admin' });
-    const stepDown = await t.inject({ method: 'PATCH', url: url(admin.userId), headers: admin.headers, payload: { role: 'lawyer' } });
+    const stepDown = await t.inject({
+      method: 'PATCH',
+      url: url(admin.userId),
+      headers: admin.headers,
+      payload: { role: 'lawyer' },
+    });
     expect(stepDown.statusCode).toBe(200);
     // No longer an admin, on the very next request with the same token.
-    expect((await t.inject({ method: 'GET', url: `/api/v1/orgs/${admin.orgId}/members`, headers: admin.headers })).statusCode).toBe(403);
+    expect(
+      (await t.inject({ method: 'GET', url: `/api/v1/orgs/${admin.orgId}/members`, headers: admin.headers }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('should apply a role change on the next request with the same token: a lawyer demoted to reviewer can no longer open a matter', async () => {
@@ -143,7 +206,12 @@ describe('organizations, invitations and members over HTTP', () => {
     const lawyer = await signedInMember(t, { role: 'lawyer', orgId: admin.orgId });
     expect((await post('/api/v1/matters', { title: 'Before' }, lawyer.headers)).statusCode).toBe(201);
 
-    const demoted = await t.inject({ method: 'PATCH', url: `/api/v1/orgs/${admin.orgId}/members/${lawyer.userId}`, headers: admin.headers, payload: { role: 'reviewer' } });
+    const demoted = await t.inject({
+      method: 'PATCH',
+      url: `/api/v1/orgs/${admin.orgId}/members/${lawyer.userId}`,
+      headers: admin.headers,
+      payload: { role: 'reviewer' },
+    });
     expect(demoted.statusCode).toBe(200);
     const after = await post('/api/v1/matters', { title: 'After' }, lawyer.headers);
     expect(after.statusCode).toBe(403);
@@ -157,9 +225,21 @@ describe('organizations, invitations and members over HTTP', () => {
     const otherLawyer = await createMember(t, { role: 'lawyer', orgId: other.orgId });
     const cases = [
       { method: 'GET' as const, url: `/api/v1/orgs/${other.orgId}/members` },
-      { method: 'POST' as const, url: `/api/v1/orgs/${other.orgId}/invitations`, payload: { email: uniqueEmail('x'), role: 'lawyer' } },
-      { method: 'PATCH' as const, url: `/api/v1/orgs/${other.orgId}/members/${otherLawyer.userId}`, payload: { role: 'reviewer' } },
-      { method: 'PATCH' as const, url: `/api/v1/orgs/${admin.orgId}/members/${otherLawyer.userId}`, payload: { role: 'reviewer' } },
+      {
+        method: 'POST' as const,
+        url: `/api/v1/orgs/${other.orgId}/invitations`,
+        payload: { email: uniqueEmail('x'), role: 'lawyer' },
+      },
+      {
+        method: 'PATCH' as const,
+        url: `/api/v1/orgs/${other.orgId}/members/${otherLawyer.userId}`,
+        payload: { role: 'reviewer' },
+      },
+      {
+        method: 'PATCH' as const,
+        url: `/api/v1/orgs/${admin.orgId}/members/${otherLawyer.userId}`,
+        payload: { role: 'reviewer' },
+      },
       { method: 'POST' as const, url: `/api/v1/admin/users/${otherLawyer.userId}/logout` },
     ];
     for (const c of cases) {
@@ -187,8 +267,16 @@ describe('organizations, invitations and members over HTTP', () => {
     const colleague = await createMember(t, { role: 'lawyer', orgId: lawyer.orgId });
     const cases = [
       { method: 'GET' as const, url: `/api/v1/orgs/${lawyer.orgId}/members` },
-      { method: 'POST' as const, url: `/api/v1/orgs/${lawyer.orgId}/invitations`, payload: { email: uniqueEmail('y'), role: 'org_admin' } },
-      { method: 'PATCH' as const, url: `/api/v1/orgs/${lawyer.orgId}/members/${lawyer.userId}`, payload: { role: 'org_admin' } },
+      {
+        method: 'POST' as const,
+        url: `/api/v1/orgs/${lawyer.orgId}/invitations`,
+        payload: { email: uniqueEmail('y'), role: 'org_admin' },
+      },
+      {
+        method: 'PATCH' as const,
+        url: `/api/v1/orgs/${lawyer.orgId}/members/${lawyer.userId}`,
+        payload: { role: 'org_admin' },
+      },
       { method: 'POST' as const, url: `/api/v1/admin/users/${colleague.userId}/unlock` },
       { method: 'POST' as const, url: `/api/v1/admin/users/${colleague.userId}/logout` },
     ];

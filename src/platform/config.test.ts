@@ -47,9 +47,27 @@ describe('loadConfig', () => {
 
   it('should treat empty variables as unset', () => {
     const empty = Object.fromEntries(
-      ['HOST', 'PORT', 'PUBLIC_URL', 'CHAMBERS_DATA_DIR', 'DATABASE_URL', 'CHAMBERS_MASTER_KEY', 'CORS_ORIGINS', 'TRUST_PROXY', 'BODY_LIMIT', 'LOG_LEVEL', 'SMTP_URL', 'RATE_LIMIT_AUTH_PER_MINUTE'].map((k) => [k, '']),
+      [
+        'HOST',
+        'PORT',
+        'PUBLIC_URL',
+        'CHAMBERS_DATA_DIR',
+        'DATABASE_URL',
+        'CHAMBERS_MASTER_KEY',
+        'CORS_ORIGINS',
+        'TRUST_PROXY',
+        'BODY_LIMIT',
+        'LOG_LEVEL',
+        'SMTP_URL',
+        'RATE_LIMIT_AUTH_PER_MINUTE',
+      ].map((k) => [k, '']),
     );
-    expect(loadConfig(empty, '/srv/chambers')).toMatchObject({ host: '127.0.0.1', port: 3000, bodyLimit: 15 * 1024 * 1024, logLevel: 'info' });
+    expect(loadConfig(empty, '/srv/chambers')).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      bodyLimit: 15 * 1024 * 1024,
+      logLevel: 'info',
+    });
   });
 
   describe('HOST and PORT', () => {
@@ -66,19 +84,27 @@ describe('loadConfig', () => {
       expect(loadConfig({ HOST: '::1', PORT: '4000' }).publicUrl).toBe('http://[::1]:4000');
     });
 
-    it.each(['abc', '0', '65536', '-1', '80.5', '3000x', ' 80'])('should refuse PORT=%j with a message a person understands', (raw) => {
-      expect(problemsOf({ PORT: raw })).toEqual([`PORT must be an integer 1-65535, got "${raw}"`]);
-    });
+    it.each(['abc', '0', '65536', '-1', '80.5', '3000x', ' 80'])(
+      'should refuse PORT=%j with a message a person understands',
+      (raw) => {
+        expect(problemsOf({ PORT: raw })).toEqual([`PORT must be an integer 1-65535, got "${raw}"`]);
+      },
+    );
   });
 
   describe('PUBLIC_URL', () => {
     it('should accept an https URL and drop a trailing slash', () => {
-      expect(loadConfig({ PUBLIC_URL: 'https://chambers.example.com/' }).publicUrl).toBe('https://chambers.example.com');
+      expect(loadConfig({ PUBLIC_URL: 'https://chambers.example.com/' }).publicUrl).toBe(
+        'https://chambers.example.com',
+      );
     });
 
-    it.each(['chambers.example.com', 'ftp://chambers.example.com', 'javascript:alert(1)'])('should refuse PUBLIC_URL=%j', (raw) => {
-      expect(problemsOf({ PUBLIC_URL: raw })).toEqual([`PUBLIC_URL must be a http: or https: URL, got "${raw}"`]);
-    });
+    it.each(['chambers.example.com', 'ftp://chambers.example.com', 'javascript:alert(1)'])(
+      'should refuse PUBLIC_URL=%j',
+      (raw) => {
+        expect(problemsOf({ PUBLIC_URL: raw })).toEqual([`PUBLIC_URL must be a http: or https: URL, got "${raw}"`]);
+      },
+    );
   });
 
   describe('CHAMBERS_DATA_DIR', () => {
@@ -90,13 +116,18 @@ describe('loadConfig', () => {
 
   describe('DATABASE_URL and DATABASE_APP_URL', () => {
     it('should accept postgres:// and postgresql:// URLs', () => {
-      const c = loadConfig({ DATABASE_URL: 'postgres://owner:pw@db:5432/chambers', DATABASE_APP_URL: 'postgresql://app:pw@db/chambers' });
+      const c = loadConfig({
+        DATABASE_URL: 'postgres://owner:pw@db:5432/chambers',
+        DATABASE_APP_URL: 'postgresql://app:pw@db/chambers',
+      });
       expect(c.databaseUrl).toBe('postgres://owner:pw@db:5432/chambers');
       expect(c.databaseAppUrl).toBe('postgresql://app:pw@db/chambers');
     });
 
     it('should refuse a URL that is not PostgreSQL', () => {
-      expect(problemsOf({ DATABASE_URL: 'mysql://db/chambers' })).toEqual(['DATABASE_URL must be a postgres: or postgresql: URL, got "mysql://db/chambers"']);
+      expect(problemsOf({ DATABASE_URL: 'mysql://db/chambers' })).toEqual([
+        'DATABASE_URL must be a postgres: or postgresql: URL, got "mysql://db/chambers"',
+      ]);
       expect(problemsOf({ DATABASE_URL: 'postgres://db/chambers', DATABASE_APP_URL: 'not a url' })).toEqual([
         'DATABASE_APP_URL must be a postgres: or postgresql: URL, got "not a url"',
       ]);
@@ -142,7 +173,9 @@ describe('loadConfig', () => {
       ['hex', crypto.randomBytes(32).toString('hex')],
     ])('should refuse a master key that is %s, without echoing it', (_what, raw) => {
       const err = rejected({ CHAMBERS_MASTER_KEY: raw });
-      expect(err.problems).toEqual(['CHAMBERS_MASTER_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)']);
+      expect(err.problems).toEqual([
+        'CHAMBERS_MASTER_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+      ]);
       expect(err.message).not.toContain(raw);
     });
   });
@@ -155,12 +188,17 @@ describe('loadConfig', () => {
       ]);
     });
 
-    it.each(['*', 'https://app.example.com/', 'https://app.example.com/path', 'app.example.com', 'ftp://files.example.com'])(
-      'should refuse %j, which is not an exact origin',
-      (raw) => {
-        expect(problemsOf({ CORS_ORIGINS: raw })).toEqual([`CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com, got "${raw}"`]);
-      },
-    );
+    it.each([
+      '*',
+      'https://app.example.com/',
+      'https://app.example.com/path',
+      'app.example.com',
+      'ftp://files.example.com',
+    ])('should refuse %j, which is not an exact origin', (raw) => {
+      expect(problemsOf({ CORS_ORIGINS: raw })).toEqual([
+        `CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com, got "${raw}"`,
+      ]);
+    });
   });
 
   describe('TRUST_PROXY', () => {
@@ -170,12 +208,20 @@ describe('loadConfig', () => {
     });
 
     it('should accept proxy addresses, CIDRs and the named ranges', () => {
-      expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback']);
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+        '10.0.0.1',
+        '10.1.0.0/16',
+        '::1',
+        'fd00::/8',
+        'loopback',
+      ]);
     });
 
     it.each(['true', '*', 'proxy.example.com', '10.0.0.1,everyone'])('should refuse TRUST_PROXY=%j', (raw) => {
       const bad = raw.split(',').at(-1);
-      expect(problemsOf({ TRUST_PROXY: raw })).toEqual([`TRUST_PROXY must be a comma-separated list of proxy IPs or CIDRs, got "${bad}"`]);
+      expect(problemsOf({ TRUST_PROXY: raw })).toEqual([
+        `TRUST_PROXY must be a comma-separated list of proxy IPs or CIDRs, got "${bad}"`,
+      ]);
     });
   });
 
@@ -192,7 +238,9 @@ describe('loadConfig', () => {
     });
 
     it.each(['lots', '15 megabytes', '-1', '1.5mb'])('should refuse BODY_LIMIT=%j', (raw) => {
-      expect(problemsOf({ BODY_LIMIT: raw })).toEqual([`BODY_LIMIT must be a size such as 15mb or 1048576, got "${raw}"`]);
+      expect(problemsOf({ BODY_LIMIT: raw })).toEqual([
+        `BODY_LIMIT must be a size such as 15mb or 1048576, got "${raw}"`,
+      ]);
     });
   });
 
@@ -203,9 +251,14 @@ describe('loadConfig', () => {
       expect(c.publicUrl).toBe('https://127.0.0.1:8443');
     });
 
-    it.each<Record<string, string>>([{ TLS_CERT_FILE: '/etc/tls/cert.pem' }, { TLS_KEY_FILE: '/etc/tls/key.pem' }])('should refuse one without the other: %j', (env) => {
-      expect(problemsOf(env)).toEqual(['TLS_CERT_FILE and TLS_KEY_FILE must be set together (HTTPS needs both the certificate and its key)']);
-    });
+    it.each<Record<string, string>>([{ TLS_CERT_FILE: '/etc/tls/cert.pem' }, { TLS_KEY_FILE: '/etc/tls/key.pem' }])(
+      'should refuse one without the other: %j',
+      (env) => {
+        expect(problemsOf(env)).toEqual([
+          'TLS_CERT_FILE and TLS_KEY_FILE must be set together (HTTPS needs both the certificate and its key)',
+        ]);
+      },
+    );
   });
 
   describe('LOG_LEVEL', () => {
@@ -214,37 +267,59 @@ describe('loadConfig', () => {
     });
 
     it('should refuse an unknown level and list the known ones', () => {
-      expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"']);
+      expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual([
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+      ]);
     });
   });
 
   describe('SMTP_URL', () => {
     it('should accept smtp:// and smtps:// URLs', () => {
-      expect(loadConfig({ SMTP_URL: 'smtps://mailer:pw@mail.example.com:465' }).smtpUrl).toBe('smtps://mailer:pw@mail.example.com:465');
+      expect(loadConfig({ SMTP_URL: 'smtps://mailer:pw@mail.example.com:465' }).smtpUrl).toBe(
+        'smtps://mailer:pw@mail.example.com:465',
+      );
       expect(loadConfig({ SMTP_URL: 'smtp://localhost:2525' }).smtpUrl).toBe('smtp://localhost:2525');
     });
 
     it('should refuse another scheme without printing the password', () => {
       const err = rejected({ SMTP_URL: 'https://mailer:Mail-s3cret@mail.example.com' });
-      expect(err.problems).toEqual(['SMTP_URL must be a smtp: or smtps: URL, got "https://mailer:***@mail.example.com"']);
+      expect(err.problems).toEqual([
+        'SMTP_URL must be a smtp: or smtps: URL, got "https://mailer:***@mail.example.com"',
+      ]);
       expect(err.message).not.toContain('Mail-s3cret');
     });
   });
 
   describe('REDIS_URL, METRICS_TOKEN, HTTP_REDIRECT_PORT', () => {
     it('should read a Redis URL with the default key prefix, and refuse other schemes', () => {
-      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'chambers:rl:' });
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+        url: 'redis://127.0.0.1:6379',
+        keyPrefix: 'chambers:rl:',
+      });
       expect(loadConfig({}).redis).toBeUndefined();
-      expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual(['REDIS_URL must be a redis: or rediss: URL, got "http://127.0.0.1:6379"']);
+      expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual([
+        'REDIS_URL must be a redis: or rediss: URL, got "http://127.0.0.1:6379"',
+      ]);
     });
 
     it('should refuse a short metrics token', () => {
-      expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)']);
+      expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual([
+        'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)',
+      ]);
     });
 
     it('should refuse a redirect port without TLS or with a plain-http PUBLIC_URL', () => {
-      expect(problemsOf({ HTTP_REDIRECT_PORT: '8080' })).toEqual(['HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects plain HTTP to the HTTPS listener)']);
-      expect(problemsOf({ HTTP_REDIRECT_PORT: '8080', TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', PUBLIC_URL: 'http://example.com' })).toEqual(['HTTP_REDIRECT_PORT needs an https PUBLIC_URL (the redirect target)']);
+      expect(problemsOf({ HTTP_REDIRECT_PORT: '8080' })).toEqual([
+        'HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects plain HTTP to the HTTPS listener)',
+      ]);
+      expect(
+        problemsOf({
+          HTTP_REDIRECT_PORT: '8080',
+          TLS_CERT_FILE: 'c',
+          TLS_KEY_FILE: 'k',
+          PUBLIC_URL: 'http://example.com',
+        }),
+      ).toEqual(['HTTP_REDIRECT_PORT needs an https PUBLIC_URL (the redirect target)']);
     });
   });
 
@@ -261,30 +336,51 @@ describe('loadConfig', () => {
         RATE_LIMIT_ADMIN_PER_MINUTE: '8',
       });
       expect(c.rateLimits).toEqual({
-        authPerMinute: 10, registerPerHour: 2, forgotPerHour: 3, verifyPerHour: 4,
-        publicPerMinute: 5, lawyerPerMinute: 6, judicialPerMinute: 7, adminPerMinute: 8,
+        authPerMinute: 10,
+        registerPerHour: 2,
+        forgotPerHour: 3,
+        verifyPerHour: 4,
+        publicPerMinute: 5,
+        lawyerPerMinute: 6,
+        judicialPerMinute: 7,
+        adminPerMinute: 8,
       });
     });
 
     it('should default the tiers to auth 60, public 500, lawyer 200, judicial 100, admin 30 per minute', () => {
-      expect(loadConfig({}).rateLimits).toMatchObject({ authPerMinute: 60, publicPerMinute: 500, lawyerPerMinute: 200, judicialPerMinute: 100, adminPerMinute: 30 });
+      expect(loadConfig({}).rateLimits).toMatchObject({
+        authPerMinute: 60,
+        publicPerMinute: 500,
+        lawyerPerMinute: 200,
+        judicialPerMinute: 100,
+        adminPerMinute: 30,
+      });
     });
 
     it.each([
-      'RATE_LIMIT_AUTH_PER_MINUTE', 'RATE_LIMIT_REGISTER_PER_HOUR', 'RATE_LIMIT_FORGOT_PER_HOUR', 'RATE_LIMIT_VERIFY_PER_HOUR',
-      'RATE_LIMIT_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LAWYER_PER_MINUTE', 'RATE_LIMIT_JUDICIAL_PER_MINUTE', 'RATE_LIMIT_ADMIN_PER_MINUTE',
-    ])(
-      'should refuse zero, negative and non-integer values of %s',
-      (name) => {
-        for (const raw of ['0', '-5', '2.5', 'many']) {
-          expect(problemsOf({ [name]: raw })).toEqual([`${name} must be a whole number of at least 1, got "${raw}"`]);
-        }
-      },
-    );
+      'RATE_LIMIT_AUTH_PER_MINUTE',
+      'RATE_LIMIT_REGISTER_PER_HOUR',
+      'RATE_LIMIT_FORGOT_PER_HOUR',
+      'RATE_LIMIT_VERIFY_PER_HOUR',
+      'RATE_LIMIT_PUBLIC_PER_MINUTE',
+      'RATE_LIMIT_LAWYER_PER_MINUTE',
+      'RATE_LIMIT_JUDICIAL_PER_MINUTE',
+      'RATE_LIMIT_ADMIN_PER_MINUTE',
+    ])('should refuse zero, negative and non-integer values of %s', (name) => {
+      for (const raw of ['0', '-5', '2.5', 'many']) {
+        expect(problemsOf({ [name]: raw })).toEqual([`${name} must be a whole number of at least 1, got "${raw}"`]);
+      }
+    });
   });
 
   it('should list every problem at once, not only the first', () => {
-    const err = rejected({ PORT: 'abc', LOG_LEVEL: 'loud', BODY_LIMIT: 'huge', CORS_ORIGINS: '*', RATE_LIMIT_AUTH_PER_MINUTE: '0' });
+    const err = rejected({
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      BODY_LIMIT: 'huge',
+      CORS_ORIGINS: '*',
+      RATE_LIMIT_AUTH_PER_MINUTE: '0',
+    });
     expect(err.problems).toHaveLength(5);
     expect(err.problems).toEqual(
       expect.arrayContaining([
@@ -301,11 +397,17 @@ describe('loadConfig', () => {
   describe('SSRF_ALLOW_HOSTS', () => {
     it('should allow nothing by default, and read a lower-cased list of names', () => {
       expect(loadConfig({}, '/srv/chambers').ssrfAllowHosts).toEqual([]);
-      expect(loadConfig({ SSRF_ALLOW_HOSTS: 'LocalHost, hooks.test ,::1' }, '/srv/chambers').ssrfAllowHosts).toEqual(['localhost', 'hooks.test', '::1']);
+      expect(loadConfig({ SSRF_ALLOW_HOSTS: 'LocalHost, hooks.test ,::1' }, '/srv/chambers').ssrfAllowHosts).toEqual([
+        'localhost',
+        'hooks.test',
+        '::1',
+      ]);
     });
 
     it('should refuse something that is not a host name', () => {
-      expect(problemsOf({ SSRF_ALLOW_HOSTS: 'localhost,http://evil.example/' })).toEqual(['SSRF_ALLOW_HOSTS must be a comma-separated list of host names, got "http://evil.example/"']);
+      expect(problemsOf({ SSRF_ALLOW_HOSTS: 'localhost,http://evil.example/' })).toEqual([
+        'SSRF_ALLOW_HOSTS must be a comma-separated list of host names, got "http://evil.example/"',
+      ]);
       expect(problemsOf({ SSRF_ALLOW_HOSTS: '*' })).toHaveLength(1);
     });
   });

@@ -3,157 +3,234 @@ import { z } from 'zod';
 
 /** Turns an env var into a typed value with a message a person understands. */
 const port = (name: string, fallback: number) =>
-  z.string().optional().transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 1 || n > 65535) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be an integer 1-65535, got "${raw}"` });
-      return z.NEVER;
-    }
-    return n;
-  });
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw) || n < 1 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an integer 1-65535, got "${raw}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
 
 const count = (name: string, fallback: number) =>
-  z.string().optional().transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of at least 1, got "${raw}"` });
-      return z.NEVER;
-    }
-    return Number(raw);
-  });
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of at least 1, got "${raw}"` });
+        return z.NEVER;
+      }
+      return Number(raw);
+    });
 
 const bytes = (name: string, fallback: number) =>
-  z.string().optional().transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return fallback;
-    const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a size such as 15mb or 1048576, got "${raw}"` });
-      return z.NEVER;
-    }
-    const unit = (m[2] ?? 'b').toLowerCase();
-    const mult = unit === 'gb' ? 1024 ** 3 : unit === 'mb' ? 1024 ** 2 : unit === 'kb' ? 1024 : 1;
-    return Number(m[1]) * mult;
-  });
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a size such as 15mb or 1048576, got "${raw}"` });
+        return z.NEVER;
+      }
+      const unit = (m[2] ?? 'b').toLowerCase();
+      const mult = unit === 'gb' ? 1024 ** 3 : unit === 'mb' ? 1024 ** 2 : unit === 'kb' ? 1024 : 1;
+      return Number(m[1]) * mult;
+    });
 
 const url = (name: string, protocols: string[]) =>
-  z.string().optional().transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return undefined;
-    try {
-      const u = new URL(raw);
-      if (!protocols.includes(u.protocol)) throw new Error('protocol');
-      return u.toString().replace(/\/$/, '');
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a ${protocols.join(' or ')} URL, got "${redactUrl(raw)}"` });
-      return z.NEVER;
-    }
-  });
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      try {
+        const u = new URL(raw);
+        if (!protocols.includes(u.protocol)) throw new Error('protocol');
+        return u.toString().replace(/\/$/, '');
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a ${protocols.join(' or ')} URL, got "${redactUrl(raw)}"`,
+        });
+        return z.NEVER;
+      }
+    });
 
 function redactUrl(raw: string): string {
   // Up to the last @: a password may itself contain / or @.
   return raw.replace(/\/\/([^:@/]*):.*@/, '//$1:***@');
 }
 
-const masterKey = z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '') return undefined;
-  const key = Buffer.from(raw, 'base64');
-  if (key.length !== 32 || key.toString('base64') !== raw.trim()) {
-    ctx.addIssue({ code: 'custom', message: 'CHAMBERS_MASTER_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)' });
-    return z.NEVER;
-  }
-  return key;
-});
-
-const trustProxy = z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '' || raw === 'false') return false as const;
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const cidr = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-f:]+(\/\d{1,3})?|loopback|linklocal|uniquelocal)$/i;
-  const bad = list.find((entry) => !cidr.test(entry));
-  if (bad) {
-    ctx.addIssue({ code: 'custom', message: `TRUST_PROXY must be a comma-separated list of proxy IPs or CIDRs, got "${bad}"` });
-    return z.NEVER;
-  }
-  return list;
-});
-
-const origins = (name: string) => z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '') return [] as string[];
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const o of list) {
-    let ok = false;
-    try {
-      const u = new URL(o);
-      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o;
-    } catch { /* reported below */ }
-    if (!ok) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a comma-separated list of origins like https://app.example.com, got "${o}"` });
+const masterKey = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return undefined;
+    const key = Buffer.from(raw, 'base64');
+    if (key.length !== 32 || key.toString('base64') !== raw.trim()) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'CHAMBERS_MASTER_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+      });
       return z.NEVER;
     }
-  }
-  return list;
-});
+    return key;
+  });
+
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '' || raw === 'false') return false as const;
+    const list = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const cidr = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-f:]+(\/\d{1,3})?|loopback|linklocal|uniquelocal)$/i;
+    const bad = list.find((entry) => !cidr.test(entry));
+    if (bad) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `TRUST_PROXY must be a comma-separated list of proxy IPs or CIDRs, got "${bad}"`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
+const origins = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return [] as string[];
+      const list = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const o of list) {
+        let ok = false;
+        try {
+          const u = new URL(o);
+          ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o;
+        } catch {
+          /* reported below */
+        }
+        if (!ok) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name} must be a comma-separated list of origins like https://app.example.com, got "${o}"`,
+          });
+          return z.NEVER;
+        }
+      }
+      return list;
+    });
 
 /** Host names exempt from the SSRF guard's address policy (tests and development only). */
-const hostList = (name: string) => z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '') return [] as string[];
-  const list = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const bad = list.find((h) => !/^[a-z0-9.-]{1,253}$|^[0-9a-f:]{2,39}$/.test(h));
-  if (bad) {
-    ctx.addIssue({ code: 'custom', message: `${name} must be a comma-separated list of host names, got "${bad}"` });
-    return z.NEVER;
-  }
-  return list;
-});
+const hostList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return [] as string[];
+      const list = raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
+      const bad = list.find((h) => !/^[a-z0-9.-]{1,253}$|^[0-9a-f:]{2,39}$/.test(h));
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a comma-separated list of host names, got "${bad}"` });
+        return z.NEVER;
+      }
+      return list;
+    });
 
-const logLevel = z.string().optional().transform((raw, ctx) => {
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (raw === undefined || raw === '') return 'info';
-  if (!levels.includes(raw)) {
-    ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of ${levels.join(', ')}, got "${raw}"` });
-    return z.NEVER;
-  }
-  return raw as 'info';
-});
+const logLevel = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+    if (raw === undefined || raw === '') return 'info';
+    if (!levels.includes(raw)) {
+      ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of ${levels.join(', ')}, got "${raw}"` });
+      return z.NEVER;
+    }
+    return raw as 'info';
+  });
 
-const storageBackend = z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '') return 'local' as const;
-  if (raw !== 'local' && raw !== 's3') {
-    ctx.addIssue({ code: 'custom', message: `STORAGE_BACKEND must be local or s3, got "${raw}"` });
-    return z.NEVER;
-  }
-  return raw;
-});
+const storageBackend = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return 'local' as const;
+    if (raw !== 'local' && raw !== 's3') {
+      ctx.addIssue({ code: 'custom', message: `STORAGE_BACKEND must be local or s3, got "${raw}"` });
+      return z.NEVER;
+    }
+    return raw;
+  });
 
-const flag = (name: string) => z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
-  if (raw === 'true' || raw === '1') return true;
-  ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
-  return z.NEVER;
-});
+const flag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+      if (raw === 'true' || raw === '1') return true;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
+      return z.NEVER;
+    });
 
-const s3Prefix = z.string().optional().transform((raw, ctx) => {
-  if (raw === undefined || raw === '') return '';
-  if (!/^([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\/){1,4}$/.test(raw)) {
-    ctx.addIssue({ code: 'custom', message: `S3_PREFIX must be path segments ending in "/", such as chambers/, got "${raw}"` });
-    return z.NEVER;
-  }
-  return raw;
-});
+const s3Prefix = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return '';
+    if (!/^([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\/){1,4}$/.test(raw)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `S3_PREFIX must be path segments ending in "/", such as chambers/, got "${raw}"`,
+      });
+      return z.NEVER;
+    }
+    return raw;
+  });
 
 /** RFC 9116 contacts: mailto:, https: or tel: URIs, comma-separated. */
-const securityContacts = z.string().optional().transform((raw, ctx) => {
-  if (!raw) return [];
-  const list = raw.split(',').map((c) => c.trim()).filter(Boolean);
-  const bad = list.find((c) => !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+|tel:\+?[0-9-]+)$/.test(c));
-  if (bad !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `SECURITY_CONTACT must be mailto:, https: or tel: URIs, comma-separated, got "${bad}"` });
-    return z.NEVER;
-  }
-  return list;
-});
+const securityContacts = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (!raw) return [];
+    const list = raw
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const bad = list.find((c) => !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+|tel:\+?[0-9-]+)$/.test(c));
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `SECURITY_CONTACT must be mailto:, https: or tel: URIs, comma-separated, got "${bad}"`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 const envSchema = z.object({
-  HOST: z.string().optional().transform((v) => v || '127.0.0.1'),
+  HOST: z
+    .string()
+    .optional()
+    .transform((v) => v || '127.0.0.1'),
   PORT: port('PORT', 3000),
   PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
   CHAMBERS_DATA_DIR: z.string().optional(),
@@ -168,7 +245,10 @@ const envSchema = z.object({
   LOG_LEVEL: logLevel,
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
   PORTAL_ORIGINS: origins('PORTAL_ORIGINS'),
-  MAIL_FROM: z.string().optional().transform((v) => v || 'Chambers <noreply@chambers.invalid>'),
+  MAIL_FROM: z
+    .string()
+    .optional()
+    .transform((v) => v || 'Chambers <noreply@chambers.invalid>'),
   SECURITY_CONTACT: securityContacts,
   SECURITY_POLICY_URL: url('SECURITY_POLICY_URL', ['https:']),
   RATE_LIMIT_AUTH_PER_MINUTE: count('RATE_LIMIT_AUTH_PER_MINUTE', 60),
@@ -180,15 +260,24 @@ const envSchema = z.object({
   RATE_LIMIT_JUDICIAL_PER_MINUTE: count('RATE_LIMIT_JUDICIAL_PER_MINUTE', 100),
   RATE_LIMIT_ADMIN_PER_MINUTE: count('RATE_LIMIT_ADMIN_PER_MINUTE', 30),
   REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']),
-  RATE_LIMIT_REDIS_PREFIX: z.string().optional().transform((v) => v || 'chambers:rl:'),
-  METRICS_TOKEN: z.string().optional().transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return undefined;
-    if (raw.length < 24) {
-      ctx.addIssue({ code: 'custom', message: 'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)' });
-      return z.NEVER;
-    }
-    return raw;
-  }),
+  RATE_LIMIT_REDIS_PREFIX: z
+    .string()
+    .optional()
+    .transform((v) => v || 'chambers:rl:'),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.length < 24) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)',
+        });
+        return z.NEVER;
+      }
+      return raw;
+    }),
   HTTP_REDIRECT_PORT: port('HTTP_REDIRECT_PORT', 0),
   HTTP_REQUEST_TIMEOUT_SECONDS: count('HTTP_REQUEST_TIMEOUT_SECONDS', 120),
   HTTP_HEADERS_TIMEOUT_SECONDS: count('HTTP_HEADERS_TIMEOUT_SECONDS', 10),
@@ -202,14 +291,20 @@ const envSchema = z.object({
   ORPHAN_SWEEP_SECONDS: count('ORPHAN_SWEEP_SECONDS', 3600),
   STORAGE_BACKEND: storageBackend,
   S3_ENDPOINT: url('S3_ENDPOINT', ['http:', 'https:']),
-  S3_REGION: z.string().optional().transform((v) => v || 'us-east-1'),
+  S3_REGION: z
+    .string()
+    .optional()
+    .transform((v) => v || 'us-east-1'),
   S3_BUCKET: z.string().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: flag('S3_FORCE_PATH_STYLE'),
   S3_PREFIX: s3Prefix,
   AUDIT_S3_BUCKET: z.string().optional(),
-  AUDIT_S3_PREFIX: z.string().optional().transform((v) => v || 'audit/'),
+  AUDIT_S3_PREFIX: z
+    .string()
+    .optional()
+    .transform((v) => v || 'audit/'),
   CLAMD_HOST: z.string().optional(),
   CLAMD_PORT: port('CLAMD_PORT', 3310),
   SSRF_ALLOW_HOSTS: hostList('SSRF_ALLOW_HOSTS'),
@@ -264,7 +359,16 @@ export type Config = {
   /** Origins of the other portals (e.g. a judges' host) a signed-in user may be handed to. */
   portalOrigins: string[];
   mailFrom: string;
-  rateLimits: { authPerMinute: number; registerPerHour: number; forgotPerHour: number; verifyPerHour: number; publicPerMinute: number; lawyerPerMinute: number; judicialPerMinute: number; adminPerMinute: number };
+  rateLimits: {
+    authPerMinute: number;
+    registerPerHour: number;
+    forgotPerHour: number;
+    verifyPerHour: number;
+    publicPerMinute: number;
+    lawyerPerMinute: number;
+    judicialPerMinute: number;
+    adminPerMinute: number;
+  };
   /** Rate-limit counters in Redis (shared by every process) instead of memory. */
   redis: { url: string; keyPrefix: string } | undefined;
   /** Bearer token that opens GET /metrics; unset → no /metrics route. */
@@ -320,7 +424,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
   if (e.HTTP_REDIRECT_PORT && !e.TLS_CERT_FILE) {
-    problems.push('HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects plain HTTP to the HTTPS listener)');
+    problems.push(
+      'HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects plain HTTP to the HTTPS listener)',
+    );
   }
   if (e.HTTP_REDIRECT_PORT && e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https:')) {
     problems.push('HTTP_REDIRECT_PORT needs an https PUBLIC_URL (the redirect target)');
@@ -366,7 +472,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       idleMs: e.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
     },
     audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY, checkpointSeconds: e.AUDIT_CHECKPOINT_SECONDS },
-    web: { idleTimeoutSeconds: e.WEB_IDLE_TIMEOUT_SECONDS, idleWarningSeconds: Math.min(e.WEB_IDLE_WARNING_SECONDS, e.WEB_IDLE_TIMEOUT_SECONDS) },
+    web: {
+      idleTimeoutSeconds: e.WEB_IDLE_TIMEOUT_SECONDS,
+      idleWarningSeconds: Math.min(e.WEB_IDLE_WARNING_SECONDS, e.WEB_IDLE_TIMEOUT_SECONDS),
+    },
     uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
     documentJobs: { retentionSeconds: e.RETENTION_JOB_SECONDS, orphanSweepSeconds: e.ORPHAN_SWEEP_SECONDS },
     storage:
@@ -376,7 +485,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             endpoint: e.S3_ENDPOINT,
             region: e.S3_REGION,
             bucket: e.S3_BUCKET ?? '',
-            credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+            credentials:
+              e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+                : undefined,
             forcePathStyle: e.S3_FORCE_PATH_STYLE,
             prefix: e.S3_PREFIX,
           }
@@ -394,10 +506,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           prefix: e.AUDIT_S3_PREFIX,
           endpoint: e.S3_ENDPOINT,
           region: e.S3_REGION,
-          credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+          credentials:
+            e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+              : undefined,
           forcePathStyle: e.S3_FORCE_PATH_STYLE,
         }
       : undefined,
-    auditSyslog: e.AUDIT_SYSLOG_URL ? { url: e.AUDIT_SYSLOG_URL, caFile: e.AUDIT_SYSLOG_CA_FILE || undefined } : undefined,
+    auditSyslog: e.AUDIT_SYSLOG_URL
+      ? { url: e.AUDIT_SYSLOG_URL, caFile: e.AUDIT_SYSLOG_CA_FILE || undefined }
+      : undefined,
   };
 }

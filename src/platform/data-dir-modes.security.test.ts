@@ -42,8 +42,12 @@ describe.skipIf(testDatabaseKind() !== 'pglite')('data directory modes', () => {
     fs.writeFileSync(path.join(dataDir, 'outbox', 'leaky.eml'), 'x');
     fs.chmodSync(path.join(dataDir, 'outbox', 'leaky.eml'), 0o644);
     const cli = path.resolve(import.meta.dirname, '../../bin/chambers.js');
-    const out = await promisify(execFile)(process.execPath, [cli, 'doctor'], { env: { ...process.env, CHAMBERS_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } }).catch((e: { stdout: string }) => e);
-    expect(out.stdout).toMatch(/FAIL\s+1 file\(s\) in the data directory are readable by other users: outbox\/leaky\.eml \(644\)/);
+    const out = await promisify(execFile)(process.execPath, [cli, 'doctor'], {
+      env: { ...process.env, CHAMBERS_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    }).catch((e: { stdout: string }) => e);
+    expect(out.stdout).toMatch(
+      /FAIL\s+1 file\(s\) in the data directory are readable by other users: outbox\/leaky\.eml \(644\)/,
+    );
     expect(out.stdout).toContain(`chmod -R go-rwx ${dataDir}`);
   });
 });

@@ -97,7 +97,9 @@ describe('data directory', () => {
         }
         expect(caught).toBeInstanceOf(StartupError);
         const message = (caught as Error).message;
-        expect(message).toContain(`another Chambers process (pid ${process.pid}) is using the embedded database in ${root}`);
+        expect(message).toContain(
+          `another Chambers process (pid ${process.pid}) is using the embedded database in ${root}`,
+        );
         expect(message).toContain('stop it first');
         expect(message).toContain('CHAMBERS_DATA_DIR');
         // The refused attempt must not have broken the holder's lock.

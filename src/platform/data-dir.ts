@@ -67,7 +67,9 @@ export function ensureDataDir(dir: string): void {
   try {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
   } catch {
-    throw new StartupError(`the data directory ${dir} is not readable and writable by this user; fix its owner or permissions`);
+    throw new StartupError(
+      `the data directory ${dir} is not readable and writable by this user; fix its owner or permissions`,
+    );
   }
 }
 
@@ -88,7 +90,9 @@ export function readPrivateFile(file: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new StartupError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check its owner`);
+    throw new StartupError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check its owner`,
+    );
   }
 }
 
@@ -127,7 +131,9 @@ export function acquireDirectoryLock(file: string): () => void {
         released = true;
         try {
           if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
-        } catch { /* already gone */ }
+        } catch {
+          /* already gone */
+        }
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

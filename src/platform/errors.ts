@@ -43,7 +43,8 @@ export function registerErrorTables(tables: readonly ErrorTable[]): void {
     for (const [code, def] of Object.entries(table)) {
       if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`error code ${code} is not UPPER_SNAKE`);
       const known = registry.get(code);
-      if (known && (known.status !== def.status || known.title !== def.title)) throw new Error(`error code ${code} is defined twice`);
+      if (known && (known.status !== def.status || known.title !== def.title))
+        throw new Error(`error code ${code} is defined twice`);
       registry.set(code, def);
     }
   }

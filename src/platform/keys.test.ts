@@ -105,9 +105,13 @@ describe('loadOrCreateKeys', () => {
     loadOrCreateKeys(dataDir, { hasExistingData: false });
     const p = keyPaths(dataDir);
     fs.writeFileSync(p.audit, 'not a pem');
-    expect(startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: true })).message).toContain(`${p.audit} is not a valid Ed25519 key`);
+    expect(startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: true })).message).toContain(
+      `${p.audit} is not a valid Ed25519 key`,
+    );
     fs.writeFileSync(p.jwt, '{"keys": []}');
-    expect(startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: true })).message).toContain(`${p.jwt} is not a valid signing key file`);
+    expect(startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: true })).message).toContain(
+      `${p.jwt} is not a valid signing key file`,
+    );
   });
 
   it('should refuse to create keys over existing data that lost its keys, and write nothing', () => {
@@ -122,18 +126,21 @@ describe('loadOrCreateKeys', () => {
     expect(fs.readdirSync(keyPaths(dataDir).dir)).toEqual([]);
   });
 
-  it.each(['master', 'jwt', 'audit'] as const)('should refuse to start when the %s key file alone is missing, naming it, and not regenerate it', (which) => {
-    loadOrCreateKeys(dataDir, { hasExistingData: false });
-    const file = keyPaths(dataDir)[which];
-    fs.rmSync(file);
-    const err = startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: true }));
-    expect(err.message).toContain(`${file} is missing`);
-    expect(err.message).toContain('Restore it from your backup');
-    expect(fs.existsSync(file)).toBe(false);
-    // Even a start that believes there is no data must not paper over it.
-    startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: false }));
-    expect(fs.existsSync(file)).toBe(false);
-  });
+  it.each(['master', 'jwt', 'audit'] as const)(
+    'should refuse to start when the %s key file alone is missing, naming it, and not regenerate it',
+    (which) => {
+      loadOrCreateKeys(dataDir, { hasExistingData: false });
+      const file = keyPaths(dataDir)[which];
+      fs.rmSync(file);
+      const err = startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: true }));
+      expect(err.message).toContain(`${file} is missing`);
+      expect(err.message).toContain('Restore it from your backup');
+      expect(fs.existsSync(file)).toBe(false);
+      // Even a start that believes there is no data must not paper over it.
+      startupErrorOf(() => loadOrCreateKeys(dataDir, { hasExistingData: false }));
+      expect(fs.existsSync(file)).toBe(false);
+    },
+  );
 
   it('should take the master key from CHAMBERS_MASTER_KEY and never write master.key', () => {
     const fromEnv = crypto.randomBytes(32);

@@ -38,7 +38,10 @@ export const keyPaths = (dataDir: string) => {
  * anew over existing data: a data directory with a database but without its keys
  * is an error a person has to look at, not something to paper over.
  */
-export function loadOrCreateKeys(dataDir: string, opts: { masterKeyFromEnv?: Buffer; hasExistingData: boolean }): KeyRing {
+export function loadOrCreateKeys(
+  dataDir: string,
+  opts: { masterKeyFromEnv?: Buffer; hasExistingData: boolean },
+): KeyRing {
   const p = keyPaths(dataDir);
   const exists = (f: string) => fs.existsSync(f);
   const firstStart = !exists(p.dir) || fs.readdirSync(p.dir).length === 0;
@@ -60,7 +63,9 @@ export function loadOrCreateKeys(dataDir: string, opts: { masterKeyFromEnv?: Buf
     ...(opts.masterKeyFromEnv ? [] : [[p.master, 'the master key (or set CHAMBERS_MASTER_KEY)']]),
   ] as const) {
     if (!exists(file)) {
-      throw new StartupError(`${file} is missing: ${what}. Restore it from your backup; Chambers will not regenerate keys over existing data.`);
+      throw new StartupError(
+        `${file} is missing: ${what}. Restore it from your backup; Chambers will not regenerate keys over existing data.`,
+      );
     }
   }
   const masterKey = opts.masterKeyFromEnv ?? parseMasterKey(readPrivateFile(p.master).toString('utf8'), p.master);
@@ -107,7 +112,8 @@ function newAuditKeyPem(): string {
 
 function parseMasterKey(text: string, file: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== 32) throw new StartupError(`${file} does not hold a 32-byte base64 key; restore it from your backup`);
+  if (key.length !== 32)
+    throw new StartupError(`${file} does not hold a 32-byte base64 key; restore it from your backup`);
   return key;
 }
 
@@ -129,7 +135,9 @@ function parseJwtKeys(text: string, file: string): SigningKey[] {
     if (!keys.some((k) => k.retiredAt === null)) throw new Error('no active key');
     return keys;
   } catch (err) {
-    throw new StartupError(`${file} is not a valid signing key file (${(err as Error).message}); restore it from your backup`);
+    throw new StartupError(
+      `${file} is not a valid signing key file (${(err as Error).message}); restore it from your backup`,
+    );
   }
 }
 
@@ -142,7 +150,9 @@ function parseAuditKey(pem: Buffer, file: string): KeyRing['auditKey'] {
     const keyId = crypto.createHash('sha256').update(publicKeyRaw).digest('hex').slice(0, 16);
     return { privateKey, publicKeyRaw, keyId };
   } catch (err) {
-    throw new StartupError(`${file} is not a valid Ed25519 key (${(err as Error).message}); restore it from your backup`);
+    throw new StartupError(
+      `${file} is not a valid Ed25519 key (${(err as Error).message}); restore it from your backup`,
+    );
   }
 }
 

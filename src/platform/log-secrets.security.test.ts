@@ -38,8 +38,15 @@ describe('secrets in the request log', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-logsec-'));
     const scratch = testDatabaseKind() === 'postgres' ? await createScratchDatabase() : null;
     drop = scratch?.drop;
-    const config = loadConfig({ CHAMBERS_DATA_DIR: dataDir, LOG_LEVEL: 'trace', ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
-    runtime = await boot(config, { logger: pino(loggerOptions('trace'), mem.stream), ...(scratch ? {} : { pglite: { inMemory: true as const } }) });
+    const config = loadConfig({
+      CHAMBERS_DATA_DIR: dataDir,
+      LOG_LEVEL: 'trace',
+      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    });
+    runtime = await boot(config, {
+      logger: pino(loggerOptions('trace'), mem.stream),
+      ...(scratch ? {} : { pglite: { inMemory: true as const } }),
+    });
   });
   afterAll(async () => {
     await runtime?.close();
@@ -48,14 +55,24 @@ describe('secrets in the request log', () => {
   });
 
   it('should never log a secret path parameter of any route that declares one', async () => {
-    const secretRoutes = routeTableOf(runtime.app).filter((r) => r.url.split('/').some((seg) => seg.startsWith(':') && SECRET_PATH_PARAMS.includes(seg.slice(1))));
+    const secretRoutes = routeTableOf(runtime.app).filter((r) =>
+      r.url.split('/').some((seg) => seg.startsWith(':') && SECRET_PATH_PARAMS.includes(seg.slice(1))),
+    );
     // Today: the share-link bytes and the public share page; signer and invitation links join this list by naming their parameter so.
-    expect(secretRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['GET /s/:token', 'GET /share/:token']));
+    expect(secretRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /s/:token', 'GET /share/:token']),
+    );
     for (const [i, route] of secretRoutes.entries()) {
       const marker = `SeCrEt${i}x${'q'.repeat(30)}`;
       const url = route.url
         .split('/')
-        .map((seg) => (seg.startsWith(':') ? (SECRET_PATH_PARAMS.includes(seg.slice(1)) ? marker : '00000000-0000-4000-8000-000000000000') : seg))
+        .map((seg) =>
+          seg.startsWith(':')
+            ? SECRET_PATH_PARAMS.includes(seg.slice(1))
+              ? marker
+              : '00000000-0000-4000-8000-000000000000'
+            : seg,
+        )
         .join('/');
       const res = await runtime.app.inject({ method: route.method as 'GET', url: `${url}?also=${marker}` });
       expect(res.statusCode, `${route.method} ${route.url}`).toBeLessThan(500);
@@ -72,14 +89,19 @@ describe('secrets in the request log', () => {
       code: '23505',
       parameters: ['$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g', 'Müller v. Schmidt'],
       detail: 'Key (email)=(partner@firm.example) already exists.',
-      query: "INSERT INTO chambers.matters (title, client_name) VALUES ($1, $2)",
+      query: 'INSERT INTO chambers.matters (title, client_name) VALUES ($1, $2)',
       cause: Object.assign(new Error('inner'), { row: { client_name: 'Schmidt GmbH' } }),
     });
     logger.error({ err: failure }, 'unhandled error');
     const line = JSON.parse(log.text()) as { err: Record<string, unknown> };
     expect(line.err).toMatchObject({ type: 'Error', message: failure.message });
     expect(Object.keys(line.err).sort()).toEqual(['code', 'message', 'stack', 'type', 'cause'].sort());
-    for (const leak of ['argon2id', 'Müller', 'partner@firm.example', 'INSERT INTO', 'Schmidt GmbH']) expect(log.text()).not.toContain(leak);
-    expect(loggableError({ message: 'plain', code: 'E1', rows: ['x'] })).toEqual({ type: 'Error', message: 'plain', code: 'E1' });
+    for (const leak of ['argon2id', 'Müller', 'partner@firm.example', 'INSERT INTO', 'Schmidt GmbH'])
+      expect(log.text()).not.toContain(leak);
+    expect(loggableError({ message: 'plain', code: 'E1', rows: ['x'] })).toEqual({
+      type: 'Error',
+      message: 'plain',
+      code: 'E1',
+    });
   });
 });

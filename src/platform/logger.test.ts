@@ -20,7 +20,15 @@ function memoryStream(): { stream: Writable; text: () => string; lines: () => Ar
     },
   });
   const text = () => chunks.join('');
-  return { stream, text, lines: () => text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('loggerOptions', () => {
@@ -48,9 +56,26 @@ describe('loggerOptions', () => {
 
   it('should blank out secrets one level down, as in a logged body or input', () => {
     const nested = {
-      body: { email: 'visible@example.com', password: 'Pw-in-body', currentPassword: 'Pw-current', newPassword: 'Pw-new' },
-      input: { token: 'invite-token-abc', refreshToken: 'rt-nested-xyz', accessToken: 'at-nested-xyz', mfaToken: 'mfa-nested', enrollmentToken: 'enroll-nested' },
-      mfa: { code: '564738', backupCode: 'bk-1234-5678', totp: '019283', secret: 'TOTPSECRETBASE32', passcode: 'share-pass' },
+      body: {
+        email: 'visible@example.com',
+        password: 'Pw-in-body',
+        currentPassword: 'Pw-current',
+        newPassword: 'Pw-new',
+      },
+      input: {
+        token: 'invite-token-abc',
+        refreshToken: 'rt-nested-xyz',
+        accessToken: 'at-nested-xyz',
+        mfaToken: 'mfa-nested',
+        enrollmentToken: 'enroll-nested',
+      },
+      mfa: {
+        code: '564738',
+        backupCode: 'bk-1234-5678',
+        totp: '019283',
+        secret: 'TOTPSECRETBASE32',
+        passcode: 'share-pass',
+      },
       keys: { masterKey: 'bWFzdGVyLWtleQ==', privateKey: '-----BEGIN PRIVATE KEY-----' },
     };
     const out = logged((l) => l.info(nested, 'nested'));
@@ -69,15 +94,28 @@ describe('loggerOptions', () => {
       method: 'POST',
       url: '/api/v1/invitations/accept?token=query-token-secret',
       ip: '203.0.113.9',
-      headers: { authorization: 'Bearer eyJhbGciOi.header-secret', cookie: '__Host-chambers_rt=cookie-secret', 'x-csrf-token': 'csrf-secret' },
+      headers: {
+        authorization: 'Bearer eyJhbGciOi.header-secret',
+        cookie: '__Host-chambers_rt=cookie-secret',
+        'x-csrf-token': 'csrf-secret',
+      },
     };
     const out = logged((l) => {
       l.info({ req }, 'incoming request');
-      l.info({ res: { statusCode: 200, headers: { 'set-cookie': '__Host-chambers_at=set-cookie-secret' } } }, 'request completed');
+      l.info(
+        { res: { statusCode: 200, headers: { 'set-cookie': '__Host-chambers_at=set-cookie-secret' } } },
+        'request completed',
+      );
     });
-    for (const value of ['header-secret', 'cookie-secret', 'csrf-secret', 'query-token-secret', 'set-cookie-secret']) expect(out).not.toContain(value);
+    for (const value of ['header-secret', 'cookie-secret', 'csrf-secret', 'query-token-secret', 'set-cookie-secret'])
+      expect(out).not.toContain(value);
     // Headers logged on their own, e.g. those of an outgoing call.
-    const outgoing = logged((l) => l.warn({ headers: { authorization: 'Basic b3V0Z29pbmctc2VjcmV0', cookie: 'sid=outgoing-cookie' } }, 'webhook failed'));
+    const outgoing = logged((l) =>
+      l.warn(
+        { headers: { authorization: 'Basic b3V0Z29pbmctc2VjcmV0', cookie: 'sid=outgoing-cookie' } },
+        'webhook failed',
+      ),
+    );
     expect(outgoing).not.toContain('b3V0Z29pbmctc2VjcmV0');
     expect(outgoing).not.toContain('outgoing-cookie');
     const line = JSON.parse(out.split('\n')[0] ?? '{}') as { req: unknown };
@@ -89,7 +127,14 @@ describe('loggerOptions', () => {
     const logger = pino(loggerOptions('warn'), mem.stream);
     logger.info('not shown');
     logger.warn('shown');
-    expect(mem.lines()).toEqual([expect.objectContaining({ level: 40, service: 'chambers', msg: 'shown', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+    expect(mem.lines()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        service: 'chambers',
+        msg: 'shown',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    ]);
   });
 });
 
@@ -104,7 +149,11 @@ describe('the request log of a running app', () => {
     const scratch = testDatabaseKind() === 'postgres' ? await createScratchDatabase() : null;
     drop = scratch?.drop;
     // The most talkative level: a secret must not appear in any line, debug and trace included.
-    const config = loadConfig({ CHAMBERS_DATA_DIR: dataDir, LOG_LEVEL: 'trace', ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
+    const config = loadConfig({
+      CHAMBERS_DATA_DIR: dataDir,
+      LOG_LEVEL: 'trace',
+      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    });
     runtime = await boot(config, {
       logger: pino(loggerOptions('trace'), mem.stream),
       mailRetry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
@@ -122,8 +171,15 @@ describe('the request log of a running app', () => {
   async function mailedCode(email: string): Promise<string> {
     await runtime.ctx.mailer.flush(5_000);
     const outbox = path.join(dataDir, 'outbox');
-    const texts = fs.readdirSync(outbox).sort().map((f) => fs.readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, ''));
-    const code = texts.filter((t) => t.includes(email)).map((t) => /code is (\d{6})/.exec(t)?.[1]).filter(Boolean).at(-1);
+    const texts = fs
+      .readdirSync(outbox)
+      .sort()
+      .map((f) => fs.readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, ''));
+    const code = texts
+      .filter((t) => t.includes(email))
+      .map((t) => /code is (\d{6})/.exec(t)?.[1])
+      .filter(Boolean)
+      .at(-1);
     if (!code) throw new Error(`no code mailed to ${email}`);
     return code;
   }
@@ -139,9 +195,20 @@ describe('the request log of a running app', () => {
     await inject({ method: 'GET', url: `/setup?token=${setupToken}` });
     await inject({ method: 'GET', url: `/api/v1/no-such-route?token=${setupToken}&code=123987` });
 
-    expect((await inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password, name: 'Logged User' } })).statusCode).toBe(202);
+    expect(
+      (
+        await inject({
+          method: 'POST',
+          url: '/api/v1/auth/register',
+          payload: { email, password, name: 'Logged User' },
+        })
+      ).statusCode,
+    ).toBe(202);
     secrets.code = await mailedCode(email);
-    expect((await inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { email, code: secrets.code } })).statusCode).toBe(200);
+    expect(
+      (await inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { email, code: secrets.code } }))
+        .statusCode,
+    ).toBe(200);
 
     const login = await inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
     expect(login.statusCode).toBe(200);
@@ -149,13 +216,25 @@ describe('the request log of a running app', () => {
     secrets.accessToken = tokens.accessToken;
     secrets.refreshToken = tokens.refreshToken;
 
-    const wrong = await inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'not-my-password-but-secret-too' } });
+    const wrong = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'not-my-password-but-secret-too' },
+    });
     expect(wrong.statusCode).toBe(401);
     secrets.wrongPassword = 'not-my-password-but-secret-too';
 
-    const me = await inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${tokens.accessToken}`, cookie: `__Host-chambers_rt=${tokens.refreshToken}` } });
+    const me = await inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${tokens.accessToken}`, cookie: `__Host-chambers_rt=${tokens.refreshToken}` },
+    });
     expect(me.statusCode).toBe(200);
-    const refreshed = await inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: tokens.refreshToken } });
+    const refreshed = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: tokens.refreshToken },
+    });
     expect(refreshed.statusCode).toBe(200);
     secrets.newAccessToken = refreshed.json().accessToken;
     secrets.newRefreshToken = refreshed.json().refreshToken;
@@ -163,7 +242,11 @@ describe('the request log of a running app', () => {
     // The first administrator: setup consumes the token, and their login answers with an enrollment token.
     const admin = { email: 'first.admin@example.com', password: 'copper-kettle-hums-at-dawn-71' };
     secrets.adminPassword = admin.password;
-    const setup = await inject({ method: 'POST', url: '/api/v1/setup', payload: { token: setupToken, ...admin, name: 'Admin', organization: { name: 'Firm', kind: 'firm' } } });
+    const setup = await inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { token: setupToken, ...admin, name: 'Admin', organization: { name: 'Firm', kind: 'firm' } },
+    });
     expect(setup.statusCode).toBe(201);
     const adminLogin = await inject({ method: 'POST', url: '/api/v1/auth/login', payload: admin });
     expect(adminLogin.statusCode).toBe(200);
@@ -174,7 +257,9 @@ describe('the request log of a running app', () => {
     const log = mem.text();
     const lines = mem.lines();
     // The log did record these requests, so its silence about the secrets means something.
-    expect(lines.filter((l) => (l.req as { path?: string } | undefined)?.path === '/api/v1/auth/login').length).toBeGreaterThanOrEqual(3);
+    expect(
+      lines.filter((l) => (l.req as { path?: string } | undefined)?.path === '/api/v1/auth/login').length,
+    ).toBeGreaterThanOrEqual(3);
     expect(lines.some((l) => (l.req as { path?: string } | undefined)?.path === '/setup')).toBe(true);
     expect(log).toContain(email.split('@')[1]);
     for (const [what, value] of Object.entries(secrets)) {

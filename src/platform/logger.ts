@@ -81,7 +81,8 @@ type LoggedError = { type: string; message: string; code?: string; stack?: strin
 export function loggableError(err: unknown, depth = 0): LoggedError {
   if (!(err instanceof Error)) {
     // Callers often log { err: { message, code } } themselves: keep just those two fields.
-    const plain = typeof err === 'object' && err !== null ? (err as { message?: unknown; code?: unknown }) : { message: err };
+    const plain =
+      typeof err === 'object' && err !== null ? (err as { message?: unknown; code?: unknown }) : { message: err };
     const out: LoggedError = { type: 'Error', message: String(plain.message ?? '').slice(0, 500) };
     if (typeof plain.code === 'string' || typeof plain.code === 'number') out.code = String(plain.code);
     return out;

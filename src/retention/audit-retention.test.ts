@@ -19,13 +19,20 @@ const b64 = (s: string) => Buffer.from(s, 'base64');
 async function bulkEvents(t: TestApp, orgId: string | null, n: number, action = 'matter.view'): Promise<void> {
   await unsafeWithOwner(t.ctx.db, (tx) =>
     sql`INSERT INTO audit.events (org_id, action, outcome, details)
-        SELECT ${orgId}::uuid, ${action}, 'success', jsonb_build_object('i', i) FROM generate_series(1, ${n}) AS i`.execute(tx),
+        SELECT ${orgId}::uuid, ${action}, 'success', jsonb_build_object('i', i) FROM generate_series(1, ${n}) AS i`.execute(
+      tx,
+    ),
   );
   await t.ctx.auditSealer.sealNow({ checkpoint: true });
 }
 
 const count = async (t: TestApp, where = sql`true`) =>
-  (await sql<{ n: number; min: number | null }>`SELECT count(*)::int AS n, min(seq)::bigint AS min FROM audit.events WHERE ${where}`.execute(t.ctx.db.owner)).rows[0]!;
+  (
+    await sql<{
+      n: number;
+      min: number | null;
+    }>`SELECT count(*)::int AS n, min(seq)::bigint AS min FROM audit.events WHERE ${where}`.execute(t.ctx.db.owner)
+  ).rows[0]!;
 
 const verifyLive = (t: TestApp) => unsafeVerifyDatabaseLog(t.ctx.db, t.dataDir, t.ctx.keys.auditKey.publicKeyRaw);
 
@@ -77,20 +84,46 @@ describe('the retention purge without a legal hold', () => {
     expect(verdict).toMatchObject({ ok: true, prunedBelow: t.ctx.auditSealer.status().prunedBelow });
     const { createAuditSealer } = await import('../transparency/sealer.ts');
     const pino = (await import('pino')).default;
-    const restarted = createAuditSealer({ db: t.ctx.db, keys: t.ctx.keys, logger: pino({ level: 'silent' }), clock, dataDir: t.dataDir, publicUrl: t.config.publicUrl, checkpointEvery: 1000, checkpointSeconds: 60 });
+    const restarted = createAuditSealer({
+      db: t.ctx.db,
+      keys: t.ctx.keys,
+      logger: pino({ level: 'silent' }),
+      clock,
+      dataDir: t.dataDir,
+      publicUrl: t.config.publicUrl,
+      checkpointEvery: 1000,
+      checkpointSeconds: 60,
+    });
     await restarted.start();
-    expect(restarted.status()).toMatchObject({ state: 'ok', prunedBelow: t.ctx.auditSealer.status().prunedBelow, treeSize: t.ctx.auditSealer.tree.size });
+    expect(restarted.status()).toMatchObject({
+      state: 'ok',
+      prunedBelow: t.ctx.auditSealer.status().prunedBelow,
+      treeSize: t.ctx.auditSealer.tree.size,
+    });
     await restarted.stop();
 
     const cp = t.ctx.auditSealer.status().lastCheckpoint!;
     const below = t.ctx.auditSealer.status().prunedBelow;
     for (const seq of [below, below + 1, cp.treeSize - 1]) {
       const p = await inclusionProof(t.ctx, seq, cp.treeSize);
-      expect(verifyInclusion(seq, cp.treeSize, b64(p.leafHash), p.path.map(b64), b64(cp.rootHash)), `seq ${seq}`).toBe(true);
+      expect(verifyInclusion(seq, cp.treeSize, b64(p.leafHash), p.path.map(b64), b64(cp.rootHash)), `seq ${seq}`).toBe(
+        true,
+      );
     }
     await expect(inclusionProof(t.ctx, 0, cp.treeSize)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const root = await signedInMember(t, { role: 'lawyer', superAdmin: true });
-    const principal = { userId: root.userId, orgId: root.orgId, role: 'lawyer' as const, portal: 'lawyer' as const, isSuperAdmin: true, sessionId: 'x', aal: 2 as const, amr: [], mfaVerifiedAt: null, identity: { email: '', name: '', orgName: null, orgKind: null, mfa: { totp: true, webauthn: 0 } } };
+    const principal = {
+      userId: root.userId,
+      orgId: root.orgId,
+      role: 'lawyer' as const,
+      portal: 'lawyer' as const,
+      isSuperAdmin: true,
+      sessionId: 'x',
+      aal: 2 as const,
+      amr: [],
+      mfaVerifiedAt: null,
+      identity: { email: '', name: '', orgName: null, orgKind: null, mfa: { totp: true, webauthn: 0 } },
+    };
     const bundle = JSON.parse(await exportBundleText(t.ctx, principal)) as AuditBundleV2;
     expect(bundle.events[0]!.seq).toBe(below);
     expect(verifyBundle(bundle)).toMatchObject({ ok: true });
@@ -130,20 +163,57 @@ describe('the retention purge under a legal hold', () => {
   const holdUrl = (orgId: string) => `/api/v1/orgs/${orgId}/audit/legal-hold`;
 
   it('should let an org_admin set a hold with a reason on their own organization, audited; 404 for another organization, 403 for a lawyer', async () => {
-    const res = await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: adminB.headers, payload: { reason: 'Litigation hold, case 2024-17' } });
+    const res = await t.inject({
+      method: 'PUT',
+      url: holdUrl(adminB.orgId),
+      headers: adminB.headers,
+      payload: { reason: 'Litigation hold, case 2024-17' },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ orgId: adminB.orgId, reason: 'Litigation hold, case 2024-17', setBy: adminB.userId });
-    expect((await t.inject({ method: 'GET', url: holdUrl(adminB.orgId), headers: adminB.headers })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: adminA.headers, payload: { reason: 'x' } })).statusCode).toBe(404);
-    expect((await t.inject({ method: 'DELETE', url: holdUrl(adminB.orgId), headers: adminA.headers })).statusCode).toBe(404);
-    expect((await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: lawyerB.headers, payload: { reason: 'x' } })).statusCode).toBe(403);
-    expect((await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: adminB.headers, payload: { reason: '' } })).statusCode).toBe(400);
-    expect((await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: adminB.headers, payload: { reason: 'x', extra: 1 } })).statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      orgId: adminB.orgId,
+      reason: 'Litigation hold, case 2024-17',
+      setBy: adminB.userId,
+    });
+    expect((await t.inject({ method: 'GET', url: holdUrl(adminB.orgId), headers: adminB.headers })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: adminA.headers, payload: { reason: 'x' } }))
+        .statusCode,
+    ).toBe(404);
+    expect((await t.inject({ method: 'DELETE', url: holdUrl(adminB.orgId), headers: adminA.headers })).statusCode).toBe(
+      404,
+    );
+    expect(
+      (
+        await t.inject({
+          method: 'PUT',
+          url: holdUrl(adminB.orgId),
+          headers: lawyerB.headers,
+          payload: { reason: 'x' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.inject({ method: 'PUT', url: holdUrl(adminB.orgId), headers: adminB.headers, payload: { reason: '' } }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await t.inject({
+          method: 'PUT',
+          url: holdUrl(adminB.orgId),
+          headers: adminB.headers,
+          payload: { reason: 'x', extra: 1 },
+        })
+      ).statusCode,
+    ).toBe(400);
     await t.ctx.auditSealer.sealNow();
     expect((await count(t, sql`action = 'retention.hold_set' AND org_id = ${adminB.orgId}`)).n).toBe(1);
   });
 
-  it("should purge nothing of the held organization, and thus nothing at or after its first held event", async () => {
+  it('should purge nothing of the held organization, and thus nothing at or after its first held event', async () => {
     await bulkEvents(t, adminA.orgId, 600);
     await bulkEvents(t, adminB.orgId, 5);
     await bulkEvents(t, adminA.orgId, 600);
@@ -161,7 +231,9 @@ describe('the retention purge under a legal hold', () => {
     clock.set(new Date());
     const res = await t.inject({ method: 'DELETE', url: holdUrl(adminB.orgId), headers: root.headers });
     expect(res.statusCode).toBe(204);
-    expect((await t.inject({ method: 'DELETE', url: holdUrl(adminB.orgId), headers: root.headers })).statusCode).toBe(404);
+    expect((await t.inject({ method: 'DELETE', url: holdUrl(adminB.orgId), headers: root.headers })).statusCode).toBe(
+      404,
+    );
     await t.ctx.auditSealer.sealNow();
     expect((await count(t, sql`action = 'retention.hold_lifted'`)).n).toBe(1);
     clock.advance(3 * YEAR);
@@ -176,12 +248,21 @@ describe('retention categories', () => {
   const clock = manualClock();
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ clock, env: { AUDIT_RETENTION_GENERAL_DAYS: '30', AUDIT_RETENTION_JUDICIAL_DAYS: '365' } });
+    t = await startTestApp({
+      clock,
+      env: { AUDIT_RETENTION_GENERAL_DAYS: '30', AUDIT_RETENTION_JUDICIAL_DAYS: '365' },
+    });
   });
   afterAll(async () => t?.close());
 
   it("should keep a court's case events for the judicial period and the rest for the general one", async () => {
-    const court = await unsafeWithOwner(t.ctx.db, (tx) => tx.insertInto('chambers.organizations').values({ name: 'Court', kind: 'court' }).returning('id').executeTakeFirstOrThrow());
+    const court = await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx
+        .insertInto('chambers.organizations')
+        .values({ name: 'Court', kind: 'court' })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    );
     await bulkEvents(t, null, 300, 'auth.login');
     await bulkEvents(t, court.id, 300, 'matter.view');
     await bulkEvents(t, null, 300, 'auth.login');

@@ -22,7 +22,14 @@ export type AccessClaims = {
 export async function signAccessToken(keys: KeyRing, issuer: string, claims: AccessClaims, now: Date): Promise<string> {
   const key = activeSigningKey(keys);
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ sid: claims.sid, org: claims.org, role: claims.role, portal: claims.portal, amr: claims.amr, ...(claims.sa ? { sa: true } : {}) })
+  return new SignJWT({
+    sid: claims.sid,
+    org: claims.org,
+    role: claims.role,
+    portal: claims.portal,
+    amr: claims.amr,
+    ...(claims.sa ? { sa: true } : {}),
+  })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(issuer)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
@@ -34,7 +41,16 @@ export async function signAccessToken(keys: KeyRing, issuer: string, claims: Acc
 
 /** The public half of every key that may still have signed a live token. */
 export function jwks(keys: KeyRing): { keys: Array<Record<string, unknown>> } {
-  return { keys: keys.jwtKeys.map((k) => ({ kty: k.publicJwk.kty, n: k.publicJwk.n, e: k.publicJwk.e, kid: k.kid, alg: 'RS256', use: 'sig' })) };
+  return {
+    keys: keys.jwtKeys.map((k) => ({
+      kty: k.publicJwk.kty,
+      n: k.publicJwk.n,
+      e: k.publicJwk.e,
+      kid: k.kid,
+      alg: 'RS256',
+      use: 'sig',
+    })),
+  };
 }
 
 // Built once per key ring: importing the keys on every request costs more than verifying the signature.
@@ -54,7 +70,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Verifies signature (RS256 only, key chosen by kid from our own ring — never from
  * the token), issuer, audience, expiry and issued-at, then the claim shapes.
  */
-export async function verifyAccessToken(keys: KeyRing, issuer: string, token: string, now: Date): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  keys: KeyRing,
+  issuer: string,
+  token: string,
+  now: Date,
+): Promise<AccessClaims> {
   if (token.length > 4096) throw new AppError('TOKEN_INVALID');
   const keySet = keySetFor(keys);
   let payload: JWTPayload;
@@ -74,7 +95,8 @@ export async function verifyAccessToken(keys: KeyRing, issuer: string, token: st
   const nowSec = now.getTime() / 1000;
   if (typeof payload.iat !== 'number' || payload.iat > nowSec + 5) throw new AppError('TOKEN_INVALID');
   const { sub, sid, org, role, portal, amr, sa } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) throw new AppError('TOKEN_INVALID');
+  if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid))
+    throw new AppError('TOKEN_INVALID');
   if (org !== null && (typeof org !== 'string' || !UUID.test(org))) throw new AppError('TOKEN_INVALID');
   return {
     sub,

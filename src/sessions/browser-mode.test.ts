@@ -9,7 +9,16 @@ const AT = '__Host-chambers_at';
 const RT = '__Host-chambers_rt';
 const CSRF = '__Host-chambers_csrf';
 
-type Cookie = { name: string; value: string; path?: string; domain?: string; secure?: boolean; httpOnly?: boolean; sameSite?: string; maxAge?: number };
+type Cookie = {
+  name: string;
+  value: string;
+  path?: string;
+  domain?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: string;
+  maxAge?: number;
+};
 const cookiesOf = (res: LightMyRequestResponse) => new Map((res.cookies as Cookie[]).map((c) => [c.name, c]));
 
 describe('browser mode', () => {
@@ -22,7 +31,12 @@ describe('browser mode', () => {
   /** A lawyer signed in as the web app: the three cookies' values. */
   async function webLogin() {
     const m = await createMember(t, { role: 'lawyer' });
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', headers: WEB, payload: { email: m.email, password: m.password } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: WEB,
+      payload: { email: m.email, password: m.password },
+    });
     expect(res.statusCode).toBe(200);
     const jar = cookiesOf(res);
     return { ...m, res, at: jar.get(AT)!.value, rt: jar.get(RT)!.value, csrf: jar.get(CSRF)!.value };
@@ -66,9 +80,19 @@ describe('browser mode', () => {
     const s = await webLogin();
     const other = await webLogin();
     const create = (headers: Record<string, string>) =>
-      t.inject({ method: 'POST', url: '/api/v1/matters', headers, cookies: { [AT]: s.at, [CSRF]: s.csrf }, payload: { title: 'From the browser' } });
+      t.inject({
+        method: 'POST',
+        url: '/api/v1/matters',
+        headers,
+        cookies: { [AT]: s.at, [CSRF]: s.csrf },
+        payload: { title: 'From the browser' },
+      });
 
-    const wrongHeaders: Array<Record<string, string>> = [{}, { 'x-csrf-token': 'forged' }, { 'x-csrf-token': other.csrf }];
+    const wrongHeaders: Array<Record<string, string>> = [
+      {},
+      { 'x-csrf-token': 'forged' },
+      { 'x-csrf-token': other.csrf },
+    ];
     for (const headers of wrongHeaders) {
       const res = await create(headers);
       expect(res.statusCode).toBe(403);
@@ -106,15 +130,30 @@ describe('browser mode', () => {
   it('should need no CSRF token for a request authenticated by a Bearer header', async () => {
     const m = await createMember(t, { role: 'lawyer' });
     const tokens = await login(t, m.email);
-    const res = await t.inject({ method: 'POST', url: '/api/v1/matters', headers: bearer(tokens.accessToken), payload: { title: 'From an API client' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/matters',
+      headers: bearer(tokens.accessToken),
+      payload: { title: 'From an API client' },
+    });
     expect(res.statusCode).toBe(201);
   });
 
   it('should clear the cookies at logout (which, made with the cookie, also needs the CSRF token)', async () => {
     const s = await webLogin();
-    const refused = await t.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: WEB, cookies: { [AT]: s.at } });
+    const refused = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: WEB,
+      cookies: { [AT]: s.at },
+    });
     expect(refused.statusCode).toBe(403);
-    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...WEB, 'x-csrf-token': s.csrf }, cookies: { [AT]: s.at } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { ...WEB, 'x-csrf-token': s.csrf },
+      cookies: { [AT]: s.at },
+    });
     expect(res.statusCode).toBe(204);
     const jar = cookiesOf(res);
     for (const name of [AT, RT, CSRF]) expect(jar.get(name)?.value ?? '', name).toBe('');

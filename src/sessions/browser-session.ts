@@ -10,7 +10,11 @@ import type { TokenPair } from './session.service.ts';
  * and a CSRF token bound to the session (HMAC of its id) must accompany every
  * state-changing request that a cookie authenticates.
  */
-export const COOKIE = { access: '__Host-chambers_at', refresh: '__Host-chambers_rt', csrf: '__Host-chambers_csrf' } as const;
+export const COOKIE = {
+  access: '__Host-chambers_at',
+  refresh: '__Host-chambers_rt',
+  csrf: '__Host-chambers_csrf',
+} as const;
 export const BROWSER_CLIENT_HEADER = 'x-chambers-client';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -21,13 +25,24 @@ export function csrfTokenFor(keys: KeyRing, sessionId: string): string {
   return crypto.createHmac('sha256', deriveKey(keys.masterKey, 'csrf')).update(sessionId).digest('base64url');
 }
 
-export function setSessionCookies(reply: FastifyReply, keys: KeyRing, pair: TokenPair, refreshMaxAgeSeconds: number): string {
+export function setSessionCookies(
+  reply: FastifyReply,
+  keys: KeyRing,
+  pair: TokenPair,
+  refreshMaxAgeSeconds: number,
+): string {
   const csrf = csrfTokenFor(keys, pair.sessionId);
   const base = { path: '/', secure: true, httpOnly: true } as const;
   reply.setCookie(COOKIE.access, pair.accessToken, { ...base, sameSite: 'lax', maxAge: pair.expiresIn });
   reply.setCookie(COOKIE.refresh, pair.refreshToken, { ...base, sameSite: 'strict', maxAge: refreshMaxAgeSeconds });
   // Readable by the page on purpose: it echoes it in the X-CSRF-Token header.
-  reply.setCookie(COOKIE.csrf, csrf, { path: '/', secure: true, httpOnly: false, sameSite: 'strict', maxAge: refreshMaxAgeSeconds });
+  reply.setCookie(COOKIE.csrf, csrf, {
+    path: '/',
+    secure: true,
+    httpOnly: false,
+    sameSite: 'strict',
+    maxAge: refreshMaxAgeSeconds,
+  });
   return csrf;
 }
 
@@ -39,5 +54,6 @@ export function clearSessionCookies(reply: FastifyReply): void {
 export function checkCsrf(request: FastifyRequest, keys: KeyRing, sessionId: string): void {
   if (SAFE_METHODS.has(request.method)) return;
   const header = request.headers[CSRF_HEADER];
-  if (typeof header !== 'string' || !safeEqual(header, csrfTokenFor(keys, sessionId))) throw new AppError('CSRF_TOKEN_INVALID');
+  if (typeof header !== 'string' || !safeEqual(header, csrfTokenFor(keys, sessionId)))
+    throw new AppError('CSRF_TOKEN_INVALID');
 }

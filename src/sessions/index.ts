@@ -6,8 +6,20 @@ export { createAccessTokenResolver } from './access-token-resolver.ts';
 export { jwks } from './access-tokens.ts';
 export { clearSessionCookies, COOKIE, isBrowserClient, setSessionCookies } from './browser-session.ts';
 export { portalHandoffRoutes } from './portal-handoff.routes.ts';
-export { chooseOrganizationId, type LoginResult, lookupSessionOwner, pickOrganization, refreshMaxAge } from './session-owner.ts';
+export {
+  chooseOrganizationId,
+  type LoginResult,
+  lookupSessionOwner,
+  pickOrganization,
+  refreshMaxAge,
+} from './session-owner.ts';
 export * as sessionRepository from './session.repository.ts';
-export { openSession, type OrgMembership, type SignedInUser, type TokenPair, unsafeRotateRefreshToken } from './session.service.ts';
+export {
+  openSession,
+  type OrgMembership,
+  type SignedInUser,
+  type TokenPair,
+  unsafeRotateRefreshToken,
+} from './session.service.ts';
 export { SESSION_ERRORS } from './sessions.errors.ts';
 export { orgView, sendSignIn, sendTokens, tokensResponse, userView } from './sessions.schemas.ts';

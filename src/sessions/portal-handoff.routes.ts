@@ -13,18 +13,20 @@ import { issueHandoffRoute, redeemHandoffRoute, sendSignIn } from './sessions.sc
 export async function portalHandoffRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post(
-    '/api/v1/auth/handoff',
-    issueHandoffRoute,
-    async (request, reply) => {
-      const issued = await handoff.issueHandoffCode(ctx, principalOf(request), request.body.audience, requestFacts(request));
-      return reply.code(201).send(issued);
-    },
-  );
+  r.post('/api/v1/auth/handoff', issueHandoffRoute, async (request, reply) => {
+    const issued = await handoff.issueHandoffCode(
+      ctx,
+      principalOf(request),
+      request.body.audience,
+      requestFacts(request),
+    );
+    return reply.code(201).send(issued);
+  });
 
   r.post(
     '/api/v1/auth/handoff/redeem',
     redeemHandoffRoute(ctx.config.rateLimits.authPerMinute),
-    async (request, reply) => sendSignIn(ctx, request, reply, await handoff.unsafeRedeemHandoff(ctx, request.body.code, requestFacts(request))),
+    async (request, reply) =>
+      sendSignIn(ctx, request, reply, await handoff.unsafeRedeemHandoff(ctx, request.body.code, requestFacts(request))),
   );
 }

@@ -15,7 +15,10 @@ let judgePortal: TestApp;
 beforeAll(async () => {
   // Two portals of one deployment share the master key (here: the same key given to both apps).
   const key = Buffer.alloc(32, 7).toString('base64');
-  lawyerPortal = await startTestApp({ clock, env: { PUBLIC_URL: LAWYERS, PORTAL_ORIGINS: JUDGES, CHAMBERS_MASTER_KEY: key } });
+  lawyerPortal = await startTestApp({
+    clock,
+    env: { PUBLIC_URL: LAWYERS, PORTAL_ORIGINS: JUDGES, CHAMBERS_MASTER_KEY: key },
+  });
   judgePortal = lawyerPortal; // same database and key; the audience check is what separates the portals
 });
 afterAll(async () => lawyerPortal?.close());
@@ -23,7 +26,8 @@ afterAll(async () => lawyerPortal?.close());
 async function issue(t: TestApp, headers: Record<string, string>, audience: string) {
   return t.inject({ method: 'POST', url: '/api/v1/auth/handoff', headers, payload: { audience } });
 }
-const redeem = (t: TestApp, code: string) => t.inject({ method: 'POST', url: '/api/v1/auth/handoff/redeem', payload: { code } });
+const redeem = (t: TestApp, code: string) =>
+  t.inject({ method: 'POST', url: '/api/v1/auth/handoff/redeem', payload: { code } });
 
 describe('cross-portal hand-off', () => {
   it('should move a signed-in user to a portal naming itself as audience, once', async () => {
@@ -64,9 +68,17 @@ describe('cross-portal hand-off', () => {
     const { code } = (await issue(lawyerPortal, m.headers, LAWYERS)).json() as { code: string };
     const [payload, mac] = code.split('.') as [string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const otherUser = Buffer.from(JSON.stringify({ ...claims, sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+    const otherUser = Buffer.from(JSON.stringify({ ...claims, sub: '00000000-0000-4000-8000-000000000000' })).toString(
+      'base64url',
+    );
     const longer = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 3_600_000 })).toString('base64url');
-    for (const forged of [`${otherUser}.${mac}`, `${longer}.${mac}`, `${payload}.${mac.slice(0, -3)}AAA`, payload, `${payload}.`]) {
+    for (const forged of [
+      `${otherUser}.${mac}`,
+      `${longer}.${mac}`,
+      `${payload}.${mac.slice(0, -3)}AAA`,
+      payload,
+      `${payload}.`,
+    ]) {
       const res = await redeem(lawyerPortal, forged);
       expect(res.statusCode, forged.slice(0, 20)).toBe(401);
     }

@@ -18,10 +18,26 @@ export async function issueHandoffCode(
   facts: RequestFacts,
 ): Promise<{ code: string; expiresAt: string }> {
   const audience = new URL(audienceUrl).origin;
-  if (audience !== ownOrigin(ctx) && !ctx.config.portalOrigins.includes(audience)) throw new AppError('VALIDATION_FAILED', 'body.audience: not a portal of this deployment (PORTAL_ORIGINS)');
+  if (audience !== ownOrigin(ctx) && !ctx.config.portalOrigins.includes(audience))
+    throw new AppError('VALIDATION_FAILED', 'body.audience: not a portal of this deployment (PORTAL_ORIGINS)');
   const exp = ctx.clock.now().getTime() + HANDOFF_TTL_MS;
-  const code = signHandoff(ctx.keys.masterKey, { jti: crypto.randomUUID(), sub: who.userId, org: who.orgId, aud: audience, exp, amr: who.amr, aal: who.aal });
-  await ctx.audit.record({ action: 'auth.handoff_issued', outcome: 'success', orgId: who.orgId, actorId: who.userId, details: { audience }, ...facts });
+  const code = signHandoff(ctx.keys.masterKey, {
+    jti: crypto.randomUUID(),
+    sub: who.userId,
+    org: who.orgId,
+    aud: audience,
+    exp,
+    amr: who.amr,
+    aal: who.aal,
+  });
+  await ctx.audit.record({
+    action: 'auth.handoff_issued',
+    outcome: 'success',
+    orgId: who.orgId,
+    actorId: who.userId,
+    details: { audience },
+    ...facts,
+  });
   return { code, expiresAt: new Date(exp).toISOString() };
 }
 
@@ -29,20 +45,42 @@ export async function issueHandoffCode(
  * Opens a session on this portal for a hand-off code addressed to it. The code is
  * spent in the same owner transaction (sign-in is pre-tenant), so a replay finds it used.
  */
-export async function unsafeRedeemHandoff(ctx: AppContext, code: string, facts: RequestFacts): Promise<{ pair: TokenPair; user: SignedInUser; org: OrgMembership | null }> {
+export async function unsafeRedeemHandoff(
+  ctx: AppContext,
+  code: string,
+  facts: RequestFacts,
+): Promise<{ pair: TokenPair; user: SignedInUser; org: OrgMembership | null }> {
   const claims = openHandoff(ctx.keys.masterKey, code, ownOrigin(ctx), ctx.clock.now());
   if (!claims) {
-    await ctx.audit.record({ action: 'auth.handoff_redeemed', outcome: 'failure', orgId: null, actorId: null, ...facts });
+    await ctx.audit.record({
+      action: 'auth.handoff_redeemed',
+      outcome: 'failure',
+      orgId: null,
+      actorId: null,
+      ...facts,
+    });
     throw new AppError('HANDOFF_INVALID');
   }
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
     if (!(await repo.claimHandoff(tx, claims.jti, claims.sub))) return null;
     const owner = await lookupSessionOwner(tx, claims.sub, claims.org);
     if (!owner) return null;
-    const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr: [...new Set([...claims.amr, 'handoff'])], aal: claims.aal });
+    const pair = await openSession(ctx, tx, {
+      user: owner.user,
+      org: owner.org,
+      facts,
+      amr: [...new Set([...claims.amr, 'handoff'])],
+      aal: claims.aal,
+    });
     return { pair, ...owner };
   });
-  await ctx.audit.record({ action: 'auth.handoff_redeemed', outcome: result ? 'success' : 'failure', orgId: claims.org, actorId: claims.sub, ...facts });
+  await ctx.audit.record({
+    action: 'auth.handoff_redeemed',
+    outcome: result ? 'success' : 'failure',
+    orgId: claims.org,
+    actorId: claims.sub,
+    ...facts,
+  });
   if (!result) throw new AppError('HANDOFF_INVALID');
   return result;
 }

@@ -4,7 +4,15 @@ import { deriveKey, safeEqual } from '../platform/crypto-basics.ts';
 /** A hand-off code lives 30 seconds: long enough for a redirect, too short to be worth stealing. */
 export const HANDOFF_TTL_MS = 30_000;
 
-export type HandoffClaims = { jti: string; sub: string; org: string | null; aud: string; exp: number; amr: string[]; aal: 1 | 2 };
+export type HandoffClaims = {
+  jti: string;
+  sub: string;
+  org: string | null;
+  aud: string;
+  exp: number;
+  amr: string[];
+  aal: 1 | 2;
+};
 
 const key = (masterKey: Buffer) => deriveKey(masterKey, 'portal-handoff');
 
@@ -25,7 +33,14 @@ export function openHandoff(masterKey: Buffer, code: string, audience: string, n
   } catch {
     return null;
   }
-  if (claims.aud !== audience || typeof claims.exp !== 'number' || claims.exp <= now.getTime() || claims.exp > now.getTime() + HANDOFF_TTL_MS) return null;
-  if (typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti) || typeof claims.sub !== 'string') return null;
+  if (
+    claims.aud !== audience ||
+    typeof claims.exp !== 'number' ||
+    claims.exp <= now.getTime() ||
+    claims.exp > now.getTime() + HANDOFF_TTL_MS
+  )
+    return null;
+  if (typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti) || typeof claims.sub !== 'string')
+    return null;
   return claims;
 }

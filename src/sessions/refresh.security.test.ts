@@ -18,10 +18,18 @@
 import crypto from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createMember, login, signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
+import {
+  bearer,
+  createMember,
+  login,
+  signedInMember,
+  startTestApp,
+  type TestApp,
+} from '../../test/helpers/test-app.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 
-const sidOf = (accessToken: string): string => JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sid;
+const sidOf = (accessToken: string): string =>
+  JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sid;
 
 function expectRefused(res: LightMyRequestResponse, code: string, presented?: string) {
   expect(res.statusCode, res.body).toBe(401);
@@ -33,7 +41,8 @@ function expectRefused(res: LightMyRequestResponse, code: string, presented?: st
 
 describe('refresh-token attacks on POST /api/v1/auth/refresh', () => {
   let t: TestApp;
-  const refresh = (refreshToken: string) => t.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+  const refresh = (refreshToken: string) =>
+    t.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
   const me = (accessToken: string) => t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(accessToken) });
 
   beforeAll(async () => {
@@ -66,26 +75,43 @@ describe('refresh-token attacks on POST /api/v1/auth/refresh', () => {
     const newest = await refresh(r2.refreshToken);
     expect(newest.statusCode).toBe(401);
     expect(newest.json().code).toMatch(/^(SESSION_REVOKED|REFRESH_TOKEN_REUSED)$/);
-    for (const access of [m.accessToken, r1.accessToken, r2.accessToken]) expectRefused(await me(access), 'SESSION_REVOKED', access);
+    for (const access of [m.accessToken, r1.accessToken, r2.accessToken])
+      expectRefused(await me(access), 'SESSION_REVOKED', access);
     // And the middle one, already used, is refused as reuse as well.
     expect((await refresh(r1.refreshToken)).statusCode).toBe(401);
 
     const events = await unsafeWithOwner(t.ctx.db, (tx) =>
-      tx.selectFrom('audit.events').selectAll().where('action', '=', 'auth.refresh_reuse_detected').where('actor_id', '=', m.userId).execute(),
+      tx
+        .selectFrom('audit.events')
+        .selectAll()
+        .where('action', '=', 'auth.refresh_reuse_detected')
+        .where('actor_id', '=', m.userId)
+        .execute(),
     );
     expect(events.length).toBeGreaterThanOrEqual(1);
     const first = events[0];
-    expect(first).toMatchObject({ action: 'auth.refresh_reuse_detected', outcome: 'failure', org_id: m.orgId, target: `session:${sid}` });
+    expect(first).toMatchObject({
+      action: 'auth.refresh_reuse_detected',
+      outcome: 'failure',
+      org_id: m.orgId,
+      target: `session:${sid}`,
+    });
     // The log names the event, never the token.
     const row = JSON.stringify(events);
     for (const token of [m.refreshToken, r1.refreshToken, r2.refreshToken]) expect(row).not.toContain(token);
 
-    const session = await unsafeWithOwner(t.ctx.db, (tx) => tx.selectFrom('chambers.sessions').select(['revoked_at', 'revoked_reason']).where('id', '=', sid).executeTakeFirstOrThrow());
+    const session = await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx
+        .selectFrom('chambers.sessions')
+        .select(['revoked_at', 'revoked_reason'])
+        .where('id', '=', sid)
+        .executeTakeFirstOrThrow(),
+    );
     expect(session.revoked_at).not.toBeNull();
     expect(session.revoked_reason).toBe('refresh_token_reused');
   });
 
-  it('reuse ends only the stolen family: the same user\'s other sessions keep working', async () => {
+  it("reuse ends only the stolen family: the same user's other sessions keep working", async () => {
     const m = await createMember(t);
     const laptop = await login(t, m.email);
     const phone = await login(t, m.email);
@@ -102,7 +128,10 @@ describe('refresh-token attacks on POST /api/v1/auth/refresh', () => {
       const tokens = await login(t, m.email);
       const results = await Promise.all([refresh(tokens.refreshToken), refresh(tokens.refreshToken)]);
       const statuses = results.map((r) => r.statusCode).sort();
-      expect(statuses, `round ${round}: ${results.map((r) => `${r.statusCode} ${r.statusCode === 200 ? 'new pair' : r.json().code}`).join(' | ')}`).toEqual([200, 401]);
+      expect(
+        statuses,
+        `round ${round}: ${results.map((r) => `${r.statusCode} ${r.statusCode === 200 ? 'new pair' : r.json().code}`).join(' | ')}`,
+      ).toEqual([200, 401]);
       const loser = results.find((r) => r.statusCode === 401);
       expect(loser?.json().code).toBe('REFRESH_TOKEN_REUSED');
       // The race counts as reuse: the family is ended, so the winner's new refresh token does not live on.
@@ -112,7 +141,13 @@ describe('refresh-token attacks on POST /api/v1/auth/refresh', () => {
     }
     // Exactly one rotation per round was recorded as a success.
     const rotations = await unsafeWithOwner(t.ctx.db, (tx) =>
-      tx.selectFrom('chambers.refresh_tokens as r').innerJoin('chambers.sessions as s', 's.id', 'r.session_id').select('r.id').where('s.user_id', '=', m.userId).where('r.used_at', 'is not', null).execute(),
+      tx
+        .selectFrom('chambers.refresh_tokens as r')
+        .innerJoin('chambers.sessions as s', 's.id', 'r.session_id')
+        .select('r.id')
+        .where('s.user_id', '=', m.userId)
+        .where('r.used_at', 'is not', null)
+        .execute(),
     );
     expect(rotations).toHaveLength(10);
   });
@@ -132,15 +167,25 @@ describe('refresh-token attacks on POST /api/v1/auth/refresh', () => {
     // Also after logout-all.
     const m2 = await signedInMember(t);
     const other = await login(t, m2.email);
-    expect((await t.inject({ method: 'POST', url: '/api/v1/auth/logout-all', headers: m2.headers })).statusCode).toBe(204);
+    expect((await t.inject({ method: 'POST', url: '/api/v1/auth/logout-all', headers: m2.headers })).statusCode).toBe(
+      204,
+    );
     expectRefused(await refresh(other.refreshToken), 'SESSION_REVOKED', other.refreshToken);
   });
 
   it('the refresh token of a session whose membership was deleted → 401, and the session ends', async () => {
     const m = await signedInMember(t);
-    await unsafeWithOwner(t.ctx.db, (tx) => tx.deleteFrom('chambers.memberships').where('user_id', '=', m.userId).where('org_id', '=', m.orgId).execute());
+    await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx.deleteFrom('chambers.memberships').where('user_id', '=', m.userId).where('org_id', '=', m.orgId).execute(),
+    );
     expectRefused(await refresh(m.refreshToken), 'SESSION_REVOKED', m.refreshToken);
-    const session = await unsafeWithOwner(t.ctx.db, (tx) => tx.selectFrom('chambers.sessions').select('revoked_at').where('id', '=', sidOf(m.accessToken)).executeTakeFirstOrThrow());
+    const session = await unsafeWithOwner(t.ctx.db, (tx) =>
+      tx
+        .selectFrom('chambers.sessions')
+        .select('revoked_at')
+        .where('id', '=', sidOf(m.accessToken))
+        .executeTakeFirstOrThrow(),
+    );
     expect(session.revoked_at).not.toBeNull();
   });
 
@@ -161,7 +206,12 @@ describe('refresh-token attacks on POST /api/v1/auth/refresh', () => {
 
   it('an access token presented as a refresh token, or an empty one, is refused without a 500', async () => {
     const m = await signedInMember(t);
-    for (const payload of [{ refreshToken: m.accessToken }, { refreshToken: '' }, { refreshToken: 'a'.repeat(10_000) }, {}]) {
+    for (const payload of [
+      { refreshToken: m.accessToken },
+      { refreshToken: '' },
+      { refreshToken: 'a'.repeat(10_000) },
+      {},
+    ]) {
       const res = await t.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload });
       expect([400, 401]).toContain(res.statusCode);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -4,9 +4,18 @@ import type { Tx } from '../platform/db/index.ts';
 import type { OrgMembership, SignedInUser, TokenPair } from './session.service.ts';
 
 /** Who a session speaks for, and how long its refresh token may live: shared by every path that opens one. */
-export type LoginResult = { pair: TokenPair; user: SignedInUser; org: OrgMembership | null; refreshMaxAgeSeconds: number };
+export type LoginResult = {
+  pair: TokenPair;
+  user: SignedInUser;
+  org: OrgMembership | null;
+  refreshMaxAgeSeconds: number;
+};
 
-export async function pickOrganization(tx: Tx, userId: string, wanted: string | undefined): Promise<OrgMembership | null> {
+export async function pickOrganization(
+  tx: Tx,
+  userId: string,
+  wanted: string | undefined,
+): Promise<OrgMembership | null> {
   const memberships = await accounts.listMemberships(tx, userId);
   const chosen = wanted ? memberships.find((m) => m.id === wanted) : memberships[0];
   if (wanted && !chosen) throw new AppError('FORBIDDEN', 'you are not a member of that organization');
@@ -24,7 +33,11 @@ export function refreshMaxAge(user: SignedInUser, org: OrgMembership | null): nu
 }
 
 /** Loads the user and (still valid) membership a refreshed token will speak for. */
-export async function lookupSessionOwner(tx: Tx, userId: string, orgId: string | null): Promise<{ user: SignedInUser; org: OrgMembership | null } | null> {
+export async function lookupSessionOwner(
+  tx: Tx,
+  userId: string,
+  orgId: string | null,
+): Promise<{ user: SignedInUser; org: OrgMembership | null } | null> {
   const user = await accounts.findUserById(tx, userId);
   if (!user) return null;
   const memberships = orgId ? await accounts.listMemberships(tx, userId) : [];

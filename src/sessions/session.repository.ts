@@ -5,12 +5,33 @@ import type { Tx } from '../platform/db/index.ts';
 
 export async function insertSession(
   tx: Tx,
-  s: { userId: string; orgId: string | null; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null; amr: string[]; aal: 1 | 2; mfaVerifiedAt: Date | null },
+  s: {
+    userId: string;
+    orgId: string | null;
+    now: Date;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+    amr: string[];
+    aal: 1 | 2;
+    mfaVerifiedAt: Date | null;
+  },
 ): Promise<string> {
   // Start and last-seen times come from the app clock, like every later touch and the idle check.
   const row = await tx
     .insertInto('chambers.sessions')
-    .values({ user_id: s.userId, org_id: s.orgId, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent, amr: s.amr, aal: s.aal, mfa_verified_at: s.mfaVerifiedAt })
+    .values({
+      user_id: s.userId,
+      org_id: s.orgId,
+      created_at: s.now,
+      last_seen_at: s.now,
+      expires_at: s.expiresAt,
+      ip: s.ip,
+      user_agent: s.userAgent,
+      amr: s.amr,
+      aal: s.aal,
+      mfa_verified_at: s.mfaVerifiedAt,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -26,7 +47,18 @@ export async function lockRefreshToken(tx: Tx, tokenHash: string) {
     .selectFrom('chambers.refresh_tokens as r')
     .innerJoin('chambers.sessions as s', 's.id', 'r.session_id')
     .leftJoin('chambers.organizations as o', 'o.id', 's.org_id')
-    .select(['r.id', 'r.used_at', 'r.session_id', 's.user_id', 's.org_id', 's.revoked_at', 's.expires_at', 's.last_seen_at', 's.amr', 's.aal'])
+    .select([
+      'r.id',
+      'r.used_at',
+      'r.session_id',
+      's.user_id',
+      's.org_id',
+      's.revoked_at',
+      's.expires_at',
+      's.last_seen_at',
+      's.amr',
+      's.aal',
+    ])
     .select(sql<number | null>`nullif(o.settings->>'idleTimeoutMinutes', '')::int`.as('idle_minutes'))
     .where('r.token_hash', '=', tokenHash)
     .forUpdate('r')
@@ -34,7 +66,12 @@ export async function lockRefreshToken(tx: Tx, tokenHash: string) {
 }
 
 export async function markRefreshTokenUsed(tx: Tx, id: string, at: Date): Promise<boolean> {
-  const res = await tx.updateTable('chambers.refresh_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  const res = await tx
+    .updateTable('chambers.refresh_tokens')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return res.numUpdatedRows === 1n;
 }
 
@@ -53,7 +90,13 @@ export async function revokeSession(tx: Tx, sessionId: string, reason: string, a
 }
 
 /** Ends every live session of a user, optionally sparing one (password change keeps the current session). */
-export async function revokeUserSessions(tx: Tx, userId: string, reason: string, at: Date, exceptSessionId?: string): Promise<number> {
+export async function revokeUserSessions(
+  tx: Tx,
+  userId: string,
+  reason: string,
+  at: Date,
+  exceptSessionId?: string,
+): Promise<number> {
   let q = tx
     .updateTable('chambers.sessions')
     .set({ revoked_at: at, revoked_reason: reason })
@@ -66,7 +109,12 @@ export async function revokeUserSessions(tx: Tx, userId: string, reason: string,
 
 /** The session's id when it is one of this user's (live or not); undefined otherwise. */
 export async function findUserSession(tx: Tx, userId: string, sessionId: string) {
-  return tx.selectFrom('chambers.sessions').select('id').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return tx
+    .selectFrom('chambers.sessions')
+    .select('id')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 export async function listUserSessions(tx: Tx, userId: string, now: Date) {
@@ -94,6 +142,11 @@ export async function knownDevice(tx: Tx, userId: string, userAgent: string | nu
 
 /** Spends a hand-off code: true the first time its id is seen, false on every replay. */
 export async function claimHandoff(tx: Tx, id: string, userId: string): Promise<boolean> {
-  const fresh = await tx.insertInto('chambers.portal_handoffs').values({ id, user_id: userId }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  const fresh = await tx
+    .insertInto('chambers.portal_handoffs')
+    .values({ id, user_id: userId })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return Boolean(fresh);
 }

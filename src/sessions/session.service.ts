@@ -25,14 +25,20 @@ export type TokenPair = {
   sessionId: string;
 };
 
-export const portalOf = (kind: 'firm' | 'court' | null | undefined) => (kind === 'court' ? 'judge' : kind === 'firm' ? 'lawyer' : null);
+export const portalOf = (kind: 'firm' | 'court' | null | undefined) =>
+  kind === 'court' ? 'judge' : kind === 'firm' ? 'lawyer' : null;
 
 export function sessionLifetimeMs(user: { isSuperAdmin: boolean }, role: MemberRole | null): number {
   const privileged = user.isSuperAdmin || role === 'org_admin' || role === 'judge';
   return privileged ? SESSION_LIFETIME_MS.privileged : SESSION_LIFETIME_MS.default;
 }
 
-export function accessClaims(user: SignedInUser, org: OrgMembership | null, sessionId: string, amr: string[]): AccessClaims {
+export function accessClaims(
+  user: SignedInUser,
+  org: OrgMembership | null,
+  sessionId: string,
+  amr: string[],
+): AccessClaims {
   return {
     sub: user.id,
     sid: sessionId,
@@ -48,7 +54,15 @@ export function accessClaims(user: SignedInUser, org: OrgMembership | null, sess
 export async function openSession(
   ctx: AppContext,
   tx: Tx,
-  input: { user: SignedInUser; org: OrgMembership | null; facts: RequestFacts; amr: string[]; aal: 1 | 2; mfaVerified?: boolean; /** Carried over from the session being replaced (switch-org). */ mfaVerifiedAt?: Date | null },
+  input: {
+    user: SignedInUser;
+    org: OrgMembership | null;
+    facts: RequestFacts;
+    amr: string[];
+    aal: 1 | 2;
+    mfaVerified?: boolean;
+    /** Carried over from the session being replaced (switch-org). */ mfaVerifiedAt?: Date | null;
+  },
 ): Promise<TokenPair> {
   const now = ctx.clock.now();
   const sessionId = await repo.insertSession(tx, {
@@ -64,13 +78,24 @@ export async function openSession(
   });
   const refreshToken = randomToken(32);
   await repo.insertRefreshToken(tx, sessionId, sha256Hex(refreshToken));
-  const accessToken = await signAccessToken(ctx.keys, ctx.config.publicUrl, accessClaims(input.user, input.org, sessionId, input.amr), now);
+  const accessToken = await signAccessToken(
+    ctx.keys,
+    ctx.config.publicUrl,
+    accessClaims(input.user, input.org, sessionId, input.amr),
+    now,
+  );
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, sessionId };
 }
 
 export type RefreshOutcome =
   | { ok: true; pair: TokenPair; userId: string; orgId: string | null; user: SignedInUser; org: OrgMembership | null }
-  | { ok: false; code: 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED' | 'SESSION_REVOKED' | 'SESSION_EXPIRED'; userId: string | null; orgId: string | null; sessionId: string | null };
+  | {
+      ok: false;
+      code: 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED' | 'SESSION_REVOKED' | 'SESSION_EXPIRED';
+      userId: string | null;
+      orgId: string | null;
+      sessionId: string | null;
+    };
 
 /**
  * Rotates a refresh token. The row lock makes concurrent uses of one token take
@@ -78,7 +103,15 @@ export type RefreshOutcome =
  * signal of RFC 6819 — and the whole family (its session) is revoked in the same
  * transaction.
  */
-export async function unsafeRotateRefreshToken(ctx: AppContext, presented: string, lookupUser: (tx: Tx, userId: string, orgId: string | null) => Promise<{ user: SignedInUser; org: OrgMembership | null } | null>): Promise<RefreshOutcome> {
+export async function unsafeRotateRefreshToken(
+  ctx: AppContext,
+  presented: string,
+  lookupUser: (
+    tx: Tx,
+    userId: string,
+    orgId: string | null,
+  ) => Promise<{ user: SignedInUser; org: OrgMembership | null } | null>,
+): Promise<RefreshOutcome> {
   const now = ctx.clock.now();
   return unsafeWithOwner(ctx.db, async (tx) => {
     const row = await repo.lockRefreshToken(tx, sha256Hex(presented));
@@ -92,7 +125,8 @@ export async function unsafeRotateRefreshToken(ctx: AppContext, presented: strin
     if (new Date(row.expires_at) <= now) return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
     // The idle timeout holds here too: otherwise a refresh would revive any idle session.
     const idleMinutes = Math.max(row.idle_minutes ?? DEFAULT_IDLE_MINUTES, 1); // as chambers.authenticate_session
-    if (now.getTime() - new Date(row.last_seen_at).getTime() > idleMinutes * 60_000) return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
+    if (now.getTime() - new Date(row.last_seen_at).getTime() > idleMinutes * 60_000)
+      return { ok: false, code: 'SESSION_EXPIRED', ...base } as const;
     const found = await lookupUser(tx, row.user_id, row.org_id);
     if (!found) {
       await repo.revokeSession(tx, row.session_id, 'membership_ended', now);
@@ -102,10 +136,21 @@ export async function unsafeRotateRefreshToken(ctx: AppContext, presented: strin
     const refreshToken = randomToken(32);
     await repo.insertRefreshToken(tx, row.session_id, sha256Hex(refreshToken));
     await repo.touchSession(tx, row.session_id, now);
-    const accessToken = await signAccessToken(ctx.keys, ctx.config.publicUrl, accessClaims(found.user, found.org, row.session_id, row.amr), now);
+    const accessToken = await signAccessToken(
+      ctx.keys,
+      ctx.config.publicUrl,
+      accessClaims(found.user, found.org, row.session_id, row.amr),
+      now,
+    );
     return {
       ok: true,
-      pair: { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, sessionId: row.session_id },
+      pair: {
+        accessToken,
+        refreshToken,
+        tokenType: 'Bearer',
+        expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+        sessionId: row.session_id,
+      },
       userId: row.user_id,
       orgId: row.org_id,
       user: found.user,
@@ -151,6 +196,12 @@ export async function principalForSession(ctx: AppContext, claims: AccessClaims)
     aal: s.aal === 2 ? 2 : 1,
     amr: s.amr,
     mfaVerifiedAt: s.mfa_verified_at ? new Date(s.mfa_verified_at) : null,
-    identity: { email: s.email, name: s.name, orgName: s.org_name, orgKind: s.org_kind, mfa: { totp: s.totp_enrolled, webauthn: Number(s.passkeys) } },
+    identity: {
+      email: s.email,
+      name: s.name,
+      orgName: s.org_name,
+      orgKind: s.org_kind,
+      mfa: { totp: s.totp_enrolled, webauthn: Number(s.passkeys) },
+    },
   };
 }

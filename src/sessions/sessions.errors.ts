@@ -7,7 +7,10 @@ export const SESSION_ERRORS = {
   SESSION_REVOKED: { status: 401, title: 'This session has ended; sign in again' },
   SESSION_EXPIRED: { status: 401, title: 'This session has expired; sign in again' },
   REFRESH_TOKEN_INVALID: { status: 401, title: 'The refresh token is not valid' },
-  REFRESH_TOKEN_REUSED: { status: 401, title: 'This refresh token was already used; every session of its family has been ended' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    title: 'This refresh token was already used; every session of its family has been ended',
+  },
   CSRF_TOKEN_INVALID: { status: 403, title: 'The CSRF token is missing or wrong' },
   HANDOFF_INVALID: { status: 401, title: 'The hand-off code is invalid, used, or expired' },
 } as const satisfies ErrorTable;

@@ -8,15 +8,26 @@ export async function findDeployment(tx: Tx) {
 }
 
 export async function insertDeployment(tx: Tx, masterKeyCheck: string): Promise<void> {
-  await tx.insertInto('chambers.deployment').values({ master_key_check: masterKeyCheck }).onConflict((oc) => oc.doNothing()).execute();
+  await tx
+    .insertInto('chambers.deployment')
+    .values({ master_key_check: masterKeyCheck })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function storeSetupTokenHash(tx: Tx, hash: string): Promise<void> {
-  await tx.updateTable('chambers.deployment').set({ setup_token_hash: hash }).where('setup_completed_at', 'is', null).execute();
+  await tx
+    .updateTable('chambers.deployment')
+    .set({ setup_token_hash: hash })
+    .where('setup_completed_at', 'is', null)
+    .execute();
 }
 
 export async function markSetupComplete(tx: Tx): Promise<void> {
-  await tx.updateTable('chambers.deployment').set({ setup_token_hash: null, setup_completed_at: sql<Date>`now()` }).execute();
+  await tx
+    .updateTable('chambers.deployment')
+    .set({ setup_token_hash: null, setup_completed_at: sql<Date>`now()` })
+    .execute();
 }
 
 export async function insertOrganization(tx: Tx, org: { name: string; kind: 'firm' | 'court' }): Promise<string> {
@@ -24,7 +35,10 @@ export async function insertOrganization(tx: Tx, org: { name: string; kind: 'fir
   return row.id;
 }
 
-export async function insertVerifiedUser(tx: Tx, user: { email: string; name: string; passwordHash: string; superAdmin: boolean }): Promise<string> {
+export async function insertVerifiedUser(
+  tx: Tx,
+  user: { email: string; name: string; passwordHash: string; superAdmin: boolean },
+): Promise<string> {
   const row = await tx
     .insertInto('chambers.users')
     .values({
@@ -39,6 +53,9 @@ export async function insertVerifiedUser(tx: Tx, user: { email: string; name: st
   return row.id;
 }
 
-export async function insertMembership(tx: Tx, m: { orgId: string; userId: string; role: 'org_admin' | 'lawyer' | 'judge' | 'reviewer' }): Promise<void> {
+export async function insertMembership(
+  tx: Tx,
+  m: { orgId: string; userId: string; role: 'org_admin' | 'lawyer' | 'judge' | 'reviewer' },
+): Promise<void> {
   await tx.insertInto('chambers.memberships').values({ org_id: m.orgId, user_id: m.userId, role: m.role }).execute();
 }

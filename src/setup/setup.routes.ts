@@ -5,12 +5,8 @@ import { completeSetupRoute } from './setup.schemas.ts';
 import { unsafeCompleteSetup } from './setup.service.ts';
 
 export async function setupRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.withTypeProvider<ZodTypeProvider>().post(
-    '/api/v1/setup',
-    completeSetupRoute,
-    async (request, reply) => {
-      const result = await unsafeCompleteSetup(ctx.db, request.body);
-      return reply.code(201).send(result);
-    },
-  );
+  app.withTypeProvider<ZodTypeProvider>().post('/api/v1/setup', completeSetupRoute, async (request, reply) => {
+    const result = await unsafeCompleteSetup(ctx.db, request.body);
+    return reply.code(201).send(result);
+  });
 }

@@ -23,5 +23,10 @@ export const setupResponse = z.object({ userId: z.uuid(), orgId: z.uuid() });
 /** POST /api/v1/setup */
 export const completeSetupRoute = {
   config: { access: { public: true } },
-  schema: { tags: ['setup'], summary: 'Create the first organization and its administrator', body: setupBody, response: { 201: setupResponse } },
+  schema: {
+    tags: ['setup'],
+    summary: 'Create the first organization and its administrator',
+    body: setupBody,
+    response: { 201: setupResponse },
+  },
 } satisfies RouteShorthandOptions;

@@ -44,11 +44,21 @@ export async function unsafeCompleteSetup(db: Database, input: SetupInput): Prom
   const passwordHash = await hashPassword(input.password);
   return unsafeWithOwner(db, async (tx) => {
     const dep = await repo.findDeployment(tx);
-    if (!dep || dep.setup_completed_at || !dep.setup_token_hash || !safeEqual(dep.setup_token_hash, sha256Hex(input.token))) {
+    if (
+      !dep ||
+      dep.setup_completed_at ||
+      !dep.setup_token_hash ||
+      !safeEqual(dep.setup_token_hash, sha256Hex(input.token))
+    ) {
       throw new AppError('SETUP_TOKEN_INVALID');
     }
     const orgId = await repo.insertOrganization(tx, input.organization);
-    const userId = await repo.insertVerifiedUser(tx, { email: input.email, name: input.name, passwordHash, superAdmin: true });
+    const userId = await repo.insertVerifiedUser(tx, {
+      email: input.email,
+      name: input.name,
+      passwordHash,
+      superAdmin: true,
+    });
     await repo.insertMembership(tx, { orgId, userId, role: 'org_admin' });
     await repo.markSetupComplete(tx);
     return { userId, orgId };

@@ -24,7 +24,8 @@ describe('first-run setup', () => {
     ...over,
   });
   const setup = (payload: object) => t.inject({ method: 'POST', url: '/api/v1/setup', payload });
-  const tryLogin = (email: string, password: string) => t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  const tryLogin = (email: string, password: string) =>
+    t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
 
   it('should refuse a wrong token with 403 SETUP_TOKEN_INVALID and create nothing', async () => {
     for (const wrong of ['not-the-token', `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`]) {
@@ -46,7 +47,11 @@ describe('first-run setup', () => {
   });
 
   it('should reject a malformed body with 400 VALIDATION_FAILED', async () => {
-    for (const payload of [body({ organization: { name: 'X', kind: 'bank' } }), body({ email: 'not-an-email' }), body({ extra: true })]) {
+    for (const payload of [
+      body({ organization: { name: 'X', kind: 'bank' } }),
+      body({ email: 'not-an-email' }),
+      body({ extra: true }),
+    ]) {
       const res = await setup(payload);
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
@@ -55,10 +60,16 @@ describe('first-run setup', () => {
 
   it('should create the first user as super_admin and org_admin with a verified address (201 {userId, orgId}), once even when raced', async () => {
     // Two simultaneous setups with the same token: exactly one wins.
-    const [mine, rival] = await Promise.all([setup(body()), setup(body({ email: 'rival@example.com', name: 'Rita Rival' }))]);
+    const [mine, rival] = await Promise.all([
+      setup(body()),
+      setup(body({ email: 'rival@example.com', name: 'Rita Rival' })),
+    ]);
     expect([mine.statusCode, rival.statusCode].sort()).toEqual([201, 403]);
     const [res, loser] = mine.statusCode === 201 ? [mine, rival] : [rival, mine];
-    const winner = mine.statusCode === 201 ? { email: 'founder@example.com', name: 'Fiona Founder' } : { email: 'rival@example.com', name: 'Rita Rival' };
+    const winner =
+      mine.statusCode === 201
+        ? { email: 'founder@example.com', name: 'Fiona Founder' }
+        : { email: 'rival@example.com', name: 'Rita Rival' };
     expect(loser.json().code).toBe('SETUP_TOKEN_INVALID');
     const { userId, orgId } = res.json();
     expect(userId).toMatch(/^[0-9a-f-]{36}$/);
@@ -70,10 +81,18 @@ describe('first-run setup', () => {
     const { enrollmentToken } = signedIn.json();
     expect(enrollmentToken).toMatch(/^enr_/);
     const enroll = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/enroll', headers: bearer(enrollmentToken) });
-    const confirm = await t.inject({ method: 'POST', url: '/api/v1/mfa/totp/confirm', headers: bearer(enrollmentToken), payload: { code: oathtoolCode(enroll.json().secret) } });
+    const confirm = await t.inject({
+      method: 'POST',
+      url: '/api/v1/mfa/totp/confirm',
+      headers: bearer(enrollmentToken),
+      payload: { code: oathtoolCode(enroll.json().secret) },
+    });
     expect(confirm.statusCode).toBe(200);
     const session = confirm.json();
-    expect(session).toMatchObject({ user: { id: userId, ...winner }, org: { id: orgId, name: 'Founders LLP', kind: 'firm', role: 'org_admin' } });
+    expect(session).toMatchObject({
+      user: { id: userId, ...winner },
+      org: { id: orgId, name: 'Founders LLP', kind: 'firm', role: 'org_admin' },
+    });
     const headers = bearer(session.accessToken);
 
     // org_admin: sees the members of the organization.
@@ -81,7 +100,12 @@ describe('first-run setup', () => {
     expect(members.statusCode).toBe(200);
     expect(members.json().members).toEqual([expect.objectContaining({ userId, role: 'org_admin' })]);
     // super_admin: may open another organization.
-    const another = await t.inject({ method: 'POST', url: '/api/v1/orgs', headers, payload: { name: 'Second Court', kind: 'court' } });
+    const another = await t.inject({
+      method: 'POST',
+      url: '/api/v1/orgs',
+      headers,
+      payload: { name: 'Second Court', kind: 'court' },
+    });
     expect(another.statusCode).toBe(201);
   });
 

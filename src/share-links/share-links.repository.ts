@@ -5,11 +5,25 @@ import { type Database, unsafeWithOwner, type Tx } from '../platform/db/index.ts
 
 export async function insertShareLink(
   tx: Tx,
-  row: { orgId: string; documentId: string; tokenHash: string; passcodeHash: string | null; expiresAt: Date; createdBy: string },
+  row: {
+    orgId: string;
+    documentId: string;
+    tokenHash: string;
+    passcodeHash: string | null;
+    expiresAt: Date;
+    createdBy: string;
+  },
 ): Promise<string> {
   const { id } = await tx
     .insertInto('chambers.share_links')
-    .values({ org_id: row.orgId, document_id: row.documentId, token_hash: row.tokenHash, passcode_hash: row.passcodeHash, expires_at: row.expiresAt, created_by: row.createdBy })
+    .values({
+      org_id: row.orgId,
+      document_id: row.documentId,
+      token_hash: row.tokenHash,
+      passcode_hash: row.passcodeHash,
+      expires_at: row.expiresAt,
+      created_by: row.createdBy,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
@@ -46,11 +60,28 @@ export async function unsafeFindSharedDocument(db: Database, tokenHash: string) 
     tx
       .selectFrom('chambers.share_links as l')
       .innerJoin('chambers.documents as d', 'd.id', 'l.document_id')
-      .innerJoin('chambers.document_versions as v', (j) => j.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'))
+      .innerJoin('chambers.document_versions as v', (j) =>
+        j.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'),
+      )
       .select([
-        'l.id as link_id', 'l.org_id', 'l.passcode_hash', 'l.failed_attempts', 'l.locked_at', 'l.expires_at', 'l.revoked_at',
-        'd.id as document_id', 'd.name as document_name', 'd.deleted_at',
-        'v.id', 'v.blob_key', 'v.wrapped_data_key', 'v.org_key_version', 'v.content_type', 'v.size', 'v.sha256', 'v.name as version_name',
+        'l.id as link_id',
+        'l.org_id',
+        'l.passcode_hash',
+        'l.failed_attempts',
+        'l.locked_at',
+        'l.expires_at',
+        'l.revoked_at',
+        'd.id as document_id',
+        'd.name as document_name',
+        'd.deleted_at',
+        'v.id',
+        'v.blob_key',
+        'v.wrapped_data_key',
+        'v.org_key_version',
+        'v.content_type',
+        'v.size',
+        'v.sha256',
+        'v.name as version_name',
       ])
       .where('l.token_hash', '=', tokenHash)
       .executeTakeFirst(),

@@ -36,13 +36,24 @@ const PUBLIC_LIMITS = [{ bucket: 'share-link', limit: 60, windowMs: 60_000 }];
 /** POST /api/v1/documents/:id/share-links */
 export const createShareLinkRoute = {
   config: { access: WRITERS },
-  schema: { tags, summary: 'Share a document by link (1 to 7 days, optional passcode)', params: documentIdParams, body: createShareLinkBody, response: { 201: createdShareLinkResponse } },
+  schema: {
+    tags,
+    summary: 'Share a document by link (1 to 7 days, optional passcode)',
+    params: documentIdParams,
+    body: createShareLinkBody,
+    response: { 201: createdShareLinkResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** GET /api/v1/documents/:id/share-links */
 export const listShareLinksRoute = {
   config: { access: { portal: 'lawyer' } },
-  schema: { tags, summary: "A document's share links (never their tokens)", params: documentIdParams, response: { 200: shareLinkListResponse } },
+  schema: {
+    tags,
+    summary: "A document's share links (never their tokens)",
+    params: documentIdParams,
+    response: { 200: shareLinkListResponse },
+  },
 } satisfies RouteShorthandOptions;
 
 /** DELETE /api/v1/share-links/:id */

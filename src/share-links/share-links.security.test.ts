@@ -18,16 +18,35 @@ describe('share links', () => {
   beforeAll(async () => {
     t = await startTestApp({ clock, env: { PUBLIC_URL: 'https://chambers.example' } });
     lawyer = await signedInMember(t, { role: 'lawyer' });
-    matterId = (await t.inject({ method: 'POST', url: '/api/v1/matters', headers: lawyer.headers, payload: { title: 'Shared matter' } })).json().id;
+    matterId = (
+      await t.inject({
+        method: 'POST',
+        url: '/api/v1/matters',
+        headers: lawyer.headers,
+        payload: { title: 'Shared matter' },
+      })
+    ).json().id;
   });
   afterAll(async () => t?.close());
 
   const uploadDoc = async (marker: string) => {
     const body = multipart([{ filename: `${marker}.pdf`, content: pdf(marker) }]);
-    return (await t.inject({ method: 'POST', url: `/api/v1/matters/${matterId}/documents`, headers: { ...lawyer.headers, ...body.headers }, payload: body.payload })).json() as { id: string };
+    return (
+      await t.inject({
+        method: 'POST',
+        url: `/api/v1/matters/${matterId}/documents`,
+        headers: { ...lawyer.headers, ...body.headers },
+        payload: body.payload,
+      })
+    ).json() as { id: string };
   };
   const share = async (docId: string, payload: Record<string, unknown> = {}) => {
-    const res = await t.inject({ method: 'POST', url: `/api/v1/documents/${docId}/share-links`, headers: lawyer.headers, payload });
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${docId}/share-links`,
+      headers: lawyer.headers,
+      payload,
+    });
     expect(res.statusCode, res.body).toBe(201);
     const link = res.json() as { id: string; url: string; expiresAt: string };
     return { ...link, path: new URL(link.url).pathname };
@@ -44,13 +63,22 @@ describe('share links', () => {
     expect(res.rawPayload.equals(pdf('shared-one'))).toBe(true);
     expect(res.headers['content-security-policy']).toBe('sandbox');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    const { rows } = await sql<{ ip: string; outcome: string }>`SELECT ip, outcome FROM audit.events WHERE action = 'share_link.access' AND target = ${link.id}`.execute(t.ctx.db.owner);
+    const { rows } = await sql<{
+      ip: string;
+      outcome: string;
+    }>`SELECT ip, outcome FROM audit.events WHERE action = 'share_link.access' AND target = ${link.id}`.execute(
+      t.ctx.db.owner,
+    );
     expect(rows).toEqual([{ ip: '198.51.100.23', outcome: 'success' }]);
     // The token is stored only as its hash.
     const token = link.path.slice(3);
-    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.share_links WHERE token_hash = ${token}`.execute(t.ctx.db.owner);
+    const stored = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM chambers.share_links WHERE token_hash = ${token}`.execute(t.ctx.db.owner);
     expect(stored.rows[0]?.n).toBe(0);
-    const listed = (await t.inject({ method: 'GET', url: `/api/v1/documents/${doc.id}/share-links`, headers: lawyer.headers })).json().shareLinks;
+    const listed = (
+      await t.inject({ method: 'GET', url: `/api/v1/documents/${doc.id}/share-links`, headers: lawyer.headers })
+    ).json().shareLinks;
     expect(listed).toHaveLength(1);
     expect(JSON.stringify(listed)).not.toContain(token);
   });
@@ -67,18 +95,28 @@ describe('share links', () => {
     lawyer.headers = bearer((await login(t, lawyer.email)).accessToken);
 
     const revoked = await share(doc.id);
-    expect((await t.inject({ method: 'DELETE', url: `/api/v1/share-links/${revoked.id}`, headers: lawyer.headers })).statusCode).toBe(204);
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/api/v1/share-links/${revoked.id}`, headers: lawyer.headers }))
+        .statusCode,
+    ).toBe(204);
     expect((await t.inject({ method: 'GET', url: revoked.path })).statusCode).toBe(404);
 
     const orphaned = await share(doc.id);
-    expect((await t.inject({ method: 'DELETE', url: `/api/v1/documents/${doc.id}`, headers: lawyer.headers })).statusCode).toBe(204);
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/api/v1/documents/${doc.id}`, headers: lawyer.headers })).statusCode,
+    ).toBe(204);
     expect((await t.inject({ method: 'GET', url: orphaned.path })).statusCode).toBe(404);
   });
 
   it('should refuse more than 7 days and unknown fields', async () => {
     const doc = await uploadDoc('limits');
     for (const payload of [{ expiresInDays: 8 }, { expiresInDays: 0 }, { expiresInDays: 2, public: true }]) {
-      const res = await t.inject({ method: 'POST', url: `/api/v1/documents/${doc.id}/share-links`, headers: lawyer.headers, payload });
+      const res = await t.inject({
+        method: 'POST',
+        url: `/api/v1/documents/${doc.id}/share-links`,
+        headers: lawyer.headers,
+        payload,
+      });
       expect(res.statusCode).toBe(400);
     }
   });

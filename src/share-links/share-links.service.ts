@@ -18,7 +18,10 @@ type Actor = { orgId: string; userId: string };
 export type NewShareLink = { token: string; passcodeHash: string | null; expiresAt: Date };
 
 /** A new link: 256 random bits, shown once in the URL, stored only as its SHA-256. */
-export async function prepareShareLink(ctx: AppContext, input: { expiresInDays: number; passcode?: string }): Promise<NewShareLink> {
+export async function prepareShareLink(
+  ctx: AppContext,
+  input: { expiresInDays: number; passcode?: string },
+): Promise<NewShareLink> {
   const token = crypto.randomBytes(32).toString('base64url');
   const passcodeHash = input.passcode ? await hashPassword(input.passcode) : null;
   return { token, passcodeHash, expiresAt: new Date(ctx.clock.now().getTime() + input.expiresInDays * 86_400_000) };
@@ -26,7 +29,14 @@ export async function prepareShareLink(ctx: AppContext, input: { expiresInDays: 
 
 export async function createShareLink(tx: Tx, ctx: AppContext, actor: Actor, documentId: string, link: NewShareLink) {
   await liveDocument(tx, documentId);
-  const id = await repo.insertShareLink(tx, { orgId: actor.orgId, documentId, tokenHash: hashToken(link.token), passcodeHash: link.passcodeHash, expiresAt: link.expiresAt, createdBy: actor.userId });
+  const id = await repo.insertShareLink(tx, {
+    orgId: actor.orgId,
+    documentId,
+    tokenHash: hashToken(link.token),
+    passcodeHash: link.passcodeHash,
+    expiresAt: link.expiresAt,
+    createdBy: actor.userId,
+  });
   return { id, url: `${ctx.config.publicUrl}/s/${link.token}`, expiresAt: link.expiresAt.toISOString() };
 }
 
@@ -57,12 +67,18 @@ export type ShareAccess = { linkId: string | null; orgId: string | null };
  * links and deleted documents all answer 404 alike; a passcode link needs its passcode,
  * and the fifth wrong one locks it. `seen` learns which link was asked for (for the audit).
  */
-export async function openSharedDocument(ctx: AppContext, token: string, passcode: string | null, seen: (a: ShareAccess) => void): Promise<Download> {
+export async function openSharedDocument(
+  ctx: AppContext,
+  token: string,
+  passcode: string | null,
+  seen: (a: ShareAccess) => void,
+): Promise<Download> {
   if (!TOKEN_FORMAT.test(token)) throw notFound();
   const link = await repo.unsafeFindSharedDocument(ctx.db, hashToken(token));
   if (!link) throw notFound();
   seen({ linkId: link.link_id, orgId: link.org_id });
-  if (link.revoked_at || link.deleted_at || !link.wrapped_data_key || new Date(link.expires_at) <= ctx.clock.now()) throw notFound();
+  if (link.revoked_at || link.deleted_at || !link.wrapped_data_key || new Date(link.expires_at) <= ctx.clock.now())
+    throw notFound();
   if (link.locked_at) throw new AppError('SHARE_LINK_LOCKED');
   if (link.passcode_hash) {
     if (passcode === null) throw new AppError('SHARE_PASSCODE_REQUIRED');
@@ -75,7 +91,23 @@ export async function openSharedDocument(ctx: AppContext, token: string, passcod
     // Same cost whether or not the link has a passcode, so timing does not tell.
     await verifyAgainstDummy(passcode);
   }
-  const sealed = { id: link.id, org_id: link.org_id, blob_key: link.blob_key, wrapped_data_key: link.wrapped_data_key, org_key_version: link.org_key_version, size: link.size, sha256: link.sha256 };
-  const dataKey = await repo.unsafeWithSharedOrg(ctx.db, (tx) => ctx.orgKeyring.unwrapDataKey(tx, link.org_id, link.wrapped_data_key!, link.org_key_version));
-  return { name: link.version_name ?? link.document_name ?? 'document', contentType: link.content_type, size: Number(link.size), body: await openPlaintext(ctx, sealed, dataKey), version: 0 };
+  const sealed = {
+    id: link.id,
+    org_id: link.org_id,
+    blob_key: link.blob_key,
+    wrapped_data_key: link.wrapped_data_key,
+    org_key_version: link.org_key_version,
+    size: link.size,
+    sha256: link.sha256,
+  };
+  const dataKey = await repo.unsafeWithSharedOrg(ctx.db, (tx) =>
+    ctx.orgKeyring.unwrapDataKey(tx, link.org_id, link.wrapped_data_key!, link.org_key_version),
+  );
+  return {
+    name: link.version_name ?? link.document_name ?? 'document',
+    contentType: link.content_type,
+    size: Number(link.size),
+    body: await openPlaintext(ctx, sealed, dataKey),
+    version: 0,
+  };
 }

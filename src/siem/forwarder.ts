@@ -28,7 +28,8 @@ export function parseSyslogUrl(raw: string, caFile?: string): SyslogTarget {
   const u = new URL(raw);
   const protocol = u.protocol === 'tcp:' ? 'tcp' : u.protocol === 'tls:' ? 'tls' : null;
   const port = Number(u.port);
-  if (!protocol || !u.hostname || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error('AUDIT_SYSLOG_URL must be tcp://host:port or tls://host:port');
+  if (!protocol || !u.hostname || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error('AUDIT_SYSLOG_URL must be tcp://host:port or tls://host:port');
   return { protocol, host: u.hostname.replace(/^\[|\]$/g, ''), port, ...(caFile ? { caFile } : {}) };
 }
 
@@ -69,7 +70,15 @@ export function startSyslogForwarder(opts: SyslogForwarderOptions): { stop(): Pr
       const { target } = opts;
       const s =
         target.protocol === 'tls'
-          ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host, ...(target.caFile ? { ca: fs.readFileSync(target.caFile) } : {}) }, () => resolve(s))
+          ? tls.connect(
+              {
+                host: target.host,
+                port: target.port,
+                servername: net.isIP(target.host) ? undefined : target.host,
+                ...(target.caFile ? { ca: fs.readFileSync(target.caFile) } : {}),
+              },
+              () => resolve(s),
+            )
           : net.connect({ host: target.host, port: target.port }, () => resolve(s));
       s.once('error', reject);
       // Later errors surface through the next write (its callback or 'close'); never as an unhandled 'error'.
@@ -124,14 +133,19 @@ export function startSyslogForwarder(opts: SyslogForwarderOptions): { stop(): Pr
           await saveCursor(after).catch(() => undefined);
         }
         recent = [];
-        opts.logger.warn({ err: { message: (err as Error).message }, retryInMs: backoff }, 'audit syslog forwarding interrupted; reconnecting');
+        opts.logger.warn(
+          { err: { message: (err as Error).message }, retryInMs: backoff },
+          'audit syslog forwarding interrupted; reconnecting',
+        );
         await sleep(backoff);
         backoff = Math.min(maxBackoff, backoff * 2);
       }
     }
   }
 
-  const running = run().catch((err: Error) => opts.logger.error({ err: { message: err.message } }, 'audit syslog forwarder stopped'));
+  const running = run().catch((err: Error) =>
+    opts.logger.error({ err: { message: err.message } }, 'audit syslog forwarder stopped'),
+  );
   return {
     cursor: () => after,
     async stop() {

@@ -11,7 +11,9 @@ export async function unsafeSealedEvents(db: Database, from: number, to: number)
 
 /** The last seq a forwarder delivered, or -1 before its first batch. */
 export async function unsafeLoadCursor(db: Database, name: string): Promise<number> {
-  const { rows } = await unsafeWithOwner(db, (tx) => sql<{ after_seq: number }>`SELECT after_seq FROM audit.siem_cursors WHERE name = ${name}`.execute(tx));
+  const { rows } = await unsafeWithOwner(db, (tx) =>
+    sql<{ after_seq: number }>`SELECT after_seq FROM audit.siem_cursors WHERE name = ${name}`.execute(tx),
+  );
   return rows[0] ? Number(rows[0].after_seq) : -1;
 }
 

@@ -12,14 +12,20 @@ import { unsafeOpenAuditStream } from './stream.service.ts';
  */
 export async function auditStreamRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
-    '/api/v1/audit/stream',
-    auditStreamRoute,
-    async (request, reply) => {
-      const p = principalOf(request);
-      const lines = await unsafeOpenAuditStream(ctx, request.query.after);
-      await ctx.audit.record({ action: 'audit.stream', outcome: 'success', orgId: p.orgId, actorId: p.userId, details: { after: request.query.after }, ...requestFacts(request) });
-      return reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(lines);
-    },
-  );
+  r.get('/api/v1/audit/stream', auditStreamRoute, async (request, reply) => {
+    const p = principalOf(request);
+    const lines = await unsafeOpenAuditStream(ctx, request.query.after);
+    await ctx.audit.record({
+      action: 'audit.stream',
+      outcome: 'success',
+      orgId: p.orgId,
+      actorId: p.userId,
+      details: { after: request.query.after },
+      ...requestFacts(request),
+    });
+    return reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(lines);
+  });
 }

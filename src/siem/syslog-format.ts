@@ -6,7 +6,7 @@ const SEVERITY = { success: 6, failure: 5, denied: 4 } as const; // informationa
 /** Private Enterprise Number 32473 is the one RFC 5612 reserves for documentation and examples. */
 const SD_ID = 'chambers@32473';
 
-const printable = (s: string, max: number) => (s.replace(/[^\x21-\x7e]/g, '_').slice(0, max) || '-');
+const printable = (s: string, max: number) => s.replace(/[^\x21-\x7e]/g, '_').slice(0, max) || '-';
 const sdValue = (s: string) => s.replace(/[\\\]"]/g, (c) => `\\${c}`);
 
 /** One event as an RFC 5424 message: header, structured data (seq, outcome, org), the event as JSON in MSG. */

@@ -15,8 +15,22 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta
  * public share page lives at `/share/:token` and fetches it.
  */
 export const SPA_ROUTES = [
-  '/', '/login', '/register', '/verify', '/forgot', '/reset', '/setup', '/invite',
-  '/account', '/matters', '/matters/*', '/admin', '/admin/*', '/judge', '/judge/*', '/share/:token',
+  '/',
+  '/login',
+  '/register',
+  '/verify',
+  '/forgot',
+  '/reset',
+  '/setup',
+  '/invite',
+  '/account',
+  '/matters',
+  '/matters/*',
+  '/admin',
+  '/admin/*',
+  '/judge',
+  '/judge/*',
+  '/share/:token',
 ] as const;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -26,7 +40,11 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * index.html with no-cache so a deploy is picked up on the next load. The
  * security headers (strict CSP) come from the global onSend hook like every response.
  */
-export async function webAppRoutes(app: FastifyInstance, _ctx: AppContext, distDir: string = WEB_DIST_DIR): Promise<void> {
+export async function webAppRoutes(
+  app: FastifyInstance,
+  _ctx: AppContext,
+  distDir: string = WEB_DIST_DIR,
+): Promise<void> {
   // serve:false: we declare each route ourselves, so each carries its access rule.
   await app.register(fastifyStatic, { root: distDir, serve: false, decorateReply: true });
   const hasIndex = () => fs.existsSync(path.join(distDir, 'index.html'));

@@ -5,9 +5,8 @@ import { webConfigRoute } from './spa.schemas.ts';
 
 /** Settings the SPA needs before anyone signs in (nothing secret). */
 export async function webConfigRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/api/v1/web/config',
-    webConfigRoute,
-    async () => ({ idleTimeoutSeconds: ctx.config.web.idleTimeoutSeconds, idleWarningSeconds: ctx.config.web.idleWarningSeconds }),
-  );
+  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/web/config', webConfigRoute, async () => ({
+    idleTimeoutSeconds: ctx.config.web.idleTimeoutSeconds,
+    idleWarningSeconds: ctx.config.web.idleWarningSeconds,
+  }));
 }

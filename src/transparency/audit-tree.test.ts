@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuditTree, BLOCK_SIZE, type LeafFetcher } from './audit-tree.ts';
-import { consistencyProof, consistencyProofRanges, inclusionProof, inclusionProofRanges, leafHash, rootFromLeafHashes } from './merkle/index.ts';
+import {
+  consistencyProof,
+  consistencyProofRanges,
+  inclusionProof,
+  inclusionProofRanges,
+  leafHash,
+  rootFromLeafHashes,
+} from './merkle/index.ts';
 
 /** A stored log of leaf hashes with a fetcher that counts reads and rows. */
 function storedLog(n: number) {
@@ -27,7 +34,7 @@ function storedLog(n: number) {
 describe('AuditTree (cached interior nodes)', () => {
   // One chunk for the leaf's own siblings; an older tree size that ends inside a
   // complete block adds the chunk holding that edge.
-  it('should give the RFC 9162 inclusion proof of every leaf, reading at most the leaf\'s 32-leaf chunk (and the edge chunk of an older size)', async () => {
+  it("should give the RFC 9162 inclusion proof of every leaf, reading at most the leaf's 32-leaf chunk (and the edge chunk of an older size)", async () => {
     const n = 3 * BLOCK_SIZE + 77;
     const log = storedLog(n);
     const tree = new AuditTree();
@@ -40,7 +47,9 @@ describe('AuditTree (cached interior nodes)', () => {
         const leaf = await tree.leafAt(i, f);
         const path = await tree.subtreeRoots(inclusionProofRanges(i, size), f);
         expect(leaf?.equals(log.leaves[i]!)).toBe(true);
-        expect(path.map((h) => h.toString('hex'))).toEqual(inclusionProof(i, size, log.leaves.slice(0, size)).map((h) => h.toString('hex')));
+        expect(path.map((h) => h.toString('hex'))).toEqual(
+          inclusionProof(i, size, log.leaves.slice(0, size)).map((h) => h.toString('hex')),
+        );
         const edgeInBlock = size % 32 !== 0 && size <= n - (n % BLOCK_SIZE);
         expect(log.stats.reads).toBeLessThanOrEqual(edgeInBlock ? 2 : 1);
         expect(log.stats.rows).toBeLessThanOrEqual(edgeInBlock ? 64 : 32);
@@ -53,9 +62,17 @@ describe('AuditTree (cached interior nodes)', () => {
     const log = storedLog(n);
     const tree = new AuditTree();
     for (const h of log.leaves) tree.append(h);
-    for (const [a, b] of [[1, n], [5, 300], [BLOCK_SIZE, n], [333, 3 * BLOCK_SIZE], [700, 701]] as const) {
+    for (const [a, b] of [
+      [1, n],
+      [5, 300],
+      [BLOCK_SIZE, n],
+      [333, 3 * BLOCK_SIZE],
+      [700, 701],
+    ] as const) {
       const got = await tree.subtreeRoots(consistencyProofRanges(a, b), log.fetch);
-      expect(got.map((h) => h.toString('hex'))).toEqual(consistencyProof(a, b, log.leaves.slice(0, b)).map((h) => h.toString('hex')));
+      expect(got.map((h) => h.toString('hex'))).toEqual(
+        consistencyProof(a, b, log.leaves.slice(0, b)).map((h) => h.toString('hex')),
+      );
       expect((await tree.rootAt(b, log.fetch)).equals(rootFromLeafHashes(log.leaves.slice(0, b)))).toBe(true);
     }
     expect(tree.root().equals(rootFromLeafHashes(log.leaves))).toBe(true);
@@ -75,7 +92,9 @@ describe('AuditTree (cached interior nodes)', () => {
     };
     for (let i = 2 * BLOCK_SIZE; i < n; i += 13) {
       const path = await pruned.subtreeRoots(inclusionProofRanges(i, n), fetchAbove);
-      expect(path.map((h) => h.toString('hex'))).toEqual(inclusionProof(i, n, log.leaves).map((h) => h.toString('hex')));
+      expect(path.map((h) => h.toString('hex'))).toEqual(
+        inclusionProof(i, n, log.leaves).map((h) => h.toString('hex')),
+      );
     }
   });
 });

@@ -1,4 +1,12 @@
-import { leafHash, nodeHash, rootFromLeafHashes, perfectSubtrees, emptyRoot, hashEquals, type SubtreeRange } from './merkle/index.ts';
+import {
+  leafHash,
+  nodeHash,
+  rootFromLeafHashes,
+  perfectSubtrees,
+  emptyRoot,
+  hashEquals,
+  type SubtreeRange,
+} from './merkle/index.ts';
 
 /** Perfect subtrees of 2^BLOCK_LEVEL leaves and above are kept in memory; smaller ones are rebuilt from stored leaf hashes. */
 export const BLOCK_LEVEL = 8;
@@ -129,7 +137,8 @@ export class AuditTree {
     const start = index * 2 ** level;
     const tailStart = this.#size - this.#tail.length;
     const end = start + 2 ** level;
-    if (start >= tailStart && end <= this.#size) return rootFromLeafHashes(this.#tail.slice(start - tailStart, end - tailStart));
+    if (start >= tailStart && end <= this.#size)
+      return rootFromLeafHashes(this.#tail.slice(start - tailStart, end - tailStart));
     if (level < CHUNK_LEVEL) return undefined;
     const block = Math.floor(start / BLOCK_SIZE) - this.#interiorFrom;
     if (block < 0 || block >= this.#interiorBlocks) return undefined;

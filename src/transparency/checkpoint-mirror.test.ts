@@ -41,7 +41,12 @@ describe('the S3 checkpoint mirror', () => {
       },
       { step: 'finalizeRequest', name: 'captureMirrorHeaders' },
     );
-    reader = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    reader = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     admin = await signedInMember(t, { role: 'org_admin' });
   });
   afterAll(async () => {
@@ -52,7 +57,13 @@ describe('the S3 checkpoint mirror', () => {
 
   const record = async (n: number) => {
     for (let i = 0; i < n; i++) {
-      await t.ctx.audit.record({ action: 'matter.view', outcome: 'success', orgId: admin.orgId, actorId: admin.userId, target: `matter:${i}` });
+      await t.ctx.audit.record({
+        action: 'matter.view',
+        outcome: 'success',
+        orgId: admin.orgId,
+        actorId: admin.userId,
+        target: `matter:${i}`,
+      });
     }
   };
   const checkpoint = async () => (await t.ctx.auditSealer.sealNow({ checkpoint: true })).checkpoint as Checkpoint;
@@ -61,11 +72,18 @@ describe('the S3 checkpoint mirror', () => {
     const notes = [];
     for (const o of out.Contents ?? []) {
       const body = await reader.send(new GetObjectCommand({ Bucket: s3.bucket, Key: o.Key }));
-      notes.push({ key: o.Key ?? '', text: await (body.Body as { transformToString(): Promise<string> }).transformToString() });
+      notes.push({
+        key: o.Key ?? '',
+        text: await (body.Body as { transformToString(): Promise<string> }).transformToString(),
+      });
     }
     return notes;
   };
-  const status = async () => (await t.inject({ method: 'GET', url: '/api/v1/audit/status', headers: admin.headers })).json().mirror as { state: string; lastTreeSize: number };
+  const status = async () =>
+    (await t.inject({ method: 'GET', url: '/api/v1/audit/status', headers: admin.headers })).json().mirror as {
+      state: string;
+      lastTreeSize: number;
+    };
   const publicKey = () => t.ctx.keys.auditKey.publicKeyRaw;
 
   it('should write each checkpoint as its own object whose note verifies with the audit public key', async () => {
@@ -146,10 +164,13 @@ describe('the S3 checkpoint mirror', () => {
       logger: t.ctx.logger,
     });
     let puts = 0;
-    fresh.client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'PutObjectCommand') puts += 1;
-      return next(args);
-    }, { step: 'initialize', name: 'countPuts' });
+    fresh.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectCommand') puts += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countPuts' },
+    );
     await fresh.sync();
     await fresh.stop();
     expect(fresh.status()).toMatchObject({ state: 'ok', lastTreeSize: cp.treeSize });

@@ -8,7 +8,12 @@ import { type Database, unsafeWithOwner } from '../platform/db/index.ts';
 import { CHECKPOINT_COLUMNS, checkpointFromRow, type Checkpoint, type CheckpointRow } from './checkpoint.ts';
 import { formatCheckpointNote } from './checkpoint-note.ts';
 
-export type MirrorStatus = { state: 'ok' | 'failing'; lastTreeSize: number; failures: number; lastError: string | null };
+export type MirrorStatus = {
+  state: 'ok' | 'failing';
+  lastTreeSize: number;
+  failures: number;
+  lastError: string | null;
+};
 
 export type CheckpointMirror = {
   /** Mirror every checkpoint not yet in the bucket. Never throws; serialized; a call during a run queues one more run. */
@@ -60,7 +65,13 @@ export function createCheckpointMirror(opts: {
     const found = { checkpoint: -1, pruned: -1 };
     let token: string | undefined;
     do {
-      const out = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: `${settings.prefix}checkpoints/`, ContinuationToken: token }));
+      const out = await client.send(
+        new ListObjectsV2Command({
+          Bucket: settings.bucket,
+          Prefix: `${settings.prefix}checkpoints/`,
+          ContinuationToken: token,
+        }),
+      );
       for (const o of out.Contents ?? []) {
         const m = KEY_RE.exec(o.Key ?? '');
         if (!m) continue;
@@ -113,7 +124,10 @@ export function createCheckpointMirror(opts: {
       failures += 1;
       lastError = (err as Error).message || (err as Error).name;
       state = 'failing';
-      logger.error({ err: { message: lastError }, failures }, 'audit checkpoint mirror write failed; will retry at the next checkpoint');
+      logger.error(
+        { err: { message: lastError }, failures },
+        'audit checkpoint mirror write failed; will retry at the next checkpoint',
+      );
     }
   }
 

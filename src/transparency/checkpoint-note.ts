@@ -17,7 +17,9 @@ export function formatCheckpointNote(cp: Checkpoint, publicKeyRaw: Uint8Array): 
 }
 
 /** The fields of a note needed to verify it with verifyCheckpointSignature; null if it is not a checkpoint note. */
-export function parseCheckpointNote(text: string): Pick<Checkpoint, 'origin' | 'treeSize' | 'rootHash' | 'kind' | 'prunedBelow' | 'signature'> | null {
+export function parseCheckpointNote(
+  text: string,
+): Pick<Checkpoint, 'origin' | 'treeSize' | 'rootHash' | 'kind' | 'prunedBelow' | 'signature'> | null {
   const split = text.indexOf('\n\n');
   if (split < 0) return null;
   const lines = text.slice(0, split).split('\n');

@@ -36,7 +36,8 @@ export type CheckpointRow = {
   peaks: Uint8Array[] | null;
 };
 
-export const CHECKPOINT_COLUMNS = 'tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks';
+export const CHECKPOINT_COLUMNS =
+  'tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks';
 
 export function checkpointFromRow(r: CheckpointRow): Checkpoint {
   return {
@@ -47,7 +48,9 @@ export function checkpointFromRow(r: CheckpointRow): Checkpoint {
     signedAt: new Date(r.signed_at).toISOString(),
     keyId: r.key_id,
     signature: Buffer.from(r.signature).toString('base64'),
-    ...(r.kind === 'pruned' ? { prunedBelow: Number(r.pruned_below), peaks: (r.peaks ?? []).map((p) => Buffer.from(p).toString('base64')) } : {}),
+    ...(r.kind === 'pruned'
+      ? { prunedBelow: Number(r.pruned_below), peaks: (r.peaks ?? []).map((p) => Buffer.from(p).toString('base64')) }
+      : {}),
   };
 }
 
@@ -58,7 +61,15 @@ export function noteBody(cp: Pick<Checkpoint, 'origin' | 'treeSize' | 'rootHash'
 
 export function signCheckpoint(
   key: { privateKey: crypto.KeyObject; keyId: string },
-  fields: { origin: string; treeSize: number; root: Uint8Array; signedAt: Date; kind?: 'checkpoint' | 'pruned'; prunedBelow?: number; peaks?: Uint8Array[] },
+  fields: {
+    origin: string;
+    treeSize: number;
+    root: Uint8Array;
+    signedAt: Date;
+    kind?: 'checkpoint' | 'pruned';
+    prunedBelow?: number;
+    peaks?: Uint8Array[];
+  },
 ): Checkpoint {
   const cp: Checkpoint = {
     kind: fields.kind ?? 'checkpoint',
@@ -68,7 +79,12 @@ export function signCheckpoint(
     signedAt: fields.signedAt.toISOString(),
     keyId: key.keyId,
     signature: '',
-    ...(fields.kind === 'pruned' ? { prunedBelow: fields.prunedBelow ?? fields.treeSize, peaks: (fields.peaks ?? []).map((p) => Buffer.from(p).toString('base64')) } : {}),
+    ...(fields.kind === 'pruned'
+      ? {
+          prunedBelow: fields.prunedBelow ?? fields.treeSize,
+          peaks: (fields.peaks ?? []).map((p) => Buffer.from(p).toString('base64')),
+        }
+      : {}),
   };
   cp.signature = crypto.sign(null, Buffer.from(noteBody(cp), 'utf8'), key.privateKey).toString('base64');
   return cp;
@@ -84,7 +100,12 @@ export function ed25519PublicKey(raw: Uint8Array): crypto.KeyObject {
 /** True iff the signature is a valid Ed25519 signature by `publicKeyRaw` over the checkpoint's note body. Never throws. */
 export function verifyCheckpointSignature(cp: Checkpoint, publicKeyRaw: Uint8Array): boolean {
   try {
-    return crypto.verify(null, Buffer.from(noteBody(cp), 'utf8'), ed25519PublicKey(publicKeyRaw), Buffer.from(cp.signature, 'base64'));
+    return crypto.verify(
+      null,
+      Buffer.from(noteBody(cp), 'utf8'),
+      ed25519PublicKey(publicKeyRaw),
+      Buffer.from(cp.signature, 'base64'),
+    );
   } catch {
     return false;
   }

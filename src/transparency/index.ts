@@ -4,8 +4,26 @@
  */
 export { BLOCK_SIZE, type LeafFetcher } from './audit-tree.ts';
 export { type CheckpointMirror, createCheckpointMirror } from './checkpoint-mirror.ts';
-export { type Checkpoint, CHECKPOINT_COLUMNS, checkpointFile, checkpointFromRow, type CheckpointRow, noteBody, readCheckpointFile, verifyCheckpointSignature } from './checkpoint.ts';
-export { BatchInclusionVerifier, consistencyProofRanges, HASH_SIZE, hashEquals, inclusionProofRanges, leafHash, type PathElement, rangeProofRanges } from './merkle/index.ts';
+export {
+  type Checkpoint,
+  CHECKPOINT_COLUMNS,
+  checkpointFile,
+  checkpointFromRow,
+  type CheckpointRow,
+  noteBody,
+  readCheckpointFile,
+  verifyCheckpointSignature,
+} from './checkpoint.ts';
+export {
+  BatchInclusionVerifier,
+  consistencyProofRanges,
+  HASH_SIZE,
+  hashEquals,
+  inclusionProofRanges,
+  leafHash,
+  type PathElement,
+  rangeProofRanges,
+} from './merkle/index.ts';
 export { rootFromRangeProof } from './merkle/range-proof.ts';
 export { type AuditSealer, createAuditSealer } from './sealer.ts';
 export { unsafeLoadCheckpoints, unsafeVerifyLiveLog } from './sealer.repository.ts';

@@ -25,7 +25,15 @@ export async function pruneLog(s: SealerState, plan: () => Promise<number>): Pro
   const { opts } = s;
   const peaks = s.tree.peaksAt(below);
   const root = MerkleAccumulator.fromState(below, peaks).root();
-  const cp = signCheckpoint(opts.keys.auditKey, { origin: s.origin, treeSize: below, root, signedAt: opts.clock.now(), kind: 'pruned', prunedBelow: below, peaks });
+  const cp = signCheckpoint(opts.keys.auditKey, {
+    origin: s.origin,
+    treeSize: below,
+    root,
+    signedAt: opts.clock.now(),
+    kind: 'pruned',
+    prunedBelow: below,
+    peaks,
+  });
   await unsafeStoreCheckpoint(opts.db, cp, { below, peaks });
   appendCheckpointFile(opts.dataDir, cp);
   opts.onCheckpoint?.();

@@ -53,7 +53,12 @@ async function signCheckpointNow(s: SealerState): Promise<Checkpoint | null> {
     return null;
   }
   const { opts } = s;
-  const cp = signCheckpoint(opts.keys.auditKey, { origin: s.origin, treeSize: s.tree.size, root: s.tree.root(), signedAt: opts.clock.now() });
+  const cp = signCheckpoint(opts.keys.auditKey, {
+    origin: s.origin,
+    treeSize: s.tree.size,
+    root: s.tree.root(),
+    signedAt: opts.clock.now(),
+  });
   if (await unsafeStoreCheckpoint(opts.db, cp)) appendCheckpointFile(opts.dataDir, cp);
   opts.onCheckpoint?.();
   s.last = cp;
@@ -62,7 +67,10 @@ async function signCheckpointNow(s: SealerState): Promise<Checkpoint | null> {
 }
 
 /** One sealing round: every pending event, then a checkpoint when one is due (or `force`d). */
-export async function sealRound(s: SealerState, force: boolean): Promise<{ sealed: number; checkpoint: Checkpoint | null }> {
+export async function sealRound(
+  s: SealerState,
+  force: boolean,
+): Promise<{ sealed: number; checkpoint: Checkpoint | null }> {
   if (s.state !== 'ok') return { sealed: 0, checkpoint: null };
   let sealed = 0;
   for (;;) {
@@ -76,6 +84,8 @@ export async function sealRound(s: SealerState, force: boolean): Promise<{ seale
   if (force) await catchUp(s);
   const pending = s.tree.size - (s.last?.treeSize ?? 0);
   const { checkpointEvery, checkpointSeconds, clock } = s.opts;
-  const due = pending > 0 && (force || pending >= checkpointEvery || clock.now().getTime() - s.lastCheckpointAt >= checkpointSeconds * 1000);
+  const due =
+    pending > 0 &&
+    (force || pending >= checkpointEvery || clock.now().getTime() - s.lastCheckpointAt >= checkpointSeconds * 1000);
   return { sealed, checkpoint: due ? await signCheckpointNow(s) : null };
 }

@@ -78,11 +78,16 @@ export function createSealerState(opts: SealerOptions): SealerState {
   };
 }
 
-export const fetchLeavesOf = (s: SealerState) => (from: number, to: number) => unsafeFetchLeafHashes(s.opts.db, from, to);
+export const fetchLeavesOf = (s: SealerState) => (from: number, to: number) =>
+  unsafeFetchLeafHashes(s.opts.db, from, to);
 
 /** The stored log no longer matches what was signed: say so once, loudly, and stop sealing for good. */
 export function raiseAlarm(s: SealerState, message: string): void {
-  if (!s.alarm) s.opts.logger.error({ audit: message }, 'AUDIT ALARM: the stored audit log no longer matches its signed checkpoints; sealing stopped');
+  if (!s.alarm)
+    s.opts.logger.error(
+      { audit: message },
+      'AUDIT ALARM: the stored audit log no longer matches its signed checkpoints; sealing stopped',
+    );
   s.alarm = message;
   s.alarmSince ??= s.opts.clock.now().toISOString();
   s.state = 'alarm';

@@ -14,14 +14,17 @@ const SEAL_LOCK = 7261005;
  */
 export async function unsafeLoadCheckpoints(db: Database): Promise<Checkpoint[]> {
   return unsafeWithOwner(db, async (tx) => {
-    const { rows } = await sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints ORDER BY id`.execute(tx);
+    const { rows } =
+      await sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints ORDER BY id`.execute(tx);
     return rows.map(checkpointFromRow);
   });
 }
 
-export const unsafeFetchLeafHashes = (db: Database, from: number, to: number): Promise<Buffer[]> => unsafeWithOwner(db, (tx) => leafHashes(tx, from, to));
+export const unsafeFetchLeafHashes = (db: Database, from: number, to: number): Promise<Buffer[]> =>
+  unsafeWithOwner(db, (tx) => leafHashes(tx, from, to));
 
-export const unsafeFetchSealedRows = (db: Database, from: number, to: number): Promise<EventRow[]> => unsafeWithOwner(db, (tx) => sealedRows(tx, from, to));
+export const unsafeFetchSealedRows = (db: Database, from: number, to: number): Promise<EventRow[]> =>
+  unsafeWithOwner(db, (tx) => sealedRows(tx, from, to));
 
 export type SealedBatch = { first: number; hashes: Buffer[]; cut: boolean };
 
@@ -36,7 +39,8 @@ export async function unsafeSealPendingEvents(db: Database, known: number, batch
     await sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK})`.execute(tx);
     const first = await nextSeq(tx);
     if (first < known) return { first, hashes: [], cut: true };
-    const { rows } = await sql<EventRow>`SELECT id, NULL::bigint AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+    const { rows } =
+      await sql<EventRow>`SELECT id, NULL::bigint AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
         org_id, actor_id, action, target, ip, user_agent, outcome, request_id, details, NULL::bytea AS leaf_hash
       FROM audit.events WHERE seq IS NULL ORDER BY id LIMIT ${batch}`.execute(tx);
     if (rows.length === 0) return { first, hashes: [], cut: false };
@@ -51,7 +55,10 @@ export async function unsafeSealPendingEvents(db: Database, known: number, batch
 /** How many sealed rows the table holds and the highest sequence number among them (-1 when none). */
 export async function unsafeSealedExtent(db: Database): Promise<{ count: number; maxSeq: number }> {
   const { rows } = await unsafeWithOwner(db, (tx) =>
-    sql<{ n: number; max: number | null }>`SELECT count(*)::bigint AS n, max(seq) AS max FROM audit.events WHERE seq IS NOT NULL`.execute(tx),
+    sql<{
+      n: number;
+      max: number | null;
+    }>`SELECT count(*)::bigint AS n, max(seq) AS max FROM audit.events WHERE seq IS NOT NULL`.execute(tx),
   );
   const max = rows[0]?.max;
   return { count: Number(rows[0]?.n ?? 0), maxSeq: max === null || max === undefined ? -1 : Number(max) };
@@ -59,22 +66,32 @@ export async function unsafeSealedExtent(db: Database): Promise<{ count: number;
 
 export async function unsafeNewestPrunedCheckpointRows(db: Database): Promise<Checkpoint[]> {
   const { rows } = await unsafeWithOwner(db, (tx) =>
-    sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints WHERE kind = 'pruned' ORDER BY tree_size DESC LIMIT 1`.execute(tx),
+    sql<CheckpointRow>`SELECT ${sql.raw(CHECKPOINT_COLUMNS)} FROM audit.checkpoints WHERE kind = 'pruned' ORDER BY tree_size DESC LIMIT 1`.execute(
+      tx,
+    ),
   );
   return rows.map(checkpointFromRow);
 }
 
 /** Stores a signed checkpoint; false when one of the same size and kind was already there. */
-export async function unsafeStoreCheckpoint(db: Database, cp: Checkpoint, pruned?: { below: number; peaks: Buffer[] }): Promise<boolean> {
+export async function unsafeStoreCheckpoint(
+  db: Database,
+  cp: Checkpoint,
+  pruned?: { below: number; peaks: Buffer[] },
+): Promise<boolean> {
   const root = Buffer.from(cp.rootHash, 'base64').toString('hex');
   const signature = Buffer.from(cp.signature, 'base64').toString('hex');
   return unsafeWithOwner(db, async (tx) => {
     const { rows } = pruned
-      ? await sql<{ id: number }>`INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks)
+      ? await sql<{
+          id: number;
+        }>`INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin, kind, pruned_below, peaks)
           VALUES (${cp.treeSize}, decode(${root}, 'hex'), ${cp.signedAt}, decode(${signature}, 'hex'), ${cp.keyId}, ${cp.origin}, 'pruned', ${pruned.below},
             (SELECT array_agg(decode(h, 'hex') ORDER BY i) FROM unnest(${pruned.peaks.map((p) => p.toString('hex'))}::text[]) WITH ORDINALITY AS x(h, i)))
           ON CONFLICT (tree_size, kind) DO NOTHING RETURNING id`.execute(tx)
-      : await sql<{ id: number }>`INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin, kind)
+      : await sql<{
+          id: number;
+        }>`INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, signature, key_id, origin, kind)
           VALUES (${cp.treeSize}, decode(${root}, 'hex'), ${cp.signedAt}, decode(${signature}, 'hex'), ${cp.keyId}, ${cp.origin}, 'checkpoint')
           ON CONFLICT (tree_size, kind) DO NOTHING RETURNING id`.execute(tx);
     return rows.length > 0;
@@ -90,4 +107,5 @@ export async function unsafePurgeEventsBelow(db: Database, below: number): Promi
 }
 
 /** The whole-log check before serving, in one owner transaction. */
-export const unsafeVerifyLiveLog = (db: Database, input: Parameters<typeof verifyLiveLog>[1]): Promise<LogVerdict> => unsafeWithOwner(db, (tx) => verifyLiveLog(tx, input));
+export const unsafeVerifyLiveLog = (db: Database, input: Parameters<typeof verifyLiveLog>[1]): Promise<LogVerdict> =>
+  unsafeWithOwner(db, (tx) => verifyLiveLog(tx, input));

@@ -27,7 +27,13 @@ export type AuditSealer = {
 
 /** The newest normal checkpoint of a list (largest tree). */
 export const latestCheckpoint = (cps: Checkpoint[]): Checkpoint | null =>
-  cps.filter((c) => c.kind === 'checkpoint').reduce<Checkpoint | null>((best, c) => (!best || c.treeSize > best.treeSize || (c.treeSize === best.treeSize && c.signedAt > best.signedAt) ? c : best), null);
+  cps
+    .filter((c) => c.kind === 'checkpoint')
+    .reduce<Checkpoint | null>(
+      (best, c) =>
+        !best || c.treeSize > best.treeSize || (c.treeSize === best.treeSize && c.signedAt > best.signedAt) ? c : best,
+      null,
+    );
 
 /**
  * The one writer of the Merkle structure. Every ≤1 s it takes unsealed events in
@@ -67,7 +73,14 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
     const fromDb = await unsafeLoadCheckpoints(opts.db);
     const fromFile = readCheckpointFile(opts.dataDir);
     const all = [...fromDb, ...fromFile];
-    const verdict = await s.tree.exclusive(() => unsafeVerifyLiveLog(opts.db, { checkpoints: all, publicKeyRaw: opts.keys.auditKey.publicKeyRaw, tree: s.tree, check: 'hashes' }));
+    const verdict = await s.tree.exclusive(() =>
+      unsafeVerifyLiveLog(opts.db, {
+        checkpoints: all,
+        publicKeyRaw: opts.keys.auditKey.publicKeyRaw,
+        tree: s.tree,
+        check: 'hashes',
+      }),
+    );
     s.last = latestCheckpoint(all);
     s.prunedBelow = verdict.prunedBelow;
     s.lastCheckpointAt = s.last ? new Date(s.last.signedAt).getTime() : opts.clock.now().getTime();
@@ -78,7 +91,10 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
     }
     const dbLatest = latestCheckpoint(fromDb);
     if (fromFile.length > 0 && s.last && (!dbLatest || dbLatest.treeSize < s.last.treeSize)) {
-      logger.warn({ treeSize: s.last.treeSize }, 'the newest audit checkpoint is in checkpoints.log but not in the database');
+      logger.warn(
+        { treeSize: s.last.treeSize },
+        'the newest audit checkpoint is in checkpoints.log but not in the database',
+      );
     }
     s.state = 'ok';
   }
@@ -103,6 +119,14 @@ export function createAuditSealer(opts: SealerOptions): AuditSealer {
     },
     sealNow: (o = {}) => serial(() => sealRound(s, o.checkpoint === true)),
     prune: (plan) => serial(() => pruneLog(s, plan)),
-    status: () => ({ state: s.state, alarm: s.alarm, alarmSince: s.alarmSince, treeSize: s.tree.size, lastCheckpoint: s.last, prunedBelow: s.prunedBelow, contentVerifiedTo: s.contentVerifiedTo }),
+    status: () => ({
+      state: s.state,
+      alarm: s.alarm,
+      alarmSince: s.alarmSince,
+      treeSize: s.tree.size,
+      lastCheckpoint: s.last,
+      prunedBelow: s.prunedBelow,
+      contentVerifiedTo: s.contentVerifiedTo,
+    }),
   };
 }

@@ -47,12 +47,14 @@ export async function verifyLiveLog(
   };
   const checkpoints = opts.checkpoints.filter((cp) => cp.kind === 'checkpoint');
   for (const cp of opts.checkpoints) {
-    if (!verifyCheckpointSignature(cp, opts.publicKeyRaw)) bad(null, `checkpoint at size ${cp.treeSize} has an invalid signature`);
+    if (!verifyCheckpointSignature(cp, opts.publicKeyRaw))
+      bad(null, `checkpoint at size ${cp.treeSize} has an invalid signature`);
   }
   const bySize = new Map<number, Checkpoint>();
   for (const cp of checkpoints) {
     const seen = bySize.get(cp.treeSize);
-    if (seen && seen.rootHash !== cp.rootHash) bad(null, `two signed checkpoints at size ${cp.treeSize} disagree on the root`);
+    if (seen && seen.rootHash !== cp.rootHash)
+      bad(null, `two signed checkpoints at size ${cp.treeSize} disagree on the root`);
     bySize.set(cp.treeSize, cp);
   }
   const maxSize = Math.max(0, ...checkpoints.map((c) => c.treeSize));
@@ -64,7 +66,10 @@ export async function verifyLiveLog(
   const checkRoot = () => {
     const cp = bySize.get(acc.size);
     if (cp && !hashEquals(acc.root(), Buffer.from(cp.rootHash, 'base64'))) {
-      bad(null, `the root at size ${cp.treeSize} differs from the checkpoint signed ${cp.signedAt}: history before it was rewritten`);
+      bad(
+        null,
+        `the root at size ${cp.treeSize} differs from the checkpoint signed ${cp.signedAt}: history before it was rewritten`,
+      );
       return false;
     }
     return true;
@@ -73,7 +78,9 @@ export async function verifyLiveLog(
   let stop = !checkRoot();
   const contentToo = (opts.check ?? 'content') === 'content';
   while (!stop) {
-    const rows = contentToo ? await sealedRows(db, acc.size, acc.size + page) : await sealedLeafRows(db, acc.size, acc.size + page);
+    const rows = contentToo
+      ? await sealedRows(db, acc.size, acc.size + page)
+      : await sealedLeafRows(db, acc.size, acc.size + page);
     if (rows.length === 0) break;
     for (const r of rows) {
       if (r.seq !== acc.size) {
@@ -98,7 +105,10 @@ export async function verifyLiveLog(
     if (rows.length < page) break;
   }
   if (problems.length === 0 && acc.size < maxSize) {
-    bad(acc.size, `the log ends at size ${acc.size} but a checkpoint was signed at size ${maxSize}: events were removed from the end`);
+    bad(
+      acc.size,
+      `the log ends at size ${acc.size} but a checkpoint was signed at size ${maxSize}: events were removed from the end`,
+    );
   }
   return { ok: problems.length === 0, size: acc.size, firstBad, problems, prunedBelow: pruned?.treeSize ?? 0 };
 }
@@ -107,13 +117,18 @@ export async function verifyLiveLog(
  * The newest 'pruned below N' checkpoint whose signature verifies and whose peaks
  * fold to its signed root (N = its tree size), or null. Pure: the bundle verifier uses it too.
  */
-export function newestPrunedCheckpoint(checkpoints: Checkpoint[], publicKeyRaw: Uint8Array): { treeSize: number; peaks: Buffer[]; checkpoint: Checkpoint } | null {
+export function newestPrunedCheckpoint(
+  checkpoints: Checkpoint[],
+  publicKeyRaw: Uint8Array,
+): { treeSize: number; peaks: Buffer[]; checkpoint: Checkpoint } | null {
   let best: { treeSize: number; peaks: Buffer[]; checkpoint: Checkpoint } | null = null;
   for (const cp of checkpoints) {
-    if (cp.kind !== 'pruned' || cp.prunedBelow !== cp.treeSize || !verifyCheckpointSignature(cp, publicKeyRaw)) continue;
+    if (cp.kind !== 'pruned' || cp.prunedBelow !== cp.treeSize || !verifyCheckpointSignature(cp, publicKeyRaw))
+      continue;
     try {
       const peaks = (cp.peaks ?? []).map((p) => Buffer.from(p, 'base64'));
-      if (!hashEquals(MerkleAccumulator.fromState(cp.treeSize, peaks).root(), Buffer.from(cp.rootHash, 'base64'))) continue;
+      if (!hashEquals(MerkleAccumulator.fromState(cp.treeSize, peaks).root(), Buffer.from(cp.rootHash, 'base64')))
+        continue;
       if (!best || cp.treeSize > best.treeSize) best = { treeSize: cp.treeSize, peaks, checkpoint: cp };
     } catch {
       /* malformed peaks: not a usable pruned checkpoint */

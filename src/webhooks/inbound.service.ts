@@ -25,7 +25,8 @@ function signingHeaders(headers: IncomingHttpHeaders): SigningHeaders {
   const eventId = one(SIGNATURE_HEADERS.eventId);
   const signature = one(SIGNATURE_HEADERS.signature);
   const signatures = signature === undefined || signature.length > 1024 ? null : parseSignatureHeader(signature);
-  if (!ts || !TIMESTAMP.test(ts) || !eventId || !EVENT_ID.test(eventId) || !signatures) throw new AppError('WEBHOOK_SIGNATURE_MISSING');
+  if (!ts || !TIMESTAMP.test(ts) || !eventId || !EVENT_ID.test(eventId) || !signatures)
+    throw new AppError('WEBHOOK_SIGNATURE_MISSING');
   return { timestamp: Number(ts), eventId, signatures };
 }
 
@@ -45,12 +46,24 @@ export async function unsafeAcceptDelivery(
   const found = await repo.unsafeFindVerificationSecrets(ctx.db, input.integrationId, now);
   const target = `webhook_integration:${input.integrationId}`;
   const deny = async (code: ErrorCode, reason: string): Promise<never> => {
-    if (found) await ctx.audit.record({ action: 'webhook.received', outcome: 'denied', orgId: found.orgId, actorId: null, target, details: { reason }, ...facts });
+    if (found)
+      await ctx.audit.record({
+        action: 'webhook.received',
+        outcome: 'denied',
+        orgId: found.orgId,
+        actorId: null,
+        target,
+        details: { reason },
+        ...facts,
+      });
     throw new AppError(code);
   };
 
-  if (Math.abs(now.getTime() / 1000 - signed.timestamp) > TIMESTAMP_TOLERANCE_S) return deny('WEBHOOK_TIMESTAMP_STALE', 'stale');
-  const secrets = found ? found.secrets.map((s) => openSecret(ctx.keys.masterKey, SECRET_PURPOSE, s.ciphertext, s.id)) : [DUMMY_SECRET];
+  if (Math.abs(now.getTime() / 1000 - signed.timestamp) > TIMESTAMP_TOLERANCE_S)
+    return deny('WEBHOOK_TIMESTAMP_STALE', 'stale');
+  const secrets = found
+    ? found.secrets.map((s) => openSecret(ctx.keys.masterKey, SECRET_PURPOSE, s.ciphertext, s.id))
+    : [DUMMY_SECRET];
   const matched = matchSignature(secrets, signed.timestamp, input.rawBody, signed.signatures);
   if (!found || !matched) return deny('WEBHOOK_SIGNATURE_INVALID', 'signature');
 
@@ -64,9 +77,23 @@ export async function unsafeAcceptDelivery(
   // delivery re-sent under a new event id is still the same signature.
   const signatureDigest = crypto.createHash('sha256').update(matched).digest('hex');
   const fresh = await withTenant(ctx.db, { orgId: found.orgId, userId: null }, (tx) =>
-    repo.recordDelivery(tx, { integrationId: input.integrationId, orgId: found.orgId, eventId: signed.eventId, signatureDigest, receivedAt: now }),
+    repo.recordDelivery(tx, {
+      integrationId: input.integrationId,
+      orgId: found.orgId,
+      eventId: signed.eventId,
+      signatureDigest,
+      receivedAt: now,
+    }),
   );
   if (!fresh) return deny('WEBHOOK_REPLAYED', 'replayed');
-  await ctx.audit.record({ action: 'webhook.received', outcome: 'success', orgId: found.orgId, actorId: null, target, details: { eventId: signed.eventId }, ...facts });
+  await ctx.audit.record({
+    action: 'webhook.received',
+    outcome: 'success',
+    orgId: found.orgId,
+    actorId: null,
+    target,
+    details: { eventId: signed.eventId },
+    ...facts,
+  });
   return { eventId: signed.eventId };
 }

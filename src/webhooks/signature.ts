@@ -6,7 +6,11 @@ import crypto from 'node:crypto';
  * timestamp in Unix seconds. Several `v1=` values (comma-separated) may be sent,
  * e.g. one per secret during a rotation.
  */
-export const SIGNATURE_HEADERS = { timestamp: 'x-chambers-timestamp', eventId: 'x-chambers-event-id', signature: 'x-chambers-signature' } as const;
+export const SIGNATURE_HEADERS = {
+  timestamp: 'x-chambers-timestamp',
+  eventId: 'x-chambers-event-id',
+  signature: 'x-chambers-signature',
+} as const;
 
 /** Deliveries signed further than this from now (either way) are refused. */
 export const TIMESTAMP_TOLERANCE_S = 5 * 60;
@@ -21,7 +25,10 @@ export function signatureHeader(secret: string, timestamp: number, rawBody: Buff
 
 /** The `v1` signatures of a header value, as 32-byte buffers; null when the header is malformed. */
 export function parseSignatureHeader(value: string): Buffer[] | null {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0 || parts.length > 5) return null;
   const v1: Buffer[] = [];
   for (const part of parts) {
@@ -36,7 +43,12 @@ export function parseSignatureHeader(value: string): Buffer[] | null {
 }
 
 /** The offered signature that matches one of the secrets (constant-time compare), or null. */
-export function matchSignature(secrets: string[], timestamp: number, rawBody: Buffer, offered: Buffer[]): Buffer | null {
+export function matchSignature(
+  secrets: string[],
+  timestamp: number,
+  rawBody: Buffer,
+  offered: Buffer[],
+): Buffer | null {
   let matched: Buffer | null = null;
   for (const secret of secrets) {
     const expected = Buffer.from(signPayload(secret, timestamp, rawBody), 'hex');

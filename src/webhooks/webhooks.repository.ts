@@ -15,11 +15,20 @@ export async function insertIntegration(tx: Tx, input: { orgId: string; name: st
 }
 
 export async function listIntegrations(tx: Tx) {
-  return tx.selectFrom('chambers.webhook_integrations').select(integrationColumns).orderBy('created_at').orderBy('id').execute();
+  return tx
+    .selectFrom('chambers.webhook_integrations')
+    .select(integrationColumns)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 export async function findIntegration(tx: Tx, id: string) {
-  return tx.selectFrom('chambers.webhook_integrations').select([...integrationColumns, 'org_id']).where('id', '=', id).executeTakeFirst();
+  return tx
+    .selectFrom('chambers.webhook_integrations')
+    .select([...integrationColumns, 'org_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function deleteIntegration(tx: Tx, id: string): Promise<boolean> {
@@ -28,10 +37,18 @@ export async function deleteIntegration(tx: Tx, id: string): Promise<boolean> {
 }
 
 /** Stores a sealed secret; the runtime role can write it but never read it back. */
-export async function insertSecret(tx: Tx, input: { id: string; integrationId: string; orgId: string; ciphertext: string }): Promise<void> {
+export async function insertSecret(
+  tx: Tx,
+  input: { id: string; integrationId: string; orgId: string; ciphertext: string },
+): Promise<void> {
   await tx
     .insertInto('chambers.webhook_secrets')
-    .values({ id: input.id, integration_id: input.integrationId, org_id: input.orgId, secret_ciphertext: input.ciphertext })
+    .values({
+      id: input.id,
+      integration_id: input.integrationId,
+      org_id: input.orgId,
+      secret_ciphertext: input.ciphertext,
+    })
     .execute();
 }
 
@@ -40,18 +57,40 @@ export async function insertSecret(tx: Tx, input: { id: string; integrationId: s
  * secret still inside an earlier overlap window stops now (one previous secret at a time).
  */
 export async function retireSecrets(tx: Tx, integrationId: string, now: Date, retiresAt: Date): Promise<void> {
-  await tx.updateTable('chambers.webhook_secrets').set({ retires_at: now }).where('integration_id', '=', integrationId).where('retires_at', '>', now).execute();
-  await tx.updateTable('chambers.webhook_secrets').set({ retires_at: retiresAt }).where('integration_id', '=', integrationId).where('retires_at', 'is', null).execute();
-  await tx.updateTable('chambers.webhook_integrations').set({ rotated_at: now }).where('id', '=', integrationId).execute();
+  await tx
+    .updateTable('chambers.webhook_secrets')
+    .set({ retires_at: now })
+    .where('integration_id', '=', integrationId)
+    .where('retires_at', '>', now)
+    .execute();
+  await tx
+    .updateTable('chambers.webhook_secrets')
+    .set({ retires_at: retiresAt })
+    .where('integration_id', '=', integrationId)
+    .where('retires_at', 'is', null)
+    .execute();
+  await tx
+    .updateTable('chambers.webhook_integrations')
+    .set({ rotated_at: now })
+    .where('id', '=', integrationId)
+    .execute();
 }
 
 /**
  * The sealed secrets that verify a delivery right now, and the organization they belong to.
  * Owner path: an inbound delivery names only the integration, so no tenant is known yet.
  */
-export async function unsafeFindVerificationSecrets(db: Database, integrationId: string, now: Date): Promise<{ orgId: string; secrets: Array<{ id: string; ciphertext: string }> } | null> {
+export async function unsafeFindVerificationSecrets(
+  db: Database,
+  integrationId: string,
+  now: Date,
+): Promise<{ orgId: string; secrets: Array<{ id: string; ciphertext: string }> } | null> {
   return unsafeWithOwner(db, async (tx) => {
-    const integration = await tx.selectFrom('chambers.webhook_integrations').select(['org_id']).where('id', '=', integrationId).executeTakeFirst();
+    const integration = await tx
+      .selectFrom('chambers.webhook_integrations')
+      .select(['org_id'])
+      .where('id', '=', integrationId)
+      .executeTakeFirst();
     if (!integration) return null;
     const rows = await tx
       .selectFrom('chambers.webhook_secrets')
@@ -64,10 +103,19 @@ export async function unsafeFindVerificationSecrets(db: Database, integrationId:
 }
 
 /** Records an accepted delivery; false when its event id or signature was already seen (a replay). */
-export async function recordDelivery(tx: Tx, input: { integrationId: string; orgId: string; eventId: string; signatureDigest: string; receivedAt: Date }): Promise<boolean> {
+export async function recordDelivery(
+  tx: Tx,
+  input: { integrationId: string; orgId: string; eventId: string; signatureDigest: string; receivedAt: Date },
+): Promise<boolean> {
   const row = await tx
     .insertInto('chambers.webhook_events')
-    .values({ integration_id: input.integrationId, org_id: input.orgId, event_id: input.eventId, signature_digest: input.signatureDigest, received_at: input.receivedAt })
+    .values({
+      integration_id: input.integrationId,
+      org_id: input.orgId,
+      event_id: input.eventId,
+      signature_digest: input.signatureDigest,
+      received_at: input.receivedAt,
+    })
     .onConflict((oc) => oc.doNothing())
     .returning('event_id')
     .executeTakeFirst();
@@ -78,10 +126,18 @@ export async function recordDelivery(tx: Tx, input: { integrationId: string; org
  * Periodic purge across tenants: replay records older than twice the tolerance (no
  * delivery that old can pass the timestamp check again), and secrets whose overlap ended.
  */
-export async function unsafePurgeWebhookReplayRecords(db: Database, now: Date, keepMs = 2 * TIMESTAMP_TOLERANCE_S * 1000): Promise<number> {
+export async function unsafePurgeWebhookReplayRecords(
+  db: Database,
+  now: Date,
+  keepMs = 2 * TIMESTAMP_TOLERANCE_S * 1000,
+): Promise<number> {
   return unsafeWithOwner(db, async (tx) => {
-    const events = await sql`DELETE FROM chambers.webhook_events WHERE received_at < ${new Date(now.getTime() - keepMs)}`.execute(tx);
-    const secrets = await sql`DELETE FROM chambers.webhook_secrets WHERE retires_at IS NOT NULL AND retires_at <= ${now}`.execute(tx);
+    const events =
+      await sql`DELETE FROM chambers.webhook_events WHERE received_at < ${new Date(now.getTime() - keepMs)}`.execute(
+        tx,
+      );
+    const secrets =
+      await sql`DELETE FROM chambers.webhook_secrets WHERE retires_at IS NOT NULL AND retires_at <= ${now}`.execute(tx);
     return Number(events.numAffectedRows ?? 0) + Number(secrets.numAffectedRows ?? 0);
   });
 }

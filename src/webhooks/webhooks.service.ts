@@ -31,7 +31,12 @@ async function storeNewSecret(tx: Tx, ctx: AppContext, integrationId: string, or
   const secret = newWebhookSecret();
   const id = crypto.randomUUID();
   // Bound to the secret row's id: a ciphertext copied onto another row does not open.
-  await repo.insertSecret(tx, { id, integrationId, orgId, ciphertext: sealSecret(ctx.keys.masterKey, SECRET_PURPOSE, secret, id) });
+  await repo.insertSecret(tx, {
+    id,
+    integrationId,
+    orgId,
+    ciphertext: sealSecret(ctx.keys.masterKey, SECRET_PURPOSE, secret, id),
+  });
   return secret;
 }
 

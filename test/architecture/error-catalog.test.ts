@@ -9,16 +9,21 @@ import { ERROR_TABLES } from '../../src/error-catalog.ts';
 import { AppError, allErrorCodes, errorDefinition, registerErrorTables } from '../../src/platform/errors.ts';
 
 const src = path.resolve(import.meta.dirname, '../../src');
-const errorFiles = (fs.readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.errors.ts') || f === path.join('platform', 'errors.ts'));
+const errorFiles = (fs.readdirSync(src, { recursive: true }) as string[]).filter(
+  (f) => f.endsWith('.errors.ts') || f === path.join('platform', 'errors.ts'),
+);
 
 describe('error catalog', () => {
   it('should list every table that a *.errors.ts file exports', async () => {
     expect(errorFiles.length).toBeGreaterThan(8);
     for (const file of errorFiles) {
       const mod = (await import(path.join(src, file))) as Record<string, unknown>;
-      const tables = Object.entries(mod).filter(([name, v]) => /ERROR/.test(name) && typeof v === 'object' && v !== null);
+      const tables = Object.entries(mod).filter(
+        ([name, v]) => /ERROR/.test(name) && typeof v === 'object' && v !== null,
+      );
       expect(tables.length, `${file} exports an error table`).toBeGreaterThan(0);
-      for (const [name, table] of tables) expect(ERROR_TABLES, `${file}: ${name} is registered in src/error-catalog.ts`).toContain(table);
+      for (const [name, table] of tables)
+        expect(ERROR_TABLES, `${file}: ${name} is registered in src/error-catalog.ts`).toContain(table);
     }
   });
 
@@ -30,7 +35,9 @@ describe('error catalog', () => {
       expect(code).toMatch(/^[A-Z][A-Z0-9_]*$/);
       expect(allErrorCodes()).toContain(code);
     }
-    expect(() => registerErrorTables([{ NOT_FOUND: { status: 400, title: 'another meaning' } }])).toThrow(/defined twice/);
+    expect(() => registerErrorTables([{ NOT_FOUND: { status: 400, title: 'another meaning' } }])).toThrow(
+      /defined twice/,
+    );
   });
 
   it("should render a module's code with its own status once registered", () => {

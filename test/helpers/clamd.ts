@@ -11,10 +11,13 @@ const EICAR_SIGNATURE_NAME = 'Chambers.Test.EICAR';
 /** What clamd reports: it marks signatures outside the official databases `.UNOFFICIAL`. */
 export const EICAR_SIGNATURE = `${EICAR_SIGNATURE_NAME}.UNOFFICIAL`;
 
-const CLAMD = ['/usr/sbin/clamd', '/usr/bin/clamd'].find((p) => fs.existsSync(p)) ?? (spawnSync('sh', ['-c', 'command -v clamd']).stdout.toString().trim() || null);
+const CLAMD =
+  ['/usr/sbin/clamd', '/usr/bin/clamd'].find((p) => fs.existsSync(p)) ??
+  (spawnSync('sh', ['-c', 'command -v clamd']).stdout.toString().trim() || null);
 
 /** Why clamd tests cannot run here, or null when they can (CI installs Debian clamav-daemon). */
-export const clamdMissingReason = (): string | null => (CLAMD ? null : 'clamd is not installed (apt-get install clamav-daemon)');
+export const clamdMissingReason = (): string | null =>
+  CLAMD ? null : 'clamd is not installed (apt-get install clamav-daemon)';
 
 export type TestClamd = { host: string; port: number; env: Record<string, string>; stop(): Promise<void> };
 
@@ -28,7 +31,10 @@ export async function startClamd(opts: { streamMaxLength?: string } = {}): Promi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-clamd-'));
   const dbDir = path.join(dir, 'db');
   fs.mkdirSync(dbDir);
-  fs.writeFileSync(path.join(dbDir, 'chambers-test.ndb'), `${EICAR_SIGNATURE_NAME}:0:*:${Buffer.from(EICAR).toString('hex')}\n`);
+  fs.writeFileSync(
+    path.join(dbDir, 'chambers-test.ndb'),
+    `${EICAR_SIGNATURE_NAME}:0:*:${Buffer.from(EICAR).toString('hex')}\n`,
+  );
   const port = await freePort();
   const conf = path.join(dir, 'clamd.conf');
   fs.writeFileSync(

@@ -9,7 +9,9 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    throw new Error(`CHAMBERS_TEST_DB=postgres but ${testPostgresAdminUrl()} is unreachable: ${(err as Error).message}`);
+    throw new Error(
+      `CHAMBERS_TEST_DB=postgres but ${testPostgresAdminUrl()} is unreachable: ${(err as Error).message}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -24,11 +24,30 @@ export function oathtoolCode(secretBase32: string, at: Date = new Date(), stepOf
   if (!hasOathtool) {
     // Without Debian's oathtool (a developer laptop), fall back to otpauth so the flows still run;
     // .ci/run installs oathtool, so CI always checks against the independent implementation.
-    return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: when.getTime() });
+    return new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(secretBase32),
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    }).generate({ timestamp: when.getTime() });
   }
-  return execFileSync('oathtool', ['--totp=SHA1', '--base32', '--digits=6', '--time-step-size=30s', `--now=${when.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`, secretBase32], {
-    encoding: 'utf8',
-  }).trim();
+  return execFileSync(
+    'oathtool',
+    [
+      '--totp=SHA1',
+      '--base32',
+      '--digits=6',
+      '--time-step-size=30s',
+      `--now=${when
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')}`,
+      secretBase32,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
 }
 
 export type EnrolledFactors = { secret: string; backupCodes: string[] };
@@ -40,9 +59,16 @@ export async function enrollFactorsDirectly(t: TestApp, userId: string): Promise
   await unsafeWithOwner(t.ctx.db, async (tx) => {
     await tx
       .insertInto('chambers.mfa_totp')
-      .values({ user_id: userId, secret_ciphertext: sealSecret(t.ctx.keys.masterKey, 'totp', secret, userId), confirmed_at: new Date() })
+      .values({
+        user_id: userId,
+        secret_ciphertext: sealSecret(t.ctx.keys.masterKey, 'totp', secret, userId),
+        confirmed_at: new Date(),
+      })
       .execute();
-    await tx.insertInto('chambers.mfa_backup_codes').values(backupCodes.map((c) => ({ user_id: userId, code_hash: hashBackupCode(t.ctx.keys.masterKey, userId, c) }))).execute();
+    await tx
+      .insertInto('chambers.mfa_backup_codes')
+      .values(backupCodes.map((c) => ({ user_id: userId, code_hash: hashBackupCode(t.ctx.keys.masterKey, userId, c) })))
+      .execute();
   });
   return { secret, backupCodes };
 }

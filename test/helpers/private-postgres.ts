@@ -19,14 +19,31 @@ async function pgTool(tool: string, args: string[]): Promise<void> {
  * A PostgreSQL cluster of our own (initdb into a temp dir, random port, trust auth)
  * that a fault test may stop and start again — never the shared server on 5432.
  */
-export async function startPrivatePostgres(): Promise<{ url: string; stop(mode?: 'immediate' | 'fast'): Promise<void>; start(): Promise<void>; remove(): Promise<void> }> {
+export async function startPrivatePostgres(): Promise<{
+  url: string;
+  stop(mode?: 'immediate' | 'fast'): Promise<void>;
+  start(): Promise<void>;
+  remove(): Promise<void>;
+}> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-pg-'));
   fs.chmodSync(dir, 0o755);
   if (process.getuid?.() === 0) await run('chown', ['-R', 'postgres:postgres', dir]);
   const data = path.join(dir, 'data');
   const port = await freePort();
   await pgTool('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  const start = () => pgTool('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  const start = () =>
+    pgTool('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
   const stop = (mode: 'immediate' | 'fast' = 'immediate') => pgTool('pg_ctl', ['-D', data, '-w', '-m', mode, 'stop']);
   await start();
   return {

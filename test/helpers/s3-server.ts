@@ -23,7 +23,13 @@ export type TestS3Server = {
 /** A real S3-protocol server (npm s3rver) in this process, on a random port, with one empty bucket. */
 export async function startS3Server(bucket = 'chambers-test'): Promise<TestS3Server> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-s3rver-'));
-  let server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  let server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   const { port } = await server.run();
   let running = true;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -45,7 +51,13 @@ export async function startS3Server(bucket = 'chambers-test'): Promise<TestS3Ser
       running = false;
     },
     restart: async () => {
-      server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: [{ name: bucket }] });
+      server = new S3rver({
+        address: '127.0.0.1',
+        port,
+        silent: true,
+        directory,
+        configureBuckets: [{ name: bucket }],
+      });
       await server.run();
       running = true;
     },

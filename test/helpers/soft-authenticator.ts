@@ -9,7 +9,10 @@ const b64url = (b: Uint8Array | Buffer) => Buffer.from(b).toString('base64url');
  * It builds the bytes a browser would hand to the server, following WebAuthn L2 §6.
  */
 export class SoftAuthenticator {
-  private readonly credentials = new Map<string, { key: crypto.KeyObject; userHandle: string; counter: number; rpId: string }>();
+  private readonly credentials = new Map<
+    string,
+    { key: crypto.KeyObject; userHandle: string; counter: number; rpId: string }
+  >();
 
   constructor(readonly origin: string) {}
 
@@ -20,11 +23,19 @@ export class SoftAuthenticator {
   private authData(rpId: string, flags: number, counter: number, attested?: Buffer): Buffer {
     const counterBytes = Buffer.alloc(4);
     counterBytes.writeUInt32BE(counter);
-    return Buffer.concat([crypto.createHash('sha256').update(rpId).digest(), Buffer.from([flags]), counterBytes, attested ?? Buffer.alloc(0)]);
+    return Buffer.concat([
+      crypto.createHash('sha256').update(rpId).digest(),
+      Buffer.from([flags]),
+      counterBytes,
+      attested ?? Buffer.alloc(0),
+    ]);
   }
 
   /** navigator.credentials.create() */
-  create(options: { challenge: string; rp: { id?: string }; user: { id: string } }, opts: { userVerified?: boolean; origin?: string } = {}) {
+  create(
+    options: { challenge: string; rp: { id?: string }; user: { id: string } },
+    opts: { userVerified?: boolean; origin?: string } = {},
+  ) {
     const rpId = options.rp.id ?? this.rpId;
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
@@ -43,35 +54,73 @@ export class SoftAuthenticator {
     const attested = Buffer.concat([Buffer.alloc(16), idLen, credentialId, Buffer.from(cose)]);
     const flags = 0x01 | (opts.userVerified === false ? 0 : 0x04) | 0x40;
     const authData = this.authData(rpId, flags, 0, attested);
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: opts.origin ?? this.origin, crossOrigin: false }));
+    const attestationObject = isoCBOR.encode(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]) as never,
+    );
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({
+        type: 'webauthn.create',
+        challenge: options.challenge,
+        origin: opts.origin ?? this.origin,
+        crossOrigin: false,
+      }),
+    );
     this.credentials.set(b64url(credentialId), { key: privateKey, userHandle: options.user.id, counter: 0, rpId });
     return {
       id: b64url(credentialId),
       rawId: b64url(credentialId),
       type: 'public-key' as const,
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
+      },
       clientExtensionResults: {},
       authenticatorAttachment: 'platform' as const,
     };
   }
 
   /** navigator.credentials.get(); picks the first allowed credential it holds, or any (discoverable). */
-  get(options: { challenge: string; rpId?: string; allowCredentials?: Array<{ id: string }> }, opts: { userVerified?: boolean; origin?: string; credentialId?: string } = {}) {
+  get(
+    options: { challenge: string; rpId?: string; allowCredentials?: Array<{ id: string }> },
+    opts: { userVerified?: boolean; origin?: string; credentialId?: string } = {},
+  ) {
     const allowed = options.allowCredentials?.map((c) => c.id);
-    const id = opts.credentialId ?? [...this.credentials.keys()].find((k) => !allowed || allowed.length === 0 || allowed.includes(k));
+    const id =
+      opts.credentialId ??
+      [...this.credentials.keys()].find((k) => !allowed || allowed.length === 0 || allowed.includes(k));
     const cred = id ? this.credentials.get(id) : undefined;
     if (!id || !cred) throw new Error('no matching credential');
     cred.counter += 1;
     const flags = 0x01 | (opts.userVerified === false ? 0 : 0x04);
     const authData = this.authData(options.rpId ?? cred.rpId, flags, cred.counter);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: opts.origin ?? this.origin, crossOrigin: false }));
-    const signature = crypto.sign('sha256', Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]), cred.key);
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({
+        type: 'webauthn.get',
+        challenge: options.challenge,
+        origin: opts.origin ?? this.origin,
+        crossOrigin: false,
+      }),
+    );
+    const signature = crypto.sign(
+      'sha256',
+      Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]),
+      cred.key,
+    );
     return {
       id,
       rawId: id,
       type: 'public-key' as const,
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature), userHandle: cred.userHandle },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+        userHandle: cred.userHandle,
+      },
       clientExtensionResults: {},
       authenticatorAttachment: 'platform' as const,
     };

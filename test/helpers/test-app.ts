@@ -28,7 +28,12 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export type TestAppOptions = { env?: Record<string, string>; clock?: Clock; captcha?: CaptchaVerifier; resolvePrincipal?: BootOptions['resolvePrincipal'] };
+export type TestAppOptions = {
+  env?: Record<string, string>;
+  clock?: Clock;
+  captcha?: CaptchaVerifier;
+  resolvePrincipal?: BootOptions['resolvePrincipal'];
+};
 
 /**
  * A whole Chambers on the database this run targets (PGlite in memory, or a
@@ -108,7 +113,15 @@ export const TEST_PASSWORD = 'violet-harbour-quietly-47';
  */
 export async function createMember(
   t: TestApp,
-  opts: { kind?: 'firm' | 'court'; role?: MemberRole; email?: string; orgId?: string; superAdmin?: boolean; orgName?: string; /** false: no second factor even for privileged roles (tests of enrollment). */ factors?: boolean } = {},
+  opts: {
+    kind?: 'firm' | 'court';
+    role?: MemberRole;
+    email?: string;
+    orgId?: string;
+    superAdmin?: boolean;
+    orgName?: string;
+    /** false: no second factor even for privileged roles (tests of enrollment). */ factors?: boolean;
+  } = {},
 ): Promise<{ orgId: string; userId: string; email: string; password: string }> {
   const email = opts.email ?? `user-${Math.random().toString(36).slice(2, 10)}@example.com`;
   let hash = hashCache.get(TEST_PASSWORD);
@@ -117,13 +130,28 @@ export async function createMember(
   return unsafeWithOwner(t.ctx.db, async (tx) => {
     const orgId =
       opts.orgId ??
-      (await tx.insertInto('chambers.organizations').values({ name: opts.orgName ?? 'Org', kind: opts.kind ?? 'firm' }).returning('id').executeTakeFirstOrThrow()).id;
+      (
+        await tx
+          .insertInto('chambers.organizations')
+          .values({ name: opts.orgName ?? 'Org', kind: opts.kind ?? 'firm' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     const user = await tx
       .insertInto('chambers.users')
-      .values({ email, name: 'Test User', password_hash: passwordHash, email_verified_at: new Date(), is_super_admin: opts.superAdmin ?? false })
+      .values({
+        email,
+        name: 'Test User',
+        password_hash: passwordHash,
+        email_verified_at: new Date(),
+        is_super_admin: opts.superAdmin ?? false,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await tx.insertInto('chambers.memberships').values({ org_id: orgId, user_id: user.id, role: opts.role ?? 'lawyer' }).execute();
+    await tx
+      .insertInto('chambers.memberships')
+      .values({ org_id: orgId, user_id: user.id, role: opts.role ?? 'lawyer' })
+      .execute();
     return { orgId, userId: user.id, email, password: TEST_PASSWORD };
   }).then(async (member) => {
     const role = opts.role ?? 'lawyer';
@@ -148,11 +176,17 @@ export function factorsOf(email: string): EnrolledFactors {
 }
 
 /** Signs in over HTTP; for users with factors from createMember it answers the MFA step (TOTP via oathtool, then backup codes). */
-export async function login(t: TestApp, email: string, password = TEST_PASSWORD, extra: Record<string, unknown> = {}): Promise<Tokens> {
+export async function login(
+  t: TestApp,
+  email: string,
+  password = TEST_PASSWORD,
+  extra: Record<string, unknown> = {},
+): Promise<Tokens> {
   const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password, ...extra } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
   const body = res.json() as Tokens & { mfaRequired?: boolean; mfaToken?: string; mfaEnrollmentRequired?: boolean };
-  if (body.mfaEnrollmentRequired) throw new Error(`login for ${email} needs MFA enrollment: create privileged users with createMember`);
+  if (body.mfaEnrollmentRequired)
+    throw new Error(`login for ${email} needs MFA enrollment: create privileged users with createMember`);
   if (!body.mfaRequired) return body;
   const factors = factorsByEmail.get(email);
   if (!factors) throw new Error(`login for ${email} needs a second factor the test helpers do not know`);

@@ -3,10 +3,12 @@ import pg from 'pg';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
 
-export const testDatabaseKind = (): TestDatabaseKind => (process.env.CHAMBERS_TEST_DB === 'postgres' ? 'postgres' : 'pglite');
+export const testDatabaseKind = (): TestDatabaseKind =>
+  process.env.CHAMBERS_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
 /** The maintenance connection used to create and drop one database per test app. */
-export const testPostgresAdminUrl = (): string => process.env.CHAMBERS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const testPostgresAdminUrl = (): string =>
+  process.env.CHAMBERS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Creates an empty database for one test app and returns its URL and a function that drops it. */
 export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

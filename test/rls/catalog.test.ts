@@ -17,7 +17,8 @@ const GLOBAL_TABLES: Record<string, string> = {};
  * is safe. Each must also pin its search_path.
  */
 const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
-  'chambers.current_user_is_org_admin': 'answers one boolean about the current user in the current organization, so policies on memberships can ask without recursing',
+  'chambers.current_user_is_org_admin':
+    'answers one boolean about the current user in the current organization, so policies on memberships can ask without recursing',
   'chambers.authenticate_session':
     'the per-request live-session check before a tenant is set; answers only about the one session whose id, user and organization the caller already holds: ' +
     'its role, organization, assurance level, when a second factor was last verified, and whether (never what) the user has an authenticator and how many passkeys',
@@ -38,7 +39,16 @@ const SECURITY_DEFINER_SIGNATURES: Record<string, { args: string; result: string
 };
 
 /** Columns the runtime role must never be able to rewrite, in any table that has them: identities, tenant keys, authorship. */
-const IMMUTABLE_COLUMN_NAMES = ['id', 'org_id', 'user_id', 'session_id', 'created_by', 'invited_by', 'actor_id', 'created_at'];
+const IMMUTABLE_COLUMN_NAMES = [
+  'id',
+  'org_id',
+  'user_id',
+  'session_id',
+  'created_by',
+  'invited_by',
+  'actor_id',
+  'created_at',
+];
 /** And these, named: an UPDATE grant on any of them is a privilege escalation or an account takeover. */
 const IMMUTABLE_COLUMNS = [
   'chambers.users.email',
@@ -84,7 +94,7 @@ const SECRET_COLUMNS = [
   'chambers.mfa_challenges.webauthn_challenge',
 ];
 
-const rowsOf = async <T,>(db: Database, query: RawBuilder<T>): Promise<T[]> => (await query.execute(db.owner)).rows;
+const rowsOf = async <T>(db: Database, query: RawBuilder<T>): Promise<T[]> => (await query.execute(db.owner)).rows;
 
 /** The database's own description of itself, checked against the rules the whole tenant model rests on. */
 describe('the database catalog', () => {
@@ -103,7 +113,11 @@ describe('the database catalog', () => {
       .filter((x) => !(x.rowSecurity && x.forceRowSecurity) && !(x.qualified in GLOBAL_TABLES))
       .map((x) => `${x.qualified} (rls ${x.rowSecurity ? 'on' : 'OFF'}, force ${x.forceRowSecurity ? 'on' : 'OFF'})`);
     expect(unprotected).toEqual([]);
-    for (const name of Object.keys(GLOBAL_TABLES)) expect(tables.map((x) => x.qualified), `GLOBAL_TABLES entry ${name}`).toContain(name);
+    for (const name of Object.keys(GLOBAL_TABLES))
+      expect(
+        tables.map((x) => x.qualified),
+        `GLOBAL_TABLES entry ${name}`,
+      ).toContain(name);
   });
 
   it('should have every table, view, sequence, function and schema owned by chambers_owner', async () => {
@@ -135,8 +149,11 @@ describe('the database catalog', () => {
            AND d.refobjid IN ('chambers_app'::regrole, 'chambers_runtime'::regrole)`,
     );
     expect(owned).toEqual([]);
-    const databases = await rowsOf(db, sql<{ datname: string }>`
-      SELECT datname FROM pg_database WHERE datdba IN ('chambers_app'::regrole, 'chambers_runtime'::regrole)`);
+    const databases = await rowsOf(
+      db,
+      sql<{ datname: string }>`
+      SELECT datname FROM pg_database WHERE datdba IN ('chambers_app'::regrole, 'chambers_runtime'::regrole)`,
+    );
     expect(databases).toEqual([]);
   });
 
@@ -147,7 +164,14 @@ describe('the database catalog', () => {
         SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolreplication, rolcanlogin, rolinherit
           FROM pg_roles WHERE rolname IN ('chambers_app', 'chambers_runtime') ORDER BY rolname`,
     );
-    const safe = { rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolinherit: false };
+    const safe = {
+      rolsuper: false,
+      rolbypassrls: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      rolreplication: false,
+      rolinherit: false,
+    };
     expect(roles).toEqual([
       { rolname: 'chambers_app', ...safe, rolcanlogin: false },
       { rolname: 'chambers_runtime', ...safe, rolcanlogin: true },
@@ -156,11 +180,21 @@ describe('the database catalog', () => {
 
   it('should let the runtime login become chambers_app and nothing else (not the owner, not a superuser)', async () => {
     const reachable = async (role: string) =>
-      (await rowsOf(db, sql<{ rolname: string }>`SELECT rolname FROM pg_roles WHERE pg_has_role(${role}::name, oid, 'MEMBER') ORDER BY rolname`)).map((r) => r.rolname);
+      (
+        await rowsOf(
+          db,
+          sql<{
+            rolname: string;
+          }>`SELECT rolname FROM pg_roles WHERE pg_has_role(${role}::name, oid, 'MEMBER') ORDER BY rolname`,
+        )
+      ).map((r) => r.rolname);
     expect(await reachable('chambers_runtime')).toEqual(['chambers_app', 'chambers_runtime']);
     expect(await reachable('chambers_app')).toEqual(['chambers_app']);
-    const [owner] = await rowsOf(db, sql<{ rolbypassrls: boolean; rolcanlogin: boolean }>`
-      SELECT rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'chambers_owner'`);
+    const [owner] = await rowsOf(
+      db,
+      sql<{ rolbypassrls: boolean; rolcanlogin: boolean }>`
+      SELECT rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'chambers_owner'`,
+    );
     expect(owner).toEqual({ rolbypassrls: true, rolcanlogin: false });
   });
 
@@ -174,7 +208,10 @@ describe('the database catalog', () => {
          WHERE n.nspname NOT LIKE 'pg\\_%' AND has_schema_privilege('chambers_app', n.oid, 'CREATE')`,
     );
     expect(rows).toEqual([]);
-    const [meta] = await rowsOf(db, sql<{ usage: boolean }>`SELECT has_schema_privilege('chambers_app', 'chambers_meta', 'USAGE') AS usage`);
+    const [meta] = await rowsOf(
+      db,
+      sql<{ usage: boolean }>`SELECT has_schema_privilege('chambers_app', 'chambers_meta', 'USAGE') AS usage`,
+    );
     expect(meta).toEqual({ usage: false });
   });
 
@@ -291,7 +328,8 @@ describe('the database catalog', () => {
          ORDER BY 1`,
     );
     expect(definers.map((d) => d.name).sort()).toEqual(Object.keys(SECURITY_DEFINER_FUNCTIONS).sort());
-    for (const d of definers) expect(d.config ?? [], d.name).toEqual(expect.arrayContaining([expect.stringMatching(/^search_path=/)]));
+    for (const d of definers)
+      expect(d.config ?? [], d.name).toEqual(expect.arrayContaining([expect.stringMatching(/^search_path=/)]));
   });
 
   it('should pin what every callable SECURITY DEFINER function takes and returns', async () => {
@@ -304,7 +342,9 @@ describe('the database catalog', () => {
            AND (has_function_privilege('chambers_app', p.oid, 'EXECUTE') OR has_function_privilege('chambers_runtime', p.oid, 'EXECUTE'))
          ORDER BY 1`,
     );
-    expect(Object.fromEntries(definers.map((d) => [d.name, { args: d.args, result: d.result }]))).toEqual(SECURITY_DEFINER_SIGNATURES);
+    expect(Object.fromEntries(definers.map((d) => [d.name, { args: d.args, result: d.result }]))).toEqual(
+      SECURITY_DEFINER_SIGNATURES,
+    );
     expect(Object.keys(SECURITY_DEFINER_SIGNATURES).sort()).toEqual(Object.keys(SECURITY_DEFINER_FUNCTIONS).sort());
   });
 });

@@ -28,7 +28,14 @@ export type CatalogTable = {
 
 /** Ordinary and partitioned tables of the application schemas, straight from pg_class. */
 export async function catalogTables(db: Database): Promise<CatalogTable[]> {
-  const { rows } = await sql<{ schema: string; name: string; owner: string; rls: boolean; forced: boolean; has_org_id: boolean }>`
+  const { rows } = await sql<{
+    schema: string;
+    name: string;
+    owner: string;
+    rls: boolean;
+    forced: boolean;
+    has_org_id: boolean;
+  }>`
     SELECT n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
            c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
            EXISTS (SELECT 1 FROM pg_attribute a
@@ -74,7 +81,11 @@ export type Tenant = {
 };
 
 export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
-  const member = await createMember(t, { role: 'org_admin', orgName: `Org ${label}`, email: `admin-${label}-${rand()}@example.com` });
+  const member = await createMember(t, {
+    role: 'org_admin',
+    orgName: `Org ${label}`,
+    email: `admin-${label}-${rand()}@example.com`,
+  });
   return unsafeWithOwner(t.ctx.db, async (tx) => {
     const one = async (q: RawBuilder<{ id: string }>) => {
       const row = (await q.execute(tx)).rows[0];
@@ -87,26 +98,41 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
       VALUES (${member.userId}, ${member.orgId}, now() + interval '1 hour', '203.0.113.7', 'fixture') RETURNING id`);
     await one(sql`INSERT INTO chambers.refresh_tokens (session_id, token_hash)
       VALUES (${sessionId}, ${rand(32)}) RETURNING id`);
-    const invitationId = await one(sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
+    const invitationId =
+      await one(sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
       VALUES (${member.orgId}, ${`invitee-${label}-${rand()}@example.com`}, 'lawyer', ${rand(32)}, ${member.userId}, now() + interval '7 days') RETURNING id`);
     await sql`INSERT INTO audit.events (org_id, actor_id, action, target, outcome)
       VALUES (${member.orgId}, ${member.userId}, 'rls.fixture', ${matterId}, 'success')`.execute(tx);
     await sql`INSERT INTO audit.api_calls (org_id, api_key_id, user_id, method, route, status, ip)
-      VALUES (${member.orgId}, ${`key-${label}`}, ${member.userId}, 'GET', '/api/v1/matters', 200, '203.0.113.7')`.execute(tx);
-    await sql`INSERT INTO audit.legal_holds (org_id, reason, set_by, set_at) VALUES (${member.orgId}, 'fixture hold', ${member.userId}, now())`.execute(tx);
+      VALUES (${member.orgId}, ${`key-${label}`}, ${member.userId}, 'GET', '/api/v1/matters', 200, '203.0.113.7')`.execute(
+      tx,
+    );
+    await sql`INSERT INTO audit.legal_holds (org_id, reason, set_by, set_at) VALUES (${member.orgId}, 'fixture hold', ${member.userId}, now())`.execute(
+      tx,
+    );
     await sql`INSERT INTO audit.siem_cursors (name, after_seq) VALUES (${`fixture-${label}`}, 0)`.execute(tx);
     await sql`INSERT INTO chambers.email_codes (email, purpose, code_hash, expires_at)
       VALUES (${member.email}, 'password_reset', ${rand(32)}, now() + interval '10 minutes')`.execute(tx);
     await sql`INSERT INTO chambers.login_failures (email, failures) VALUES (${member.email}, 3)`.execute(tx);
     await sql`INSERT INTO chambers.mfa_challenges (purpose, user_id, org_id, token_hash, expires_at)
       VALUES ('login', ${member.userId}, ${member.orgId}, ${rand(32)}, now() + interval '5 minutes')`.execute(tx);
-    await sql`INSERT INTO chambers.portal_handoffs (id, user_id) VALUES (${crypto.randomUUID()}, ${member.userId})`.execute(tx);
-    await sql`INSERT INTO chambers.org_keys (org_id, version, wrapped_key) VALUES (${member.orgId}, 1, ${crypto.randomBytes(61)})`.execute(tx);
+    await sql`INSERT INTO chambers.portal_handoffs (id, user_id) VALUES (${crypto.randomUUID()}, ${member.userId})`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.org_keys (org_id, version, wrapped_key) VALUES (${member.orgId}, 1, ${crypto.randomBytes(61)})`.execute(
+      tx,
+    );
     // The fixture matter is behind a wall that admits its org_admin: the tenant still sees it, nobody else would.
     const walledMatterId = matterId;
-    await sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${walledMatterId}, ${member.orgId}, ${member.userId})`.execute(tx);
-    await sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${walledMatterId}, ${member.userId}, ${member.orgId})`.execute(tx);
-    await sql`INSERT INTO chambers.document_policies (org_id, max_upload_bytes) VALUES (${member.orgId}, 1048576)`.execute(tx);
+    await sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${walledMatterId}, ${member.orgId}, ${member.userId})`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${walledMatterId}, ${member.userId}, ${member.orgId})`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.document_policies (org_id, max_upload_bytes) VALUES (${member.orgId}, 1048576)`.execute(
+      tx,
+    );
     const documentId = await one(sql`INSERT INTO chambers.documents (org_id, matter_id, name, created_by)
       VALUES (${member.orgId}, ${matterId}, ${`Brief of ${label}.pdf`}, ${member.userId}) RETURNING id`);
     const versionId = crypto.randomUUID();
@@ -116,14 +142,27 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
     await sql`INSERT INTO chambers.share_links (org_id, document_id, token_hash, expires_at, created_by)
       VALUES (${member.orgId}, ${documentId}, ${rand(32)}, now() + interval '7 days', ${member.userId})`.execute(tx);
     await sql`INSERT INTO chambers.idempotency_keys (org_id, user_id, key, request_hash, locked_at, expires_at)
-      VALUES (${member.orgId}, ${member.userId}, ${`key-${label}`}, ${rand(32)}, now(), now() + interval '1 day')`.execute(tx);
+      VALUES (${member.orgId}, ${member.userId}, ${`key-${label}`}, ${rand(32)}, now(), now() + interval '1 day')`.execute(
+      tx,
+    );
     const webhookIntegrationId = await one(sql`INSERT INTO chambers.webhook_integrations (org_id, name, created_by)
       VALUES (${member.orgId}, ${`Integration of ${label}`}, ${member.userId}) RETURNING id`);
     await sql`INSERT INTO chambers.webhook_secrets (id, integration_id, org_id, secret_ciphertext)
       VALUES (${crypto.randomUUID()}, ${webhookIntegrationId}, ${member.orgId}, 'v1.fixture.sealed')`.execute(tx);
     await sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
       VALUES (${webhookIntegrationId}, ${member.orgId}, ${`evt-${label}`}, ${rand(32)}, now())`.execute(tx);
-    return { label, orgId: member.orgId, userId: member.userId, email: member.email, matterId, sessionId, invitationId, walledMatterId, documentId, webhookIntegrationId };
+    return {
+      label,
+      orgId: member.orgId,
+      userId: member.userId,
+      email: member.email,
+      matterId,
+      sessionId,
+      invitationId,
+      walledMatterId,
+      documentId,
+      webhookIntegrationId,
+    };
   }).then(async (tenant) => {
     await seedFactors(t, tenant.userId, label);
     // Seal the fixture events now and sign a checkpoint: the rows stay the same for the
@@ -141,13 +180,18 @@ export type FactorOwner = { label: string; userId: string };
  * (enrollFactorsDirectly, unless createMember already enrolled this privileged user), a passkey and a trusted device.
  */
 export async function seedFactors(t: TestApp, userId: string, label: string): Promise<void> {
-  const enrolled = await unsafeWithOwner(t.ctx.db, async (tx) =>
-    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.mfa_totp WHERE user_id = ${userId}`.execute(tx)).rows[0]?.n ?? 0,
+  const enrolled = await unsafeWithOwner(
+    t.ctx.db,
+    async (tx) =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM chambers.mfa_totp WHERE user_id = ${userId}`.execute(tx))
+        .rows[0]?.n ?? 0,
   );
   if (enrolled === 0) await enrollFactorsDirectly(t, userId);
   await unsafeWithOwner(t.ctx.db, async (tx) => {
     await sql`INSERT INTO chambers.webauthn_credentials (user_id, credential_id, public_key, counter, transports, device_type, backed_up, name)
-      VALUES (${userId}, ${rand(32)}, decode(${rand(65)}, 'hex'), 7, '{usb}', 'singleDevice', false, ${`Security key of ${label}`})`.execute(tx);
+      VALUES (${userId}, ${rand(32)}, decode(${rand(65)}, 'hex'), 7, '{usb}', 'singleDevice', false, ${`Security key of ${label}`})`.execute(
+      tx,
+    );
     await sql`INSERT INTO chambers.trusted_devices (user_id, expires_at, ip, user_agent)
       VALUES (${userId}, now() + interval '30 days', '203.0.113.7', ${`browser of ${label}`})`.execute(tx);
   });
@@ -169,89 +213,111 @@ export const TENANT_TABLES: Record<string, TenantTableFixture> = {
   'chambers.organizations': {
     rowsOf: (t) => sql`id = ${t.orgId}`,
     update: { column: 'name', value: () => 'Taken over' },
-    insert: (victim) => sql`INSERT INTO chambers.organizations (id, name, kind) VALUES (${victim.orgId}, 'Shadow', 'firm')`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.organizations (id, name, kind) VALUES (${victim.orgId}, 'Shadow', 'firm')`,
   },
   'chambers.users': {
     rowsOf: (t) => sql`id = ${t.userId}`,
     update: { column: 'name', value: () => 'Renamed by intruder' },
-    insert: () => sql`INSERT INTO chambers.users (email, name, is_super_admin) VALUES (${`intruder-${rand()}@example.com`}, 'Intruder', true)`,
+    insert: () =>
+      sql`INSERT INTO chambers.users (email, name, is_super_admin) VALUES (${`intruder-${rand()}@example.com`}, 'Intruder', true)`,
   },
   'chambers.memberships': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'role', value: () => 'reviewer' },
     // The classic escalation: make myself an administrator of someone else's organization.
-    insert: (victim, attacker) => sql`INSERT INTO chambers.memberships (org_id, user_id, role) VALUES (${victim.orgId}, ${attacker.userId}, 'org_admin')`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO chambers.memberships (org_id, user_id, role) VALUES (${victim.orgId}, ${attacker.userId}, 'org_admin')`,
   },
   'chambers.matters': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'title', value: () => 'Overwritten' },
-    insert: (victim, attacker) => sql`INSERT INTO chambers.matters (org_id, title, created_by) VALUES (${victim.orgId}, 'Planted', ${attacker.userId})`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO chambers.matters (org_id, title, created_by) VALUES (${victim.orgId}, 'Planted', ${attacker.userId})`,
   },
   'chambers.sessions': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'revoked_at', value: () => new Date().toISOString() },
-    insert: (victim) => sql`INSERT INTO chambers.sessions (user_id, org_id, expires_at) VALUES (${victim.userId}, ${victim.orgId}, now() + interval '1 day')`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.sessions (user_id, org_id, expires_at) VALUES (${victim.userId}, ${victim.orgId}, now() + interval '1 day')`,
   },
   'chambers.invitations': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'accepted_at', value: () => new Date().toISOString() },
-    insert: (victim, attacker) => sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.invitations (org_id, email, role, token_hash, invited_by, expires_at)
       VALUES (${victim.orgId}, ${attacker.email}, 'org_admin', ${rand(32)}, ${attacker.userId}, now() + interval '7 days')`,
   },
   'chambers.matter_walls': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'created_by', value: (attacker) => attacker.userId },
     // Wall off the victim's matter so its own members lose it.
-    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${victim.matterId}, ${victim.orgId}, ${attacker.userId})`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${victim.matterId}, ${victim.orgId}, ${attacker.userId})`,
   },
   'chambers.matter_wall_members': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'user_id', value: (attacker) => attacker.userId },
     // Admit myself behind the victim's wall.
-    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${victim.walledMatterId}, ${attacker.userId}, ${victim.orgId})`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${victim.walledMatterId}, ${attacker.userId}, ${victim.orgId})`,
   },
   'chambers.document_policies': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'allow_zip', value: () => true },
-    insert: (victim) => sql`INSERT INTO chambers.document_policies (org_id, max_upload_bytes) VALUES (${victim.orgId}, 2147483648)`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.document_policies (org_id, max_upload_bytes) VALUES (${victim.orgId}, 2147483648)`,
   },
   'chambers.documents': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'legal_hold', value: () => true },
-    insert: (victim, attacker) => sql`INSERT INTO chambers.documents (org_id, matter_id, name, created_by) VALUES (${victim.orgId}, ${victim.matterId}, 'Planted.pdf', ${attacker.userId})`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO chambers.documents (org_id, matter_id, name, created_by) VALUES (${victim.orgId}, ${victim.matterId}, 'Planted.pdf', ${attacker.userId})`,
   },
   'chambers.document_versions': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     // Erasing a name is the one change allowed after insert.
     update: { column: 'name', value: () => null },
     // Slip a forged version (with a key the attacker knows) under the victim's document.
-    insert: (victim, attacker) => sql`INSERT INTO chambers.document_versions (id, org_id, document_id, version, name, size, sha256, content_type, scan_status, blob_key, wrapped_data_key, org_key_version, created_by)
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.document_versions (id, org_id, document_id, version, name, size, sha256, content_type, scan_status, blob_key, wrapped_data_key, org_key_version, created_by)
       VALUES (${crypto.randomUUID()}, ${victim.orgId}, ${victim.documentId}, 2, 'forged.pdf', 1, ${rand(32)}, 'application/pdf', 'clean', ${`${victim.orgId}/${rand(8)}`}, decode('00', 'hex'), 1, ${attacker.userId})`,
   },
   'chambers.share_links': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'revoked_at', value: () => new Date().toISOString() },
     // Publish the victim's document through a link whose token the attacker knows.
-    insert: (victim, attacker) => sql`INSERT INTO chambers.share_links (org_id, document_id, token_hash, expires_at, created_by)
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.share_links (org_id, document_id, token_hash, expires_at, created_by)
       VALUES (${victim.orgId}, ${victim.documentId}, ${rand(32)}, now() + interval '7 days', ${attacker.userId})`,
   },
   'chambers.org_keys': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'wrapped_key', value: () => crypto.randomBytes(61) },
     // Planting a key the attacker knows, so the victim's next document would be sealed under it.
-    insert: (victim) => sql`INSERT INTO chambers.org_keys (org_id, version, wrapped_key) VALUES (${victim.orgId}, 2, ${crypto.randomBytes(61)})`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.org_keys (org_id, version, wrapped_key) VALUES (${victim.orgId}, 2, ${crypto.randomBytes(61)})`,
   },
   'chambers.idempotency_keys': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     // Rewrite the stored response another member's retry would be handed.
     update: { column: 'response_body', value: () => '{"id":"forged"}' },
-    insert: (victim) => sql`INSERT INTO chambers.idempotency_keys (org_id, user_id, key, request_hash, locked_at, expires_at)
+    insert: (
+      victim,
+    ) => sql`INSERT INTO chambers.idempotency_keys (org_id, user_id, key, request_hash, locked_at, expires_at)
       VALUES (${victim.orgId}, ${victim.userId}, 'planted', ${rand(32)}, now(), now() + interval '1 day')`,
   },
   'chambers.webhook_integrations': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'rotated_at', value: () => new Date().toISOString() },
-    insert: (victim, attacker) => sql`INSERT INTO chambers.webhook_integrations (org_id, name, created_by) VALUES (${victim.orgId}, 'Planted', ${attacker.userId})`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO chambers.webhook_integrations (org_id, name, created_by) VALUES (${victim.orgId}, 'Planted', ${attacker.userId})`,
   },
   'chambers.webhook_secrets': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
@@ -265,18 +331,22 @@ export const TENANT_TABLES: Record<string, TenantTableFixture> = {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'event_id', value: () => 'rewritten' },
     // Pre-seed the victim's replay store so their genuine next delivery is refused.
-    insert: (victim) => sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
+    insert: (
+      victim,
+    ) => sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
       VALUES (${victim.webhookIntegrationId}, ${victim.orgId}, 'evt-next', ${rand(32)}, now())`,
   },
   'audit.api_calls': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'status', value: () => 500 },
-    insert: (victim, attacker) => sql`INSERT INTO audit.api_calls (org_id, api_key_id, user_id, method, route, status) VALUES (${victim.orgId}, 'forged', ${attacker.userId}, 'GET', '/x', 200)`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO audit.api_calls (org_id, api_key_id, user_id, method, route, status) VALUES (${victim.orgId}, 'forged', ${attacker.userId}, 'GET', '/x', 200)`,
   },
   'audit.events': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'outcome', value: () => 'failure' },
-    insert: (victim, attacker) => sql`INSERT INTO audit.events (org_id, actor_id, action, outcome) VALUES (${victim.orgId}, ${attacker.userId}, 'forged', 'success')`,
+    insert: (victim, attacker) =>
+      sql`INSERT INTO audit.events (org_id, actor_id, action, outcome) VALUES (${victim.orgId}, ${attacker.userId}, 'forged', 'success')`,
   },
 };
 
@@ -291,10 +361,13 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   'chambers.deployment': 'the master-key check and setup token',
   'chambers_meta.schema_migrations': 'the migrator only',
   // Has org_id, yet no tenant may touch it: the organization is where the sign-in will land, not who owns the row.
-  'chambers.mfa_challenges': 'half-done sign-ins (mfaToken, enrollmentToken, WebAuthn ceremonies), consumed before any session or tenant exists',
-  'chambers.portal_handoffs': 'single-use record of cross-portal hand-off codes, checked before the target portal has a session',
+  'chambers.mfa_challenges':
+    'half-done sign-ins (mfaToken, enrollmentToken, WebAuthn ceremonies), consumed before any session or tenant exists',
+  'chambers.portal_handoffs':
+    'single-use record of cross-portal hand-off codes, checked before the target portal has a session',
   'audit.checkpoints': 'signed tree heads, written by the sealer and served by the audit routes through the owner path',
-  'audit.legal_holds': 'legal holds, read across tenants by the retention purge; the routes check the organization first',
+  'audit.legal_holds':
+    'legal holds, read across tenants by the retention purge; the routes check the organization first',
   'audit.siem_cursors': 'the SIEM forwarder position, a deployment-wide background job',
 };
 
@@ -324,7 +397,8 @@ export const USER_TABLES: Record<string, UserTableFixture> = {
       { column: 'confirmed_at', value: () => null },
       { column: 'last_used_step', value: () => 0 },
     ],
-    insert: (victim) => sql`INSERT INTO chambers.mfa_totp (user_id, secret_ciphertext, confirmed_at) VALUES (${victim.userId}, 'attacker-sealed-secret', now())`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.mfa_totp (user_id, secret_ciphertext, confirmed_at) VALUES (${victim.userId}, 'attacker-sealed-secret', now())`,
     secretColumns: ['secret_ciphertext'],
   },
   'chambers.mfa_backup_codes': {
@@ -334,7 +408,8 @@ export const USER_TABLES: Record<string, UserTableFixture> = {
       // Burn the victim's codes, or revive used ones.
       { column: 'used_at', value: () => new Date().toISOString() },
     ],
-    insert: (victim) => sql`INSERT INTO chambers.mfa_backup_codes (user_id, code_hash) VALUES (${victim.userId}, 'attacker-known-hash')`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.mfa_backup_codes (user_id, code_hash) VALUES (${victim.userId}, 'attacker-known-hash')`,
     secretColumns: ['code_hash'],
   },
   'chambers.webauthn_credentials': {
@@ -356,7 +431,8 @@ export const USER_TABLES: Record<string, UserTableFixture> = {
       // Keep a stolen device trusted forever.
       { column: 'expires_at', value: () => '2999-01-01T00:00:00Z' },
     ],
-    insert: (victim) => sql`INSERT INTO chambers.trusted_devices (user_id, expires_at) VALUES (${victim.userId}, now() + interval '10 years')`,
+    insert: (victim) =>
+      sql`INSERT INTO chambers.trusted_devices (user_id, expires_at) VALUES (${victim.userId}, now() + interval '10 years')`,
     secretColumns: [],
   },
 };
@@ -381,9 +457,12 @@ export function coverageProblems(
     const inTenant = table.qualified in lists.tenant;
     const inUser = table.qualified in lists.user;
     const inOwnerOnly = table.qualified in lists.ownerOnly;
-    if (table.hasOrgId && !inTenant && !inOwnerOnly) problems.push(`${table.qualified} has org_id but no entry in TENANT_TABLES (nor in OWNER_ONLY_TABLES)`);
-    else if (!inTenant && !inUser && !inOwnerOnly) problems.push(`${table.qualified} is neither in TENANT_TABLES nor in USER_TABLES nor in OWNER_ONLY_TABLES`);
-    if (Number(inTenant) + Number(inUser) + Number(inOwnerOnly) > 1) problems.push(`${table.qualified} is in more than one of TENANT_TABLES, USER_TABLES and OWNER_ONLY_TABLES`);
+    if (table.hasOrgId && !inTenant && !inOwnerOnly)
+      problems.push(`${table.qualified} has org_id but no entry in TENANT_TABLES (nor in OWNER_ONLY_TABLES)`);
+    else if (!inTenant && !inUser && !inOwnerOnly)
+      problems.push(`${table.qualified} is neither in TENANT_TABLES nor in USER_TABLES nor in OWNER_ONLY_TABLES`);
+    if (Number(inTenant) + Number(inUser) + Number(inOwnerOnly) > 1)
+      problems.push(`${table.qualified} is in more than one of TENANT_TABLES, USER_TABLES and OWNER_ONLY_TABLES`);
   }
   for (const name of [...Object.keys(lists.tenant), ...Object.keys(lists.user), ...Object.keys(lists.ownerOnly)]) {
     if (!names.has(name)) problems.push(`fixture ${name} names a table the catalog does not have`);
@@ -417,7 +496,11 @@ class Rollback extends Error {
 }
 
 /** Runs `fn` as the runtime role for `ctx` and always rolls back, so a statement that succeeds leaves nothing behind (not even a SET). */
-export async function probeAsTenant<T>(db: Database, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string | undefined; message: string }> {
+export async function probeAsTenant<T>(
+  db: Database,
+  ctx: TenantContext,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; code: string | undefined; message: string }> {
   try {
     await withTenant(db, ctx, async (tx) => {
       throw new Rollback(await fn(tx));
@@ -438,18 +521,34 @@ function refused(err: unknown): { ok: false; code: string | undefined; message: 
 export const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** Every row `predicate` selects, read as the owner, as sorted JSON text: a snapshot to compare before and after an attack. */
-export async function ownerSnapshot(db: Database, qualified: string, predicate: RawBuilder<unknown>): Promise<string[]> {
+export async function ownerSnapshot(
+  db: Database,
+  qualified: string,
+  predicate: RawBuilder<unknown>,
+): Promise<string[]> {
   return unsafeWithOwner(db, async (tx) => {
-    const { rows } = await sql<{ row: string }>`SELECT to_jsonb(x)::text AS row FROM ${tableRef(qualified)} x WHERE ${predicate}`.execute(tx);
+    const { rows } = await sql<{
+      row: string;
+    }>`SELECT to_jsonb(x)::text AS row FROM ${tableRef(qualified)} x WHERE ${predicate}`.execute(tx);
     return rows.map((r) => r.row).sort();
   });
 }
 
 /** Does chambers_app hold `privilege` on the table (or, with a column, on that column)? */
-export async function appMay(db: Database, qualified: string, privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE', column?: string): Promise<boolean> {
-  const { rows } = await (column
-    ? sql<{ may: boolean }>`SELECT has_column_privilege('chambers_app'::name, ${qualified}::text, ${column}::text, ${privilege}::text) AS may`
-    : sql<{ may: boolean }>`SELECT has_table_privilege('chambers_app'::name, ${qualified}::text, ${privilege}::text) AS may`
+export async function appMay(
+  db: Database,
+  qualified: string,
+  privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE',
+  column?: string,
+): Promise<boolean> {
+  const { rows } = await (
+    column
+      ? sql<{
+          may: boolean;
+        }>`SELECT has_column_privilege('chambers_app'::name, ${qualified}::text, ${column}::text, ${privilege}::text) AS may`
+      : sql<{
+          may: boolean;
+        }>`SELECT has_table_privilege('chambers_app'::name, ${qualified}::text, ${privilege}::text) AS may`
   ).execute(db.owner);
   return rows[0]?.may === true;
 }

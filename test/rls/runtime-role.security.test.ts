@@ -37,8 +37,14 @@ const REFUSED: Array<[string, string]> = [
   ['CREATE TABLE in schema chambers', 'CREATE TABLE chambers.backdoor (id int)'],
   ['CREATE TABLE in schema public', 'CREATE TABLE public.backdoor (id int)'],
   ['CREATE SCHEMA', 'CREATE SCHEMA backdoor'],
-  ['CREATE FUNCTION in schema chambers', 'CREATE FUNCTION chambers.backdoor() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$'],
-  ['replacing the function that names the tenant', 'CREATE OR REPLACE FUNCTION chambers.current_org_id() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULL::uuid $$'],
+  [
+    'CREATE FUNCTION in schema chambers',
+    'CREATE FUNCTION chambers.backdoor() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+  ],
+  [
+    'replacing the function that names the tenant',
+    'CREATE OR REPLACE FUNCTION chambers.current_org_id() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULL::uuid $$',
+  ],
   ['TRUNCATE', 'TRUNCATE chambers.matters'],
   ['TRUNCATE of the audit log', 'TRUNCATE audit.events'],
   ['DISABLE ROW LEVEL SECURITY', 'ALTER TABLE chambers.matters DISABLE ROW LEVEL SECURITY'],
@@ -85,7 +91,17 @@ describe('the runtime role under arbitrary SQL', () => {
   });
 
   it('should run tenant transactions as chambers_app', async () => {
-    const res = await probeAsTenant(t.ctx.db, asA, async (tx) => (await sql<{ current: string; session: string }>`SELECT current_user AS current, session_user AS session`.execute(tx)).rows[0]);
+    const res = await probeAsTenant(
+      t.ctx.db,
+      asA,
+      async (tx) =>
+        (
+          await sql<{
+            current: string;
+            session: string;
+          }>`SELECT current_user AS current, session_user AS session`.execute(tx)
+        ).rows[0],
+    );
     expect(res).toMatchObject({ ok: true, value: { current: 'chambers_app' } });
     if (t.ctx.db.kind === 'postgres') expect(res).toMatchObject({ ok: true, value: { session: 'chambers_runtime' } });
     else expect(res).toMatchObject({ ok: true, value: { session: 'postgres' } });
@@ -94,7 +110,11 @@ describe('the runtime role under arbitrary SQL', () => {
   describe.each([
     ['SET ROLE chambers_owner', 'SET ROLE chambers_owner', 'chambers_owner'],
     ['SET ROLE postgres', 'SET ROLE postgres', 'postgres'],
-    ["set_config('role', 'chambers_owner', false)", "SELECT set_config('role', 'chambers_owner', false)", 'chambers_owner'],
+    [
+      "set_config('role', 'chambers_owner', false)",
+      "SELECT set_config('role', 'chambers_owner', false)",
+      'chambers_owner',
+    ],
     ['SET SESSION AUTHORIZATION postgres', 'SET SESSION AUTHORIZATION postgres', 'postgres'],
   ])('%s', (_what, statement, target) => {
     it('should be refused on PostgreSQL; on embedded PGlite the superuser session lets it through', async () => {
@@ -127,11 +147,19 @@ describe('the runtime role under arbitrary SQL', () => {
   });
 
   it('should connect the application as chambers_runtime on PostgreSQL, reaching no table outside withTenant', async () => {
-    const who = (await sql<{ current: string; session: string }>`SELECT current_user AS current, session_user AS session`.execute(t.ctx.db.app)).rows[0];
+    const who = (
+      await sql<{ current: string; session: string }>`SELECT current_user AS current, session_user AS session`.execute(
+        t.ctx.db.app,
+      )
+    ).rows[0];
     if (t.ctx.db.kind === 'postgres') {
       expect(who).toEqual({ current: 'chambers_runtime', session: 'chambers_runtime' });
-      await expect(sql`SELECT count(*) FROM chambers.matters`.execute(t.ctx.db.app)).rejects.toMatchObject({ code: INSUFFICIENT_PRIVILEGE });
-      await expect(sql`SELECT count(*) FROM audit.events`.execute(t.ctx.db.app)).rejects.toMatchObject({ code: INSUFFICIENT_PRIVILEGE });
+      await expect(sql`SELECT count(*) FROM chambers.matters`.execute(t.ctx.db.app)).rejects.toMatchObject({
+        code: INSUFFICIENT_PRIVILEGE,
+      });
+      await expect(sql`SELECT count(*) FROM audit.events`.execute(t.ctx.db.app)).rejects.toMatchObject({
+        code: INSUFFICIENT_PRIVILEGE,
+      });
     } else {
       // PGlite has one session, the embedded superuser; only withTenant's SET ROLE puts RLS in force.
       expect(who).toEqual({ current: 'postgres', session: 'postgres' });

@@ -48,7 +48,11 @@ describe('tenant isolation enforced by the database', () => {
   });
 
   it('should hold the coverage rule itself: an org_id table in no list, or only among the user tables, is reported; owner-only with org_id is accepted', () => {
-    const lists = { tenant: { 'x.tenant': 1 }, user: { 'x.user': 1, 'x.user_with_org': 1 }, ownerOnly: { 'x.owner': 1, 'x.owner_with_org': 1 } };
+    const lists = {
+      tenant: { 'x.tenant': 1 },
+      user: { 'x.user': 1, 'x.user_with_org': 1 },
+      ownerOnly: { 'x.owner': 1, 'x.owner_with_org': 1 },
+    };
     const catalog = [
       { qualified: 'x.tenant', hasOrgId: true },
       { qualified: 'x.user', hasOrgId: false },
@@ -63,21 +67,32 @@ describe('tenant isolation enforced by the database', () => {
       'x.forgotten_with_org has org_id but no entry in TENANT_TABLES (nor in OWNER_ONLY_TABLES)',
       'x.forgotten is neither in TENANT_TABLES nor in USER_TABLES nor in OWNER_ONLY_TABLES',
     ]);
-    expect(coverageProblems([{ qualified: 'x.tenant', hasOrgId: true }], { tenant: { 'x.tenant': 1 }, user: {}, ownerOnly: { 'x.tenant': 1, 'x.gone': 1 } })).toEqual([
+    expect(
+      coverageProblems([{ qualified: 'x.tenant', hasOrgId: true }], {
+        tenant: { 'x.tenant': 1 },
+        user: {},
+        ownerOnly: { 'x.tenant': 1, 'x.gone': 1 },
+      }),
+    ).toEqual([
       'x.tenant is in more than one of TENANT_TABLES, USER_TABLES and OWNER_ONLY_TABLES',
       'fixture x.gone names a table the catalog does not have',
     ]);
     // The real lists: the org_id table kept from every tenant is owner-only, and the user tables carry no org_id.
     expect(tables.find((x) => x.qualified === 'chambers.mfa_challenges')).toMatchObject({ hasOrgId: true });
     expect('chambers.mfa_challenges' in OWNER_ONLY_TABLES).toBe(true);
-    for (const name of Object.keys(USER_TABLES)) expect(tables.find((x) => x.qualified === name), name).toMatchObject({ hasOrgId: false });
+    for (const name of Object.keys(USER_TABLES))
+      expect(
+        tables.find((x) => x.qualified === name),
+        name,
+      ).toMatchObject({ hasOrgId: false });
   });
 
   it('should have rows of both organizations in every tenant table and rows in every owner-only table', async () => {
     const empty: string[] = [];
     for (const [table, fixture] of Object.entries(TENANT_TABLES)) {
       for (const tenant of [a, b]) {
-        if ((await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(tenant))).length === 0) empty.push(`${table} (org ${tenant.label})`);
+        if ((await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(tenant))).length === 0)
+          empty.push(`${table} (org ${tenant.label})`);
       }
     }
     for (const table of Object.keys(OWNER_ONLY_TABLES)) {
@@ -89,23 +104,40 @@ describe('tenant isolation enforced by the database', () => {
   it('should let org B read, update and delete its own rows where granted (the control that keeps the refusals below honest)', async () => {
     const db = t.ctx.db;
     for (const [table, fixture] of Object.entries(TENANT_TABLES)) {
-      const seen = await runAsTenant(db, asB, sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(b)}`);
+      const seen = await runAsTenant(
+        db,
+        asB,
+        sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(b)}`,
+      );
       expect(seen, table).toMatchObject({ ok: true, rows: [{ n: expect.any(Number) }] });
       expect(seen.ok && (seen.rows[0]?.n as number), `${table}: B sees its own rows`).toBeGreaterThan(0);
 
       const { column, value } = fixture.update;
       const updated = await probeAsTenant(db, asB, async (tx) =>
-        Number((await sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value(b)} WHERE ${fixture.rowsOf(b)}`.execute(tx)).numAffectedRows),
+        Number(
+          (
+            await sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value(b)} WHERE ${fixture.rowsOf(b)}`.execute(
+              tx,
+            )
+          ).numAffectedRows,
+        ),
       );
-      if (await appMay(db, table, 'UPDATE', column)) expect(updated, `${table}: B updates its own rows`).toMatchObject({ ok: true, value: expect.any(Number) });
-      else expect(updated, `${table}: UPDATE of ${column} is not granted`).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+      if (await appMay(db, table, 'UPDATE', column))
+        expect(updated, `${table}: B updates its own rows`).toMatchObject({ ok: true, value: expect.any(Number) });
+      else
+        expect(updated, `${table}: UPDATE of ${column} is not granted`).toMatchObject({
+          ok: false,
+          code: INSUFFICIENT_PRIVILEGE,
+        });
       if (updated.ok) expect(updated.value, `${table}: B updates its own rows`).toBeGreaterThan(0);
 
       const deleted = await probeAsTenant(db, asB, async (tx) =>
         Number((await sql`DELETE FROM ${tableRef(table)} WHERE ${fixture.rowsOf(b)}`.execute(tx)).numAffectedRows),
       );
-      if (await appMay(db, table, 'DELETE')) expect(deleted, `${table}: B deletes its own rows`).toMatchObject({ ok: true, value: expect.any(Number) });
-      else expect(deleted, `${table}: DELETE is not granted`).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+      if (await appMay(db, table, 'DELETE'))
+        expect(deleted, `${table}: B deletes its own rows`).toMatchObject({ ok: true, value: expect.any(Number) });
+      else
+        expect(deleted, `${table}: DELETE is not granted`).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
       if (deleted.ok) expect(deleted.value, `${table}: B deletes its own rows`).toBeGreaterThan(0);
     }
   });
@@ -115,7 +147,11 @@ describe('tenant isolation enforced by the database', () => {
       const res = await runAsTenant(t.ctx.db, asB, sql`SELECT * FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
       // A column-level grant refuses SELECT *; then ask for the granted columns, which must still show nothing.
       if (!res.ok && res.code === INSUFFICIENT_PRIVILEGE) {
-        const count = await runAsTenant(t.ctx.db, asB, sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+        const count = await runAsTenant(
+          t.ctx.db,
+          asB,
+          sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+        );
         expect(count).toMatchObject({ ok: true, rows: [{ n: 0 }] });
       } else {
         expect(res).toMatchObject({ ok: true, rows: [] });
@@ -125,7 +161,11 @@ describe('tenant isolation enforced by the database', () => {
     it("should update none of org A's rows, which stay exactly as they were", async () => {
       const before = await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a));
       const { column, value } = fixture.update;
-      const res = await runAsTenant(t.ctx.db, asB, sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value(b)} WHERE ${fixture.rowsOf(a)}`);
+      const res = await runAsTenant(
+        t.ctx.db,
+        asB,
+        sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value(b)} WHERE ${fixture.rowsOf(a)}`,
+      );
       if (await appMay(t.ctx.db, table, 'UPDATE', column)) expect(res).toMatchObject({ ok: true, affected: 0 });
       else expect(res).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
       expect(await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a))).toEqual(before);
@@ -154,7 +194,11 @@ describe('tenant isolation enforced by the database', () => {
     const withOrgId = tables.filter((x) => x.hasOrgId);
     expect(withOrgId.length).toBeGreaterThan(0);
     for (const table of withOrgId) {
-      const res = await runAsTenant(t.ctx.db, asB, sql`SELECT count(*)::int AS n FROM ${tableRef(table.qualified)} WHERE org_id = ${a.orgId}`);
+      const res = await runAsTenant(
+        t.ctx.db,
+        asB,
+        sql`SELECT count(*)::int AS n FROM ${tableRef(table.qualified)} WHERE org_id = ${a.orgId}`,
+      );
       if (res.ok) expect(res.rows, table.qualified).toEqual([{ n: 0 }]);
       else expect(res.code, table.qualified).toBe(INSUFFICIENT_PRIVILEGE);
     }
@@ -164,7 +208,8 @@ describe('tenant isolation enforced by the database', () => {
     const nobody: TenantContext = { orgId: null, userId: null };
     for (const table of tables) {
       const res = await runAsTenant(t.ctx.db, nobody, sql`SELECT count(*)::int AS n FROM ${tableRef(table.qualified)}`);
-      if (await appMay(t.ctx.db, table.qualified, 'SELECT')) expect(res, table.qualified).toMatchObject({ ok: true, rows: [{ n: 0 }] });
+      if (await appMay(t.ctx.db, table.qualified, 'SELECT'))
+        expect(res, table.qualified).toMatchObject({ ok: true, rows: [{ n: 0 }] });
       else if (res.ok) expect(res.rows, table.qualified).toEqual([{ n: 0 }]);
       else expect(res.code, table.qualified).toBe(INSUFFICIENT_PRIVILEGE);
     }
@@ -173,7 +218,11 @@ describe('tenant isolation enforced by the database', () => {
   it('should show no row of another organization when only the user is set (no organization chosen yet)', async () => {
     const userOnly: TenantContext = { orgId: null, userId: b.userId };
     for (const [table, fixture] of Object.entries(TENANT_TABLES)) {
-      const res = await runAsTenant(t.ctx.db, userOnly, sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+      const res = await runAsTenant(
+        t.ctx.db,
+        userOnly,
+        sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+      );
       expect(res, table).toMatchObject({ ok: true, rows: [{ n: 0 }] });
     }
   });
@@ -182,7 +231,9 @@ describe('tenant isolation enforced by the database', () => {
     it('should grant the runtime role no privilege on it at all', async () => {
       const { rows } = await sql<{ table_privs: boolean; column_privs: boolean }>`
         SELECT has_table_privilege('chambers_app'::name, ${table}::text, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') AS table_privs,
-               has_any_column_privilege('chambers_app'::name, ${table}::text, 'SELECT, INSERT, UPDATE, REFERENCES') AS column_privs`.execute(t.ctx.db.owner);
+               has_any_column_privilege('chambers_app'::name, ${table}::text, 'SELECT, INSERT, UPDATE, REFERENCES') AS column_privs`.execute(
+        t.ctx.db.owner,
+      );
       expect(rows).toEqual([{ table_privs: false, column_privs: false }]);
     });
 

@@ -47,7 +47,11 @@ describe('user isolation of second factors enforced by the database', () => {
     t = await startTestApp();
     a = await seedTenant(t, 'a');
     b = await seedTenant(t, 'b');
-    const member = await createMember(t, { role: 'org_admin', orgId: a.orgId, email: `colleague-of-a-${Date.now()}@example.com` });
+    const member = await createMember(t, {
+      role: 'org_admin',
+      orgId: a.orgId,
+      email: `colleague-of-a-${Date.now()}@example.com`,
+    });
     await seedFactors(t, member.userId, 'colleague of a');
     colleague = { label: 'colleague of a', userId: member.userId, orgId: member.orgId };
     asA = { orgId: a.orgId, userId: a.userId };
@@ -63,12 +67,17 @@ describe('user isolation of second factors enforced by the database', () => {
     const empty: string[] = [];
     for (const [table, fixture] of Object.entries(USER_TABLES)) {
       for (const owner of [a, b, colleague]) {
-        if ((await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(owner))).length === 0) empty.push(`${table} (${owner.label})`);
+        if ((await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(owner))).length === 0)
+          empty.push(`${table} (${owner.label})`);
       }
     }
     expect(empty).toEqual([]);
     // The colleague really is an org_admin of A's organization: the widest role the same-org attack can have.
-    const role = await ownerSnapshot(t.ctx.db, 'chambers.memberships', sql`org_id = ${a.orgId} AND user_id = ${colleague.userId} AND role = 'org_admin'`);
+    const role = await ownerSnapshot(
+      t.ctx.db,
+      'chambers.memberships',
+      sql`org_id = ${a.orgId} AND user_id = ${colleague.userId} AND role = 'org_admin'`,
+    );
     expect(role).toHaveLength(1);
   });
 
@@ -78,24 +87,44 @@ describe('user isolation of second factors enforced by the database', () => {
       const self = attacker.who();
       for (const [table, fixture] of Object.entries(USER_TABLES)) {
         const where = `${table} as ${attacker.label}`;
-        const seen = await runAsTenant(db, ctxOf(attacker), sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(self)}`);
+        const seen = await runAsTenant(
+          db,
+          ctxOf(attacker),
+          sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(self)}`,
+        );
         expect(seen, where).toMatchObject({ ok: true, rows: [{ n: expect.any(Number) }] });
         expect(seen.ok && (seen.rows[0]?.n as number), `${where}: sees its own rows`).toBeGreaterThan(0);
 
         for (const { column, value } of fixture.updates) {
           const updated = await probeAsTenant(db, ctxOf(attacker), async (tx) =>
-            Number((await sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value()} WHERE ${fixture.rowsOf(self)}`.execute(tx)).numAffectedRows),
+            Number(
+              (
+                await sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value()} WHERE ${fixture.rowsOf(self)}`.execute(
+                  tx,
+                )
+              ).numAffectedRows,
+            ),
           );
-          if (await appMay(db, table, 'UPDATE', column)) expect(updated, `${where}: updates its own ${column}`).toMatchObject({ ok: true, value: expect.any(Number) });
-          else expect(updated, `${where}: UPDATE of ${column} is not granted`).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+          if (await appMay(db, table, 'UPDATE', column))
+            expect(updated, `${where}: updates its own ${column}`).toMatchObject({
+              ok: true,
+              value: expect.any(Number),
+            });
+          else
+            expect(updated, `${where}: UPDATE of ${column} is not granted`).toMatchObject({
+              ok: false,
+              code: INSUFFICIENT_PRIVILEGE,
+            });
           if (updated.ok) expect(updated.value, `${where}: updates its own ${column}`).toBeGreaterThan(0);
         }
 
         const deleted = await probeAsTenant(db, ctxOf(attacker), async (tx) =>
           Number((await sql`DELETE FROM ${tableRef(table)} WHERE ${fixture.rowsOf(self)}`.execute(tx)).numAffectedRows),
         );
-        if (await appMay(db, table, 'DELETE')) expect(deleted, `${where}: deletes its own rows`).toMatchObject({ ok: true, value: expect.any(Number) });
-        else expect(deleted, `${where}: DELETE is not granted`).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+        if (await appMay(db, table, 'DELETE'))
+          expect(deleted, `${where}: deletes its own rows`).toMatchObject({ ok: true, value: expect.any(Number) });
+        else
+          expect(deleted, `${where}: DELETE is not granted`).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
         if (deleted.ok) expect(deleted.value, `${where}: deletes its own rows`).toBeGreaterThan(0);
       }
     }
@@ -103,7 +132,11 @@ describe('user isolation of second factors enforced by the database', () => {
 
   it('should let a user see their own factors before choosing an organization (factors belong to the person, not the tenant)', async () => {
     for (const [table, fixture] of Object.entries(USER_TABLES)) {
-      const res = await runAsTenant(t.ctx.db, { orgId: null, userId: a.userId }, sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+      const res = await runAsTenant(
+        t.ctx.db,
+        { orgId: null, userId: a.userId },
+        sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+      );
       expect(res, table).toMatchObject({ ok: true, rows: [{ n: expect.any(Number) }] });
       expect(res.ok && (res.rows[0]?.n as number), table).toBeGreaterThan(0);
     }
@@ -112,16 +145,28 @@ describe('user isolation of second factors enforced by the database', () => {
   describe.each(Object.entries(USER_TABLES))('%s', (table, fixture) => {
     describe.each(attackers.map((x) => [x.label, x] as const))('attacked by %s', (_label, attacker) => {
       it("should return none of A's rows", async () => {
-        const res = await runAsTenant(t.ctx.db, ctxOf(attacker), sql`SELECT * FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+        const res = await runAsTenant(
+          t.ctx.db,
+          ctxOf(attacker),
+          sql`SELECT * FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+        );
         // A column-level grant refuses SELECT *; then ask for the granted columns, which must still show nothing.
         if (!res.ok && res.code === INSUFFICIENT_PRIVILEGE) {
-          const count = await runAsTenant(t.ctx.db, ctxOf(attacker), sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+          const count = await runAsTenant(
+            t.ctx.db,
+            ctxOf(attacker),
+            sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+          );
           expect(count).toMatchObject({ ok: true, rows: [{ n: 0 }] });
         } else {
           expect(res).toMatchObject({ ok: true, rows: [] });
         }
         // Without any filter, the attacker sees exactly their own rows and nothing more.
-        const all = await runAsTenant(t.ctx.db, ctxOf(attacker), sql`SELECT count(*)::int AS n FROM ${tableRef(table)}`);
+        const all = await runAsTenant(
+          t.ctx.db,
+          ctxOf(attacker),
+          sql`SELECT count(*)::int AS n FROM ${tableRef(table)}`,
+        );
         const own = await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(attacker.who()));
         expect(all).toMatchObject({ ok: true, rows: [{ n: own.length }] });
       });
@@ -130,8 +175,13 @@ describe('user isolation of second factors enforced by the database', () => {
         const before = await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a));
         expect(before.length).toBeGreaterThan(0);
         for (const { column, value } of fixture.updates) {
-          const res = await runAsTenant(t.ctx.db, ctxOf(attacker), sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value()} WHERE ${fixture.rowsOf(a)}`);
-          if (await appMay(t.ctx.db, table, 'UPDATE', column)) expect(res, column).toMatchObject({ ok: true, affected: 0 });
+          const res = await runAsTenant(
+            t.ctx.db,
+            ctxOf(attacker),
+            sql`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value()} WHERE ${fixture.rowsOf(a)}`,
+          );
+          if (await appMay(t.ctx.db, table, 'UPDATE', column))
+            expect(res, column).toMatchObject({ ok: true, affected: 0 });
           else expect(res, column).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
         }
         expect(await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a))).toEqual(before);
@@ -139,7 +189,11 @@ describe('user isolation of second factors enforced by the database', () => {
 
       it("should delete none of A's rows", async () => {
         const before = await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a));
-        const res = await runAsTenant(t.ctx.db, ctxOf(attacker), sql`DELETE FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+        const res = await runAsTenant(
+          t.ctx.db,
+          ctxOf(attacker),
+          sql`DELETE FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+        );
         if (await appMay(t.ctx.db, table, 'DELETE')) expect(res).toMatchObject({ ok: true, affected: 0 });
         else expect(res).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
         expect(await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a))).toEqual(before);
@@ -164,43 +218,57 @@ describe('user isolation of second factors enforced by the database', () => {
         { orgId: a.orgId, userId: null },
       ];
       for (const ctx of contexts) {
-        const res = await runAsTenant(t.ctx.db, ctx, sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`);
+        const res = await runAsTenant(
+          t.ctx.db,
+          ctx,
+          sql`SELECT count(*)::int AS n FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+        );
         expect(res, JSON.stringify(ctx)).toMatchObject({ ok: true, rows: [{ n: 0 }] });
       }
     });
 
-    for (const column of fixture.secretColumns) it(`should never let the runtime role read, write or reference ${column}, not even its own`, async () => {
-      const { rows } = await sql<{ privs: Record<string, boolean> }>`
+    for (const column of fixture.secretColumns)
+      it(`should never let the runtime role read, write or reference ${column}, not even its own`, async () => {
+        const { rows } = await sql<{ privs: Record<string, boolean> }>`
         SELECT jsonb_build_object(
                  'SELECT', has_column_privilege('chambers_app'::name, ${table}::text, ${column}::text, 'SELECT'),
                  'INSERT', has_column_privilege('chambers_app'::name, ${table}::text, ${column}::text, 'INSERT'),
                  'UPDATE', has_column_privilege('chambers_app'::name, ${table}::text, ${column}::text, 'UPDATE'),
-                 'REFERENCES', has_column_privilege('chambers_app'::name, ${table}::text, ${column}::text, 'REFERENCES')) AS privs`.execute(t.ctx.db.owner);
-      expect(rows).toEqual([{ privs: { SELECT: false, INSERT: false, UPDATE: false, REFERENCES: false } }]);
+                 'REFERENCES', has_column_privilege('chambers_app'::name, ${table}::text, ${column}::text, 'REFERENCES')) AS privs`.execute(
+          t.ctx.db.owner,
+        );
+        expect(rows).toEqual([{ privs: { SELECT: false, INSERT: false, UPDATE: false, REFERENCES: false } }]);
 
-      // A reads its own row: the column itself, the column in a filter (an oracle, one guess at a time), and through RETURNING.
-      const col = sql.ref(column);
-      const attempts = [
-        sql`SELECT ${col} FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
-        sql`SELECT * FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
-        sql`SELECT count(*) FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)} AND ${col} IS NOT NULL`,
-        sql`SELECT to_jsonb(x) FROM ${tableRef(table)} x WHERE ${fixture.rowsOf(a)}`,
-        sql`DELETE FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)} RETURNING ${col}`,
-        ...fixture.updates.map(({ column: target }) => sql`UPDATE ${tableRef(table)} SET ${sql.ref(target)} = ${sql.ref(target)} WHERE ${fixture.rowsOf(a)} RETURNING ${col}`),
-      ];
-      const before = await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a));
-      for (const attempt of attempts) {
-        const res = await probeAsTenant(t.ctx.db, asA, (tx) => attempt.execute(tx));
-        expect(res, attempt.compile(t.ctx.db.owner).sql).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
-      }
-      expect(await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a))).toEqual(before);
-    });
+        // A reads its own row: the column itself, the column in a filter (an oracle, one guess at a time), and through RETURNING.
+        const col = sql.ref(column);
+        const attempts = [
+          sql`SELECT ${col} FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+          sql`SELECT * FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)}`,
+          sql`SELECT count(*) FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)} AND ${col} IS NOT NULL`,
+          sql`SELECT to_jsonb(x) FROM ${tableRef(table)} x WHERE ${fixture.rowsOf(a)}`,
+          sql`DELETE FROM ${tableRef(table)} WHERE ${fixture.rowsOf(a)} RETURNING ${col}`,
+          ...fixture.updates.map(
+            ({ column: target }) =>
+              sql`UPDATE ${tableRef(table)} SET ${sql.ref(target)} = ${sql.ref(target)} WHERE ${fixture.rowsOf(a)} RETURNING ${col}`,
+          ),
+        ];
+        const before = await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a));
+        for (const attempt of attempts) {
+          const res = await probeAsTenant(t.ctx.db, asA, (tx) => attempt.execute(tx));
+          expect(res, attempt.compile(t.ctx.db.owner).sql).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+        }
+        expect(await ownerSnapshot(t.ctx.db, table, fixture.rowsOf(a))).toEqual(before);
+      });
   });
 
   it('should count the authenticator secret, the backup-code hashes and the passkey public keys among the columns no runtime role reads', () => {
     const secrets = Object.entries(USER_TABLES).flatMap(([table, f]) => f.secretColumns.map((c) => `${table}.${c}`));
     expect(secrets).toEqual(
-      expect.arrayContaining(['chambers.mfa_totp.secret_ciphertext', 'chambers.mfa_backup_codes.code_hash', 'chambers.webauthn_credentials.public_key']),
+      expect.arrayContaining([
+        'chambers.mfa_totp.secret_ciphertext',
+        'chambers.mfa_backup_codes.code_hash',
+        'chambers.webauthn_credentials.public_key',
+      ]),
     );
   });
 
@@ -212,33 +280,60 @@ describe('user isolation of second factors enforced by the database', () => {
       ['aal', sql`2`],
       ['amr', sql`ARRAY['pwd', 'otp']`],
     ] as const) {
-      const res = await runAsTenant(t.ctx.db, asA, sql`UPDATE chambers.sessions SET ${sql.ref(column)} = ${value} WHERE id = ${a.sessionId}`);
+      const res = await runAsTenant(
+        t.ctx.db,
+        asA,
+        sql`UPDATE chambers.sessions SET ${sql.ref(column)} = ${value} WHERE id = ${a.sessionId}`,
+      );
       expect(res, column).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
     }
     expect(await ownerSnapshot(t.ctx.db, 'chambers.sessions', sql`id = ${a.sessionId}`)).toEqual(before);
     // Control: the row is A's to touch where granted, so the refusals above are about the columns.
     const touched = await probeAsTenant(t.ctx.db, asA, async (tx) =>
-      Number((await sql`UPDATE chambers.sessions SET last_seen_at = now() WHERE id = ${a.sessionId}`.execute(tx)).numAffectedRows),
+      Number(
+        (await sql`UPDATE chambers.sessions SET last_seen_at = now() WHERE id = ${a.sessionId}`.execute(tx))
+          .numAffectedRows,
+      ),
     );
     expect(touched).toEqual({ ok: true, value: 1 });
   });
 
   it("should answer nothing about A's factors through authenticate_session to a caller who does not hold A's session, user and organization together", async () => {
     const call = (ctx: TenantContext, sid: string, user: string, org: string) =>
-      probeAsTenant(t.ctx.db, ctx, async (tx) =>
-        (
-          await sql<Record<string, unknown>>`SELECT * FROM chambers.authenticate_session(${sid}::uuid, ${user}::uuid, ${org}::uuid, now(), interval '1 hour', 30)`.execute(tx)
-        ).rows,
+      probeAsTenant(
+        t.ctx.db,
+        ctx,
+        async (tx) =>
+          (
+            await sql<
+              Record<string, unknown>
+            >`SELECT * FROM chambers.authenticate_session(${sid}::uuid, ${user}::uuid, ${org}::uuid, now(), interval '1 hour', 30)`.execute(
+              tx,
+            )
+          ).rows,
       );
     const nothing = {
-      status: 'revoked', role: null, org_kind: null, org_name: null, is_super_admin: null, email: null, name: null,
-      aal: null, amr: null, mfa_verified_at: null, totp_enrolled: null, passkeys: null,
+      status: 'revoked',
+      role: null,
+      org_kind: null,
+      org_name: null,
+      is_super_admin: null,
+      email: null,
+      name: null,
+      aal: null,
+      amr: null,
+      mfa_verified_at: null,
+      totp_enrolled: null,
+      passkeys: null,
     };
     const asB: TenantContext = { orgId: b.orgId, userId: b.userId };
     // A's session id with B's user, with B's organization, with A's organization but the colleague's user.
     expect(await call(asB, a.sessionId, b.userId, b.orgId)).toEqual({ ok: true, value: [nothing] });
     expect(await call(asB, a.sessionId, a.userId, b.orgId)).toEqual({ ok: true, value: [nothing] });
-    expect(await call({ orgId: a.orgId, userId: colleague.userId }, a.sessionId, colleague.userId, a.orgId)).toEqual({ ok: true, value: [nothing] });
+    expect(await call({ orgId: a.orgId, userId: colleague.userId }, a.sessionId, colleague.userId, a.orgId)).toEqual({
+      ok: true,
+      value: [nothing],
+    });
     expect(await call(asB, crypto.randomUUID(), a.userId, a.orgId)).toEqual({ ok: true, value: [nothing] });
     // Control: the holder of all three learns only whether an authenticator is set up and how many passkeys there are.
     const own = await call(asA, a.sessionId, a.userId, a.orgId);

@@ -14,9 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCa, type TestCa } from '../helpers/test-ca.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
-const OBSERVATORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tools/observatory/node_modules/@mdn/mdn-http-observatory');
+const OBSERVATORY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../tools/observatory/node_modules/@mdn/mdn-http-observatory',
+);
 
-type ScanOutput = { scan: { grade: string; score: number; testsFailed: number; statusCode: number }; tests: Record<string, { pass: boolean; result: string; scoreModifier: number }> };
+type ScanOutput = {
+  scan: { grade: string; score: number; testsFailed: number; statusCode: number };
+  tests: Record<string, { pass: boolean; result: string; scoreModifier: number }>;
+};
 
 async function observatoryScan(target: string, caFile: string): Promise<ScanOutput> {
   // Run its scan entry directly: its bin wrapper replaces NODE_EXTRA_CA_CERTS with Mozilla's bundle.
@@ -26,7 +32,10 @@ async function observatoryScan(target: string, caFile: string): Promise<ScanOutp
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
     encoding: 'utf8',
     timeout: 120_000,
-  }).then((r) => r.stdout, (err: { stdout?: string }) => err.stdout ?? JSON.stringify({ error: String(err) }));
+  }).then(
+    (r) => r.stdout,
+    (err: { stdout?: string }) => err.stdout ?? JSON.stringify({ error: String(err) }),
+  );
   const parsed = JSON.parse(out) as ScanOutput | { error: string };
   if ('error' in parsed) throw new Error(`observatory: ${parsed.error}`);
   return parsed;
@@ -38,7 +47,9 @@ describe('Mozilla HTTP Observatory against the HTTPS server', () => {
   let port: number;
   beforeAll(async () => {
     if (!fs.existsSync(path.join(OBSERVATORY, 'src/scan.js'))) {
-      throw new Error('tools/observatory is not installed: (cd tools/observatory && npm ci --ignore-scripts) and an empty conf/hsts-preload.json; .ci/run does both');
+      throw new Error(
+        'tools/observatory is not installed: (cd tools/observatory && npm ci --ignore-scripts) and an empty conf/hsts-preload.json; .ci/run does both',
+      );
     }
     ca = createTestCa();
     t = await startTestApp({ env: { TLS_CERT_FILE: ca.certFile, TLS_KEY_FILE: ca.keyFile } });
@@ -52,8 +63,12 @@ describe('Mozilla HTTP Observatory against the HTTPS server', () => {
 
   it('should grade / A+ with a score of at least 120 and no failed test', async () => {
     const result = await observatoryScan(`127.0.0.1:${port}`, ca.caFile);
-    const failed = Object.entries(result.tests).filter(([, r]) => !r.pass).map(([name, r]) => `${name}: ${r.result}`);
-    process.stdout.write(`observatory /: grade ${result.scan.grade}, score ${result.scan.score}, ${Object.keys(result.tests).length} tests\n`);
+    const failed = Object.entries(result.tests)
+      .filter(([, r]) => !r.pass)
+      .map(([name, r]) => `${name}: ${r.result}`);
+    process.stdout.write(
+      `observatory /: grade ${result.scan.grade}, score ${result.scan.score}, ${Object.keys(result.tests).length} tests\n`,
+    );
     expect(failed).toEqual([]);
     expect(result.scan.statusCode).toBe(200);
     expect(result.scan.grade).toBe('A+');

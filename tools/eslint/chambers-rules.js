@@ -11,7 +11,8 @@ export function moduleOf(file) {
   if (at < 0) return undefined;
   const parts = file.slice(at + SRC.length).split(path.sep);
   if (parts.length === 1) return null;
-  if (parts[0] === 'platform') return parts.length >= 3 && PLATFORM_SUBMODULES.has(parts[1]) ? `platform/${parts[1]}` : null;
+  if (parts[0] === 'platform')
+    return parts.length >= 3 && PLATFORM_SUBMODULES.has(parts[1]) ? `platform/${parts[1]}` : null;
   return parts[0];
 }
 
@@ -20,15 +21,24 @@ const resolve = (file, spec) => path.resolve(path.dirname(file), spec);
 
 function importSources(context, visit) {
   const check = (node) => node.source && typeof node.source.value === 'string' && visit(node, node.source.value);
-  return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+  return {
+    ImportDeclaration: check,
+    ExportNamedDeclaration: check,
+    ExportAllDeclaration: check,
+    ImportExpression: check,
+  };
 }
 
 /** Another module is reached only through its index.ts; a module never imports the app's top-level files. */
 const moduleFace = {
-  meta: { type: 'problem', schema: [], messages: {
-    deep: "import {{target}} through its public face '{{face}}/index.ts', not one of its files",
-    top: "a module may not import the app's top-level file {{target}} (only src/*.ts and cli/ may)",
-  } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      deep: "import {{target}} through its public face '{{face}}/index.ts', not one of its files",
+      top: "a module may not import the app's top-level file {{target}} (only src/*.ts and cli/ may)",
+    },
+  },
   create(context) {
     const file = context.filename;
     const from = moduleOf(file);
@@ -40,7 +50,8 @@ const moduleFace = {
       if (to === undefined) return;
       if (to === null) {
         const inPlatform = target.includes(`${SRC}platform${path.sep}`);
-        if (!inPlatform && from !== null && from !== 'cli') context.report({ node, messageId: 'top', data: { target: path.basename(target) } });
+        if (!inPlatform && from !== null && from !== 'cli')
+          context.report({ node, messageId: 'top', data: { target: path.basename(target) } });
         return;
       }
       if (to === from) return;
@@ -54,11 +65,15 @@ const moduleFace = {
 
 /** Route files speak HTTP and call their service: no database, no repository, no other route file. */
 const routeImports = {
-  meta: { type: 'problem', schema: [], messages: {
-    own: "a route file imports only its own service and schemas (and other modules' faces), not {{target}}",
-    db: 'a route file does not touch the database ({{target}}): call a service, which takes the transaction',
-    repo: "a route file does not use a repository ({{name}}): call a service",
-  } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      own: "a route file imports only its own service and schemas (and other modules' faces), not {{target}}",
+      db: 'a route file does not touch the database ({{target}}): call a service, which takes the transaction',
+      repo: 'a route file does not use a repository ({{name}}): call a service',
+    },
+  },
   create(context) {
     const file = context.filename;
     if (!file.endsWith('.routes.ts') || isTest(file)) return {};
@@ -69,7 +84,8 @@ const routeImports = {
       const target = resolve(file, spec);
       const to = moduleOf(target);
       if (to === 'platform/db') return context.report({ node, messageId: 'db', data: { target: spec } });
-      if (to === from && !/\.(service|schemas)\.ts$/.test(target)) return context.report({ node, messageId: 'own', data: { target: spec } });
+      if (to === from && !/\.(service|schemas)\.ts$/.test(target))
+        return context.report({ node, messageId: 'own', data: { target: spec } });
       for (const s of node.specifiers ?? []) {
         const name = s.imported?.name ?? s.local?.name ?? '';
         if (/Repository$|Repo$/.test(name)) context.report({ node: s, messageId: 'repo', data: { name } });
@@ -80,7 +96,11 @@ const routeImports = {
 
 /** A service is called with the transaction (or context) by its route; it never sees the HTTP request. */
 const serviceNoHttp = {
-  meta: { type: 'problem', schema: [], messages: { http: 'a service never takes a Fastify request or reply; pass the values it needs' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { http: 'a service never takes a Fastify request or reply; pass the values it needs' },
+  },
   create(context) {
     const file = context.filename;
     if (!file.endsWith('.service.ts') || isTest(file)) return {};
@@ -92,7 +112,11 @@ const serviceNoHttp = {
 
 /** The one RLS bypass may be used only where the name warns the reader. */
 const unsafeOwnerNaming = {
-  meta: { type: 'problem', schema: [], messages: { name: 'unsafeWithOwner may be called only inside a function named unsafe… (found in {{fn}})' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { name: 'unsafeWithOwner may be called only inside a function named unsafe… (found in {{fn}})' },
+  },
   create(context) {
     const nameOf = (fn) => {
       if (fn.id?.name) return fn.id.name;
@@ -104,11 +128,25 @@ const unsafeOwnerNaming = {
     return {
       CallExpression(node) {
         if (node.callee.type !== 'Identifier' || node.callee.name !== 'unsafeWithOwner') return;
-        const named = context.sourceCode.getAncestors(node).reverse().filter((a) => /Function/.test(a.type)).map(nameOf).find((n) => n !== null);
-        if (!named || !named.startsWith('unsafe')) context.report({ node, messageId: 'name', data: { fn: named ?? 'an anonymous function' } });
+        const named = context.sourceCode
+          .getAncestors(node)
+          .reverse()
+          .filter((a) => /Function/.test(a.type))
+          .map(nameOf)
+          .find((n) => n !== null);
+        if (!named || !named.startsWith('unsafe'))
+          context.report({ node, messageId: 'name', data: { fn: named ?? 'an anonymous function' } });
       },
     };
   },
 };
 
-export default { meta: { name: 'chambers' }, rules: { 'module-face': moduleFace, 'route-imports': routeImports, 'service-no-http': serviceNoHttp, 'unsafe-owner-naming': unsafeOwnerNaming } };
+export default {
+  meta: { name: 'chambers' },
+  rules: {
+    'module-face': moduleFace,
+    'route-imports': routeImports,
+    'service-no-http': serviceNoHttp,
+    'unsafe-owner-naming': unsafeOwnerNaming,
+  },
+};

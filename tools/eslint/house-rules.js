@@ -17,7 +17,10 @@ function floorPolicies() {
   });
   // A folder's own files may import each other; the command line (the top of the house) may import any folder.
   policies.push({ from: { element: { type: 'module' } }, allow: { dependency: { relationship: { to: 'internal' } } } });
-  policies.push({ from: { element: { type: 'module', captured: { name: 'cli' } } }, allow: { to: { element: { type: 'module' } } } });
+  policies.push({
+    from: { element: { type: 'module', captured: { name: 'cli' } } },
+    allow: { to: { element: { type: 'module' } } },
+  });
   return policies;
 }
 

@@ -64,7 +64,12 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
   };
 }
 
-async function openPostgres(opts: { ownerUrl: string; appUrl: string; appPoolSize?: number; logger?: Logger }): Promise<Database> {
+async function openPostgres(opts: {
+  ownerUrl: string;
+  appUrl: string;
+  appPoolSize?: number;
+  logger?: Logger;
+}): Promise<Database> {
   const types = {
     getTypeParser: ((oid: number, format?: string) =>
       oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,

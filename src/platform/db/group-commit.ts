@@ -13,7 +13,10 @@ export type GroupCommitter<T> = {
 
 type Waiter<T> = { item: T; resolve: () => void; reject: (err: unknown) => void };
 
-export function createGroupCommitter<T>(opts: { write: (items: T[]) => Promise<void>; maxBatch: number }): GroupCommitter<T> {
+export function createGroupCommitter<T>(opts: {
+  write: (items: T[]) => Promise<void>;
+  maxBatch: number;
+}): GroupCommitter<T> {
   const queue: Waiter<T>[] = [];
   let flushing = false;
 

@@ -28,7 +28,9 @@ const REAL_MIGRATIONS = readMigrationFiles().map((f) => f.name);
 
 /** The test files recorded as applied (the real migrations, applied by one test, are left out). */
 async function appliedNames(db: Database): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`SELECT name FROM chambers_meta.schema_migrations ORDER BY name`.execute(db.owner);
+  const { rows } = await sql<{ name: string }>`SELECT name FROM chambers_meta.schema_migrations ORDER BY name`.execute(
+    db.owner,
+  );
   return rows.map((r) => r.name).filter((n) => !REAL_MIGRATIONS.includes(n));
 }
 
@@ -66,14 +68,18 @@ describe(`migrate (${testDatabaseKind()})`, () => {
     await sql`DROP SCHEMA IF EXISTS mtest CASCADE`.execute(db.owner);
     const { rows } = await sql<{ name: string }>`SELECT name FROM chambers_meta.schema_migrations`.execute(db.owner);
     for (const { name } of rows) {
-      if (!REAL_MIGRATIONS.includes(name)) await sql`DELETE FROM chambers_meta.schema_migrations WHERE name = ${name}`.execute(db.owner);
+      if (!REAL_MIGRATIONS.includes(name))
+        await sql`DELETE FROM chambers_meta.schema_migrations WHERE name = ${name}`.execute(db.owner);
     }
   });
 
   it('should apply the files in name order, record each one, and apply nothing the second time', async () => {
     // Written out of order on purpose: 0002 needs the schema that 0001 creates.
     write('0002_beta.sql', 'CREATE TABLE mtest.beta (id int PRIMARY KEY REFERENCES mtest.alpha (id));');
-    write('0001_alpha.sql', 'CREATE SCHEMA mtest;\nCREATE TABLE mtest.alpha (id int PRIMARY KEY);\nINSERT INTO mtest.alpha VALUES (1), (2);');
+    write(
+      '0001_alpha.sql',
+      'CREATE SCHEMA mtest;\nCREATE TABLE mtest.alpha (id int PRIMARY KEY);\nINSERT INTO mtest.alpha VALUES (1), (2);',
+    );
     write('README.md', 'not a migration');
     write('0003_Not_Lowercase.sql', 'SELECT nonsense;');
 

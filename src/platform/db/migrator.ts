@@ -98,15 +98,22 @@ export async function migrate(db: Database, files = readMigrationFiles()): Promi
       const existing = rows[0];
       if (existing) {
         if (existing.checksum !== file.checksum) {
-          throw new MigrationError(file.name, new Error('the file changed after it was applied; write a new migration instead'));
+          throw new MigrationError(
+            file.name,
+            new Error('the file changed after it was applied; write a new migration instead'),
+          );
         }
         return false;
       }
       try {
         // chambers.migrating (with the advisory lock above) is what lets DDL on the audit schema through the guard of 0005.
-        await sql`SELECT set_config('role', 'chambers_owner', true), set_config('chambers.migrating', 'on', true)`.execute(tx);
+        await sql`SELECT set_config('role', 'chambers_owner', true), set_config('chambers.migrating', 'on', true)`.execute(
+          tx,
+        );
         await sql.raw(file.sql).execute(tx);
-        await sql`INSERT INTO chambers_meta.schema_migrations (name, checksum) VALUES (${file.name}, ${file.checksum})`.execute(tx);
+        await sql`INSERT INTO chambers_meta.schema_migrations (name, checksum) VALUES (${file.name}, ${file.checksum})`.execute(
+          tx,
+        );
       } catch (err) {
         throw err instanceof MigrationError ? err : new MigrationError(file.name, err);
       }
@@ -119,12 +126,15 @@ export async function migrate(db: Database, files = readMigrationFiles()): Promi
 
 /** Sets the runtime login's password (derived from the master key) so no extra secret needs configuring. */
 /** The runtime login's password: derived from the master key, so there is no extra secret to configure. */
-export const runtimeDbPassword = (masterKey: Buffer): string => deriveKey(masterKey, 'postgres-runtime-login').toString('base64url');
+export const runtimeDbPassword = (masterKey: Buffer): string =>
+  deriveKey(masterKey, 'postgres-runtime-login').toString('base64url');
 
 export async function setRuntimePassword(db: Database, password: string): Promise<void> {
   await withRetry(() =>
     db.owner.transaction().execute(async (tx) => {
-      const { rows } = await sql<{ stmt: string }>`SELECT format('ALTER ROLE chambers_runtime WITH LOGIN PASSWORD %L', ${password}::text) AS stmt`.execute(tx);
+      const { rows } = await sql<{
+        stmt: string;
+      }>`SELECT format('ALTER ROLE chambers_runtime WITH LOGIN PASSWORD %L', ${password}::text) AS stmt`.execute(tx);
       const stmt = rows[0]?.stmt;
       if (stmt) await sql.raw(stmt).execute(tx);
     }),

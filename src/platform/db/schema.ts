@@ -56,13 +56,17 @@ export type MatterTable = {
   updated_at: DefaultTimestamp;
 };
 
-export type DB = AuthDB & MfaDB & DocumentsDB & GuardDB & AuditDB & {
-  'chambers.deployment': DeploymentTable;
-  'chambers.organizations': OrganizationTable;
-  'chambers.users': UserTable;
-  'chambers.memberships': MembershipTable;
-  'chambers.matters': MatterTable;
-};
+export type DB = AuthDB &
+  MfaDB &
+  DocumentsDB &
+  GuardDB &
+  AuditDB & {
+    'chambers.deployment': DeploymentTable;
+    'chambers.organizations': OrganizationTable;
+    'chambers.users': UserTable;
+    'chambers.memberships': MembershipTable;
+    'chambers.matters': MatterTable;
+  };
 
 export type SessionTable = {
   id: Generated<string>;

@@ -9,5 +9,3 @@ export {
   type MailerOptions,
   type RetryPolicy,
 } from './mailer.ts';
-
-

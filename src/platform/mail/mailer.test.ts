@@ -153,7 +153,12 @@ describe('mailer over SMTP', () => {
     expect(parsed.body).toContain(`<b>${SECRET_CODE}</b>`);
 
     const delivered = entries.find((e) => e.msg === 'mail delivered');
-    expect(delivered?.obj).toMatchObject({ kind: 'auth.verify-email', toDomain: 'example.org', attempt: 1, transport: 'smtp' });
+    expect(delivered?.obj).toMatchObject({
+      kind: 'auth.verify-email',
+      toDomain: 'example.org',
+      attempt: 1,
+      transport: 'smtp',
+    });
     expect(header(parsed, 'message-id')).toBe(`<${String(delivered?.obj.mailId)}@chambers.test>`);
     expectCleanLogs(entries);
   });
@@ -172,7 +177,10 @@ describe('mailer over SMTP', () => {
     await mailer.flush(5_000);
     expect(smtp.received).toHaveLength(0);
     // The server answers STARTTLS with a 5xx: a configuration problem, not worth retrying.
-    expect(entries.find((e) => e.msg === 'mail dropped')?.obj).toMatchObject({ reason: 'permanent-failure', error: { command: 'STARTTLS' } });
+    expect(entries.find((e) => e.msg === 'mail dropped')?.obj).toMatchObject({
+      reason: 'permanent-failure',
+      error: { command: 'STARTTLS' },
+    });
     expectCleanLogs(entries);
   });
 
@@ -186,7 +194,13 @@ describe('mailer over SMTP', () => {
       },
     });
     const { logger, entries } = captureLogger();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, outboxDir: '/nonexistent', from: FROM, logger, retry: FAST_RETRY });
+    mailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+      outboxDir: '/nonexistent',
+      from: FROM,
+      logger,
+      retry: FAST_RETRY,
+    });
     mailer.send(message());
     await mailer.flush(5_000);
 
@@ -195,7 +209,12 @@ describe('mailer over SMTP', () => {
     expect(parseMessage(smtp.received[0]!.raw).body).toContain(SECRET_CODE);
     const retries = entries.filter((e) => e.level === 'warn');
     expect(retries).toHaveLength(2);
-    expect(retries[0]?.obj).toMatchObject({ kind: 'auth.verify-email', toDomain: 'example.org', attempt: 1, error: { responseCode: 451 } });
+    expect(retries[0]?.obj).toMatchObject({
+      kind: 'auth.verify-email',
+      toDomain: 'example.org',
+      attempt: 1,
+      error: { responseCode: 451 },
+    });
     expect(entries.find((e) => e.msg === 'mail delivered')?.obj).toMatchObject({ attempt: 3 });
     expect(entries.some((e) => e.msg === 'mail dropped')).toBe(false);
     expectCleanLogs(entries);
@@ -210,7 +229,13 @@ describe('mailer over SMTP', () => {
       },
     });
     const { logger, entries } = captureLogger();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, outboxDir: '/nonexistent', from: FROM, logger, retry: FAST_RETRY });
+    mailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+      outboxDir: '/nonexistent',
+      from: FROM,
+      logger,
+      retry: FAST_RETRY,
+    });
     mailer.send(message());
     await mailer.flush(5_000);
 
@@ -218,7 +243,11 @@ describe('mailer over SMTP', () => {
     expect(smtp.received).toHaveLength(0);
     const dropped = entries.find((e) => e.msg === 'mail dropped');
     expect(dropped?.level).toBe('error');
-    expect(dropped?.obj).toMatchObject({ reason: 'permanent-failure', toDomain: 'example.org', error: { responseCode: 550 } });
+    expect(dropped?.obj).toMatchObject({
+      reason: 'permanent-failure',
+      toDomain: 'example.org',
+      error: { responseCode: 550 },
+    });
     // The server's reply echoed the address; it must not reach the log.
     expectCleanLogs(entries);
   });
@@ -291,7 +320,15 @@ describe('mailer outbox', () => {
     const { logger, entries } = captureLogger();
     mailer = createMailer({ outboxDir, from: FROM, logger, retry: FAST_RETRY });
     mailer.send(message({ html: undefined }));
-    mailer.send(message({ to: 'bob@Example.COM', subject: 'Grüße — second', text: 'Zweite Nachricht ✓', html: undefined, kind: 'matter.invite' }));
+    mailer.send(
+      message({
+        to: 'bob@Example.COM',
+        subject: 'Grüße — second',
+        text: 'Zweite Nachricht ✓',
+        html: undefined,
+        kind: 'matter.invite',
+      }),
+    );
     await mailer.flush(5_000);
 
     expect((await fs.stat(outboxDir)).mode & 0o777).toBe(0o700);
@@ -326,7 +363,12 @@ describe('mailer outbox', () => {
     expect(header(m2, 'subject')).toMatch(/^=\?UTF-8\?[QB]\?/);
     expect(header(m2, 'content-transfer-encoding')).toBe('quoted-printable');
 
-    expect(entries.filter((e) => e.msg === 'mail delivered').map((e) => e.obj.toDomain).sort()).toEqual(['example.com', 'example.org']);
+    expect(
+      entries
+        .filter((e) => e.msg === 'mail delivered')
+        .map((e) => e.obj.toDomain)
+        .sort(),
+    ).toEqual(['example.com', 'example.org']);
     expectCleanLogs(entries);
   });
 
@@ -376,7 +418,20 @@ describe('mailer outbox', () => {
 describe('helpers', () => {
   it('recipientDomain accepts one plain address only', () => {
     expect(recipientDomain('a.b+tag@Sub.Example.org')).toBe('sub.example.org');
-    for (const bad of ['', 'a', 'a@', '@b', 'a@b@c', 'a b@c', 'a@b,c@d', '<a@b>', 'a@b\n', 'a@.b', 'a@b..c', `${'x'.repeat(251)}@b.c`]) {
+    for (const bad of [
+      '',
+      'a',
+      'a@',
+      '@b',
+      'a@b@c',
+      'a b@c',
+      'a@b,c@d',
+      '<a@b>',
+      'a@b\n',
+      'a@.b',
+      'a@b..c',
+      `${'x'.repeat(251)}@b.c`,
+    ]) {
       expect(recipientDomain(bad)).toBeUndefined();
     }
   });

@@ -51,7 +51,11 @@ export interface MailerOptions {
   concurrency?: number | undefined;
 }
 
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 });
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
+  attempts: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+});
 export const DEFAULT_MAX_QUEUE = 10_000;
 const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_FLUSH_MS = 30_000;
@@ -108,7 +112,8 @@ function isPermanent(err: unknown): boolean {
 export function createMailer(opts: MailerOptions): Mailer {
   const { logger } = opts;
   const retry = opts.retry ?? DEFAULT_RETRY;
-  if (!Number.isInteger(retry.attempts) || retry.attempts < 1) throw new Error('mail: retry.attempts must be an integer >= 1');
+  if (!Number.isInteger(retry.attempts) || retry.attempts < 1)
+    throw new Error('mail: retry.attempts must be an integer >= 1');
   if (!(retry.baseDelayMs >= 0) || !(retry.maxDelayMs >= retry.baseDelayMs)) {
     throw new Error('mail: retry delays must satisfy 0 <= baseDelayMs <= maxDelayMs');
   }
@@ -123,7 +128,10 @@ export function createMailer(opts: MailerOptions): Mailer {
     logger.info({ transport: 'smtp', host: smtp.host }, 'mail transport ready');
   } else {
     transport = createOutboxTransport(opts.outboxDir, opts.from);
-    logger.info({ transport: 'outbox', dir: opts.outboxDir }, 'mail transport ready: messages are written to the outbox, not sent');
+    logger.info(
+      { transport: 'outbox', dir: opts.outboxDir },
+      'mail transport ready: messages are written to the outbox, not sent',
+    );
   }
 
   const ready: Job[] = [];
@@ -214,8 +222,15 @@ export function createMailer(opts: MailerOptions): Mailer {
         logger.error({ kind, reason: 'invalid-recipient' }, 'mail dropped: recipient is not a single plain address');
         return;
       }
-      if (typeof msg.subject !== 'string' || typeof msg.text !== 'string' || (msg.html !== undefined && typeof msg.html !== 'string')) {
-        logger.error({ kind, toDomain: domain, reason: 'invalid-message' }, 'mail dropped: subject, text and html must be strings');
+      if (
+        typeof msg.subject !== 'string' ||
+        typeof msg.text !== 'string' ||
+        (msg.html !== undefined && typeof msg.html !== 'string')
+      ) {
+        logger.error(
+          { kind, toDomain: domain, reason: 'invalid-message' },
+          'mail dropped: subject, text and html must be strings',
+        );
         return;
       }
       if (size() >= maxQueue) {

@@ -9,7 +9,14 @@ import ipaddr from 'ipaddr.js';
  */
 
 /** Cloud metadata and platform endpoints, named so the refusal says why. Azure's is in public space. */
-const METADATA_ADDRESSES = new Set(['169.254.169.254', '169.254.170.2', '100.100.100.200', '168.63.129.16', '192.0.0.192', 'fd00:ec2::254']);
+const METADATA_ADDRESSES = new Set([
+  '169.254.169.254',
+  '169.254.170.2',
+  '100.100.100.200',
+  '168.63.129.16',
+  '192.0.0.192',
+  'fd00:ec2::254',
+]);
 
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
 
@@ -39,7 +46,8 @@ function checkIpv4(v4: ipaddr.IPv4): AddressVerdict {
 }
 
 function checkIpv6(v6: ipaddr.IPv6): AddressVerdict {
-  if (METADATA_ADDRESSES.has(v6.toNormalizedString()) || METADATA_ADDRESSES.has(v6.toString())) return refuse('metadata');
+  if (METADATA_ADDRESSES.has(v6.toNormalizedString()) || METADATA_ADDRESSES.has(v6.toString()))
+    return refuse('metadata');
   const range = v6.range();
   if (range === 'ipv4Mapped') return refuse('ipv6-ipv4-mapped');
   const embedded = embeddedIpv4(v6, range);

@@ -32,12 +32,28 @@ export type SafeFetchOptions = {
   policy?: SsrfPolicy;
 };
 
-export type SafeResponse = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; url: string; redirects: number };
+export type SafeResponse = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  url: string;
+  redirects: number;
+};
 
 const DEFAULTS = { maxBytes: 1024 * 1024, timeoutMs: 10_000, maxRedirects: 3 } as const;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers the caller may not set (the transport owns them) and those never carried to another origin. */
-const TRANSPORT_HEADERS = ['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect'];
+const TRANSPORT_HEADERS = [
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+];
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 /** Connection errors after which the next vetted address of the same name may be tried (nothing was sent). */
 const CONNECT_PHASE_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -75,7 +91,13 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
     for (let hop = 0; ; hop++) {
       const target = parseTargetUrl(current);
       const addresses = await vetDestination(target, allowHosts, resolve, controller.signal);
-      const res = await exchangeWithFallback(target, addresses, { method, headers, body, maxBytes, signal: controller.signal });
+      const res = await exchangeWithFallback(target, addresses, {
+        method,
+        headers,
+        body,
+        maxBytes,
+        signal: controller.signal,
+      });
       const location = res.headers.location;
       if (!REDIRECTS.has(res.status) || typeof location !== 'string') {
         return { status: res.status, headers: res.headers, body: res.body, url: target.url.toString(), redirects: hop };
@@ -92,7 +114,8 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
       }
     }
   } catch (err) {
-    if (controller.signal.aborted && !(err instanceof SsrfError && err.code !== 'SSRF_CONNECT_FAILED')) throw new SsrfError('SSRF_TIMEOUT', 'deadline');
+    if (controller.signal.aborted && !(err instanceof SsrfError && err.code !== 'SSRF_CONNECT_FAILED'))
+      throw new SsrfError('SSRF_TIMEOUT', 'deadline');
     throw err;
   } finally {
     clearTimeout(timer);
@@ -100,7 +123,12 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
 }
 
 /** Every address the destination may be reached at, all of them vetted. */
-async function vetDestination(target: TargetUrl, allowHosts: Set<string>, resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress[]> {
+async function vetDestination(
+  target: TargetUrl,
+  allowHosts: Set<string>,
+  resolve: Resolver,
+  signal: AbortSignal,
+): Promise<ResolvedAddress[]> {
   const exempt = allowHosts.has(target.hostname);
   if (target.isIpLiteral) {
     if (!exempt) refuseUnlessPublic(target.hostname);
@@ -125,15 +153,29 @@ function refuseUnlessPublic(address: string): void {
   if (!verdict.allowed) throw new SsrfError('SSRF_ADDRESS_FORBIDDEN', verdict.reason);
 }
 
-type Exchange = { method: string; headers: Record<string, string>; body: string | Buffer | undefined; maxBytes: number; signal: AbortSignal };
+type Exchange = {
+  method: string;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  maxBytes: number;
+  signal: AbortSignal;
+};
 type RawResponse = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
 
-async function exchangeWithFallback(target: TargetUrl, addresses: ResolvedAddress[], req: Exchange): Promise<RawResponse> {
+async function exchangeWithFallback(
+  target: TargetUrl,
+  addresses: ResolvedAddress[],
+  req: Exchange,
+): Promise<RawResponse> {
   for (const [i, address] of addresses.entries()) {
     try {
       return await exchange(target, address, req);
     } catch (err) {
-      const retry = err instanceof SsrfError && err.code === 'SSRF_CONNECT_FAILED' && CONNECT_PHASE_ERRORS.has(err.reason) && i < addresses.length - 1;
+      const retry =
+        err instanceof SsrfError &&
+        err.code === 'SSRF_CONNECT_FAILED' &&
+        CONNECT_PHASE_ERRORS.has(err.reason) &&
+        i < addresses.length - 1;
       if (!retry) throw err;
     }
   }
@@ -154,7 +196,11 @@ function exchange(target: TargetUrl, pinned: ResolvedAddress, req: Exchange): Pr
       port: target.url.port || (isHttps ? 443 : 80),
       path: `${target.url.pathname}${target.url.search}`,
       method: req.method,
-      headers: { 'user-agent': 'Chambers', ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
+      headers: {
+        'user-agent': 'Chambers',
+        ...req.headers,
+        ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+      },
       agent: false,
       signal: req.signal,
       ...(target.isIpLiteral ? {} : { lookup, servername: target.hostname }),
@@ -187,7 +233,8 @@ function exchange(target: TargetUrl, pinned: ResolvedAddress, req: Exchange): Pr
       res.on('end', () => resolve({ status, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', (err: NodeJS.ErrnoException) => reject(connectError(err, req.signal)));
       res.on('close', () => {
-        if (!res.complete) reject(connectError(Object.assign(new Error('response cut short'), { code: 'ECONNRESET' }), req.signal));
+        if (!res.complete)
+          reject(connectError(Object.assign(new Error('response cut short'), { code: 'ECONNRESET' }), req.signal));
       });
     });
     request.on('error', (err: NodeJS.ErrnoException) => reject(connectError(err, req.signal)));

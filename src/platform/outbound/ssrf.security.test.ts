@@ -156,7 +156,13 @@ describe('SSRF guard: bypass corpus', () => {
 describe('SSRF guard against a real local server', () => {
   let server: http.Server;
   let port: number;
-  const hits: Array<{ path: string; host: string | undefined; authorization: string | undefined; method: string; body: string }> = [];
+  const hits: Array<{
+    path: string;
+    host: string | undefined;
+    authorization: string | undefined;
+    method: string;
+    body: string;
+  }> = [];
   const receiver = 'receiver.chambers.test';
   const other = 'other.chambers.test';
   const resolve: Resolver = async (name) => {
@@ -171,10 +177,19 @@ describe('SSRF guard against a real local server', () => {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         const path = req.url ?? '/';
-        hits.push({ path, host: req.headers.host, authorization: req.headers.authorization, method: req.method ?? '', body });
+        hits.push({
+          path,
+          host: req.headers.host,
+          authorization: req.headers.authorization,
+          method: req.method ?? '',
+          body,
+        });
         const redirect = (to: string, status = 302) => res.writeHead(status, { location: to }).end();
         if (path === '/ok') return res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
-        if (path === '/echo') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body }));
+        if (path === '/echo')
+          return res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ method: req.method, body }));
         if (path === '/to-relative') return redirect('/ok');
         if (path === '/to-private-name') return redirect(`http://internal.example.com:${port}/secret`);
         if (path === '/to-loopback') return redirect(`http://127.0.0.1:${port}/secret`);
@@ -184,7 +199,8 @@ describe('SSRF guard against a real local server', () => {
         if (path === '/to-other') return redirect(`http://${other}:${port}/ok`);
         if (path === '/see-other') return redirect('/echo', 303);
         if (path.startsWith('/loop')) return redirect(`/loop${Number(path.slice(5) || 0) + 1}`);
-        if (path === '/big-declared') return res.writeHead(200, { 'content-length': String(2_000_000) }).end(Buffer.alloc(2_000_000));
+        if (path === '/big-declared')
+          return res.writeHead(200, { 'content-length': String(2_000_000) }).end(Buffer.alloc(2_000_000));
         if (path === '/big-chunked') {
           res.writeHead(200, { 'content-type': 'application/octet-stream' });
           for (let i = 0; i < 20; i++) res.write(Buffer.alloc(100_000));
@@ -221,7 +237,12 @@ describe('SSRF guard against a real local server', () => {
   });
 
   it('should send a POST body and follow a relative redirect, re-checking the hop', async () => {
-    const post = await safeFetch(`http://${receiver}:${port}/echo`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' }, policy });
+    const post = await safeFetch(`http://${receiver}:${port}/echo`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+      policy,
+    });
     expect(JSON.parse(post.body.toString())).toEqual({ method: 'POST', body: '{"a":1}' });
     const followed = await safeFetch(`http://${receiver}:${port}/to-relative`, { policy });
     expect(followed).toMatchObject({ status: 200, redirects: 1, url: `http://${receiver}:${port}/ok` });
@@ -258,8 +279,12 @@ describe('SSRF guard against a real local server', () => {
   });
 
   it('should cap the response size, declared or streamed', async () => {
-    expect((await refusal(`http://${receiver}:${port}/big-declared`, { policy, maxBytes: 1000 })).reason).toBe('declared-length');
-    expect((await refusal(`http://${receiver}:${port}/big-chunked`, { policy, maxBytes: 150_000 })).reason).toBe('streamed-length');
+    expect((await refusal(`http://${receiver}:${port}/big-declared`, { policy, maxBytes: 1000 })).reason).toBe(
+      'declared-length',
+    );
+    expect((await refusal(`http://${receiver}:${port}/big-chunked`, { policy, maxBytes: 150_000 })).reason).toBe(
+      'streamed-length',
+    );
   });
 
   it('should give up when the whole exchange exceeds its time budget', async () => {
@@ -273,7 +298,10 @@ describe('SSRF guard against a real local server', () => {
     let lookups = 0;
     const rebinding: Resolver = async () => (++lookups === 1 ? [v4('93.184.216.34')] : [v4('127.0.0.1')]);
     const before = secretHits();
-    const err = await refusal(`http://rebind.example.com:${port}/secret`, { policy: { resolve: rebinding }, timeoutMs: 1500 });
+    const err = await refusal(`http://rebind.example.com:${port}/secret`, {
+      policy: { resolve: rebinding },
+      timeoutMs: 1500,
+    });
     expect(['SSRF_CONNECT_FAILED', 'SSRF_TIMEOUT']).toContain(err.code);
     expect(lookups).toBe(1);
     expect(secretHits()).toBe(before);

@@ -2,7 +2,14 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EICAR, EICAR_SIGNATURE, clamdMissingReason, freePort, startClamd, type TestClamd } from '../../../test/helpers/clamd.ts';
+import {
+  EICAR,
+  EICAR_SIGNATURE,
+  clamdMissingReason,
+  freePort,
+  startClamd,
+  type TestClamd,
+} from '../../../test/helpers/clamd.ts';
 import { ScanRefusedError, ScannerUnavailableError, createClamdScanner, parseClamdReply } from './clamd-scanner.ts';
 
 const missing = clamdMissingReason();
@@ -26,7 +33,10 @@ describe.skipIf(missing)(`clamd scanner against a real clamd${missing ? ` (skipp
   });
 
   it('finds EICAR alone and inside a larger file split across frames', async () => {
-    expect(await scanner().scan(Readable.from([Buffer.from(EICAR)]))).toEqual({ status: 'infected', signature: EICAR_SIGNATURE });
+    expect(await scanner().scan(Readable.from([Buffer.from(EICAR)]))).toEqual({
+      status: 'infected',
+      signature: EICAR_SIGNATURE,
+    });
     const file = Buffer.concat([crypto.randomBytes(65_530), Buffer.from(EICAR), crypto.randomBytes(1000)]);
     const pieces = [file.subarray(0, 65_540), file.subarray(65_540)];
     expect(await scanner().scan(Readable.from(pieces))).toEqual({ status: 'infected', signature: EICAR_SIGNATURE });
@@ -34,7 +44,9 @@ describe.skipIf(missing)(`clamd scanner against a real clamd${missing ? ` (skipp
 
   it('reports content over clamd StreamMaxLength as refused for size, not as clean', async () => {
     const big = Array.from({ length: 12 }, () => crypto.randomBytes(256 * 1024));
-    const err = await scanner().scan(Readable.from(big)).catch((e: unknown) => e);
+    const err = await scanner()
+      .scan(Readable.from(big))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScanRefusedError);
     // Usually clamd's reply is read ('size-limit'); when its reset races the reply away, still a refusal ('error').
     expect(['size-limit', 'error']).toContain((err as ScanRefusedError).reason);
@@ -71,8 +83,11 @@ describe('clamd scanner faults', () => {
 
   it('parses every kind of clamd reply', () => {
     expect(parseClamdReply('stream: OK\0')).toEqual({ status: 'clean' });
-    expect(parseClamdReply('stream: Win.Test.EICAR_HDB-1 FOUND\0')).toEqual({ status: 'infected', signature: 'Win.Test.EICAR_HDB-1' });
+    expect(parseClamdReply('stream: Win.Test.EICAR_HDB-1 FOUND\0')).toEqual({
+      status: 'infected',
+      signature: 'Win.Test.EICAR_HDB-1',
+    });
     expect(() => parseClamdReply('INSTREAM size limit exceeded. ERROR\0')).toThrow(ScanRefusedError);
-    expect(() => parseClamdReply('stream: Can\'t allocate memory ERROR\0')).toThrow(ScanRefusedError);
+    expect(() => parseClamdReply("stream: Can't allocate memory ERROR\0")).toThrow(ScanRefusedError);
   });
 });

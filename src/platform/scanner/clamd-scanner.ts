@@ -78,7 +78,10 @@ export function createClamdScanner(opts: { host: string; port: number; timeoutMs
         // content (a reset after its size-limit reply can destroy the reply). Fail closed: never "unavailable",
         // or an oversized file could slip past a policy that accepts unscanned uploads.
         if (err instanceof ScannerUnavailableError && framesSent > 0 && conn.closedByPeer()) {
-          throw new ScanRefusedError('error', 'clamd closed the connection mid-stream without a verdict (content over its StreamMaxLength?)');
+          throw new ScanRefusedError(
+            'error',
+            'clamd closed the connection mid-stream without a verdict (content over its StreamMaxLength?)',
+          );
         }
         throw err;
       } finally {
@@ -92,7 +95,8 @@ export function createClamdScanner(opts: { host: string; port: number; timeoutMs
       try {
         conn.socket.write('zPING\0');
         const reply = (await conn.reply()).replace(/\0+$/, '').trim();
-        if (reply !== 'PONG') throw new ScannerUnavailableError(`clamd answered PING with ${JSON.stringify(reply.slice(0, 50))}`);
+        if (reply !== 'PONG')
+          throw new ScannerUnavailableError(`clamd answered PING with ${JSON.stringify(reply.slice(0, 50))}`);
       } finally {
         conn.socket.destroy();
       }
@@ -130,7 +134,11 @@ function connect(opts: { host: string; port: number; timeoutMs: number }): Promi
     socket.on('error', (err) => {
       failure = err;
       clearTimeout(timer);
-      reject(new ScannerUnavailableError(`clamd at ${where} is unreachable: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      reject(
+        new ScannerUnavailableError(
+          `clamd at ${where} is unreachable: ${(err as NodeJS.ErrnoException).code ?? err.message}`,
+        ),
+      );
       wake();
     });
     socket.on('data', (chunk: Buffer) => {
@@ -148,10 +156,18 @@ function connect(opts: { host: string; port: number; timeoutMs: number }): Promi
       new Promise<void>((res, rej) => {
         const check = () => {
           if (done()) finish(res);
-          else if (failure) finish(() => rej(new ScannerUnavailableError(`clamd at ${where} failed: ${failure?.message}`)));
-          else if (ended) finish(() => rej(new ScannerUnavailableError(`clamd at ${where} closed the connection without an answer`)));
+          else if (failure)
+            finish(() => rej(new ScannerUnavailableError(`clamd at ${where} failed: ${failure?.message}`)));
+          else if (ended)
+            finish(() => rej(new ScannerUnavailableError(`clamd at ${where} closed the connection without an answer`)));
         };
-        const t = setTimeout(() => finish(() => rej(new ScannerUnavailableError(`clamd at ${where} did not ${what} within ${opts.timeoutMs} ms`))), opts.timeoutMs);
+        const t = setTimeout(
+          () =>
+            finish(() =>
+              rej(new ScannerUnavailableError(`clamd at ${where} did not ${what} within ${opts.timeoutMs} ms`)),
+            ),
+          opts.timeoutMs,
+        );
         const finish = (fn: () => void) => {
           clearTimeout(t);
           waiters.delete(check);

@@ -41,7 +41,8 @@ const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
  */
 export function assertBlobKey(key: string): void {
   const segments = key.split('/');
-  const ok = key.length <= 512 && segments.length <= 8 && segments.every((s) => SEGMENT.test(s) && s !== '..' && s !== '.');
+  const ok =
+    key.length <= 512 && segments.length <= 8 && segments.every((s) => SEGMENT.test(s) && s !== '..' && s !== '.');
   if (!ok) throw new InvalidBlobKeyError(key);
 }
 

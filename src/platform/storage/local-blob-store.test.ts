@@ -24,7 +24,10 @@ const readAll = async (r: Readable) => {
 
 /** Every regular file under the blobs directory, temp area included. */
 function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('local blob store', () => {
@@ -93,7 +96,17 @@ describe('local blob store', () => {
   });
 
   it('refuses keys that could leave the root or cross an organization', async () => {
-    for (const key of ['../etc/passwd', '/abs/path', 'org/../other/doc', 'org//doc', 'org/./doc', 'org\\doc', '', 'org/doc/', '.tmp/x/..']) {
+    for (const key of [
+      '../etc/passwd',
+      '/abs/path',
+      'org/../other/doc',
+      'org//doc',
+      'org/./doc',
+      'org\\doc',
+      '',
+      'org/doc/',
+      '.tmp/x/..',
+    ]) {
       await expect(store.put(key, Readable.from([Buffer.from('z')]))).rejects.toBeInstanceOf(InvalidBlobKeyError);
       await expect(store.get(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
       await expect(store.delete(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);

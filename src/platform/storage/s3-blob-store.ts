@@ -58,7 +58,8 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
       if (failure) {
         await upload.abort().catch(() => undefined);
         // A small body may have gone up as a single PUT before the source failed: remove it.
-        if (results[0].status === 'rejected') await client.send(new DeleteObjectCommand({ Bucket: bucket, Key })).catch(() => undefined);
+        if (results[0].status === 'rejected')
+          await client.send(new DeleteObjectCommand({ Bucket: bucket, Key })).catch(() => undefined);
         throw (failure as PromiseRejectedResult).reason;
       }
       return { bytes };
@@ -70,7 +71,8 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
         if (!(out.Body instanceof Readable)) throw new Error('the S3 client returned a body that is not a Node stream');
         return out.Body;
       } catch (err) {
-        if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') throw new BlobNotFoundError(key);
+        if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey')
+          throw new BlobNotFoundError(key);
         throw err;
       }
     },
@@ -83,7 +85,9 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
       assertBlobPrefix(prefix);
       let ContinuationToken: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${settings.prefix}${prefix}`, ContinuationToken }));
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: `${settings.prefix}${prefix}`, ContinuationToken }),
+        );
         for (const item of page.Contents ?? []) {
           if (!item.Key) continue;
           yield { key: item.Key.slice(settings.prefix.length), lastModified: item.LastModified ?? new Date(0) };

@@ -11,7 +11,14 @@ describe('BatchInclusionVerifier', () => {
       const root = rootFromLeafHashes(leaves);
       const proofs = leaves.map((_, i) => inclusionProof(i, n, leaves));
       const inOrder = new BatchInclusionVerifier(n, root);
-      for (let i = 0; i < n; i++) expect(inOrder.verify(i, leaves[i]!, proofs[i]!.map((h) => h.toString('base64')))).toBe(true);
+      for (let i = 0; i < n; i++)
+        expect(
+          inOrder.verify(
+            i,
+            leaves[i]!,
+            proofs[i]!.map((h) => h.toString('base64')),
+          ),
+        ).toBe(true);
       const shuffled = new BatchInclusionVerifier(n, root);
       const order = leaves.map((_, i) => i).sort(() => Math.random() - 0.5);
       for (const i of order) expect(shuffled.verify(i, leaves[i]!, proofs[i]!)).toBe(true);
@@ -36,7 +43,8 @@ describe('BatchInclusionVerifier', () => {
           expect(v.verify(i, leaves[i]!, proof.slice(1))).toBe(false);
         }
         expect(v.verify(i, leaves[i]!, [...proof, randomBytes(32)])).toBe(false);
-        if (i + 1 < n) expect(v.verify(i + 1, leaves[i]!, proof)).toBe(verifyInclusion(i + 1, n, leaves[i]!, proof, root));
+        if (i + 1 < n)
+          expect(v.verify(i + 1, leaves[i]!, proof)).toBe(verifyInclusion(i + 1, n, leaves[i]!, proof, root));
         expect(v.verify(i, leaves[i]!, proof)).toBe(true);
         expect(v.verify(i, leaves[i]!, ['not base64 of 32 bytes'])).toBe(false);
       }

@@ -68,7 +68,11 @@ export class BatchInclusionVerifier {
       if (!sib) return false;
       const right = Math.floor(leafIndex / 2 ** k) % 2 === 1;
       r = right ? hashChildren(sib, r) : hashChildren(r, sib);
-      const verdict = check(k < inner - 1 ? (k + 1) * 2 ** 40 + Math.floor(leafIndex / 2 ** (k + 1)) : -1 - Math.floor(leafIndex / 2 ** inner) * 2 ** inner);
+      const verdict = check(
+        k < inner - 1
+          ? (k + 1) * 2 ** 40 + Math.floor(leafIndex / 2 ** (k + 1))
+          : -1 - Math.floor(leafIndex / 2 ** inner) * 2 ** inner,
+      );
       if (verdict !== undefined) return verdict;
     }
     let start = Math.floor(leafIndex / 2 ** inner) * 2 ** inner;

@@ -22,7 +22,7 @@ type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer
 // lacks would fail at module link time on older Node 20 releases.
 const oneShot: OneShotHash | undefined =
   typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
-    ? ((nodeCrypto as unknown as { hash: OneShotHash }).hash)
+    ? (nodeCrypto as unknown as { hash: OneShotHash }).hash
     : undefined;
 
 /** Inputs up to this size are copied into one buffer and hashed in one shot. */
@@ -74,12 +74,7 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
     nodeScratch.set(right, 1 + HASH_SIZE);
     return oneShot('sha256', nodeScratch, 'buffer');
   }
-  return nodeCrypto
-    .createHash('sha256')
-    .update(Uint8Array.of(NODE_PREFIX))
-    .update(left)
-    .update(right)
-    .digest();
+  return nodeCrypto.createHash('sha256').update(Uint8Array.of(NODE_PREFIX)).update(left).update(right).digest();
 }
 
 /** MTH({}) = SHA-256(""): the root of the empty tree. A fresh copy each call. */

@@ -115,7 +115,13 @@ function altChainInnerRight(seed: Uint8Array, proof: readonly Uint8Array[], inde
 }
 const altChainBorder = (seed: Uint8Array, proof: readonly Uint8Array[]): Uint8Array =>
   proof.reduce<Uint8Array>((s, h) => refNode(h, s), seed);
-function altVerifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+function altVerifyInclusion(
+  index: number,
+  size: number,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
   if (index >= size || !hashOk(leaf) || !hashOk(root) || !proof.every(hashOk)) return false;
   const inner = bitLen(index ^ (size - 1));
   const border = popCount(index >>> inner);
@@ -123,10 +129,19 @@ function altVerifyInclusion(index: number, size: number, leaf: Uint8Array, proof
   const r = altChainBorder(altChainInner(leaf, proof.slice(0, inner), index), proof.slice(inner));
   return Buffer.compare(r, root) === 0;
 }
-function altVerifyConsistency(size1: number, size2: number, proof: readonly Uint8Array[], root1: Uint8Array, root2: Uint8Array): boolean {
+function altVerifyConsistency(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): boolean {
   if (!hashOk(root1) || !hashOk(root2) || !proof.every(hashOk)) return false;
   if (size2 < size1) return false;
-  if (size1 === size2) return proof.length === 0 && Buffer.compare(root1, root2) === 0 && (size1 > 0 || Buffer.compare(root1, sha()) === 0);
+  if (size1 === size2)
+    return (
+      proof.length === 0 && Buffer.compare(root1, root2) === 0 && (size1 > 0 || Buffer.compare(root1, sha()) === 0)
+    );
   if (size1 === 0) return proof.length === 0 && Buffer.compare(root1, sha()) === 0;
   if (proof.length === 0) return false;
   let inner = bitLen((size1 - 1) ^ (size2 - 1));
@@ -299,7 +314,10 @@ const ctRoot = (n: number): Buffer => unhex(must(CT_ROOTS[n]));
 // i=(e,f) k=(g,h) l=(i,j).
 // ===========================================================================
 
-const N = (level: number, index: number): SubtreeRange => ({ start: index * 2 ** level, end: (index + 1) * 2 ** level });
+const N = (level: number, index: number): SubtreeRange => ({
+  start: index * 2 ** level,
+  end: (index + 1) * 2 ** level,
+});
 const R = (start: number, end: number): SubtreeRange => ({ start, end });
 const [a, b, c, d, e, f, j] = [N(0, 0), N(0, 1), N(0, 2), N(0, 3), N(0, 4), N(0, 5), N(0, 6)] as const;
 const [g, h, i_, k, l] = [N(1, 0), N(1, 1), N(1, 2), N(2, 0), R(4, 7)] as const;
@@ -367,7 +385,8 @@ function nodeStore(leaves: readonly Buffer[], size: number): (level: number, ind
   return (level, index) => {
     const start = index * 2 ** level;
     const end = start + 2 ** level;
-    if (!Number.isSafeInteger(start) || end > size) throw new Error(`node (${level}, ${index}) is outside size ${size}`);
+    if (!Number.isSafeInteger(start) || end > size)
+      throw new Error(`node (${level}, ${index}) is outside size ${size}`);
     const key = `${level}:${index}`;
     let hash = memo.get(key);
     if (hash === undefined) {
@@ -402,7 +421,13 @@ describe('hashing (RFC 9162 §2.1.1)', () => {
   it('leafHash = SHA-256(0x00 || d), nodeHash = SHA-256(0x01 || l || r)', () => {
     expect(hex(leafHash(new Uint8Array(0)))).toBe(CT_ROOTS[1]); // published root of size 1
     expect(hex(leafHash(Uint8Array.of(0)))).toBe('96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7');
-    for (const data of [new Uint8Array(0), Uint8Array.of(1, 2, 3), randomBytes(5000), randomBytes(4096), randomBytes(4097)]) {
+    for (const data of [
+      new Uint8Array(0),
+      Uint8Array.of(1, 2, 3),
+      randomBytes(5000),
+      randomBytes(4096),
+      randomBytes(4097),
+    ]) {
       expect(hex(leafHash(data))).toBe(hex(refLeaf(data)));
     }
     const x = randomBytes(32);
@@ -516,7 +541,7 @@ describe('published vectors (certificate-transparency-go / transparency-dev merk
     },
   );
 
-  it('edge cases from upstream TestVerifyConsistency (with this module\'s stricter size-0 rule)', () => {
+  it("edge cases from upstream TestVerifyConsistency (with this module's stricter size-0 rule)", () => {
     const E = emptyRoot();
     const r1 = ctRoot(1);
     const r2 = ctRoot(2);
@@ -615,7 +640,15 @@ describe('inclusion proofs: every index of every size 1..64', () => {
   it.each(sizes)('size %d: every flipped byte, truncation, extension, wrong index/size/leaf/root fails', (n) => {
     const failures: string[] = [];
     const r = root(n);
-    const probe = (what: string, expected: boolean, idx: number, size: number, leaf: Uint8Array, path: Uint8Array[], rt: Uint8Array): void => {
+    const probe = (
+      what: string,
+      expected: boolean,
+      idx: number,
+      size: number,
+      leaf: Uint8Array,
+      path: Uint8Array[],
+      rt: Uint8Array,
+    ): void => {
       const got = verifyInclusion(idx, size, leaf, path, rt);
       if (got !== expected) failures.push(`${what}: got ${String(got)}`);
       if (altVerifyInclusion(idx, size, leaf, path, rt) !== got) failures.push(`${what}: verifiers disagree`);
@@ -699,12 +732,21 @@ describe('consistency proofs: every pair 0 <= m <= n <= 64', () => {
   const sizes = Array.from({ length: MAX + 1 }, (_, x) => x);
   it.each(sizes)('new size %d: every flipped byte, truncation, extension, wrong sizes/roots fails', (n) => {
     const failures: string[] = [];
-    const probe = (what: string, expected: boolean, m: number, nn: number, r1: Uint8Array, r2: Uint8Array, path: Uint8Array[]): void => {
+    const probe = (
+      what: string,
+      expected: boolean,
+      m: number,
+      nn: number,
+      r1: Uint8Array,
+      r2: Uint8Array,
+      path: Uint8Array[],
+    ): void => {
       const got = verifyConsistency(m, nn, r1, r2, path);
       if (got !== expected) failures.push(`${what}: got ${String(got)}`);
       if (altVerifyConsistency(m, nn, path, r1, r2) !== got) failures.push(`${what}: verifiers disagree`);
     };
-    const shape = (m: number, nn: number): string => (0 < m && m < nn ? refSubproofSides(m, nn, true) : `trivial ${m} ${nn}`);
+    const shape = (m: number, nn: number): string =>
+      0 < m && m < nn ? refSubproofSides(m, nn, true) : `trivial ${m} ${nn}`;
     for (let m = 0; m <= n; m++) {
       const proof = consistencyProof(m, n, LEAVES);
       const r1 = root(m);
@@ -735,8 +777,10 @@ describe('consistency proofs: every pair 0 <= m <= n <= 64', () => {
       }
       const sides = shape(m, n);
       for (let other = 0; other <= MAX + 1; other++) {
-        if (other !== m) probe(`${tag} as old size ${other}`, m < n && shape(other, n) === sides, other, n, r1, r2, proof);
-        if (other !== n) probe(`${tag} as new size ${other}`, m < n && shape(m, other) === sides, m, other, r1, r2, proof);
+        if (other !== m)
+          probe(`${tag} as old size ${other}`, m < n && shape(other, n) === sides, other, n, r1, r2, proof);
+        if (other !== n)
+          probe(`${tag} as new size ${other}`, m < n && shape(m, other) === sides, m, other, r1, r2, proof);
       }
       for (const o of new Set([0, m - 1, n - 1, n + 1].filter((x) => x >= 0 && x !== n))) {
         probe(`${tag} with new root of ${o}`, false, m, n, r1, root(o), proof);
@@ -756,7 +800,20 @@ describe('hostile input never throws, always false', () => {
   const r7 = root(7);
   const cproof = consistencyProof(7, 10, LEAVES);
   const bad: unknown[] = [
-    -1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, Number.MAX_VALUE, '3', 3n, null, undefined, {}, [], true,
+    -1,
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    2 ** 53,
+    Number.MAX_VALUE,
+    '3',
+    3n,
+    null,
+    undefined,
+    {},
+    [],
+    true,
   ];
 
   it('verifyInclusion', () => {
@@ -776,8 +833,24 @@ describe('hostile input never throws, always false', () => {
     expect(vi(11, 10, leaf, proof, r10)).toBe(false);
     expect(vi(3, 10, leaf.subarray(0, 31), proof, r10)).toBe(false);
     expect(vi(3, 10, leaf, proof, r10.subarray(0, 31))).toBe(false);
-    expect(vi(3, 10, leaf, proof.map((p) => Buffer.concat([p, Buffer.alloc(1)])), r10)).toBe(false);
-    expect(vi(3, 10, leaf, proof.map((p) => Array.from(p)), r10)).toBe(false);
+    expect(
+      vi(
+        3,
+        10,
+        leaf,
+        proof.map((p) => Buffer.concat([p, Buffer.alloc(1)])),
+        r10,
+      ),
+    ).toBe(false);
+    expect(
+      vi(
+        3,
+        10,
+        leaf,
+        proof.map((p) => Array.from(p)),
+        r10,
+      ),
+    ).toBe(false);
     expect(vi(3, 10, leaf, new Array(proof.length), r10)).toBe(false); // sparse
     expect(vi(0, 1, leaf, [], leaf)).toBe(true); // size 1: empty path, root = leaf hash
     // A huge path fails fast (the RFC loop stops once sn reaches 0).

@@ -44,7 +44,9 @@ export type AsyncNodeHashAtFn = (level: number, index: number) => Uint8Array | P
  */
 export function inclusionProofRanges(leafIndex: number, treeSize: number): SubtreeRange[] {
   if (!isTreeSize(leafIndex) || !isTreeSize(treeSize) || leafIndex >= treeSize) {
-    throw new RangeError(`inclusion proof needs 0 <= leafIndex < treeSize, got ${String(leafIndex)}, ${String(treeSize)}`);
+    throw new RangeError(
+      `inclusion proof needs 0 <= leafIndex < treeSize, got ${String(leafIndex)}, ${String(treeSize)}`,
+    );
   }
   const out: SubtreeRange[] = [];
   path(leafIndex, 0, treeSize, out);
@@ -171,11 +173,7 @@ export function inclusionProof(leafIndex: number, treeSize: number, leaves: Leaf
   return inclusionProofFromSubtrees(leafIndex, treeSize, subtreeRootFromLeaves(leaves, treeSize));
 }
 
-export function inclusionProofFromSubtrees(
-  leafIndex: number,
-  treeSize: number,
-  subtreeRoot: SubtreeRootFn,
-): Buffer[] {
+export function inclusionProofFromSubtrees(leafIndex: number, treeSize: number, subtreeRoot: SubtreeRootFn): Buffer[] {
   return inclusionProofRanges(leafIndex, treeSize).map((r) =>
     checkedHash(subtreeRoot(r.start, r.end), `subtree [${r.start}, ${r.end})`),
   );
@@ -196,11 +194,7 @@ export function consistencyProof(oldSize: number, newSize: number, leaves: LeafH
   return consistencyProofFromSubtrees(oldSize, newSize, subtreeRootFromLeaves(leaves, newSize));
 }
 
-export function consistencyProofFromSubtrees(
-  oldSize: number,
-  newSize: number,
-  subtreeRoot: SubtreeRootFn,
-): Buffer[] {
+export function consistencyProofFromSubtrees(oldSize: number, newSize: number, subtreeRoot: SubtreeRootFn): Buffer[] {
   return consistencyProofRanges(oldSize, newSize).map((r) =>
     checkedHash(subtreeRoot(r.start, r.end), `subtree [${r.start}, ${r.end})`),
   );

@@ -29,8 +29,16 @@ describe('range proofs', () => {
     const leaves = leavesOf(5000);
     expect(rangeProofRanges(0, 5000, 5000)).toEqual([]);
     const root = rootFromLeafHashes(leaves);
-    for (const [s, e] of [[0, 1], [1234, 4321], [4095, 4097], [4999, 5000], [0, 4096]] as const) {
-      expect(Buffer.from(rootFromRangeProof(s, e, 5000, (i) => leaves[i]!, proofOf(leaves, s, e))!).equals(root)).toBe(true);
+    for (const [s, e] of [
+      [0, 1],
+      [1234, 4321],
+      [4095, 4097],
+      [4999, 5000],
+      [0, 4096],
+    ] as const) {
+      expect(Buffer.from(rootFromRangeProof(s, e, 5000, (i) => leaves[i]!, proofOf(leaves, s, e))!).equals(root)).toBe(
+        true,
+      );
     }
   });
 
@@ -41,7 +49,13 @@ describe('range proofs', () => {
       const [start, end] = [Math.floor(n / 3), Math.max(Math.floor(n / 3) + 1, Math.floor((2 * n) / 3))];
       const proof = proofOf(leaves, start, end);
       for (let j = start; j < end; j++) {
-        const changed = rootFromRangeProof(start, end, n, (i) => (i === j ? leafHash(randomBytes(8)) : leaves[i]!), proof);
+        const changed = rootFromRangeProof(
+          start,
+          end,
+          n,
+          (i) => (i === j ? leafHash(randomBytes(8)) : leaves[i]!),
+          proof,
+        );
         expect(changed && Buffer.from(changed).equals(root)).toBe(false);
       }
       proof.forEach((_, j) => {
@@ -58,7 +72,15 @@ describe('range proofs', () => {
     const leaf = (i: number) => leaves[i]!;
     expect(rootFromRangeProof(3, 6, 13, leaf, [...proof, randomBytes(32)])).toBeNull();
     expect(rootFromRangeProof(3, 6, 13, leaf, proof.slice(1))).toBeNull();
-    expect(rootFromRangeProof(3, 6, 13, leaf, proof.map((h, k) => (k === 0 ? h.subarray(0, 31) : h)))).toBeNull();
+    expect(
+      rootFromRangeProof(
+        3,
+        6,
+        13,
+        leaf,
+        proof.map((h, k) => (k === 0 ? h.subarray(0, 31) : h)),
+      ),
+    ).toBeNull();
     expect(() => rangeProofRanges(5, 5, 13)).toThrow(RangeError);
     expect(() => rangeProofRanges(3, 14, 13)).toThrow(RangeError);
     expect(() => rootFromRangeProof(-1, 2, 13, leaf, proof)).toThrow(RangeError);

@@ -12,7 +12,9 @@ import type { SubtreeRange } from './proofs.ts';
 
 function assertRun(start: number, end: number, treeSize: number): void {
   if (!isTreeSize(start) || !isTreeSize(end) || !isTreeSize(treeSize) || start >= end || end > treeSize) {
-    throw new RangeError(`a range proof needs 0 <= start < end <= treeSize, got ${String(start)}, ${String(end)}, ${String(treeSize)}`);
+    throw new RangeError(
+      `a range proof needs 0 <= start < end <= treeSize, got ${String(start)}, ${String(end)}, ${String(treeSize)}`,
+    );
   }
 }
 

@@ -39,11 +39,7 @@ function assertLeafHash(h: unknown, where: string): asserts h is Uint8Array {
  *   MTH(D[n])    = HASH(0x01 || MTH(D[0:k]) || MTH(D[k:n])), k = largest power of two < n
  * Recursion depth is O(log n); work is n - 1 node hashes.
  */
-export function subtreeRootFromLeafHashes(
-  leafHashes: readonly Uint8Array[],
-  start: number,
-  end: number,
-): Buffer {
+export function subtreeRootFromLeafHashes(leafHashes: readonly Uint8Array[], start: number, end: number): Buffer {
   if (!isTreeSize(start) || !isTreeSize(end) || start > end || end > leafHashes.length) {
     throw new RangeError(`invalid leaf range [${String(start)}, ${String(end)}) of ${leafHashes.length}`);
   }

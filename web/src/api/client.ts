@@ -24,7 +24,15 @@ export class ApiError extends Error {
 const CSRF_COOKIE = '__Host-chambers_csrf';
 const REFRESHED_AT_KEY = 'chambers.refreshedAt';
 /** Routes whose 401 means "wrong credentials", not "session over": never refresh for them. */
-const NO_REFRESH = ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/refresh', '/api/v1/auth/mfa/', '/api/v1/auth/passkey/', '/api/v1/mfa/totp/', '/api/v1/mfa/webauthn/register/'];
+const NO_REFRESH = [
+  '/api/v1/auth/login',
+  '/api/v1/auth/logout',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/mfa/',
+  '/api/v1/auth/passkey/',
+  '/api/v1/mfa/totp/',
+  '/api/v1/mfa/webauthn/register/',
+];
 
 export function csrfToken(): string | null {
   for (const part of document.cookie.split(';')) {
@@ -68,7 +76,11 @@ export function refreshSession(failedAt: number): Promise<boolean> {
     const run = async () => {
       const last = Number(localStorage.getItem(REFRESHED_AT_KEY) ?? 0);
       if (last > failedAt) return true; // another tab refreshed after our request failed
-      const res = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin', headers: { 'x-chambers-client': 'web' } });
+      const res = await fetch('/api/v1/auth/refresh', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'x-chambers-client': 'web' },
+      });
       if (!res.ok) return false;
       localStorage.setItem(REFRESHED_AT_KEY, String(Date.now()));
       return true;
@@ -117,7 +129,12 @@ export async function request(method: string, path: string, opts: RequestOptions
   const send = () => {
     const headers = browserHeaders(method, opts.bearer);
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(url, { method, credentials: 'same-origin', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    return fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
   };
   const startedAt = Date.now();
   let res = await send();
@@ -141,22 +158,24 @@ export async function request(method: string, path: string, opts: RequestOptions
 
 export async function api<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await request(method, path, opts);
-  if (res.status === 204 || res.status === 202 && res.headers.get('content-length') === '0') return undefined as T;
+  if (res.status === 204 || (res.status === 202 && res.headers.get('content-length') === '0')) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const get = <T,>(path: string, query?: RequestOptions['query']) => api<T>('GET', path, { query });
-export const post = <T,>(path: string, body?: unknown, bearer?: string) => api<T>('POST', path, { body, bearer });
-export const patch = <T,>(path: string, body?: unknown) => api<T>('PATCH', path, { body });
-export const put = <T,>(path: string, body?: unknown) => api<T>('PUT', path, { body });
-export const del = <T,>(path: string) => api<T>('DELETE', path);
+export const get = <T>(path: string, query?: RequestOptions['query']) => api<T>('GET', path, { query });
+export const post = <T>(path: string, body?: unknown, bearer?: string) => api<T>('POST', path, { body, bearer });
+export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, { body });
+export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, { body });
+export const del = <T>(path: string) => api<T>('DELETE', path);
 
 /** A message fit to show a person, from any error. */
 export function messageOf(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.code === 'ACCOUNT_LOCKED') return 'This account is locked after too many failed attempts. Try again later or ask your administrator to unlock it.';
-    if (err.code === 'RATE_LIMITED' || err.status === 429) return `Too many attempts. Try again in ${err.retryAfter ?? 60} seconds.`;
+    if (err.code === 'ACCOUNT_LOCKED')
+      return 'This account is locked after too many failed attempts. Try again later or ask your administrator to unlock it.';
+    if (err.code === 'RATE_LIMITED' || err.status === 429)
+      return `Too many attempts. Try again in ${err.retryAfter ?? 60} seconds.`;
     return err.problem.detail ?? err.problem.title ?? 'The request failed.';
   }
   return err instanceof Error ? err.message : 'Something went wrong.';

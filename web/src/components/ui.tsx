@@ -2,7 +2,9 @@ import { useId, type ReactNode, type InputHTMLAttributes, type ButtonHTMLAttribu
 import { Link } from 'react-router';
 
 /** A labelled input: the label is always tied to the control, hints and errors are announced. */
-export function Field(props: { label: string; hint?: string; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
+export function Field(
+  props: { label: string; hint?: string; error?: string | null } & InputHTMLAttributes<HTMLInputElement>,
+) {
   const { label, hint, error, ...input } = props;
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
@@ -10,21 +12,42 @@ export function Field(props: { label: string; hint?: string; error?: string | nu
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined} aria-invalid={error ? true : undefined} {...input} />
-      {hint && <p className="hint" id={hintId}>{hint}</p>}
-      {error && <p className="field-error" id={errorId}>{error}</p>}
+      <input
+        id={id}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        aria-invalid={error ? true : undefined}
+        {...input}
+      />
+      {hint && (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
     </div>
   );
 }
 
-export function SelectField(props: { label: string; value: string; onChange: (v: string) => void; options: Array<{ value: string; label: string }>; name?: string }) {
+export function SelectField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: Array<{ value: string; label: string }>;
+  name?: string;
+}) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
       <select id={id} name={props.name} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         {props.options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
         ))}
       </select>
     </div>
@@ -32,7 +55,12 @@ export function SelectField(props: { label: string; value: string; onChange: (v:
 }
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'link';
-export function Button({ variant = 'primary', busy, children, ...rest }: { variant?: Variant; busy?: boolean } & ButtonHTMLAttributes<HTMLButtonElement>) {
+export function Button({
+  variant = 'primary',
+  busy,
+  children,
+  ...rest
+}: { variant?: Variant; busy?: boolean } & ButtonHTMLAttributes<HTMLButtonElement>) {
   return (
     <button className={`btn btn-${variant}`} aria-busy={busy || undefined} disabled={busy || rest.disabled} {...rest}>
       {children}
@@ -40,7 +68,13 @@ export function Button({ variant = 'primary', busy, children, ...rest }: { varia
   );
 }
 
-export function Alert({ kind = 'error', children }: { kind?: 'error' | 'info' | 'success' | 'warning'; children: ReactNode }) {
+export function Alert({
+  kind = 'error',
+  children,
+}: {
+  kind?: 'error' | 'info' | 'success' | 'warning';
+  children: ReactNode;
+}) {
   if (!children) return null;
   return (
     <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
@@ -50,7 +84,17 @@ export function Alert({ kind = 'error', children }: { kind?: 'error' | 'info' | 
 }
 
 /** The centred card of the public pages (sign-in, registration, reset...). */
-export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: string; children: ReactNode; footer?: ReactNode }) {
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   return (
     <div className="auth-page">
       <main className="auth-card" aria-labelledby="auth-title">
@@ -77,7 +121,15 @@ export function Brand() {
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   return (
     <header className="page-header">
       <div>
@@ -89,7 +141,17 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function Section({ title, description, children, id }: { title: string; description?: string; children: ReactNode; id?: string }) {
+export function Section({
+  title,
+  description,
+  children,
+  id,
+}: {
+  title: string;
+  description?: string;
+  children: ReactNode;
+  id?: string;
+}) {
   const headingId = useId();
   return (
     <section className="card" aria-labelledby={headingId} id={id}>
@@ -113,7 +175,8 @@ export function Spinner({ label = 'Loading' }: { label?: string }) {
   );
 }
 
-export const formatDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+export const formatDate = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -125,7 +188,25 @@ export function formatBytes(n: number): string {
 /** A short, readable device name from a user-agent string. */
 export function deviceName(ua: string | null): string {
   if (!ua) return 'Unknown device';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
-  const os = /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Linux/.test(ua) ? 'Linux' : '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Mac OS X/.test(ua)
+      ? 'macOS'
+      : /Android/.test(ua)
+        ? 'Android'
+        : /iPhone|iPad/.test(ua)
+          ? 'iOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : '';
   return os ? `${browser} on ${os}` : browser;
 }

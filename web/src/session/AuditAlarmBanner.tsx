@@ -33,12 +33,14 @@ export function AuditAlarmBanner() {
         <strong id="audit-alarm-title">The audit log no longer matches its last signed checkpoint.</strong>
         <p>
           {alarm.since ? <>Since {formatDate(alarm.since)}, </> : null}
-          events already covered by the signed checkpoint{alarm.checkpointSize !== null ? ` of ${alarm.checkpointSize} events` : ''} appear to have been edited, deleted or rewritten ({alarm.reason}). New events are still recorded, but no
-          new checkpoint is signed.
+          events already covered by the signed checkpoint
+          {alarm.checkpointSize !== null ? ` of ${alarm.checkpointSize} events` : ''} appear to have been edited,
+          deleted or rewritten ({alarm.reason}). New events are still recorded, but no new checkpoint is signed.
         </p>
         <p>
-          What to do: do not change the database. Ask your platform operator to run <code>chambers audit verify --db</code>, keep a copy of the database and of{' '}
-          <code>checkpoints.log</code> as evidence, and treat this as a security incident.
+          What to do: do not change the database. Ask your platform operator to run{' '}
+          <code>chambers audit verify --db</code>, keep a copy of the database and of <code>checkpoints.log</code> as
+          evidence, and treat this as a security incident.
         </p>
       </div>
     </div>

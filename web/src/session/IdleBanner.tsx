@@ -34,7 +34,9 @@ export function IdleBanner() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void get<WebConfig>('/api/v1/web/config').then(setConfig).catch(() => setConfig({ idleTimeoutSeconds: 1800, idleWarningSeconds: 60 }));
+    void get<WebConfig>('/api/v1/web/config')
+      .then(setConfig)
+      .catch(() => setConfig({ idleTimeoutSeconds: 1800, idleWarningSeconds: 60 }));
   }, []);
 
   useEffect(() => {
@@ -72,7 +74,11 @@ export function IdleBanner() {
       <div>
         <strong id="idle-title">Are you still there?</strong>{' '}
         <span id="idle-text">
-          For your security you will be signed out in <span className="nowrap">{remaining} second{remaining === 1 ? '' : 's'}</span>.
+          For your security you will be signed out in{' '}
+          <span className="nowrap">
+            {remaining} second{remaining === 1 ? '' : 's'}
+          </span>
+          .
         </span>
       </div>
       <div className="idle-actions">

@@ -37,12 +37,27 @@ export function StepUpDialog() {
     <dialog ref={dialog} className="dialog" aria-labelledby="stepup-title" onCancel={() => finish(false)}>
       <form onSubmit={submit}>
         <h2 id="stepup-title">Confirm it is you</h2>
-        <p>This action needs a fresh check of your second factor. Enter a code from your authenticator app or a backup code.</p>
+        <p>
+          This action needs a fresh check of your second factor. Enter a code from your authenticator app or a backup
+          code.
+        </p>
         <Alert>{error}</Alert>
-        <Field label="Authentication code" name="stepup-code" autoComplete="one-time-code" inputMode="text" value={code} onChange={(e) => setCode(e.target.value)} required />
+        <Field
+          label="Authentication code"
+          name="stepup-code"
+          autoComplete="one-time-code"
+          inputMode="text"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          required
+        />
         <div className="form-actions">
-          <Button type="submit" busy={busy}>Confirm</Button>
-          <Button type="button" variant="secondary" onClick={() => finish(false)}>Cancel</Button>
+          <Button type="submit" busy={busy}>
+            Confirm
+          </Button>
+          <Button type="button" variant="secondary" onClick={() => finish(false)}>
+            Cancel
+          </Button>
         </div>
       </form>
     </dialog>

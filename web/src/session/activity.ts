@@ -7,7 +7,8 @@
 const LAST_ACTIVITY_KEY = 'chambers.lastActivity';
 const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('chambers-session');
 
-export type SessionMessage = { type: 'activity'; at: number } | { type: 'signed-out'; reason: string } | { type: 'signed-in' };
+export type SessionMessage =
+  { type: 'activity'; at: number } | { type: 'signed-out'; reason: string } | { type: 'signed-in' };
 
 export function lastActivity(): number {
   return Number(localStorage.getItem(LAST_ACTIVITY_KEY) ?? Date.now());

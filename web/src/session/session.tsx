@@ -3,10 +3,7 @@ import { ApiError, csrfToken, get, post, setSessionEndListener } from '../api/cl
 import type { Me } from '../api/types.ts';
 import { broadcast, noteActivity, onSessionMessage } from './activity.ts';
 
-type SessionState =
-  | { status: 'loading' }
-  | { status: 'signed-out'; reason?: string }
-  | { status: 'signed-in'; me: Me };
+type SessionState = { status: 'loading' } | { status: 'signed-out'; reason?: string } | { status: 'signed-in'; me: Me };
 
 type SessionApi = {
   state: SessionState;

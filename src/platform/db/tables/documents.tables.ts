@@ -5,7 +5,12 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type MatterWallTable = { matter_id: string; org_id: string; created_by: string; created_at: DefaultTimestamp };
-export type MatterWallMemberTable = { matter_id: string; user_id: string; org_id: string; created_at: DefaultTimestamp };
+export type MatterWallMemberTable = {
+  matter_id: string;
+  user_id: string;
+  org_id: string;
+  created_at: DefaultTimestamp;
+};
 
 export type ScannerUnavailablePolicy = 'refuse' | 'accept_unscanned';
 
@@ -14,7 +19,11 @@ export type DocumentPolicyTable = {
   max_upload_bytes: number;
   quota_bytes: number | null;
   allow_zip: ColumnType<boolean, boolean | undefined, boolean>;
-  scanner_unavailable: ColumnType<ScannerUnavailablePolicy, ScannerUnavailablePolicy | undefined, ScannerUnavailablePolicy>;
+  scanner_unavailable: ColumnType<
+    ScannerUnavailablePolicy,
+    ScannerUnavailablePolicy | undefined,
+    ScannerUnavailablePolicy
+  >;
   retention_days: number | null;
   retention_tag: string | null;
   updated_at: DefaultTimestamp;

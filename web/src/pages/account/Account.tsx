@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { del, get, post } from '../../api/client.ts';
-import type { MfaStatus, NewBackupCodes, Passkey, PasskeyList, PasskeyRegistrationChallenge, SessionView, TrustedDevice, TrustedDeviceList } from '../../api/types.ts';
+import type {
+  MfaStatus,
+  NewBackupCodes,
+  Passkey,
+  PasskeyList,
+  PasskeyRegistrationChallenge,
+  SessionView,
+  TrustedDevice,
+  TrustedDeviceList,
+} from '../../api/types.ts';
 import { Alert, Button, Empty, Field, PageHeader, Section, deviceName, formatDate } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe, useSession } from '../../session/session.tsx';
@@ -16,9 +25,18 @@ export default function Account() {
       <div className="stack">
         <Section title="Profile">
           <dl className="facts">
-            <div><dt>Name</dt><dd>{me.user.name}</dd></div>
-            <div><dt>Email</dt><dd>{me.user.email}</dd></div>
-            <div><dt>Organization</dt><dd>{me.org ? me.org.name : '—'}</dd></div>
+            <div>
+              <dt>Name</dt>
+              <dd>{me.user.name}</dd>
+            </div>
+            <div>
+              <dt>Email</dt>
+              <dd>{me.user.email}</dd>
+            </div>
+            <div>
+              <dt>Organization</dt>
+              <dd>{me.org ? me.org.name : '—'}</dd>
+            </div>
           </dl>
         </Section>
         <PasswordSection />
@@ -44,9 +62,29 @@ function PasswordSection() {
       <Alert>{error}</Alert>
       <Alert kind="success">{success}</Alert>
       <form onSubmit={submit} className="form-narrow">
-        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
-        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" minLength={12} maxLength={128} required value={next} onChange={(e) => setNext(e.target.value)} />
-        <Button type="submit" busy={busy}>Change password</Button>
+        <Field
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <Field
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          maxLength={128}
+          required
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+        <Button type="submit" busy={busy}>
+          Change password
+        </Button>
       </form>
     </Section>
   );
@@ -61,7 +99,10 @@ function MfaSection() {
   const { error, run, fail } = useFormAction();
 
   const load = useCallback(async () => {
-    const [s, p] = await Promise.all([get<MfaStatus>('/api/v1/mfa'), get<PasskeyList>('/api/v1/mfa/webauthn/credentials')]);
+    const [s, p] = await Promise.all([
+      get<MfaStatus>('/api/v1/mfa'),
+      get<PasskeyList>('/api/v1/mfa/webauthn/credentials'),
+    ]);
     setStatus(s);
     setPasskeys(p.credentials);
   }, []);
@@ -82,7 +123,10 @@ function MfaSection() {
   });
 
   return (
-    <Section title="Two-step verification" description="A second factor protects your account even if your password leaks.">
+    <Section
+      title="Two-step verification"
+      description="A second factor protects your account even if your password leaks."
+    >
       <Alert>{error}</Alert>
       {status && (
         <div className="mfa-grid">
@@ -90,7 +134,9 @@ function MfaSection() {
             <h3>Authenticator app</h3>
             <p className={status.totp ? 'status status-on' : 'status status-off'}>{status.totp ? 'On' : 'Off'}</p>
             {status.totp ? (
-              <Button variant="secondary" onClick={act(() => del('/api/v1/mfa/totp'))}>Remove authenticator</Button>
+              <Button variant="secondary" onClick={act(() => del('/api/v1/mfa/totp'))}>
+                Remove authenticator
+              </Button>
             ) : enrolling ? null : (
               <Button onClick={() => setEnrolling(true)}>Set up authenticator</Button>
             )}
@@ -98,14 +144,22 @@ function MfaSection() {
           <div className="mfa-item">
             <h3>Backup codes</h3>
             <p className="status">{status.backupCodesLeft} unused</p>
-            <Button variant="secondary" disabled={!status.totp} onClick={act(async () => setCodes((await post<NewBackupCodes>('/api/v1/mfa/backup-codes/regenerate')).backupCodes))}>
+            <Button
+              variant="secondary"
+              disabled={!status.totp}
+              onClick={act(async () =>
+                setCodes((await post<NewBackupCodes>('/api/v1/mfa/backup-codes/regenerate')).backupCodes),
+              )}
+            >
               Generate new codes
             </Button>
           </div>
           <div className="mfa-item">
             <h3>Passkeys</h3>
             <p className="status">{passkeys.length} registered</p>
-            <Button variant="secondary" onClick={addPasskey}>Add a passkey</Button>
+            <Button variant="secondary" onClick={addPasskey}>
+              Add a passkey
+            </Button>
           </div>
         </div>
       )}
@@ -130,14 +184,31 @@ function MfaSection() {
       {passkeys.length > 0 && (
         <table className="table">
           <caption className="sr-only">Passkeys</caption>
-          <thead><tr><th scope="col">Passkey</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Passkey</th>
+              <th scope="col">Added</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {passkeys.map((p) => (
               <tr key={p.id}>
                 <td>{p.name}</td>
                 <td>{formatDate(p.createdAt)}</td>
                 <td>{formatDate(p.lastUsedAt)}</td>
-                <td className="actions"><Button variant="link" onClick={act(() => del(`/api/v1/mfa/webauthn/credentials/${p.id}`))} aria-label={`Remove passkey ${p.name}`}>Remove</Button></td>
+                <td className="actions">
+                  <Button
+                    variant="link"
+                    onClick={act(() => del(`/api/v1/mfa/webauthn/credentials/${p.id}`))}
+                    aria-label={`Remove passkey ${p.name}`}
+                  >
+                    Remove
+                  </Button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -153,7 +224,10 @@ function SessionsSection() {
   const [devices, setDevices] = useState<TrustedDevice[]>([]);
   const { error, run, fail } = useFormAction();
   const load = useCallback(async () => {
-    const [s, d] = await Promise.all([get<SessionView[]>('/api/v1/auth/sessions'), get<TrustedDeviceList>('/api/v1/mfa/trusted-devices')]);
+    const [s, d] = await Promise.all([
+      get<SessionView[]>('/api/v1/auth/sessions'),
+      get<TrustedDeviceList>('/api/v1/mfa/trusted-devices'),
+    ]);
     setSessions(s);
     setDevices(d.devices);
   }, []);
@@ -166,22 +240,43 @@ function SessionsSection() {
       await load();
     });
   return (
-    <Section title="Where you are signed in" description="End any session you do not recognise. Trusted devices skip the second factor for 30 days.">
+    <Section
+      title="Where you are signed in"
+      description="End any session you do not recognise. Trusted devices skip the second factor for 30 days."
+    >
       <Alert>{error}</Alert>
       <h3>Sessions</h3>
       {sessions && sessions.length === 0 && <Empty>No active sessions.</Empty>}
       {sessions && sessions.length > 0 && (
         <table className="table">
           <caption className="sr-only">Active sessions</caption>
-          <thead><tr><th scope="col">Device</th><th scope="col">IP address</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">IP address</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last active</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {sessions.map((s) => (
               <tr key={s.id}>
-                <td>{deviceName(s.userAgent)} {s.current && <span className="badge">This device</span>}</td>
+                <td>
+                  {deviceName(s.userAgent)} {s.current && <span className="badge">This device</span>}
+                </td>
                 <td>{s.ip ?? '—'}</td>
                 <td>{formatDate(s.createdAt)}</td>
                 <td>{formatDate(s.lastSeenAt)}</td>
-                <td className="actions">{!s.current && <Button variant="link" onClick={revoke(`/api/v1/auth/sessions/${s.id}`)}>Sign out</Button>}</td>
+                <td className="actions">
+                  {!s.current && (
+                    <Button variant="link" onClick={revoke(`/api/v1/auth/sessions/${s.id}`)}>
+                      Sign out
+                    </Button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -193,21 +288,36 @@ function SessionsSection() {
       ) : (
         <table className="table">
           <caption className="sr-only">Trusted devices</caption>
-          <thead><tr><th scope="col">Device</th><th scope="col">Trusted since</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Trusted since</th>
+              <th scope="col">Expires</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {devices.map((d) => (
               <tr key={d.id}>
                 <td>{deviceName(d.userAgent)}</td>
                 <td>{formatDate(d.createdAt)}</td>
                 <td>{formatDate(d.expiresAt)}</td>
-                <td className="actions"><Button variant="link" onClick={revoke(`/api/v1/mfa/trusted-devices/${d.id}`)}>Stop trusting</Button></td>
+                <td className="actions">
+                  <Button variant="link" onClick={revoke(`/api/v1/mfa/trusted-devices/${d.id}`)}>
+                    Stop trusting
+                  </Button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <div className="form-actions">
-        <Button variant="danger" onClick={() => void signOut('everywhere')}>Sign out everywhere</Button>
+        <Button variant="danger" onClick={() => void signOut('everywhere')}>
+          Sign out everywhere
+        </Button>
       </div>
     </Section>
   );

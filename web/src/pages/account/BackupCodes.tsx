@@ -10,7 +10,9 @@ export function BackupCodes({ codes }: { codes: string[] }) {
     <div className="backup-codes">
       <ol className="codes" aria-label="Backup codes">
         {codes.map((c) => (
-          <li key={c}><code>{c}</code></li>
+          <li key={c}>
+            <code>{c}</code>
+          </li>
         ))}
       </ol>
       <button type="button" className="btn btn-secondary btn-small" onClick={() => void copy().catch(() => undefined)}>

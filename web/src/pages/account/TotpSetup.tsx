@@ -13,7 +13,10 @@ export function TotpSetup({ onDone, onCancel }: { onDone: (backupCodes: string[]
   useEffect(() => {
     post<TotpEnrollment>('/api/v1/mfa/totp/enroll').then(setSetup, fail);
   }, [fail]);
-  const submit = onSubmit(async () => onDone((await post<TotpConfirmation>('/api/v1/mfa/totp/confirm', { code: code.trim() })).backupCodes), { staysBusy: true });
+  const submit = onSubmit(
+    async () => onDone((await post<TotpConfirmation>('/api/v1/mfa/totp/confirm', { code: code.trim() })).backupCodes),
+    { staysBusy: true },
+  );
   return (
     <div className="callout">
       <h3>Set up your authenticator app</h3>
@@ -24,11 +27,30 @@ export function TotpSetup({ onDone, onCancel }: { onDone: (backupCodes: string[]
         <div className="totp-setup">
           <QrCode value={setup.otpauthUrl} label="QR code for your authenticator app" />
           <form onSubmit={submit}>
-            <p>Scan the code, or enter this key: <code className="secret-key" data-testid="totp-secret">{setup.secret}</code></p>
-            <Field label="6-digit code" name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
+            <p>
+              Scan the code, or enter this key:{' '}
+              <code className="secret-key" data-testid="totp-secret">
+                {setup.secret}
+              </code>
+            </p>
+            <Field
+              label="6-digit code"
+              name="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\d{6}"
+              maxLength={6}
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
             <div className="form-actions">
-              <Button type="submit" busy={busy}>Turn on</Button>
-              <Button type="button" variant="secondary" onClick={onCancel}>Cancel</Button>
+              <Button type="submit" busy={busy}>
+                Turn on
+              </Button>
+              <Button type="button" variant="secondary" onClick={onCancel}>
+                Cancel
+              </Button>
             </div>
           </form>
         </div>

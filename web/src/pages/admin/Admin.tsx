@@ -12,7 +12,10 @@ export default function Admin() {
   const orgId = me.org?.role === 'org_admin' ? me.org.id : null;
   return (
     <>
-      <PageHeader title="Administration" description={me.org ? `Members, security and the audit trail of ${me.org.name}.` : 'Platform audit trail.'} />
+      <PageHeader
+        title="Administration"
+        description={me.org ? `Members, security and the audit trail of ${me.org.name}.` : 'Platform audit trail.'}
+      />
       <nav aria-label="Administration" className="tabs">
         {orgId && <NavLink to="/admin/members">Members</NavLink>}
         <NavLink to="/admin/audit">Audit trail</NavLink>

@@ -28,18 +28,44 @@ function DocumentRetention() {
     get<DocumentPolicy>('/api/v1/document-policy').then(show, fail);
   }, [fail]);
   const submit = onSubmit(async () => {
-    show(await put<DocumentPolicy>('/api/v1/document-policy', { retentionDays: days.trim() === '' ? null : Number(days), retentionTag: tag.trim() === '' ? null : tag.trim() }));
+    show(
+      await put<DocumentPolicy>('/api/v1/document-policy', {
+        retentionDays: days.trim() === '' ? null : Number(days),
+        retentionTag: tag.trim() === '' ? null : tag.trim(),
+      }),
+    );
     return 'Document retention saved.';
   });
   return (
-    <Section title="Document retention" description="Documents are deleted automatically this many days after they were uploaded.">
+    <Section
+      title="Document retention"
+      description="Documents are deleted automatically this many days after they were uploaded."
+    >
       <Alert>{error}</Alert>
       <Alert kind="success">{success}</Alert>
       {loaded && (
         <form onSubmit={submit} className="form-narrow">
-          <Field label="Keep documents for (days)" name="retentionDays" type="number" min={1} max={36500} hint="Leave empty to keep documents until someone deletes them." value={days} onChange={(e) => setDays(e.target.value)} />
-          <Field label="Only documents tagged" name="retentionTag" maxLength={50} hint="Leave empty to apply retention to every document." value={tag} onChange={(e) => setTag(e.target.value)} />
-          <Button type="submit" busy={busy}>Save retention</Button>
+          <Field
+            label="Keep documents for (days)"
+            name="retentionDays"
+            type="number"
+            min={1}
+            max={36500}
+            hint="Leave empty to keep documents until someone deletes them."
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
+          <Field
+            label="Only documents tagged"
+            name="retentionTag"
+            maxLength={50}
+            hint="Leave empty to apply retention to every document."
+            value={tag}
+            onChange={(e) => setTag(e.target.value)}
+          />
+          <Button type="submit" busy={busy}>
+            Save retention
+          </Button>
         </form>
       )}
     </Section>
@@ -54,7 +80,8 @@ function AuditLegalHold({ orgId }: { orgId: string }) {
   const { busy, error, success, run, onSubmit, fail } = useFormAction();
   useEffect(() => {
     get<LegalHold>(url).then(setHold, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 404) setHold(null); // the API's way of saying "no hold"
+      if (err instanceof ApiError && err.status === 404)
+        setHold(null); // the API's way of saying "no hold"
       else fail(err);
     });
   }, [url, fail]);
@@ -70,14 +97,29 @@ function AuditLegalHold({ orgId }: { orgId: string }) {
       return 'Legal hold lifted: the retention purge applies again.';
     });
   return (
-    <Section title="Audit legal hold" description="While a hold is in place, the retention purge keeps every audit event of this organization.">
+    <Section
+      title="Audit legal hold"
+      description="While a hold is in place, the retention purge keeps every audit event of this organization."
+    >
       <Alert>{error}</Alert>
       <Alert kind="success">{success}</Alert>
       {hold === null && (
         <form onSubmit={place} className="form-narrow">
-          <p data-testid="legal-hold-state">No legal hold. Audit events are purged after the deployment's retention period.</p>
-          <Field label="Reason for the hold" name="reason" required maxLength={500} hint="For example the case or request that requires the events to be kept." value={reason} onChange={(e) => setReason(e.target.value)} />
-          <Button type="submit" busy={busy}>Place legal hold</Button>
+          <p data-testid="legal-hold-state">
+            No legal hold. Audit events are purged after the deployment's retention period.
+          </p>
+          <Field
+            label="Reason for the hold"
+            name="reason"
+            required
+            maxLength={500}
+            hint="For example the case or request that requires the events to be kept."
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <Button type="submit" busy={busy}>
+            Place legal hold
+          </Button>
         </form>
       )}
       {hold && (
@@ -86,7 +128,9 @@ function AuditLegalHold({ orgId }: { orgId: string }) {
             On hold since {formatDate(hold.setAt)}: <q>{hold.reason}</q>
           </p>
           <div>
-            <Button variant="danger" busy={busy} onClick={() => void lift()}>Lift legal hold</Button>
+            <Button variant="danger" busy={busy} onClick={() => void lift()}>
+              Lift legal hold
+            </Button>
           </div>
         </div>
       )}

@@ -12,10 +12,21 @@ export function Settings({ orgId }: { orgId: string }) {
   }, [orgId, fail]);
   if (!settings) return error ? <Alert>{error}</Alert> : null;
   const toggleRole = (role: string) =>
-    setSettings({ ...settings, mfaRequiredRoles: settings.mfaRequiredRoles.includes(role) ? settings.mfaRequiredRoles.filter((r) => r !== role) : [...settings.mfaRequiredRoles, role] });
+    setSettings({
+      ...settings,
+      mfaRequiredRoles: settings.mfaRequiredRoles.includes(role)
+        ? settings.mfaRequiredRoles.filter((r) => r !== role)
+        : [...settings.mfaRequiredRoles, role],
+    });
   const submit = onSubmit(async () => {
     const extra = settings.mfaRequiredRoles.filter((r) => r === 'lawyer' || r === 'reviewer');
-    setSettings(await patch<OrgSettings>(`/api/v1/orgs/${orgId}/settings`, { mfaRequiredRoles: extra, idleTimeoutMinutes: settings.idleTimeoutMinutes, singleSession: settings.singleSession }));
+    setSettings(
+      await patch<OrgSettings>(`/api/v1/orgs/${orgId}/settings`, {
+        mfaRequiredRoles: extra,
+        idleTimeoutMinutes: settings.idleTimeoutMinutes,
+        singleSession: settings.singleSession,
+      }),
+    );
     return 'Settings saved.';
   });
   return (
@@ -28,17 +39,38 @@ export function Settings({ orgId }: { orgId: string }) {
             <legend>Also require two-step verification for</legend>
             {['lawyer', 'reviewer'].map((role) => (
               <div className="checkbox" key={role}>
-                <input id={`mfa-${role}`} type="checkbox" checked={settings.mfaRequiredRoles.includes(role)} onChange={() => toggleRole(role)} />
+                <input
+                  id={`mfa-${role}`}
+                  type="checkbox"
+                  checked={settings.mfaRequiredRoles.includes(role)}
+                  onChange={() => toggleRole(role)}
+                />
                 <label htmlFor={`mfa-${role}`}>{role === 'lawyer' ? 'Lawyers' : 'Reviewers'}</label>
               </div>
             ))}
           </fieldset>
-          <Field label="Idle timeout (minutes)" name="idleTimeoutMinutes" type="number" min={5} max={480} required value={settings.idleTimeoutMinutes} onChange={(e) => setSettings({ ...settings, idleTimeoutMinutes: Number(e.target.value) })} />
+          <Field
+            label="Idle timeout (minutes)"
+            name="idleTimeoutMinutes"
+            type="number"
+            min={5}
+            max={480}
+            required
+            value={settings.idleTimeoutMinutes}
+            onChange={(e) => setSettings({ ...settings, idleTimeoutMinutes: Number(e.target.value) })}
+          />
           <div className="checkbox">
-            <input id="single-session" type="checkbox" checked={settings.singleSession} onChange={(e) => setSettings({ ...settings, singleSession: e.target.checked })} />
+            <input
+              id="single-session"
+              type="checkbox"
+              checked={settings.singleSession}
+              onChange={(e) => setSettings({ ...settings, singleSession: e.target.checked })}
+            />
             <label htmlFor="single-session">One session per member (a new sign-in ends the others)</label>
           </div>
-          <Button type="submit" busy={busy}>Save settings</Button>
+          <Button type="submit" busy={busy}>
+            Save settings
+          </Button>
         </form>
       </Section>
     </div>

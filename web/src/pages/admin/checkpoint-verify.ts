@@ -18,5 +18,10 @@ export async function verifyCheckpointInBrowser(cp: Checkpoint, key: AuditPublic
   const expectedNote = `${cp.origin}\n${cp.treeSize}\n${cp.rootHash}\n`;
   // The note we verify must say what the page shows (a pruned checkpoint adds one line).
   if (!cp.note.startsWith(expectedNote)) return false;
-  return crypto.subtle.verify({ name: 'Ed25519' }, publicKey, fromBase64(cp.signature), new TextEncoder().encode(cp.note));
+  return crypto.subtle.verify(
+    { name: 'Ed25519' },
+    publicKey,
+    fromBase64(cp.signature),
+    new TextEncoder().encode(cp.note),
+  );
 }

@@ -28,13 +28,21 @@ export default function Enroll({ enrollmentToken, onDone }: { enrollmentToken: s
 
   if (backupCodes)
     return (
-      <AuthCard title="Save your backup codes" subtitle="If you lose your phone, each of these codes signs you in once. Store them somewhere safe; they will not be shown again.">
+      <AuthCard
+        title="Save your backup codes"
+        subtitle="If you lose your phone, each of these codes signs you in once. Store them somewhere safe; they will not be shown again."
+      >
         <BackupCodes codes={backupCodes} />
-        <Button className="btn btn-primary btn-block" onClick={() => void onDone()}>I have saved them — continue</Button>
+        <Button className="btn btn-primary btn-block" onClick={() => void onDone()}>
+          I have saved them — continue
+        </Button>
       </AuthCard>
     );
   return (
-    <AuthCard title="Set up two-step verification" subtitle="Your role requires a second factor. Scan the code with an authenticator app (such as 1Password, Google Authenticator or Microsoft Authenticator), then enter the code it shows.">
+    <AuthCard
+      title="Set up two-step verification"
+      subtitle="Your role requires a second factor. Scan the code with an authenticator app (such as 1Password, Google Authenticator or Microsoft Authenticator), then enter the code it shows."
+    >
       <Alert>{error}</Alert>
       {!setup ? (
         !error && <Spinner />
@@ -45,11 +53,25 @@ export default function Enroll({ enrollmentToken, onDone }: { enrollmentToken: s
           </div>
           <details className="secret">
             <summary>Can't scan? Enter the key by hand</summary>
-            <code className="secret-key" data-testid="totp-secret">{setup.secret}</code>
+            <code className="secret-key" data-testid="totp-secret">
+              {setup.secret}
+            </code>
           </details>
           <form onSubmit={submit}>
-            <Field label="6-digit code" name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
-            <Button type="submit" busy={busy} className="btn btn-primary btn-block">Verify and turn on</Button>
+            <Field
+              label="6-digit code"
+              name="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\d{6}"
+              maxLength={6}
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+            <Button type="submit" busy={busy} className="btn btn-primary btn-block">
+              Verify and turn on
+            </Button>
           </form>
         </>
       )}

@@ -21,13 +21,40 @@ export default function Invite() {
     { staysBusy: true },
   );
   return (
-    <AuthCard title="Join your organization" subtitle="You were invited to Chambers. Choose your name and a password to finish." footer={<>Already have an account? <Link to="/login">Sign in</Link></>}>
+    <AuthCard
+      title="Join your organization"
+      subtitle="You were invited to Chambers. Choose your name and a password to finish."
+      footer={
+        <>
+          Already have an account? <Link to="/login">Sign in</Link>
+        </>
+      }
+    >
       {!token && <Alert>This page needs the link from your invitation email.</Alert>}
       <Alert>{error}</Alert>
       <form onSubmit={submit}>
-        <Field label="Full name" name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={12} maxLength={128} required value={password} onChange={(e) => setPassword(e.target.value)} />
-        <Button type="submit" busy={busy} disabled={!token} className="btn btn-primary btn-block">Accept invitation</Button>
+        <Field
+          label="Full name"
+          name="name"
+          autoComplete="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          maxLength={128}
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <Button type="submit" busy={busy} disabled={!token} className="btn btn-primary btn-block">
+          Accept invitation
+        </Button>
       </form>
     </AuthCard>
   );

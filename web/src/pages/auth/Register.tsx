@@ -29,23 +29,91 @@ export default function Register({ verifyOnly = false }: { verifyOnly?: boolean 
 
   if (step === 'code')
     return (
-      <AuthCard title="Check your email" subtitle={email && !verifyOnly ? `We sent a 6-digit code to ${email}. It is valid for 30 minutes.` : 'Enter the 6-digit code we emailed you.'} footer={<Link to="/login">Back to sign in</Link>}>
+      <AuthCard
+        title="Check your email"
+        subtitle={
+          email && !verifyOnly
+            ? `We sent a 6-digit code to ${email}. It is valid for 30 minutes.`
+            : 'Enter the 6-digit code we emailed you.'
+        }
+        footer={<Link to="/login">Back to sign in</Link>}
+      >
         <Alert>{error}</Alert>
         <form onSubmit={verify}>
-          {verifyOnly && <Field label="Email address" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}
-          <Field label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
-          <Button type="submit" busy={busy} className="btn btn-primary btn-block">Confirm address</Button>
+          {verifyOnly && (
+            <Field
+              label="Email address"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+          <Field
+            label="Verification code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            autoFocus
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+          <Button type="submit" busy={busy} className="btn btn-primary btn-block">
+            Confirm address
+          </Button>
         </form>
       </AuthCard>
     );
   return (
-    <AuthCard title="Create your account" subtitle="Chambers keeps your matters and documents private by design." footer={<>Already have an account? <Link to="/login">Sign in</Link></>}>
+    <AuthCard
+      title="Create your account"
+      subtitle="Chambers keeps your matters and documents private by design."
+      footer={
+        <>
+          Already have an account? <Link to="/login">Sign in</Link>
+        </>
+      }
+    >
       <Alert>{error}</Alert>
       <form onSubmit={register}>
-        <Field label="Full name" name="name" autoComplete="name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        <Field label="Email address" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={128} hint="At least 12 characters. A passphrase of several words works well." value={password} onChange={(e) => setPassword(e.target.value)} />
-        <Button type="submit" busy={busy} className="btn btn-primary btn-block">Create account</Button>
+        <Field
+          label="Full name"
+          name="name"
+          autoComplete="name"
+          required
+          maxLength={200}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <Field
+          label="Email address"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={128}
+          hint="At least 12 characters. A passphrase of several words works well."
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <Button type="submit" busy={busy} className="btn btn-primary btn-block">
+          Create account
+        </Button>
       </form>
     </AuthCard>
   );

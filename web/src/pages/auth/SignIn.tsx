@@ -1,7 +1,13 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../../api/client.ts';
-import type { LoginResult, MfaRequired, PasskeyAssertionOptions, PasskeyChallenge, PasskeySignIn } from '../../api/types.ts';
+import type {
+  LoginResult,
+  MfaRequired,
+  PasskeyAssertionOptions,
+  PasskeyChallenge,
+  PasskeySignIn,
+} from '../../api/types.ts';
 import { Alert, AuthCard, Button, Field, Spinner } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 import { announceSignIn, homeOf, useSession } from '../../session/session.tsx';
@@ -10,7 +16,8 @@ import { passkeyAssertion } from './passkey.ts';
 // The QR code library loads only for the few users who must enroll.
 const Enroll = lazy(() => import('./Enroll.tsx'));
 
-type Step = { kind: 'password' } | { kind: 'mfa'; challenge: MfaRequired } | { kind: 'enroll'; enrollmentToken: string };
+type Step =
+  { kind: 'password' } | { kind: 'mfa'; challenge: MfaRequired } | { kind: 'enroll'; enrollmentToken: string };
 
 const REASONS: Record<string, string> = {
   idle: 'You were signed out after a period of inactivity.',
@@ -32,7 +39,9 @@ export default function SignIn() {
     announceSignIn();
     const me = await reload();
     const next = params.get('next');
-    void navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : me ? homeOf(me) : '/', { replace: true });
+    void navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : me ? homeOf(me) : '/', {
+      replace: true,
+    });
   };
   const handle = async (result: LoginResult) => {
     if ('mfaRequired' in result) setStep({ kind: 'mfa', challenge: result });
@@ -40,7 +49,8 @@ export default function SignIn() {
     else await finish();
   };
 
-  if (step.kind === 'mfa') return <MfaChallenge challenge={step.challenge} onDone={finish} onCancel={() => setStep({ kind: 'password' })} />;
+  if (step.kind === 'mfa')
+    return <MfaChallenge challenge={step.challenge} onDone={finish} onCancel={() => setStep({ kind: 'password' })} />;
   if (step.kind === 'enroll')
     return (
       <Suspense fallback={<Spinner />}>
@@ -55,7 +65,9 @@ function PasswordStep({ notice, onResult }: { notice?: string; onResult: (r: Log
   const [password, setPassword] = useState('');
   const { busy, error, run, onSubmit } = useFormAction();
 
-  const submit = onSubmit(async () => onResult(await post<LoginResult>('/api/v1/auth/login', { email, password })), { staysBusy: true });
+  const submit = onSubmit(async () => onResult(await post<LoginResult>('/api/v1/auth/login', { email, password })), {
+    staysBusy: true,
+  });
   const withPasskey = () =>
     run(async () => {
       const { challengeId, options } = await post<PasskeyChallenge>('/api/v1/auth/passkey/options');
@@ -75,21 +87,53 @@ function PasswordStep({ notice, onResult }: { notice?: string; onResult: (r: Log
       {notice && <Alert kind="info">{notice}</Alert>}
       <Alert>{error}</Alert>
       <form onSubmit={submit} noValidate={false}>
-        <Field label="Email address" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Field
+          label="Email address"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <div className="form-row-end">
           <Link to="/forgot">Forgot your password?</Link>
         </div>
-        <Button type="submit" busy={busy} className="btn btn-primary btn-block">Sign in</Button>
+        <Button type="submit" busy={busy} className="btn btn-primary btn-block">
+          Sign in
+        </Button>
       </form>
-      <div className="divider"><span>or</span></div>
-      <Button type="button" variant="secondary" className="btn btn-secondary btn-block" onClick={withPasskey}>Sign in with a passkey</Button>
+      <div className="divider">
+        <span>or</span>
+      </div>
+      <Button type="button" variant="secondary" className="btn btn-secondary btn-block" onClick={withPasskey}>
+        Sign in with a passkey
+      </Button>
     </AuthCard>
   );
 }
 
-function MfaChallenge({ challenge, onDone, onCancel }: { challenge: MfaRequired; onDone: () => Promise<void>; onCancel: () => void }) {
-  const [method, setMethod] = useState<'totp' | 'backup_code'>(challenge.methods.includes('totp') ? 'totp' : 'backup_code');
+function MfaChallenge({
+  challenge,
+  onDone,
+  onCancel,
+}: {
+  challenge: MfaRequired;
+  onDone: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [method, setMethod] = useState<'totp' | 'backup_code'>(
+    challenge.methods.includes('totp') ? 'totp' : 'backup_code',
+  );
   const [code, setCode] = useState('');
   const [trustDevice, setTrustDevice] = useState(false);
   const { busy, error, run, onSubmit } = useFormAction();
@@ -97,44 +141,107 @@ function MfaChallenge({ challenge, onDone, onCancel }: { challenge: MfaRequired;
   const submit = onSubmit(
     async () => {
       const value = code.replace(/\s/g, '');
-      await post('/api/v1/auth/mfa/verify', { mfaToken: challenge.mfaToken, ...(method === 'totp' ? { totp: value } : { backupCode: value }), trustDevice });
+      await post('/api/v1/auth/mfa/verify', {
+        mfaToken: challenge.mfaToken,
+        ...(method === 'totp' ? { totp: value } : { backupCode: value }),
+        trustDevice,
+      });
       await onDone();
     },
     { staysBusy: true },
   );
   const withPasskey = () =>
     run(async () => {
-      const options = await post<PasskeyAssertionOptions>('/api/v1/auth/mfa/webauthn/options', { mfaToken: challenge.mfaToken });
+      const options = await post<PasskeyAssertionOptions>('/api/v1/auth/mfa/webauthn/options', {
+        mfaToken: challenge.mfaToken,
+      });
       const response = await passkeyAssertion(options);
       await post('/api/v1/auth/mfa/webauthn/verify', { mfaToken: challenge.mfaToken, response, trustDevice });
       await onDone();
     });
   return (
-    <AuthCard title="Two-step verification" subtitle={method === 'totp' ? 'Enter the 6-digit code from your authenticator app.' : 'Enter one of your backup codes. Each works once.'}>
+    <AuthCard
+      title="Two-step verification"
+      subtitle={
+        method === 'totp'
+          ? 'Enter the 6-digit code from your authenticator app.'
+          : 'Enter one of your backup codes. Each works once.'
+      }
+    >
       <Alert>{error}</Alert>
       <form onSubmit={submit}>
         {method === 'totp' ? (
-          <Field key="totp" label="Authentication code" name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
+          <Field
+            key="totp"
+            label="Authentication code"
+            name="totp"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            autoFocus
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
         ) : (
-          <Field key="backup" label="Backup code" name="backupCode" autoComplete="off" required autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
+          <Field
+            key="backup"
+            label="Backup code"
+            name="backupCode"
+            autoComplete="off"
+            required
+            autoFocus
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
         )}
         <div className="checkbox">
-          <input id="trust-device" type="checkbox" checked={trustDevice} onChange={(e) => setTrustDevice(e.target.checked)} />
+          <input
+            id="trust-device"
+            type="checkbox"
+            checked={trustDevice}
+            onChange={(e) => setTrustDevice(e.target.checked)}
+          />
           <label htmlFor="trust-device">Trust this device for 30 days</label>
         </div>
-        <Button type="submit" busy={busy} className="btn btn-primary btn-block">Verify</Button>
+        <Button type="submit" busy={busy} className="btn btn-primary btn-block">
+          Verify
+        </Button>
       </form>
       <div className="alt-methods">
         {method === 'totp' && challenge.methods.includes('backup_code') && (
-          <button type="button" className="btn btn-link" onClick={() => { setMethod('backup_code'); setCode(''); }}>Use a backup code</button>
+          <button
+            type="button"
+            className="btn btn-link"
+            onClick={() => {
+              setMethod('backup_code');
+              setCode('');
+            }}
+          >
+            Use a backup code
+          </button>
         )}
         {method === 'backup_code' && challenge.methods.includes('totp') && (
-          <button type="button" className="btn btn-link" onClick={() => { setMethod('totp'); setCode(''); }}>Use your authenticator app</button>
+          <button
+            type="button"
+            className="btn btn-link"
+            onClick={() => {
+              setMethod('totp');
+              setCode('');
+            }}
+          >
+            Use your authenticator app
+          </button>
         )}
         {challenge.methods.includes('webauthn') && (
-          <button type="button" className="btn btn-link" onClick={withPasskey}>Use a passkey</button>
+          <button type="button" className="btn btn-link" onClick={withPasskey}>
+            Use a passkey
+          </button>
         )}
-        <button type="button" className="btn btn-link" onClick={onCancel}>Start over</button>
+        <button type="button" className="btn btn-link" onClick={onCancel}>
+          Start over
+        </button>
       </div>
     </AuthCard>
   );

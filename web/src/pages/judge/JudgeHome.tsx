@@ -8,7 +8,10 @@ export default function JudgeHome() {
     <>
       <PageHeader title="Case files" description={`${me.org?.name ?? 'Your court'} · private judicial workspace`} />
       <div className="stack">
-        <Section title="Your case files" description="Case files and notes here are visible to you alone, encrypted under the court's judicial key.">
+        <Section
+          title="Your case files"
+          description="Case files and notes here are visible to you alone, encrypted under the court's judicial key."
+        >
           <p className="empty">No case files yet. The judicial store is being prepared for this portal.</p>
         </Section>
       </div>

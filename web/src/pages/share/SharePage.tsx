@@ -22,17 +22,28 @@ export default function SharePage() {
     // A passcode travels in a POST body, never in the URL (logs, history).
     const url = `/s/${encodeURIComponent(token)}`;
     const res = passcode
-      ? await fetch(url, { method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ passcode }) })
+      ? await fetch(url, {
+          method: 'POST',
+          credentials: 'omit',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ passcode }),
+        })
       : await fetch(url, { credentials: 'omit' });
-    if (res.status === 404 || res.status === 410) throw new Error('This link has expired or was revoked. Ask the sender for a new one.');
+    if (res.status === 404 || res.status === 410)
+      throw new Error('This link has expired or was revoked. Ask the sender for a new one.');
     if (res.status === 401) {
       setNeedsPasscode(true);
       throw new Error(passcode ? 'That passcode is not right.' : 'This document is protected by a passcode.');
     }
-    if (res.status === 423 || res.status === 429) throw new Error('Too many attempts. The link is locked; ask the sender for a new one.');
+    if (res.status === 423 || res.status === 429)
+      throw new Error('Too many attempts. The link is locked; ask the sender for a new one.');
     if (!res.ok) throw new Error('The document could not be opened. Try again later.');
     const disposition = res.headers.get('content-disposition') ?? '';
-    const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? 'document');
+    const name = decodeURIComponent(
+      /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ??
+        /filename="?([^";]+)"?/i.exec(disposition)?.[1] ??
+        'document',
+    );
     const blob = await res.blob();
     setFile({ name, size: blob.size, blob });
   });
@@ -49,17 +60,39 @@ export default function SharePage() {
   };
 
   return (
-    <AuthCard title="A document was shared with you" subtitle="Shared securely through Chambers. The link expires automatically.">
+    <AuthCard
+      title="A document was shared with you"
+      subtitle="Shared securely through Chambers. The link expires automatically."
+    >
       <Alert>{error}</Alert>
       {file ? (
         <div className="shared-file">
-          <p><strong className="doc-name" data-testid="shared-name">{file.name}</strong> <span className="muted">· {formatBytes(file.size)}</span></p>
-          <Button className="btn btn-primary btn-block" onClick={save}>Download</Button>
+          <p>
+            <strong className="doc-name" data-testid="shared-name">
+              {file.name}
+            </strong>{' '}
+            <span className="muted">· {formatBytes(file.size)}</span>
+          </p>
+          <Button className="btn btn-primary btn-block" onClick={save}>
+            Download
+          </Button>
         </div>
       ) : (
         <form onSubmit={fetchFile}>
-          {needsPasscode && <Field label="Passcode" name="passcode" type="password" autoComplete="off" required value={passcode} onChange={(e) => setPasscode(e.target.value)} />}
-          <Button type="submit" busy={busy} className="btn btn-primary btn-block">Open document</Button>
+          {needsPasscode && (
+            <Field
+              label="Passcode"
+              name="passcode"
+              type="password"
+              autoComplete="off"
+              required
+              value={passcode}
+              onChange={(e) => setPasscode(e.target.value)}
+            />
+          )}
+          <Button type="submit" busy={busy} className="btn btn-primary btn-block">
+            Open document
+          </Button>
         </form>
       )}
     </AuthCard>

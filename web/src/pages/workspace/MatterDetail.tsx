@@ -22,7 +22,10 @@ export default function MatterDetail() {
   const canWrite = me.role === 'lawyer' || me.role === 'org_admin';
 
   const load = useCallback(async () => {
-    const [m, d] = await Promise.all([get<Matter>(`/api/v1/matters/${id}`), get<DocumentList>(`/api/v1/matters/${id}/documents`)]);
+    const [m, d] = await Promise.all([
+      get<Matter>(`/api/v1/matters/${id}`),
+      get<DocumentList>(`/api/v1/matters/${id}/documents`),
+    ]);
     setMatter(m);
     setDocuments(d.documents);
   }, [id]);
@@ -32,18 +35,43 @@ export default function MatterDetail() {
 
   return (
     <>
-      <p className="breadcrumb"><Link to="/matters">Matters</Link> <span aria-hidden="true">/</span> {matter?.title ?? '…'}</p>
-      <PageHeader title={matter?.title ?? 'Matter'} description={[matter?.reference, matter?.clientName].filter(Boolean).join(' · ') || undefined} />
+      <p className="breadcrumb">
+        <Link to="/matters">Matters</Link> <span aria-hidden="true">/</span> {matter?.title ?? '…'}
+      </p>
+      <PageHeader
+        title={matter?.title ?? 'Matter'}
+        description={[matter?.reference, matter?.clientName].filter(Boolean).join(' · ') || undefined}
+      />
       <div className="stack">
         <Alert>{error}</Alert>
         <Alert kind="success">{notice}</Alert>
-        {canWrite && <Uploader matterId={id} onUploaded={(doc) => { succeed(`${doc.name} uploaded.`); void load(); }} />}
-        <Section title="Documents" description="Encrypted at rest; every download and share is recorded in the audit trail.">
+        {canWrite && (
+          <Uploader
+            matterId={id}
+            onUploaded={(doc) => {
+              succeed(`${doc.name} uploaded.`);
+              void load();
+            }}
+          />
+        )}
+        <Section
+          title="Documents"
+          description="Encrypted at rest; every download and share is recorded in the audit trail."
+        >
           {documents && documents.length === 0 && <Empty>No documents in this matter yet.</Empty>}
           {documents && documents.length > 0 && (
             <table className="table">
               <caption className="sr-only">Documents</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Uploaded</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Uploaded</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
               <tbody>
                 {documents.map((d) => (
                   <DocumentRow
@@ -52,11 +80,17 @@ export default function MatterDetail() {
                     expanded={open === d.id}
                     canWrite={canWrite}
                     onToggle={() => setOpen(open === d.id ? null : d.id)}
-                    onNewVersion={(updated) => { succeed(`Version ${updated.version} of ${updated.name} uploaded.`); void load(); }}
+                    onNewVersion={(updated) => {
+                      succeed(`Version ${updated.version} of ${updated.name} uploaded.`);
+                      void load();
+                    }}
                     onDownload={() => void run(() => downloadFile(`/api/v1/documents/${d.id}/content`, d.name))}
                     onDelete={() =>
                       void run(async () => {
-                        if (!window.confirm(`Delete ${d.name}? Its encryption key is destroyed; this cannot be undone.`)) return;
+                        if (
+                          !window.confirm(`Delete ${d.name}? Its encryption key is destroyed; this cannot be undone.`)
+                        )
+                          return;
                         await del(`/api/v1/documents/${d.id}`);
                         await load();
                         return `${d.name} deleted.`;
@@ -74,7 +108,15 @@ export default function MatterDetail() {
   );
 }
 
-function DocumentRow(props: { doc: DocumentMeta; expanded: boolean; canWrite: boolean; onToggle: () => void; onDownload: () => void; onDelete: () => void; onNewVersion: (doc: DocumentMeta) => void }) {
+function DocumentRow(props: {
+  doc: DocumentMeta;
+  expanded: boolean;
+  canWrite: boolean;
+  onToggle: () => void;
+  onDownload: () => void;
+  onDelete: () => void;
+  onNewVersion: (doc: DocumentMeta) => void;
+}) {
   const { doc } = props;
   return (
     <>
@@ -86,9 +128,28 @@ function DocumentRow(props: { doc: DocumentMeta; expanded: boolean; canWrite: bo
         <td>{formatBytes(doc.size)}</td>
         <td>{formatDate(doc.createdAt)}</td>
         <td className="actions">
-          <button type="button" className="btn btn-link" onClick={props.onDownload} aria-label={`Download ${doc.name}`}>Download</button>
-          <button type="button" className="btn btn-link" onClick={props.onToggle} aria-expanded={props.expanded} aria-label={`Versions and sharing of ${doc.name}`}>Versions and sharing</button>
-          {props.canWrite && <button type="button" className="btn btn-link btn-link-danger" onClick={props.onDelete} aria-label={`Delete ${doc.name}`}>Delete</button>}
+          <button type="button" className="btn btn-link" onClick={props.onDownload} aria-label={`Download ${doc.name}`}>
+            Download
+          </button>
+          <button
+            type="button"
+            className="btn btn-link"
+            onClick={props.onToggle}
+            aria-expanded={props.expanded}
+            aria-label={`Versions and sharing of ${doc.name}`}
+          >
+            Versions and sharing
+          </button>
+          {props.canWrite && (
+            <button
+              type="button"
+              className="btn btn-link btn-link-danger"
+              onClick={props.onDelete}
+              aria-label={`Delete ${doc.name}`}
+            >
+              Delete
+            </button>
+          )}
         </td>
       </tr>
       {props.expanded && (
@@ -113,16 +174,28 @@ function Uploader({ matterId, onUploaded }: { matterId: string; onUploaded: (doc
     const file = e.target.files?.[0];
     if (!file) return;
     setProgress(0);
-    await run(async () => onUploaded(await uploadWithProgress<DocumentMeta>(`/api/v1/matters/${matterId}/documents`, file, setProgress)));
+    await run(async () =>
+      onUploaded(await uploadWithProgress<DocumentMeta>(`/api/v1/matters/${matterId}/documents`, file, setProgress)),
+    );
     setProgress(null);
     if (input.current) input.current.value = '';
   };
   return (
-    <Section title="Upload a document" description="Files are scanned, then encrypted with their own key before they are stored.">
+    <Section
+      title="Upload a document"
+      description="Files are scanned, then encrypted with their own key before they are stored."
+    >
       <Alert>{error}</Alert>
       <div className="field">
         <label htmlFor="upload-file">Choose a file</label>
-        <input id="upload-file" ref={input} type="file" name="file" onChange={(e) => void choose(e)} disabled={progress !== null} />
+        <input
+          id="upload-file"
+          ref={input}
+          type="file"
+          name="file"
+          onChange={(e) => void choose(e)}
+          disabled={progress !== null}
+        />
       </div>
       {progress !== null && (
         <div className="progress-wrap">

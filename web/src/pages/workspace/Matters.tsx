@@ -12,7 +12,10 @@ export default function Matters() {
   const [q, setQ] = useState('');
   const list = useFormAction();
   const { run } = list;
-  const load = useCallback(async (query?: string) => setMatters((await get<MatterList>('/api/v1/matters', { q: query || undefined })).matters), []);
+  const load = useCallback(
+    async (query?: string) => setMatters((await get<MatterList>('/api/v1/matters', { q: query || undefined })).matters),
+    [],
+  );
   useEffect(() => {
     void run(() => load());
   }, [load, run]);
@@ -25,18 +28,36 @@ export default function Matters() {
         {canCreate && <NewMatter onCreated={() => void load()} />}
         <Section title="All open matters">
           <form className="search" role="search" onSubmit={list.onSubmit(() => load(q))}>
-            <Field label="Search matters" name="q" type="search" maxLength={200} value={q} onChange={(e) => setQ(e.target.value)} />
-            <Button type="submit" variant="secondary">Search</Button>
+            <Field
+              label="Search matters"
+              name="q"
+              type="search"
+              maxLength={200}
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
           </form>
           {matters && matters.length === 0 && <Empty>No matters yet.</Empty>}
           {matters && matters.length > 0 && (
             <table className="table">
               <caption className="sr-only">Matters</caption>
-              <thead><tr><th scope="col">Title</th><th scope="col">Reference</th><th scope="col">Client</th><th scope="col">Opened</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Title</th>
+                  <th scope="col">Reference</th>
+                  <th scope="col">Client</th>
+                  <th scope="col">Opened</th>
+                </tr>
+              </thead>
               <tbody>
                 {matters.map((m) => (
                   <tr key={m.id}>
-                    <td><Link to={`/matters/${m.id}`}>{m.title}</Link></td>
+                    <td>
+                      <Link to={`/matters/${m.id}`}>{m.title}</Link>
+                    </td>
                     <td>{m.reference ?? '—'}</td>
                     <td>{m.clientName ?? '—'}</td>
                     <td>{formatDate(m.createdAt)}</td>
@@ -57,7 +78,11 @@ function NewMatter({ onCreated }: { onCreated: () => void }) {
   const [clientName, setClientName] = useState('');
   const { busy, error, onSubmit } = useFormAction();
   const submit = onSubmit(async () => {
-    await post('/api/v1/matters', { title, ...(reference ? { reference } : {}), ...(clientName ? { clientName } : {}) });
+    await post('/api/v1/matters', {
+      title,
+      ...(reference ? { reference } : {}),
+      ...(clientName ? { clientName } : {}),
+    });
     setTitle('');
     setReference('');
     setClientName('');
@@ -67,10 +92,31 @@ function NewMatter({ onCreated }: { onCreated: () => void }) {
     <Section title="Open a matter">
       <Alert>{error}</Alert>
       <form onSubmit={submit} className="form-inline">
-        <Field label="Title" name="title" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
-        <Field label="Reference" name="reference" maxLength={100} value={reference} onChange={(e) => setReference(e.target.value)} />
-        <Field label="Client" name="clientName" maxLength={300} value={clientName} onChange={(e) => setClientName(e.target.value)} />
-        <Button type="submit" busy={busy}>Open matter</Button>
+        <Field
+          label="Title"
+          name="title"
+          required
+          maxLength={300}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+        <Field
+          label="Reference"
+          name="reference"
+          maxLength={100}
+          value={reference}
+          onChange={(e) => setReference(e.target.value)}
+        />
+        <Field
+          label="Client"
+          name="clientName"
+          maxLength={300}
+          value={clientName}
+          onChange={(e) => setClientName(e.target.value)}
+        />
+        <Button type="submit" busy={busy}>
+          Open matter
+        </Button>
       </form>
     </Section>
   );

@@ -19,14 +19,19 @@ export function ShareLinks({ doc }: { doc: DocumentMeta }) {
   // Links made earlier: the server keeps only a hash of each token, so their URLs cannot be shown again.
   const [existing, setExisting] = useState<ShareLinkSummary[]>([]);
   const loadExisting = useCallback(async () => {
-    setExisting((await get<ShareLinkList>(`/api/v1/documents/${doc.id}/share-links`)).shareLinks.filter((l) => !l.revokedAt));
+    setExisting(
+      (await get<ShareLinkList>(`/api/v1/documents/${doc.id}/share-links`)).shareLinks.filter((l) => !l.revokedAt),
+    );
   }, [doc.id]);
   useEffect(() => {
     loadExisting().catch(() => undefined);
   }, [loadExisting]);
 
   const create = onSubmit(async () => {
-    const link = await post<ShareLink>(`/api/v1/documents/${doc.id}/share-links`, { expiresInDays: Number(days), ...(passcode ? { passcode } : {}) });
+    const link = await post<ShareLink>(`/api/v1/documents/${doc.id}/share-links`, {
+      expiresInDays: Number(days),
+      ...(passcode ? { passcode } : {}),
+    });
     setLinks((l) => [link, ...l]);
     setPasscode('');
     await loadExisting();
@@ -46,18 +51,43 @@ export function ShareLinks({ doc }: { doc: DocumentMeta }) {
       <h3>Share links</h3>
       <Alert>{error}</Alert>
       <form onSubmit={create} className="form-inline">
-        <SelectField label="Expires after" value={days} onChange={setDays} options={[1, 2, 3, 7].map((d) => ({ value: String(d), label: `${d} day${d > 1 ? 's' : ''}` }))} />
-        <Field label="Passcode (optional)" name="passcode" type="password" autoComplete="new-password" maxLength={128} value={passcode} onChange={(e) => setPasscode(e.target.value)} />
-        <Button type="submit" busy={busy}>Create link</Button>
+        <SelectField
+          label="Expires after"
+          value={days}
+          onChange={setDays}
+          options={[1, 2, 3, 7].map((d) => ({ value: String(d), label: `${d} day${d > 1 ? 's' : ''}` }))}
+        />
+        <Field
+          label="Passcode (optional)"
+          name="passcode"
+          type="password"
+          autoComplete="new-password"
+          maxLength={128}
+          value={passcode}
+          onChange={(e) => setPasscode(e.target.value)}
+        />
+        <Button type="submit" busy={busy}>
+          Create link
+        </Button>
       </form>
       {links.length > 0 && (
         <ul className="share-links">
           {links.map((l) => (
             <li key={l.id}>
-              <input className="share-url" readOnly value={sharePageUrl(l)} aria-label={`Share link for ${doc.name}`} data-testid="share-url" />
+              <input
+                className="share-url"
+                readOnly
+                value={sharePageUrl(l)}
+                aria-label={`Share link for ${doc.name}`}
+                data-testid="share-url"
+              />
               <span className="muted">until {formatDate(l.expiresAt)}</span>
-              <Button variant="secondary" onClick={() => void copy(l)}>{copied === l.id ? 'Copied' : 'Copy'}</Button>
-              <Button variant="link" onClick={() => void revoke(l)}>Revoke</Button>
+              <Button variant="secondary" onClick={() => void copy(l)}>
+                {copied === l.id ? 'Copied' : 'Copy'}
+              </Button>
+              <Button variant="link" onClick={() => void revoke(l)}>
+                Revoke
+              </Button>
             </li>
           ))}
         </ul>
@@ -65,16 +95,35 @@ export function ShareLinks({ doc }: { doc: DocumentMeta }) {
       {existing.filter((e) => !links.some((l) => l.id === e.id)).length > 0 && (
         <table className="table table-compact">
           <caption className="caption">Active links</caption>
-          <thead><tr><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Protection</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Created</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Protection</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
-            {existing.filter((e) => !links.some((l) => l.id === e.id)).map((e) => (
-              <tr key={e.id}>
-                <td>{formatDate(e.createdAt)}</td>
-                <td>{formatDate(e.expiresAt)}</td>
-                <td>{e.locked ? 'Locked (wrong passcodes)' : e.hasPasscode ? 'Passcode' : 'Link only'}</td>
-                <td className="actions"><Button variant="link" onClick={() => void revoke(e)} aria-label={`Revoke the link created ${formatDate(e.createdAt)}`}>Revoke</Button></td>
-              </tr>
-            ))}
+            {existing
+              .filter((e) => !links.some((l) => l.id === e.id))
+              .map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDate(e.createdAt)}</td>
+                  <td>{formatDate(e.expiresAt)}</td>
+                  <td>{e.locked ? 'Locked (wrong passcodes)' : e.hasPasscode ? 'Passcode' : 'Link only'}</td>
+                  <td className="actions">
+                    <Button
+                      variant="link"
+                      onClick={() => void revoke(e)}
+                      aria-label={`Revoke the link created ${formatDate(e.createdAt)}`}
+                    >
+                      Revoke
+                    </Button>
+                  </td>
+                </tr>
+              ))}
           </tbody>
         </table>
       )}

@@ -7,7 +7,15 @@ import { useFormAction } from '../../components/use-form-action.ts';
 import { uploadWithProgress } from './upload.ts';
 
 /** The document's versions, newest first, with their fingerprints; writers add a new version here. */
-export function Versions({ doc, canWrite, onNewVersion }: { doc: DocumentMeta; canWrite: boolean; onNewVersion: (doc: DocumentMeta) => void }) {
+export function Versions({
+  doc,
+  canWrite,
+  onNewVersion,
+}: {
+  doc: DocumentMeta;
+  canWrite: boolean;
+  onNewVersion: (doc: DocumentMeta) => void;
+}) {
   const [versions, setVersions] = useState<DocumentVersion[] | null>(null);
   const { error, run, fail } = useFormAction();
   const [progress, setProgress] = useState<number | null>(null);
@@ -40,10 +48,22 @@ export function Versions({ doc, canWrite, onNewVersion }: { doc: DocumentMeta; c
         <ol className="versions" aria-label={`Versions of ${doc.name}`}>
           {versions.map((v) => (
             <li key={v.version} data-version={v.version}>
-              <strong>v{v.version}</strong>{v.current && <span className="badge">current</span>} · {formatDate(v.createdAt)} · {formatBytes(v.size)} ·{' '}
-              <code className="hash" title={v.sha256}>{v.sha256.slice(0, 16)}…</code>{' '}
-              <button type="button" className="btn btn-link" aria-label={`Download version ${v.version} of ${doc.name}`}
-                onClick={() => void run(() => downloadFile(`/api/v1/documents/${doc.id}/versions/${v.version}/content`, v.name ?? doc.name))}>
+              <strong>v{v.version}</strong>
+              {v.current && <span className="badge">current</span>} · {formatDate(v.createdAt)} · {formatBytes(v.size)}{' '}
+              ·{' '}
+              <code className="hash" title={v.sha256}>
+                {v.sha256.slice(0, 16)}…
+              </code>{' '}
+              <button
+                type="button"
+                className="btn btn-link"
+                aria-label={`Download version ${v.version} of ${doc.name}`}
+                onClick={() =>
+                  void run(() =>
+                    downloadFile(`/api/v1/documents/${doc.id}/versions/${v.version}/content`, v.name ?? doc.name),
+                  )
+                }
+              >
                 Download version {v.version}
               </button>
             </li>
@@ -53,7 +73,14 @@ export function Versions({ doc, canWrite, onNewVersion }: { doc: DocumentMeta; c
       {canWrite && (
         <div className="field">
           <label htmlFor={inputId}>Upload a new version of {doc.name}</label>
-          <input id={inputId} ref={input} type="file" name="file" onChange={(e) => void choose(e)} disabled={progress !== null} />
+          <input
+            id={inputId}
+            ref={input}
+            type="file"
+            name="file"
+            onChange={(e) => void choose(e)}
+            disabled={progress !== null}
+          />
           {progress !== null && (
             <div className="progress-wrap">
               <label htmlFor={`${inputId}-progress`}>Uploading… {Math.round(progress * 100)}%</label>

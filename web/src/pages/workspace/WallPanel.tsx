@@ -11,7 +11,10 @@ export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const { error, success, run, fail } = useFormAction();
   const load = useCallback(async () => {
-    const [w, m] = await Promise.all([get<EthicalWall>(`/api/v1/matters/${matterId}/wall`), get<MemberList>(`/api/v1/orgs/${orgId}/members`)]);
+    const [w, m] = await Promise.all([
+      get<EthicalWall>(`/api/v1/matters/${matterId}/wall`),
+      get<MemberList>(`/api/v1/orgs/${orgId}/members`),
+    ]);
     setWall(w);
     setMembers(m.members);
     setChosen(new Set(w.memberIds));
@@ -32,7 +35,14 @@ export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string
     });
   if (!wall && !error && !success) return null;
   return (
-    <Section title="Ethical wall" description={wall?.walled ? 'This matter is walled: only the members below can see it and its documents.' : 'Everyone in the organization can see this matter. Check members to restrict it to them.'}>
+    <Section
+      title="Ethical wall"
+      description={
+        wall?.walled
+          ? 'This matter is walled: only the members below can see it and its documents.'
+          : 'Everyone in the organization can see this matter. Check members to restrict it to them.'
+      }
+    >
       <Alert>{error}</Alert>
       <Alert kind="success">{success}</Alert>
       <fieldset>
@@ -51,14 +61,22 @@ export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string
                   setChosen(next);
                 }}
               />
-              <label htmlFor={`wall-${m.userId}`}>{m.name} <span className="muted">({m.email})</span></label>
+              <label htmlFor={`wall-${m.userId}`}>
+                {m.name} <span className="muted">({m.email})</span>
+              </label>
             </div>
           ))}
         </div>
       </fieldset>
       <div className="form-actions">
-        <Button onClick={() => void save()} disabled={chosen.size === 0}>Save wall</Button>
-        {wall?.walled && <Button variant="secondary" onClick={() => void lift()}>Lift wall</Button>}
+        <Button onClick={() => void save()} disabled={chosen.size === 0}>
+          Save wall
+        </Button>
+        {wall?.walled && (
+          <Button variant="secondary" onClick={() => void lift()}>
+            Lift wall
+          </Button>
+        )}
       </div>
     </Section>
   );

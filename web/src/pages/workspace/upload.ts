@@ -13,7 +13,8 @@ export function uploadWithProgress<T>(url: string, file: File, onProgress: (frac
       xhr.withCredentials = true;
       for (const [k, v] of Object.entries(browserHeaders('POST'))) xhr.setRequestHeader(k, v);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-      xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText, retryAfter: xhr.getResponseHeader('retry-after') });
+      xhr.onload = () =>
+        resolve({ status: xhr.status, body: xhr.responseText, retryAfter: xhr.getResponseHeader('retry-after') });
       xhr.onerror = () => reject(new Error('The upload was interrupted. Check your connection and try again.'));
       const form = new FormData();
       form.append('file', file, file.name);
