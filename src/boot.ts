@@ -115,7 +115,7 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
         await db.ping();
       } catch (err) {
         throw new StartupError(
-          `cannot connect as the runtime login chambers_runtime: ${(err as Error).message}; see README "PostgreSQL roles"`,
+          `cannot connect as the runtime login chambers_runtime: ${(err as Error).message}; see docs/operations.md "PostgreSQL roles"`,
         );
       }
     }

@@ -1,4 +1,4 @@
-// Child process: the baseline the issue names — Express + jsonwebtoken + pg, a /me that verifies an RS256 token and reads the user.
+// Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + pg, a /me that verifies an RS256 token and reads the user.
 import crypto from 'node:crypto';
 import express from 'express';
 import jwt from 'jsonwebtoken';

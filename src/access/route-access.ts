@@ -17,7 +17,7 @@ export type Principal = {
   amr: string[];
   /** When a second factor was last verified in this session (step-up), or null. */
   mfaVerifiedAt: Date | null;
-  /** Set when the request was authenticated by an API key (the API-keys issue); every such call is logged in audit.api_calls. */
+  /** Set when the request was authenticated by an API key (API keys, still to come); every such call is logged in audit.api_calls. */
   apiKeyId?: string;
   /** Who the session speaks for, as read with the session (saves /me and friends a query). */
   identity: {

@@ -8,7 +8,7 @@ import { withTenant } from '../platform/db/tenant.ts';
 type Row = { api_key_id: string; org_id: string; method: string; route: string; status: number; ip: string | null };
 
 /**
- * API keys come in a later issue: a test-only resolver turns a signed-in caller
+ * API keys are not built yet: a test-only resolver turns a signed-in caller
  * into an API-key principal when the request names a key in `x-test-api-key`.
  */
 describe('the per-API-key call log', () => {

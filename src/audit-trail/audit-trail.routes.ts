@@ -17,7 +17,7 @@ import {
 } from './audit-trail.schemas.ts';
 import * as service from './audit-trail.service.ts';
 
-/** The audit API (API.md "Audit"); who may call what is in audit-trail.schemas.ts. */
+/** The audit API (docs/audit.md, docs/api/reference.md); who may call what is in audit-trail.schemas.ts. */
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 

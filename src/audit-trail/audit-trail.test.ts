@@ -513,7 +513,7 @@ describe('concurrent writers and sealers', () => {
   });
   afterAll(async () => t?.close());
 
-  // The 8 × 5,000. Each writer appends in small batches (one short transaction of 50 rows as the
+  // The 8 × 5,000 load of docs/audit.md. Each writer appends in small batches (one short transaction of 50 rows as the
   // runtime role, like 50 record() calls back to back) so the suite stays quick; the sealers race throughout.
   const PER_WRITER = Number(process.env.CHAMBERS_AUDIT_STRESS ?? 5000);
   const WRITE_BATCH = 50;

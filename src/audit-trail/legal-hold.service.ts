@@ -16,7 +16,7 @@ const toHold = (r: HoldRow): LegalHold => ({
 
 /**
  * An org_admin acts on their own organization, a super_admin on any existing one.
- * Another organization's id is 404, never 403 (API.md).
+ * Another organization's id is 404, never 403: its existence is not disclosed.
  */
 async function unsafeCheckOrg(ctx: AppContext, p: Principal, orgId: string): Promise<void> {
   if (!p.isSuperAdmin && (p.role !== 'org_admin' || p.orgId !== orgId)) throw new AppError('NOT_FOUND');

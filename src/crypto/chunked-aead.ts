@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
 /**
- * Streaming AES-256-GCM for document blobs (DESIGN.md "Keys and encryption").
+ * Streaming AES-256-GCM for document blobs (docs/ARCHITECTURE.md, "Keys and encryption").
  *
  * Layout: a 12-byte header (`CHV` + format version 1 + an 8-byte random nonce
  * prefix), then chunks of at most CHUNK_PLAINTEXT_BYTES plaintext, each followed by

@@ -1,9 +1,6 @@
 import type { Tx } from '../platform/db/index.ts';
 import * as repo from './documents.repository.ts';
-import type { DocumentPolicyInput } from './documents.schemas.ts';
-
-/** Hard ceiling of any organization's upload limit. */
-export const MAX_UPLOAD_CEILING = 2 * 1024 ** 3;
+import { MAX_UPLOAD_CEILING, type DocumentPolicyInput } from './documents.schemas.ts';
 
 /** The policy of an organization that never set one: safe defaults, retention off. */
 export type DocumentPolicy = {

@@ -1,6 +1,8 @@
 import type { FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
-import { MAX_UPLOAD_CEILING } from './document-policy.ts';
+
+/** Hard ceiling of any organization's upload limit. */
+export const MAX_UPLOAD_CEILING = 2 * 1024 ** 3;
 
 export const documentIdParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
 export const matterDocumentsParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });

@@ -7,7 +7,7 @@ export type RateLimitRule = { bucket: string; limit: number; windowMs: number };
 /** Every route belongs to one tier; each tier has its own per-minute budget per client IP and per account. */
 export type RateLimitTier = 'auth' | 'public' | 'lawyer' | 'judicial' | 'admin';
 
-/** The defaults of issue 8, per minute; each is overridable by RATE_LIMIT_<TIER>_PER_MINUTE. */
+/** The default budgets per minute (docs/configuration.md); each is overridable by RATE_LIMIT_<TIER>_PER_MINUTE. */
 export const DEFAULT_TIER_LIMITS: Readonly<Record<RateLimitTier, number>> = {
   auth: 60,
   public: 500,

@@ -75,7 +75,7 @@ describe('first-run setup', () => {
     expect(userId).toMatch(/^[0-9a-f-]{36}$/);
     expect(orgId).toMatch(/^[0-9a-f-]{36}$/);
 
-    // The first user is a super_admin: the first sign-in goes through MFA enrollment (API.md, MFA).
+    // The first user is a super_admin: the first sign-in goes through MFA enrollment (docs/features.md, MFA).
     const signedIn = await tryLogin(winner.email, PASSWORD);
     expect(signedIn.statusCode).toBe(200);
     const { enrollmentToken } = signedIn.json();
