@@ -1,13 +1,10 @@
 import fs from 'node:fs';
-import { runPurgeCli, runVerifyDb, verifyBundleFile } from './audit.cli.ts';
-import { boot } from '../boot.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
-import { failStart, main } from '../main.ts';
-import { runDoctor } from './doctor.ts';
 import { StartupError, acquireDirectoryLock, ensureDataDir, restrictFileCreation } from '../platform/data-dir.ts';
-import { openDatabase, pgliteDirectory, migrate } from '../platform/db/index.ts';
 import { keyPaths, rotateSigningKey } from '../platform/keys.ts';
-import { runRotateMaster } from './rotate-master.cli.ts';
+
+// Each command loads only what it runs (dynamic imports below): `audit verify <file>`
+// needs the bundle verifier, not the server, the database or the S3 client.
 
 const USAGE = `usage: chambers <command>
 
@@ -30,9 +27,10 @@ export async function runCli(args: string[]): Promise<void> {
   switch (command) {
     case undefined:
     case 'start':
-      return main();
+      return (await import('../main.ts')).main();
     case 'migrate':
       return guard(async () => {
+        const { openDatabase, pgliteDirectory, migrate } = await import('../platform/db/index.ts');
         const config = loadConfig();
         ensureDataDir(config.dataDir);
         const release = config.databaseUrl ? () => undefined : acquireDirectoryLock(`${config.dataDir}/db.lock`);
@@ -54,12 +52,16 @@ export async function runCli(args: string[]): Promise<void> {
       });
     case 'doctor':
       return guard(async () => {
+        const { runDoctor } = await import('./doctor.ts');
         const ok = await runDoctor(process.env, (line) => process.stdout.write(`${line}\n`));
         process.exitCode = ok ? 0 : 1;
       });
     case 'keys':
       if (sub === 'rotate-master')
-        return guard(() => runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`)));
+        return guard(async () => {
+          const { runRotateMaster } = await import('./rotate-master.cli.ts');
+          await runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`));
+        });
       if (sub !== 'rotate-signing') break;
       return guard(async () => {
         const config = loadConfig();
@@ -75,6 +77,7 @@ export async function runCli(args: string[]): Promise<void> {
         const dryRun = args.slice(2).includes('--dry-run');
         if (args.slice(2).some((a) => a !== '--dry-run')) break;
         return guard(async () => {
+          const { runPurgeCli } = await import('./audit.cli.ts');
           process.exitCode = await runPurgeCli(loadConfig(), dryRun, (line) => process.stdout.write(`${line}\n`));
         });
       }
@@ -82,10 +85,12 @@ export async function runCli(args: string[]): Promise<void> {
       const target = args[2];
       if (target !== '--db') {
         return guard(async () => {
+          const { verifyBundleFile } = await import('./audit-verify.cli.ts');
           process.exitCode = await verifyBundleFile(target, (line) => process.stdout.write(`${line}\n`));
         });
       }
       return guard(async () => {
+        const { runVerifyDb } = await import('./audit.cli.ts');
         process.exitCode = await runVerifyDb(loadConfig(), (line) => process.stdout.write(`${line}\n`));
       });
     }
@@ -102,9 +107,7 @@ async function guard(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StartupError) failStart(err);
+    if (err instanceof ConfigError || err instanceof StartupError) (await import('../main.ts')).failStart(err);
     throw err;
   }
 }
-
-export { boot };
