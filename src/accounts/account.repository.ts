@@ -97,6 +97,7 @@ export async function listMemberships(tx: Tx, userId: string) {
     .execute();
 }
 
+/** Adds a membership; an existing one is left exactly as it is (roles change only through the role route and its rules). */
 export async function insertMembership(
   tx: Tx,
   m: { orgId: string; userId: string; role: 'org_admin' | 'lawyer' | 'judge' | 'reviewer' },
@@ -104,7 +105,7 @@ export async function insertMembership(
   await tx
     .insertInto('chambers.memberships')
     .values({ org_id: m.orgId, user_id: m.userId, role: m.role })
-    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ role: m.role }))
+    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
     .execute();
 }
 

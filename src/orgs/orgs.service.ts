@@ -102,6 +102,10 @@ export async function unsafeAcceptInvitation(
         name: input.name ?? inv.email,
         passwordHash: passwordHash ?? '',
       }));
+    // An invitation never changes an existing membership: a role changes only through the role route and its rules.
+    if (existing && (await accounts.listMemberships(tx, existing.id)).some((m) => m.id === inv.org_id)) {
+      throw new AppError('CONFLICT', 'you are already a member of this organization; an administrator changes roles');
+    }
     if (existing && !existing.email_verified_at) await accounts.markEmailVerified(tx, inv.email);
     await accounts.insertMembership(tx, { orgId: inv.org_id, userId, role: inv.role });
     await repo.markInvitationAcceptedOwner(tx, inv.id, userId);
