@@ -14,6 +14,7 @@ export {
   type PrincipalResolver,
   registerRouteAccess,
   routeTableOf,
+  stepUpWindowOf,
   type DeclaredRoute,
   type RouteAccess,
 } from './route-access.ts';

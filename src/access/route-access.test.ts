@@ -65,10 +65,19 @@ describe('route guard', () => {
     expect(codeOf(() => enforceAccess(principal(), { superAdmin: true }))).toBe('FORBIDDEN');
     expect(
       codeOf(() =>
-        enforceAccess(principal({ isSuperAdmin: true, orgId: null, role: null, portal: null }), { superAdmin: true }),
+        enforceAccess(
+          principal({ isSuperAdmin: true, orgId: null, role: null, portal: null, mfaVerifiedAt: new Date() }),
+          { superAdmin: true },
+        ),
       ),
     ).toBeNull();
     expect(codeOf(() => enforceAccess(principal({ orgId: null, role: null, portal: null }), {}))).toBe('FORBIDDEN');
+    // Administration routes derive their step-up window: a super_admin without a recent factor is asked for one.
+    expect(
+      codeOf(() =>
+        enforceAccess(principal({ isSuperAdmin: true, orgId: null, role: null, portal: null }), { superAdmin: true }),
+      ),
+    ).toBe('STEP_UP_REQUIRED');
     expect(
       codeOf(() => enforceAccess(principal({ orgId: null, role: null, portal: null }), { orgOptional: true })),
     ).toBeNull();

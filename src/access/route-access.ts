@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MemberRole } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
+import { RECENT_FACTOR } from './factor-policy.ts';
 
 export type Portal = 'lawyer' | 'judge';
 
@@ -51,8 +52,12 @@ export type RouteAccess =
       orgOptional?: boolean;
       /** Also callable with an enrollmentToken (the MFA enrollment routes). */
       allowEnrollment?: boolean;
-      /** A second factor must have been verified in this session within this many ms (step-up). */
+      /** A second factor must have been verified in this session within this many ms (step-up); stricter than the derived window only. */
       recentFactorMs?: number;
+      /** The route destroys or exposes what cannot be taken back (retention, legal hold lift): a factor within 10 minutes. */
+      destructive?: boolean;
+      /** Why this administration route reads without step-up (e.g. a status the admin banner polls); a test lists every one. */
+      stepUpExemptBecause?: string;
     };
 
 /** A user half-way through sign-in who must enroll a second factor before anything else. */
@@ -141,12 +146,30 @@ export function enforceAccess(
     (!principal.role || !access.roles.includes(principal.role))
   )
     throw new AppError('FORBIDDEN');
-  if (access.recentFactorMs !== undefined) {
+  const window = stepUpWindowOf(access);
+  if (window !== null) {
     const verified = principal.mfaVerifiedAt?.getTime();
-    if (verified === undefined || now.getTime() - verified > access.recentFactorMs) {
+    if (verified === undefined || now.getTime() - verified > window) {
       throw new AppError('STEP_UP_REQUIRED', undefined, { body: { stepUp: '/api/v1/auth/step-up' } });
     }
   }
+}
+
+/**
+ * How recently a second factor must have been verified to call a route, derived from
+ * its declaration so a new admin route cannot forget it: administration (super_admin,
+ * or org_admin-only roles) 12 hours, destructive routes 10 minutes, and a route's own
+ * `recentFactorMs` when it is stricter. Null: no step-up.
+ */
+export function stepUpWindowOf(access: Exclude<RouteAccess, { public: true }>): number | null {
+  const windows: number[] = [];
+  const adminOnly =
+    access.superAdmin === true ||
+    (access.roles !== undefined && access.roles.length > 0 && access.roles.every((r) => r === 'org_admin'));
+  if (adminOnly && !access.stepUpExemptBecause) windows.push(RECENT_FACTOR.admin);
+  if (access.destructive) windows.push(RECENT_FACTOR.sensitive);
+  if (access.recentFactorMs !== undefined) windows.push(access.recentFactorMs);
+  return windows.length > 0 ? Math.min(...windows) : null;
 }
 
 /** The principal of a route that declared authentication (never null there). */

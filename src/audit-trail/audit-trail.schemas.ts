@@ -156,8 +156,12 @@ export const consistencyProofRoute = {
 
 /** GET /api/v1/audit/status */
 export const auditStatusRoute = {
-  // Polled by the admin banner: no step-up, so the banner shows without a fresh second factor.
-  config: { access: AUDIT_ADMIN },
+  config: {
+    access: {
+      ...AUDIT_ADMIN,
+      stepUpExemptBecause: 'the admin banner polls it: an alarm must show without a fresh factor',
+    },
+  },
   schema: {
     tags,
     summary: 'Is the audit log consistent with its signed checkpoints? (the admin banner polls this)',

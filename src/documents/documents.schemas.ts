@@ -192,9 +192,9 @@ export const updateDocumentRoute = {
   },
 } satisfies RouteShorthandOptions;
 
-/** PUT /api/v1/documents/:id/legal-hold */
+/** PUT /api/v1/documents/:id/legal-hold: lifting it lets the document be deleted. */
 export const documentLegalHoldRoute = {
-  config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
+  config: { access: { ...ADMINS, roles: [...ADMINS.roles], destructive: true } },
   schema: {
     tags,
     summary: 'Place or lift a legal hold on one document',
@@ -251,9 +251,9 @@ export const getDocumentPolicyRoute = {
   },
 } satisfies RouteShorthandOptions;
 
-/** PUT /api/v1/document-policy */
+/** PUT /api/v1/document-policy: a shorter retention destroys documents at the next run. */
 export const changeDocumentPolicyRoute = {
-  config: { access: { ...ADMINS, roles: [...ADMINS.roles] } },
+  config: { access: { ...ADMINS, roles: [...ADMINS.roles], destructive: true } },
   schema: {
     tags,
     summary: "Change the organization's document policy",

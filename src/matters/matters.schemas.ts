@@ -102,7 +102,8 @@ export const matterStatusRoute = (action: 'archive' | 'unarchive') =>
   }) satisfies RouteShorthandOptions;
 
 export const legalHoldRoute = {
-  config: { access: { portal: 'lawyer', roles: ['org_admin'] } },
+  // Lifting the hold lets the matter's documents be deleted.
+  config: { access: { portal: 'lawyer', roles: ['org_admin'], destructive: true } },
   schema: {
     tags: ['matters'],
     summary: 'Place or lift a legal hold: no document of the matter can be deleted while it holds',

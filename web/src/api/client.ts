@@ -138,6 +138,16 @@ export async function request(method: string, path: string, opts: RequestOptions
   };
   const startedAt = Date.now();
   let res = await send();
+  // STEP_UP_REQUIRED (401) means "confirm a second factor", not "session over": ask, retry once, never refresh.
+  if ((res.status === 401 || res.status === 403) && !opts.bearer) {
+    const err = await problemOf(res.clone());
+    if (err.code === 'STEP_UP_REQUIRED') {
+      if (await stepUp()) res = await send();
+      if (!res.ok) throw await problemOf(res);
+      if (!opts.background) noteActivity();
+      return res;
+    }
+  }
   if (res.status === 401 && !opts.bearer && !NO_REFRESH.some((p) => path.startsWith(p))) {
     if (await refreshSession(startedAt)) {
       res = await send();
@@ -146,10 +156,6 @@ export async function request(method: string, path: string, opts: RequestOptions
       onSessionEnd('expired');
       throw await problemOf(res);
     }
-  }
-  if (res.status === 403 && !opts.bearer) {
-    const err = await problemOf(res.clone());
-    if (err.code === 'STEP_UP_REQUIRED' && (await stepUp())) res = await send();
   }
   if (!res.ok) throw await problemOf(res);
   if (!opts.bearer && !opts.background) noteActivity();
