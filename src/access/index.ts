@@ -15,6 +15,7 @@ export {
   registerRouteAccess,
   routeTableOf,
   stepUpWindowOf,
+  isAdministrationRoute,
   type DeclaredRoute,
   type RouteAccess,
 } from './route-access.ts';

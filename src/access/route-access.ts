@@ -155,6 +155,14 @@ export function enforceAccess(
   }
 }
 
+/** An administration route: platform-wide (super_admin) or for org_admins only. Rate tiers and step-up both read this. */
+export function isAdministrationRoute(access: Exclude<RouteAccess, { public: true }>): boolean {
+  return (
+    access.superAdmin === true ||
+    (access.roles !== undefined && access.roles.length > 0 && access.roles.every((r) => r === 'org_admin'))
+  );
+}
+
 /**
  * How recently a second factor must have been verified to call a route, derived from
  * its declaration so a new admin route cannot forget it: administration (super_admin,
@@ -163,10 +171,7 @@ export function enforceAccess(
  */
 export function stepUpWindowOf(access: Exclude<RouteAccess, { public: true }>): number | null {
   const windows: number[] = [];
-  const adminOnly =
-    access.superAdmin === true ||
-    (access.roles !== undefined && access.roles.length > 0 && access.roles.every((r) => r === 'org_admin'));
-  if (adminOnly && !access.stepUpExemptBecause) windows.push(RECENT_FACTOR.admin);
+  if (isAdministrationRoute(access) && !access.stepUpExemptBecause) windows.push(RECENT_FACTOR.admin);
   if (access.destructive) windows.push(RECENT_FACTOR.sensitive);
   if (access.recentFactorMs !== undefined) windows.push(access.recentFactorMs);
   return windows.length > 0 ? Math.min(...windows) : null;

@@ -1,5 +1,5 @@
 import type { Config } from '../platform/config.ts';
-import type { RouteAccess } from '../access/index.ts';
+import { isAdministrationRoute, type RouteAccess } from '../access/index.ts';
 
 /** A named limit: at most `limit` requests per `windowMs` for one key (client IP, or account). */
 export type RateLimitRule = { bucket: string; limit: number; windowMs: number };
@@ -29,8 +29,7 @@ const MINUTE = 60_000;
 export function tierOf(access: RouteAccess | undefined, rules: readonly RateLimitRule[] | undefined): RateLimitTier {
   if (rules?.some((r) => r.bucket === AUTH_BUCKET)) return 'auth';
   if (!access || access.public) return 'public';
-  if (access.superAdmin) return 'admin';
-  if (access.roles && access.roles.length > 0 && access.roles.every((r) => r === 'org_admin')) return 'admin';
+  if (isAdministrationRoute(access)) return 'admin';
   if (access.portal === 'judge') return 'judicial';
   return 'lawyer';
 }

@@ -8,25 +8,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
+import { memoryLog } from '../../test/helpers/memory-log.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, testDatabaseKind } from '../../test/helpers/test-db.ts';
 import { routeTableOf } from '../access/index.ts';
 import { boot, type Runtime } from '../boot.ts';
 import { loadConfig } from './config.ts';
 import { SECRET_PATH_PARAMS, loggableError, loggerOptions } from './logger.ts';
-
-function memoryLog(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe('secrets in the request log', () => {
   const mem = memoryLog();

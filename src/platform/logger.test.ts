@@ -1,35 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { InjectOptions } from 'fastify';
 import pino from 'pino';
+import { memoryLog } from '../../test/helpers/memory-log.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, testDatabaseKind } from '../../test/helpers/test-db.ts';
 import { boot, type Runtime } from '../boot.ts';
 import { loadConfig } from './config.ts';
 import { loggerOptions } from './logger.ts';
-
-/** A pino destination that keeps every line in memory. */
-function memoryStream(): { stream: Writable; text: () => string; lines: () => Array<Record<string, unknown>> } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  const text = () => chunks.join('');
-  return {
-    stream,
-    text,
-    lines: () =>
-      text()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 describe('loggerOptions', () => {
   const secrets = {
@@ -42,7 +21,7 @@ describe('loggerOptions', () => {
   };
 
   function logged(write: (logger: pino.Logger) => void): string {
-    const mem = memoryStream();
+    const mem = memoryLog();
     write(pino(loggerOptions('info'), mem.stream));
     return mem.text();
   }
@@ -123,7 +102,7 @@ describe('loggerOptions', () => {
   });
 
   it('should keep the level and the service name', () => {
-    const mem = memoryStream();
+    const mem = memoryLog();
     const logger = pino(loggerOptions('warn'), mem.stream);
     logger.info('not shown');
     logger.warn('shown');
@@ -139,7 +118,7 @@ describe('loggerOptions', () => {
 });
 
 describe('the request log of a running app', () => {
-  const mem = memoryStream();
+  const mem = memoryLog();
   let runtime: Runtime;
   let dataDir: string;
   let drop: (() => Promise<void>) | undefined;
