@@ -6,7 +6,13 @@ export { createEnrollmentResolver } from './enrollment-resolver.ts';
 export { MFA_ERRORS } from './mfa.errors.ts';
 export * as mfaRepository from './mfa.repository.ts';
 export { mfaRoutes } from './mfa.routes.ts';
-export { createEnrollmentChallenge, createLoginChallenge, type PendingSignIn } from './mfa.service.ts';
+export {
+  createEnrollmentChallenge,
+  createLoginChallenge,
+  pendingSignInFor,
+  type PendingSignIn,
+} from './mfa.service.ts';
 export { trustedDeviceFromRequest } from './trusted-device.ts';
 export { trustedDeviceIsValid } from './trusted-devices.service.ts';
 export { webauthnRoutes } from './webauthn.routes.ts';
+export { TRUSTED_DEVICE_TTL_MS } from './trusted-device.ts';

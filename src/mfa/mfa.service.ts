@@ -5,7 +5,7 @@ import { SECRET_PURPOSE, openSecret, sealSecret } from '../crypto/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
 import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
-import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from '../sessions/index.ts';
+import { mintSession, type OrgMembership, type SignedInUser, type TokenPair } from '../sessions/index.ts';
 import * as repo from './mfa.repository.ts';
 import { findBackupCode, hashBackupCode, newBackupCodes } from './backup-codes.ts';
 import { matchTotpStep, newTotpSecret, totpUrl } from './totp.ts';
@@ -107,6 +107,22 @@ export async function createEnrollmentChallenge(
     expiresAt: new Date(ctx.clock.now().getTime() + ENROLLMENT_TOKEN_TTL_MS),
   });
   return { kind: 'enroll', enrollmentToken };
+}
+
+/**
+ * The login-shaped answer when the session policy (sessions' mintSession) wants a factor
+ * first: a challenge for a user who has one, an enrollment for one who has none.
+ */
+export async function pendingSignInFor(
+  ctx: AppContext,
+  tx: Tx,
+  userId: string,
+  orgId: string | null,
+  step: { kind: 'verify_factor'; factors: { totp: boolean; webauthn: number } } | { kind: 'enroll_factor' },
+): Promise<PendingSignIn> {
+  return step.kind === 'verify_factor'
+    ? createLoginChallenge(ctx, tx, userId, orgId, step.factors)
+    : createEnrollmentChallenge(ctx, tx, userId, orgId);
 }
 
 /** A live challenge for this token and purpose, or MFA_TOKEN_INVALID. */
@@ -214,7 +230,15 @@ export async function finishSignIn(
   amr: string[],
   trustDevice: boolean,
 ): Promise<FinishedSignIn> {
-  const pair = await openSession(ctx, tx, { user: owner.user, org: owner.org, facts, amr, aal: 2, mfaVerified: true });
+  const minted = await mintSession(ctx, tx, {
+    user: owner.user,
+    org: owner.org,
+    facts,
+    assurance: { basis: 'factor', amr },
+  });
+  // A verified factor meets every policy; anything else here is a bug, and no session is better than a wrong one.
+  if (minted.kind !== 'session') throw new AppError('MFA_TOKEN_INVALID');
+  const { pair } = minted;
   let trustedDeviceCookie: string | null = null;
   if (trustDevice) {
     const deviceId = await repo.insertTrustedDevice(tx, {

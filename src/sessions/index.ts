@@ -14,12 +14,15 @@ export {
   refreshMaxAge,
 } from './session-owner.ts';
 export * as sessionRepository from './session.repository.ts';
+export { type MembershipRevocationReason, revokeMembershipSessions } from './revoke-membership-sessions.ts';
+export { type OrgMembership, type SignedInUser, type TokenPair } from './session.service.ts';
 export {
-  openSession,
-  type OrgMembership,
-  type SignedInUser,
-  type TokenPair,
+  type Assurance,
+  decideAssurance,
+  mintSession,
+  type MintOutcome,
+  sessionPolicyFor,
   unsafeRotateRefreshToken,
-} from './session.service.ts';
+} from './session-minting.ts';
 export { SESSION_ERRORS } from './sessions.errors.ts';
 export { orgView, sendSignIn, sendTokens, tokensResponse, userView } from './sessions.schemas.ts';

@@ -6,14 +6,19 @@ import { unsafeWithOwner } from '../platform/db/index.ts';
 import { HANDOFF_TTL_MS, openHandoff, signHandoff } from './portal-handoff.ts';
 import { lookupSessionOwner } from './session-owner.ts';
 import * as repo from './session.repository.ts';
-import { openSession, type OrgMembership, type SignedInUser, type TokenPair } from './session.service.ts';
+import { mintSession } from './session-minting.ts';
+import type { OrgMembership, SignedInUser, TokenPair } from './session.service.ts';
 
 const ownOrigin = (ctx: AppContext) => new URL(ctx.config.publicUrl).origin;
 
-/** A 30-second code that carries the caller's session (user, organization, factors) to another portal of this deployment. */
+/**
+ * A 30-second code that carries the caller's session to another portal of this deployment.
+ * It names the session: the one it opens there is that session's child, and the code is
+ * void once that session ends (logout, revocation, expiry).
+ */
 export async function issueHandoffCode(
   ctx: AppContext,
-  who: Pick<Principal, 'userId' | 'orgId' | 'amr' | 'aal'>,
+  who: Pick<Principal, 'userId' | 'orgId' | 'sessionId'>,
   audienceUrl: string,
   facts: RequestFacts,
 ): Promise<{ code: string; expiresAt: string }> {
@@ -24,11 +29,10 @@ export async function issueHandoffCode(
   const code = signHandoff(ctx.keys.masterKey, {
     jti: crypto.randomUUID(),
     sub: who.userId,
+    sid: who.sessionId,
     org: who.orgId,
     aud: audience,
     exp,
-    amr: who.amr,
-    aal: who.aal,
   });
   await ctx.audit.record({
     action: 'auth.handoff_issued',
@@ -42,8 +46,10 @@ export async function issueHandoffCode(
 }
 
 /**
- * Opens a session on this portal for a hand-off code addressed to it. The code is
- * spent in the same owner transaction (sign-in is pre-tenant), so a replay finds it used.
+ * Opens a session on this portal for a hand-off code addressed to it: a child of the
+ * issuing session, with that session's factors (read from the database), ending when
+ * it ends and never outliving it. The code is spent in the same owner transaction
+ * (sign-in is pre-tenant), so a replay finds it used.
  */
 export async function unsafeRedeemHandoff(
   ctx: AppContext,
@@ -65,14 +71,15 @@ export async function unsafeRedeemHandoff(
     if (!(await repo.claimHandoff(tx, claims.jti, claims.sub))) return null;
     const owner = await lookupSessionOwner(tx, claims.sub, claims.org);
     if (!owner) return null;
-    const pair = await openSession(ctx, tx, {
+    const minted = await mintSession(ctx, tx, {
       user: owner.user,
       org: owner.org,
       facts,
-      amr: [...new Set([...claims.amr, 'handoff'])],
-      aal: claims.aal,
+      assurance: { basis: 'session', sessionId: claims.sid, binding: 'child', addAmr: 'handoff' },
     });
-    return { pair, ...owner };
+    // An ended issuing session, or one short of the factor its role now requires (then sign in again): refused.
+    if (minted.kind !== 'session') return null;
+    return { pair: minted.pair, ...owner };
   });
   await ctx.audit.record({
     action: 'auth.handoff_redeemed',

@@ -7,11 +7,11 @@ export const HANDOFF_TTL_MS = 30_000;
 export type HandoffClaims = {
   jti: string;
   sub: string;
+  /** The issuing session: the redeemed one is its child, and a code whose session has ended is void. */
+  sid: string;
   org: string | null;
   aud: string;
   exp: number;
-  amr: string[];
-  aal: 1 | 2;
 };
 
 const key = (masterKey: Buffer) => deriveKey(masterKey, 'portal-handoff');
@@ -42,5 +42,6 @@ export function openHandoff(masterKey: Buffer, code: string, audience: string, n
     return null;
   if (typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti) || typeof claims.sub !== 'string')
     return null;
+  if (typeof claims.sid !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sid)) return null;
   return claims;
 }

@@ -17,7 +17,11 @@ export async function pickOrganization(
   wanted: string | undefined,
 ): Promise<OrgMembership | null> {
   const memberships = await accounts.listMemberships(tx, userId);
-  const chosen = wanted ? memberships.find((m) => m.id === wanted) : memberships[0];
+  // A suspended membership opens nothing (orgs offboarding); when it is all there is, say so.
+  const usable = memberships.filter((m) => !m.suspended_at);
+  const chosen = wanted ? usable.find((m) => m.id === wanted) : usable[0];
+  if (!chosen && (wanted ? memberships.some((m) => m.id === wanted) : memberships.length > 0))
+    throw new AppError('MEMBER_SUSPENDED');
   if (wanted && !chosen) throw new AppError('FORBIDDEN', 'you are not a member of that organization');
   return chosen ? { id: chosen.id, name: chosen.name, kind: chosen.kind, role: chosen.role } : null;
 }
@@ -28,7 +32,7 @@ export async function chooseOrganizationId(tx: Tx, userId: string, wanted: strin
 }
 
 export function refreshMaxAge(user: SignedInUser, org: OrgMembership | null): number {
-  const privileged = user.isSuperAdmin || org?.role === 'org_admin' || org?.role === 'judge';
+  const privileged = user.isSuperAdmin || org?.role === 'org_admin' || org?.role === 'judge' || org?.role === 'clerk';
   return privileged ? 12 * 60 * 60 : 30 * 24 * 60 * 60;
 }
 
@@ -43,6 +47,7 @@ export async function lookupSessionOwner(
   const memberships = orgId ? await accounts.listMemberships(tx, userId) : [];
   const m = orgId ? memberships.find((x) => x.id === orgId) : undefined;
   if (orgId && !m) return null;
+  if (m?.suspended_at) throw new AppError('MEMBER_SUSPENDED');
   return {
     user: { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.is_super_admin },
     org: m ? { id: m.id, name: m.name, kind: m.kind, role: m.role } : null,

@@ -15,6 +15,8 @@ export async function insertSession(
     amr: string[];
     aal: 1 | 2;
     mfaVerifiedAt: Date | null;
+    /** The session this one is bound to (a portal hand-off): it ends when that one ends. */
+    parentSessionId: string | null;
   },
 ): Promise<string> {
   // Start and last-seen times come from the app clock, like every later touch and the idle check.
@@ -31,6 +33,7 @@ export async function insertSession(
       amr: s.amr,
       aal: s.aal,
       mfa_verified_at: s.mfaVerifiedAt,
+      parent_session_id: s.parentSessionId,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -89,7 +92,10 @@ export async function revokeSession(tx: Tx, sessionId: string, reason: string, a
   return Number(res.numUpdatedRows);
 }
 
-/** Ends every live session of a user, optionally sparing one (password change keeps the current session). */
+/**
+ * Ends every live session of a user, optionally sparing one (password change keeps the current session).
+ * The spared session's parents are spared too: ending them would end it (a hand-off child dies with its parent).
+ */
 export async function revokeUserSessions(
   tx: Tx,
   userId: string,
@@ -97,14 +103,68 @@ export async function revokeUserSessions(
   at: Date,
   exceptSessionId?: string,
 ): Promise<number> {
+  const spared = exceptSessionId ? await sessionLineage(tx, exceptSessionId) : [];
   let q = tx
     .updateTable('chambers.sessions')
     .set({ revoked_at: at, revoked_reason: reason })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null);
-  if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
+  if (spared.length > 0) q = q.where('id', 'not in', spared);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows);
+}
+
+/** A session's id and those of its parents, nearest first (a hand-off chain is short; the depth cap is a guard). */
+async function sessionLineage(tx: Tx, sessionId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    WITH RECURSIVE lineage(id, parent, depth) AS (
+      SELECT id, parent_session_id, 0 FROM chambers.sessions WHERE id = ${sessionId}
+      UNION ALL
+      SELECT s.id, s.parent_session_id, l.depth + 1
+        FROM chambers.sessions s JOIN lineage l ON s.id = l.parent
+       WHERE l.depth < 32
+    )
+    SELECT id FROM lineage ORDER BY depth`.execute(tx);
+  return rows.length > 0 ? rows.map((r) => r.id) : [sessionId];
+}
+
+/**
+ * The live session a new one is carried from (switch-org, portal hand-off), locked so a
+ * concurrent logout of it is decided before or after the new session, never half-way:
+ * either this read sees it revoked, or the revocation's cascade sees the new child.
+ */
+export async function lockSourceSession(tx: Tx, sessionId: string) {
+  return tx
+    .selectFrom('chambers.sessions')
+    .select([
+      'id',
+      'user_id',
+      'org_id',
+      'revoked_at',
+      'expires_at',
+      'aal',
+      'amr',
+      'mfa_verified_at',
+      'parent_session_id',
+    ])
+    .where('id', '=', sessionId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** What the target organization and the user's factors say about a new session, in one round trip. */
+export async function policyFacts(tx: Tx, userId: string, orgId: string | null) {
+  const { rows } = await sql<{ totp: boolean; webauthn: number; settings: Record<string, unknown> | null }>`
+    SELECT EXISTS (SELECT 1 FROM chambers.mfa_totp WHERE user_id = ${userId} AND confirmed_at IS NOT NULL) AS totp,
+           (SELECT count(*)::int FROM chambers.webauthn_credentials WHERE user_id = ${userId}) AS webauthn,
+           (SELECT settings FROM chambers.organizations WHERE id = ${orgId}::uuid) AS settings`.execute(tx);
+  const r = rows[0];
+  const roles = r?.settings?.['mfaRequiredRoles'];
+  return {
+    factors: { totp: Boolean(r?.totp), webauthn: Number(r?.webauthn ?? 0) },
+    orgMfaRoles: Array.isArray(roles) ? roles.filter((x): x is string => typeof x === 'string') : [],
+    singleSession: r?.settings?.['singleSession'] === true,
+  };
 }
 
 /** The session's id when it is one of this user's (live or not); undefined otherwise. */

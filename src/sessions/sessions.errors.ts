@@ -13,6 +13,7 @@ export const SESSION_ERRORS = {
   },
   CSRF_TOKEN_INVALID: { status: 403, title: 'The CSRF token is missing or wrong' },
   HANDOFF_INVALID: { status: 401, title: 'The hand-off code is invalid, used, or expired' },
+  MEMBER_SUSPENDED: { status: 403, title: 'Your membership of this organization is suspended' },
 } as const satisfies ErrorTable;
 
 type SessionErrors = typeof SESSION_ERRORS;
