@@ -9,6 +9,7 @@ export const AUTH_ERRORS = {
   CODE_EXPIRED: { status: 400, title: 'The code has expired; ask for a new one' },
   INVITATION_INVALID: { status: 400, title: 'The invitation is invalid, used or expired' },
   CAPTCHA_REQUIRED: { status: 400, title: 'Solve the captcha to continue' },
+  REGISTRATION_CLOSED: { status: 403, title: 'Accounts on this server are by invitation only' },
 } as const satisfies ErrorTable;
 
 type AuthErrors = typeof AUTH_ERRORS;

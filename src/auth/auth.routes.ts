@@ -4,7 +4,7 @@ import type { AppContext } from '../context/index.ts';
 import type { RateLimitRule } from '../http/index.ts';
 import { inAccountTenant, principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { trustedDeviceFromRequest } from '../mfa/index.ts';
+import { trustedDeviceFromRequest, type PendingSignIn } from '../mfa/index.ts';
 import {
   clearSessionCookies,
   COOKIE,
@@ -39,6 +39,17 @@ import * as ownSessions from './own-sessions.service.ts';
 
 const MINUTE = 60_000;
 
+/** The body of a sign-in (login, switch-org) that stops at the second factor: a challenge or forced enrollment. */
+function pendingBody(p: PendingSignIn) {
+  return p.kind === 'mfa'
+    ? {
+        mfaRequired: true as const,
+        mfaToken: p.mfaToken,
+        methods: p.methods as Array<'totp' | 'backup_code' | 'webauthn'>,
+      }
+    : { mfaEnrollmentRequired: true as const, enrollmentToken: p.enrollmentToken };
+}
+
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const limits = ctx.config.rateLimits;
@@ -50,6 +61,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   r.post('/api/v1/auth/register', registerRoute(authTier, limits), async (request, reply) => {
+    // Invite-only (the default) refuses before any work: whether an address exists is not the question.
+    if (ctx.config.registration !== 'open') throw new AppError('REGISTRATION_CLOSED');
     await auth.unsafeRegister(ctx, request.body, requestFacts(request));
     return reply.code(202).send({ status: 'accepted' as const });
   });
@@ -64,14 +77,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       trustedDeviceFromRequest(request, ctx.keys.masterKey, userId),
     );
     if (result.kind === 'session') return sendTokens(ctx, request, reply, result);
-    const p = result.pending;
-    return p.kind === 'mfa'
-      ? {
-          mfaRequired: true as const,
-          mfaToken: p.mfaToken,
-          methods: p.methods as Array<'totp' | 'backup_code' | 'webauthn'>,
-        }
-      : { mfaEnrollmentRequired: true as const, enrollmentToken: p.enrollmentToken };
+    return pendingBody(result.pending);
   });
 
   r.post('/api/v1/auth/refresh', refreshRoute(authTier), async (request, reply) => {
@@ -194,11 +200,14 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const p = principalOf(request);
     const result = await auth.unsafeSwitchOrganization(
       ctx,
-      { userId: p.userId, sessionId: p.sessionId, amr: p.amr, aal: p.aal, mfaVerifiedAt: p.mfaVerifiedAt },
+      { userId: p.userId, sessionId: p.sessionId },
       request.body.orgId,
       requestFacts(request),
     );
-    return sendTokens(ctx, request, reply, result);
+    if (result.kind === 'session') return sendTokens(ctx, request, reply, result);
+    // The session that asked has ended; the target organization's factor step comes first, as at login.
+    clearSessionCookies(reply);
+    return pendingBody(result.pending);
   });
 
   r.get('/api/v1/me', meRoute, async (request) => {

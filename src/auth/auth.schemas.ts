@@ -90,7 +90,7 @@ export const jwksRoute = {
 export const registerRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
     config: {
-      access: { public: true },
+      access: { public: true, accountBlind: true },
       rateLimits: [authTier, { bucket: 'register', limit: limits.registerPerHour, windowMs: HOUR }],
     },
     schema: {
@@ -105,7 +105,7 @@ export const registerRoute = (authTier: RateLimitRule, limits: RateLimitConfig) 
 export const verifyEmailRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
     config: {
-      access: { public: true },
+      access: { public: true, accountBlind: true },
       rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }],
     },
     schema: {
@@ -119,7 +119,7 @@ export const verifyEmailRoute = (authTier: RateLimitRule, limits: RateLimitConfi
 /** POST /api/v1/auth/login */
 export const loginRoute = (authTier: RateLimitRule) =>
   ({
-    config: { access: { public: true }, rateLimits: [authTier] },
+    config: { access: { public: true, accountBlind: true }, rateLimits: [authTier] },
     schema: { tags, summary: 'Sign in with email and password', body: loginBody, response: { 200: loginResponse } },
   }) satisfies RouteShorthandOptions;
 
@@ -170,7 +170,7 @@ export const changePasswordRoute = (authTier: RateLimitRule) =>
 export const forgotPasswordRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
     config: {
-      access: { public: true },
+      access: { public: true, accountBlind: true },
       rateLimits: [authTier, { bucket: 'forgot', limit: limits.forgotPerHour, windowMs: HOUR }],
     },
     schema: {
@@ -185,7 +185,7 @@ export const forgotPasswordRoute = (authTier: RateLimitRule, limits: RateLimitCo
 export const resetPasswordRoute = (authTier: RateLimitRule, limits: RateLimitConfig) =>
   ({
     config: {
-      access: { public: true },
+      access: { public: true, accountBlind: true },
       rateLimits: [authTier, { bucket: 'verify', limit: limits.verifyPerHour, windowMs: HOUR }],
     },
     schema: { tags, summary: 'Set a new password with the mailed code; all sessions end', body: resetBody },
@@ -226,9 +226,9 @@ export const switchOrgRoute = {
   config: { access: { orgOptional: true } },
   schema: {
     tags,
-    summary: 'New tokens for another of your organizations',
+    summary: 'New tokens for another of your organizations (or its second-factor step, as at login)',
     body: switchOrgBody,
-    response: { 200: tokensResponse },
+    response: { 200: loginResponse },
   },
 } satisfies RouteShorthandOptions;
 

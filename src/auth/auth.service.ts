@@ -1,7 +1,7 @@
 import type { AppContext } from '../context/index.ts';
-import { type RequestFacts, mfaRequiredFor } from '../access/index.ts';
+import type { RequestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { unsafeWithOwner } from '../platform/db/index.ts';
 import {
   accountRepository as accounts,
   accountMail,
@@ -11,24 +11,19 @@ import {
   verifyPassword,
   checkPasswordPolicy,
 } from '../accounts/index.ts';
-import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
+import { checkEmailCode, issueEmailCode } from './email-codes.ts';
 import { CAPTCHA_THRESHOLD, scoreRegistration } from './registration-risk.ts';
 import {
   sessionRepository as sessions,
-  openSession,
+  mintSession,
+  type MintOutcome,
   type SignedInUser,
   lookupSessionOwner,
   pickOrganization,
   refreshMaxAge,
   type LoginResult,
 } from '../sessions/index.ts';
-import {
-  mfaRepository as mfaRepo,
-  createEnrollmentChallenge,
-  createLoginChallenge,
-  trustedDeviceIsValid,
-  type PendingSignIn,
-} from '../mfa/index.ts';
+import { mfaRepository as mfaRepo, pendingSignInFor, trustedDeviceIsValid, type PendingSignIn } from '../mfa/index.ts';
 
 export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 3 } as const;
 
@@ -36,6 +31,14 @@ export const LOCKOUT = { threshold: 5, durationMs: 15 * 60 * 1000, captchaFrom: 
 export type PasswordSignIn =
   | ({ kind: 'session' } & LoginResult)
   | { kind: 'pending'; pending: PendingSignIn; userId: string; orgId: string | null };
+
+/** A switch-org answers like login: tokens for the organization, or its second-factor step first. */
+export type OrganizationSwitch = ({ kind: 'session' } & LoginResult) | { kind: 'pending'; pending: PendingSignIn };
+
+/** Only a carried session can have ended under a mint; a sign-in that meets it is a bug, answered with 500. */
+function notCarried(outcome: Extract<MintOutcome, { kind: 'source_ended' }>): never {
+  throw new Error(`mintSession answered ${outcome.kind} to a sign-in that carries no session`);
+}
 
 function requireStrongPassword(password: string, email: string): void {
   const policy = checkPasswordPolicy(password, email);
@@ -87,17 +90,17 @@ export async function unsafeRegister(
   const now = ctx.clock.now();
   const outcome = await unsafeWithOwner(ctx.db, async (tx) => {
     const existing = await accounts.findUserByEmail(tx, input.email);
-    if (existing?.email_verified_at) return 'existing' as const;
-    if (existing) await accounts.updateUnverifiedUser(tx, existing.id, { name: input.name, passwordHash });
-    else await accounts.insertUnverifiedUser(tx, { email: input.email, name: input.name, passwordHash });
-    const code = newEmailCode();
-    await accounts.insertEmailCode(tx, {
+    const verified = Boolean(existing?.email_verified_at);
+    if (existing && !verified) await accounts.updateUnverifiedUser(tx, existing.id, { name: input.name, passwordHash });
+    else if (!existing) await accounts.insertUnverifiedUser(tx, { email: input.email, name: input.name, passwordHash });
+    // A verified address gets a decoy code, so verify-email answers it exactly as a new one.
+    const code = await issueEmailCode(tx, ctx.keys.masterKey, {
       email: input.email,
       purpose: 'verify_email',
-      codeHash: hashEmailCode(ctx.keys.masterKey, input.email, code),
-      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
+      now,
+      deliver: !verified,
     });
-    return code;
+    return code ?? ('existing' as const);
   });
   if (outcome === 'existing') ctx.mailer.send(accountMail.registrationAttempt(input.email));
   else ctx.mailer.send(accountMail.verifyEmail(input.email, outcome));
@@ -178,7 +181,20 @@ export async function unsafeLogin(
     (before.failures?.failures ?? 0) >= LOCKOUT.captchaFrom &&
     !(await ctx.captcha.verify(input.captchaToken, facts.ip))
   ) {
-    throw new AppError('CAPTCHA_REQUIRED', undefined, { body: { captchaRequired: true } });
+    // No password is checked without the captcha. The answer is the one a wrong password gets (it tells a guesser
+    // nothing) and it counts as a failure, so the lockout comes all the same.
+    const after = await unsafeWithOwner(ctx.db, (tx) =>
+      accounts.recordLoginFailure(tx, input.email, now, LOCKOUT.threshold, LOCKOUT.durationMs),
+    );
+    await ctx.audit.record({
+      action: 'auth.login',
+      outcome: 'denied',
+      orgId: null,
+      actorId: before.user?.id ?? null,
+      details: { reason: 'captcha', failures: after.failures },
+      ...facts,
+    });
+    throw new AppError('INVALID_CREDENTIALS', undefined, { body: { captchaRequired: true } });
   }
 
   const user = before.user;
@@ -224,33 +240,29 @@ export async function unsafeLogin(
     const org = await pickOrganization(tx, user.id, input.orgId);
     const newDevice = !(await sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null));
     const factors = await mfaRepo.factorSummary(tx, user.id);
-    const hasFactor = factors.totp || factors.webauthn > 0;
-    const trusted = hasFactor && deviceId !== null && (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
-    if (hasFactor && !trusted)
-      return {
-        kind: 'pending' as const,
-        pending: await createLoginChallenge(ctx, tx, user.id, org?.id ?? null, factors),
-        org,
-        newDevice,
-      };
-    if (!hasFactor && mfaRequiredFor(signedIn, org?.role ?? null, org ? await mfaRepo.orgMfaRoles(tx, org.id) : [])) {
-      return {
-        kind: 'pending' as const,
-        pending: await createEnrollmentChallenge(ctx, tx, user.id, org?.id ?? null),
-        org,
-        newDevice,
-      };
-    }
-    if (org && (await singleSessionPolicy(tx, org.id)))
-      await sessions.revokeUserSessions(tx, user.id, 'single_session_policy', now);
-    const pair = await openSession(ctx, tx, {
+    // A remembered device stands in for the second factor, and only for a user who has one.
+    const trusted =
+      (factors.totp || factors.webauthn > 0) &&
+      deviceId !== null &&
+      (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
+    // The organization's and role's policy (factor step, enrollment, single session) is mintSession's.
+    const minted = await mintSession(ctx, tx, {
       user: signedIn,
       org,
       facts,
-      amr: trusted ? ['pwd', 'trusted_device'] : ['pwd'],
-      aal: trusted ? 2 : 1,
+      assurance: trusted
+        ? { basis: 'password', aal: 2, amr: ['pwd', 'trusted_device'] }
+        : { basis: 'password', aal: 1, amr: ['pwd'] },
     });
-    return { kind: 'session' as const, pair, org, newDevice };
+    if (minted.kind === 'source_ended') return notCarried(minted);
+    if (minted.kind !== 'session')
+      return {
+        kind: 'pending' as const,
+        pending: await pendingSignInFor(ctx, tx, user.id, org?.id ?? null, minted),
+        org,
+        newDevice,
+      };
+    return { kind: 'session' as const, pair: minted.pair, org, newDevice };
   });
   if (result.newDevice)
     ctx.mailer.send(accountMail.newDevice(user.email, { ip: facts.ip, userAgent: facts.userAgent, at: now }));
@@ -283,28 +295,17 @@ export async function unsafeLogin(
   };
 }
 
-async function singleSessionPolicy(tx: Tx, orgId: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('chambers.organizations')
-    .select('settings')
-    .where('id', '=', orgId)
-    .executeTakeFirst();
-  return row?.settings?.['singleSession'] === true;
-}
-
 export async function unsafeForgotPassword(ctx: AppContext, email: string, facts: RequestFacts): Promise<void> {
   const now = ctx.clock.now();
   const code = await unsafeWithOwner(ctx.db, async (tx) => {
     const user = await accounts.findUserByEmail(tx, email);
-    if (!user?.email_verified_at) return null;
-    const c = newEmailCode();
-    await accounts.insertEmailCode(tx, {
+    // No account (or an unverified one): a decoy code, so reset answers the same sequence for every address.
+    return issueEmailCode(tx, ctx.keys.masterKey, {
       email,
       purpose: 'password_reset',
-      codeHash: hashEmailCode(ctx.keys.masterKey, email, c),
-      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
+      now,
+      deliver: Boolean(user?.email_verified_at),
     });
-    return c;
   });
   if (code) ctx.mailer.send(accountMail.passwordReset(email, code));
   await ctx.audit.record({ action: 'auth.password_forgot', outcome: 'success', orgId: null, actorId: null, ...facts });
@@ -388,28 +389,42 @@ export async function unsafeChangePassword(
   ctx.mailer.send(accountMail.passwordChanged(user.email, 'changed'));
 }
 
-/** Moves a signed-in user to another of their organizations: a new session for it, the old one ends. */
+/**
+ * Moves a signed-in user to another of their organizations: the session that asked
+ * ends, and the target organization's policy decides as at login — a new session
+ * (carrying this one's factors, parent and end time), or its factor step first.
+ */
 export async function unsafeSwitchOrganization(
   ctx: AppContext,
-  who: { userId: string; sessionId: string; amr: string[]; aal: 1 | 2; mfaVerifiedAt: Date | null },
+  who: { userId: string; sessionId: string },
   orgId: string,
   facts: RequestFacts,
-): Promise<LoginResult> {
-  const now = ctx.clock.now();
+): Promise<OrganizationSwitch> {
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
     const owner = await lookupSessionOwner(tx, who.userId, orgId);
     if (!owner?.org) throw new AppError('NOT_FOUND');
-    await sessions.revokeSession(tx, who.sessionId, 'switched_organization', now);
-    const pair = await openSession(ctx, tx, {
+    const minted = await mintSession(ctx, tx, {
       user: owner.user,
       org: owner.org,
       facts,
-      amr: who.amr,
-      aal: who.aal,
-      mfaVerifiedAt: who.mfaVerifiedAt,
+      assurance: { basis: 'session', sessionId: who.sessionId, binding: 'replace' },
     });
-    return { pair, ...owner };
+    if (minted.kind === 'source_ended') throw new AppError('SESSION_REVOKED');
+    if (minted.kind === 'session') return { kind: 'session' as const, pair: minted.pair, ...owner };
+    return { kind: 'pending' as const, pending: await pendingSignInFor(ctx, tx, who.userId, orgId, minted), ...owner };
   });
+  if (result.kind === 'pending') {
+    await ctx.audit.record({
+      action: 'auth.switch_org',
+      outcome: 'success',
+      orgId,
+      actorId: who.userId,
+      target: `session:${who.sessionId}`,
+      details: { step: result.pending.kind === 'mfa' ? 'mfa_required' : 'mfa_enrollment_required' },
+      ...facts,
+    });
+    return { kind: 'pending', pending: result.pending };
+  }
   await ctx.audit.record({
     action: 'auth.switch_org',
     outcome: 'success',
@@ -419,6 +434,7 @@ export async function unsafeSwitchOrganization(
     ...facts,
   });
   return {
+    kind: 'session',
     pair: result.pair,
     user: result.user,
     org: result.org,

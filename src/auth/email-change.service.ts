@@ -5,7 +5,7 @@ import { AppError } from '../platform/errors.ts';
 import { unsafeWithOwner } from '../platform/db/index.ts';
 import { accountRepository as accounts, accountMail, verifyPassword } from '../accounts/index.ts';
 import { LOCKOUT } from './auth.service.ts';
-import { EMAIL_CODE_TTL_MS, checkEmailCode, hashEmailCode, newEmailCode } from './email-codes.ts';
+import { checkEmailCode, issueEmailCode } from './email-codes.ts';
 import { sessionRepository as sessions } from '../sessions/index.ts';
 
 /**
@@ -45,16 +45,15 @@ export async function unsafeRequestEmailChange(
     throw new AppError('STEP_UP_REQUIRED', undefined, { body: { stepUp: '/api/v1/auth/step-up' } });
   }
   const code = await unsafeWithOwner(ctx.db, async (tx) => {
-    if (await accounts.findUserByEmail(tx, input.newEmail)) return null;
-    const c = newEmailCode();
-    await accounts.insertEmailCode(tx, {
+    // An address someone already holds gets a decoy code: confirming answers the same sequence either way.
+    const taken = Boolean(await accounts.findUserByEmail(tx, input.newEmail));
+    return issueEmailCode(tx, ctx.keys.masterKey, {
       email: input.newEmail,
       purpose: 'email_change',
       userId: p.userId,
-      codeHash: hashEmailCode(ctx.keys.masterKey, input.newEmail, c),
-      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
+      now,
+      deliver: !taken,
     });
-    return c;
   });
   ctx.mailer.send(
     code ? accountMail.emailChangeCode(input.newEmail, code) : accountMail.registrationAttempt(input.newEmail),

@@ -4,3 +4,4 @@
  */
 export { AUTH_ERRORS } from './auth.errors.ts';
 export { authRoutes } from './auth.routes.ts';
+export { captchaRoutes } from './captcha.routes.ts';

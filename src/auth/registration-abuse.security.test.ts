@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { solveCaptcha } from '../../test/helpers/captcha.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { unsafeWithOwner } from '../platform/db/tenant.ts';
 
@@ -34,10 +35,10 @@ const registerEvents = (t: TestApp) =>
       .execute(),
   );
 
-describe('registration abuse, with a captcha configured', () => {
+describe('registration abuse, with the default captcha (ALTCHA)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ captcha: { enabled: true, verify: async (token) => token === 'solved' } });
+    t = await startTestApp({ env: { AUTH_RESPONSE_GRID_MS: '1', CAPTCHA_ALTCHA_MAX_NUMBER: '2000' } });
   });
   afterAll(async () => t?.close());
   const register = (payload: Record<string, unknown>) =>
@@ -74,9 +75,8 @@ describe('registration abuse, with a captcha configured', () => {
     expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken: 'wrong' })).statusCode).toBe(
       400,
     );
-    expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken: 'solved' })).statusCode).toBe(
-      202,
-    );
+    const captchaToken = await solveCaptcha(t);
+    expect((await register({ email, password: STRONG, name: 'Alice Smith', captchaToken })).statusCode).toBe(202);
     expect(await userExists(t, email)).toBe(true);
   });
 
@@ -108,10 +108,10 @@ describe('registration abuse, with a captcha configured', () => {
   });
 });
 
-describe('registration abuse, without a captcha configured', () => {
+describe('registration abuse, with the captcha turned off (CAPTCHA_PROVIDER=off)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { CAPTCHA_PROVIDER: 'off', AUTH_RESPONSE_GRID_MS: '1' } });
   });
   afterAll(async () => t?.close());
 

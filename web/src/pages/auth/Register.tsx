@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { withCaptcha } from '../../api/captcha.ts';
 import { post } from '../../api/client.ts';
+import { CaptchaStatus } from '../../components/CaptchaStatus.tsx';
 import { Alert, AuthCard, Button, Field } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 
@@ -12,11 +14,15 @@ export default function Register({ verifyOnly = false }: { verifyOnly?: boolean 
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
+  const [solving, setSolving] = useState(false);
   const { busy, error, onSubmit } = useFormAction();
   const navigate = useNavigate();
 
   const register = onSubmit(async () => {
-    await post('/api/v1/auth/register', { name, email, password });
+    await withCaptcha(
+      (captchaToken) => post('/api/v1/auth/register', { name, email, password, captchaToken }),
+      setSolving,
+    );
     setStep('code');
   });
   const verify = onSubmit(
@@ -111,6 +117,7 @@ export default function Register({ verifyOnly = false }: { verifyOnly?: boolean 
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        <CaptchaStatus solving={solving} />
         <Button type="submit" busy={busy} className="btn btn-primary btn-block">
           Create account
         </Button>

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { withCaptcha } from '../../api/captcha.ts';
 import { post } from '../../api/client.ts';
 import type {
   LoginResult,
@@ -8,10 +9,12 @@ import type {
   PasskeyChallenge,
   PasskeySignIn,
 } from '../../api/types.ts';
+import { CaptchaStatus } from '../../components/CaptchaStatus.tsx';
 import { Alert, AuthCard, Button, Field, Spinner } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 import { announceSignIn, homeOf, useSession } from '../../session/session.tsx';
 import { passkeyAssertion } from './passkey.ts';
+import { useWebConfig } from '../../api/web-config.ts';
 
 // The QR code library loads only for the few users who must enroll.
 const Enroll = lazy(() => import('./Enroll.tsx'));
@@ -61,13 +64,22 @@ export default function SignIn() {
 }
 
 function PasswordStep({ notice, onResult }: { notice?: string; onResult: (r: LoginResult) => Promise<void> }) {
+  const { registrationOpen } = useWebConfig();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [solving, setSolving] = useState(false);
   const { busy, error, run, onSubmit } = useFormAction();
 
-  const submit = onSubmit(async () => onResult(await post<LoginResult>('/api/v1/auth/login', { email, password })), {
-    staysBusy: true,
-  });
+  const submit = onSubmit(
+    async () =>
+      onResult(
+        await withCaptcha(
+          (captchaToken) => post<LoginResult>('/api/v1/auth/login', { email, password, captchaToken }),
+          setSolving,
+        ),
+      ),
+    { staysBusy: true },
+  );
   const withPasskey = () =>
     run(async () => {
       const { challengeId, options } = await post<PasskeyChallenge>('/api/v1/auth/passkey/options');
@@ -79,9 +91,13 @@ function PasswordStep({ notice, onResult }: { notice?: string; onResult: (r: Log
       title="Sign in"
       subtitle="Welcome back. Sign in to your secure workspace."
       footer={
-        <>
-          New to Chambers? <Link to="/register">Create an account</Link>
-        </>
+        registrationOpen ? (
+          <>
+            New to Chambers? <Link to="/register">Create an account</Link>
+          </>
+        ) : (
+          <>New to Chambers? Ask your administrator for an invitation.</>
+        )
       }
     >
       {notice && <Alert kind="info">{notice}</Alert>}
@@ -108,6 +124,7 @@ function PasswordStep({ notice, onResult }: { notice?: string; onResult: (r: Log
         <div className="form-row-end">
           <Link to="/forgot">Forgot your password?</Link>
         </div>
+        <CaptchaStatus solving={solving} />
         <Button type="submit" busy={busy} className="btn btn-primary btn-block">
           Sign in
         </Button>
@@ -136,6 +153,7 @@ function MfaChallenge({
   );
   const [code, setCode] = useState('');
   const [trustDevice, setTrustDevice] = useState(false);
+  const { trustedDeviceDays } = useWebConfig();
   const { busy, error, run, onSubmit } = useFormAction();
 
   const submit = onSubmit(
@@ -203,7 +221,7 @@ function MfaChallenge({
             checked={trustDevice}
             onChange={(e) => setTrustDevice(e.target.checked)}
           />
-          <label htmlFor="trust-device">Trust this device for 30 days</label>
+          <label htmlFor="trust-device">Trust this device for {trustedDeviceDays} days</label>
         </div>
         <Button type="submit" busy={busy} className="btn btn-primary btn-block">
           Verify
