@@ -7,7 +7,7 @@ export async function listMembers(tx: Tx, orgId: string) {
   return tx
     .selectFrom('chambers.memberships as m')
     .innerJoin('chambers.users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at', 'm.suspended_at'])
     .where('m.org_id', '=', orgId)
     .orderBy('u.name')
     .execute();
@@ -17,20 +17,51 @@ export async function findMember(tx: Tx, orgId: string, userId: string) {
   return tx
     .selectFrom('chambers.memberships as m')
     .innerJoin('chambers.users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at', 'm.suspended_at'])
     .where('m.org_id', '=', orgId)
     .where('m.user_id', '=', userId)
     .executeTakeFirst();
 }
 
-export async function countAdmins(tx: Tx, orgId: string): Promise<number> {
-  const row = await tx
+/**
+ * The org_admins who can still act (not suspended), their rows locked: two admins
+ * removing or demoting each other at once take turns, and the second sees the first's
+ * change, so an organization is never left without an active org_admin.
+ */
+export async function lockActiveAdmins(tx: Tx, orgId: string): Promise<string[]> {
+  const rows = await tx
     .selectFrom('chambers.memberships')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('user_id')
     .where('org_id', '=', orgId)
     .where('role', '=', 'org_admin')
+    .where('suspended_at', 'is', null)
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function deleteMember(tx: Tx, orgId: string, userId: string): Promise<boolean> {
+  const res = await tx
+    .deleteFrom('chambers.memberships')
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
     .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return res.numDeletedRows === 1n;
+}
+
+/** Suspends (by, at) or reactivates (null) a membership. */
+export async function setMemberSuspension(
+  tx: Tx,
+  orgId: string,
+  userId: string,
+  suspension: { at: Date; by: string } | null,
+): Promise<void> {
+  await tx
+    .updateTable('chambers.memberships')
+    .set({ suspended_at: suspension?.at ?? null, suspended_by: suspension?.by ?? null })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 export async function setMemberRole(tx: Tx, orgId: string, userId: string, role: MemberRole): Promise<void> {
@@ -58,6 +89,39 @@ export async function insertInvitation(
     })
     .returning(['id', 'expires_at'])
     .executeTakeFirstOrThrow();
+}
+
+/** Invitations neither accepted, revoked nor expired, newest first. */
+export async function listPendingInvitations(tx: Tx, orgId: string, now: Date) {
+  return tx
+    .selectFrom('chambers.invitations')
+    .select(['id', 'email', 'role', 'invited_by', 'created_at', 'expires_at'])
+    .where('org_id', '=', orgId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findInvitation(tx: Tx, orgId: string, id: string) {
+  return tx
+    .selectFrom('chambers.invitations')
+    .select(['id', 'email', 'role', 'accepted_at', 'revoked_at'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function markInvitationRevoked(tx: Tx, id: string, by: string, at: Date): Promise<void> {
+  await tx
+    .updateTable('chambers.invitations')
+    .set({ revoked_at: at, revoked_by: by })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function orgName(tx: Tx, orgId: string): Promise<string | undefined> {
@@ -104,16 +168,4 @@ export async function writeSettings(tx: Tx, orgId: string, settings: Record<stri
     .set({ settings: JSON.stringify(settings) })
     .where('id', '=', orgId)
     .execute();
-}
-
-/** Revokes a member's live sessions in one organization; returns how many ended. */
-export async function revokeMemberSessions(tx: Tx, orgId: string, userId: string, at: Date): Promise<number> {
-  const res = await tx
-    .updateTable('chambers.sessions')
-    .set({ revoked_at: at, revoked_reason: 'admin_force_logout' })
-    .where('user_id', '=', userId)
-    .where('org_id', '=', orgId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
 }

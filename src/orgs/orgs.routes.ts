@@ -7,8 +7,13 @@ import {
   createOrgRoute,
   getOrgSettingsRoute,
   inviteRoute,
+  listInvitationsRoute,
   listMembersRoute,
   logoutUserRoute,
+  reactivateMemberRoute,
+  removeMemberRoute,
+  revokeInvitationRoute,
+  suspendMemberRoute,
   unlockUserRoute,
   updateMemberRoute,
   updateOrgSettingsRoute,
@@ -67,6 +72,84 @@ export async function orgsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       ...requestFacts(request),
     });
     return member;
+  });
+
+  // --- offboarding: every act is audited after its transaction committed ---
+
+  r.delete('/api/v1/orgs/:orgId/members/:userId', removeMemberRoute, async (request, reply) => {
+    const { orgId, userId } = request.params;
+    const removed = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.removeMember(tx, ctx, actor, orgId, userId),
+    );
+    await ctx.audit.record({
+      action: 'member.remove',
+      outcome: 'success',
+      orgId,
+      actorId: principalOf(request).userId,
+      target: `user:${userId}`,
+      details: removed,
+      ...requestFacts(request),
+    });
+    return reply.code(204).send();
+  });
+
+  r.post('/api/v1/orgs/:orgId/members/:userId/suspend', suspendMemberRoute, async (request, reply) => {
+    const { orgId, userId } = request.params;
+    const suspended = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.suspendMember(tx, ctx, actor, orgId, userId),
+    );
+    await ctx.audit.record({
+      action: 'member.suspend',
+      outcome: 'success',
+      orgId,
+      actorId: principalOf(request).userId,
+      target: `user:${userId}`,
+      details: suspended,
+      ...requestFacts(request),
+    });
+    return reply.code(204).send();
+  });
+
+  r.post('/api/v1/orgs/:orgId/members/:userId/reactivate', reactivateMemberRoute, async (request, reply) => {
+    const { orgId, userId } = request.params;
+    const reactivated = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.reactivateMember(tx, actor, orgId, userId),
+    );
+    await ctx.audit.record({
+      action: 'member.reactivate',
+      outcome: 'success',
+      orgId,
+      actorId: principalOf(request).userId,
+      target: `user:${userId}`,
+      details: reactivated,
+      ...requestFacts(request),
+    });
+    return reply.code(204).send();
+  });
+
+  r.get('/api/v1/orgs/:orgId/invitations', listInvitationsRoute, async (request) => ({
+    invitations: await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.listPendingInvitations(tx, ctx, actor, request.params.orgId),
+    ),
+  }));
+
+  r.delete('/api/v1/orgs/:orgId/invitations/:id', revokeInvitationRoute, async (request, reply) => {
+    const { orgId, id } = request.params;
+    const revoked = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.revokeInvitation(tx, ctx, actor, orgId, id),
+    );
+    // A second revoke of the same invitation answers 204 too, but is not an event.
+    if (revoked)
+      await ctx.audit.record({
+        action: 'invitation.revoke',
+        outcome: 'success',
+        orgId,
+        actorId: principalOf(request).userId,
+        target: `invitation:${id}`,
+        details: revoked,
+        ...requestFacts(request),
+      });
+    return reply.code(204).send();
   });
 
   r.get('/api/v1/orgs/:orgId/settings', getOrgSettingsRoute, async (request) =>

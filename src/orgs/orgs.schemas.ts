@@ -4,11 +4,13 @@ import { emailSchema } from '../accounts/index.ts';
 import { organizationInput } from '../setup/index.ts';
 import { RECENT_FACTOR } from '../access/index.ts';
 
-export const memberRole = z.enum(['org_admin', 'lawyer', 'judge', 'reviewer']);
+// Every role a membership can hold (platform/db MemberRole; the CHECK of 0013 and 0015 widened it).
+export const memberRole = z.enum(['org_admin', 'lawyer', 'judge', 'clerk', 'reviewer', 'api_admin']);
 export const createOrgBody = organizationInput;
 export const orgIdParams = z.strictObject({ orgId: z.uuid() });
 export const memberParams = z.strictObject({ orgId: z.uuid(), userId: z.uuid() });
 export const userIdParams = z.strictObject({ userId: z.uuid() });
+export const invitationParams = z.strictObject({ orgId: z.uuid(), id: z.uuid() });
 export const inviteBody = z.strictObject({ email: emailSchema, role: memberRole });
 export const acceptInvitationBody = z.strictObject({
   token: z.string().min(20).max(200),
@@ -23,8 +25,20 @@ export const memberView = z.object({
   name: z.string(),
   role: memberRole,
   createdAt: z.string(),
+  /** Set while the membership is suspended: it opens nothing until an org_admin reactivates it. */
+  suspendedAt: z.string().nullable(),
 });
 export const membersResponse = z.object({ members: z.array(memberView) });
+
+export const invitationView = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: memberRole,
+  invitedBy: z.uuid(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export const invitationsResponse = z.object({ invitations: z.array(invitationView) });
 
 /** Security settings an org_admin may tighten; unset keys keep the platform defaults. */
 export const orgSettingsBody = z
@@ -143,4 +157,57 @@ export const unlockUserRoute = {
 export const logoutUserRoute = {
   config: { access: ADMIN },
   schema: { tags: ['admin'], summary: "End a member's sessions in this organization", params: userIdParams },
+} satisfies RouteShorthandOptions;
+
+/** DELETE /api/v1/orgs/:orgId/members/:userId */
+export const removeMemberRoute = {
+  // Cannot be taken back: the person must be invited again, and lands with a new membership.
+  config: { access: { ...ADMIN, destructive: true } },
+  schema: {
+    tags,
+    summary: 'Remove a member: the membership ends and all their sessions in this organization end at once',
+    params: memberParams,
+  },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/orgs/:orgId/members/:userId/suspend */
+export const suspendMemberRoute = {
+  config: { access: ADMIN },
+  schema: {
+    tags,
+    summary:
+      'Suspend a member: their sessions here end and sign-in to this organization is refused (403 MEMBER_SUSPENDED)',
+    params: memberParams,
+  },
+} satisfies RouteShorthandOptions;
+
+/** POST /api/v1/orgs/:orgId/members/:userId/reactivate */
+export const reactivateMemberRoute = {
+  config: { access: ADMIN },
+  schema: {
+    tags,
+    summary: 'Lift a suspension: the member may sign in to this organization again',
+    params: memberParams,
+  },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/orgs/:orgId/invitations */
+export const listInvitationsRoute = {
+  config: { access: ADMIN },
+  schema: {
+    tags,
+    summary: 'Pending invitations (neither accepted, revoked nor expired)',
+    params: orgIdParams,
+    response: { 200: invitationsResponse },
+  },
+} satisfies RouteShorthandOptions;
+
+/** DELETE /api/v1/orgs/:orgId/invitations/:id */
+export const revokeInvitationRoute = {
+  config: { access: ADMIN },
+  schema: {
+    tags,
+    summary: 'Revoke an invitation: its mailed link is refused from now on',
+    params: invitationParams,
+  },
 } satisfies RouteShorthandOptions;

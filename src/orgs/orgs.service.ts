@@ -4,6 +4,7 @@ import { accountMail, accountRepository as accounts, hashPassword, checkPassword
 import { AppError, notFound } from '../platform/errors.ts';
 import { randomToken, sha256Hex } from '../platform/crypto-basics.ts';
 import { type MemberRole, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
+import { revokeMembershipSessions } from '../sessions/index.ts';
 import * as repo from './orgs.repository.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -80,7 +81,7 @@ export async function unsafeAcceptInvitation(
     const inv = await repo.lockInvitationByTokenOwner(tx, tokenHash);
     return inv ? { inv, user: await accounts.findUserByEmail(tx, inv.email) } : null;
   });
-  if (!peek || peek.inv.accepted_at || new Date(peek.inv.expires_at) <= now) throw new AppError('INVITATION_INVALID');
+  if (!peek || !invitationOpen(peek.inv, now)) throw new AppError('INVITATION_INVALID');
   let passwordHash: string | null = null;
   if (!peek.user) {
     if (!input.name || !input.password)
@@ -93,7 +94,7 @@ export async function unsafeAcceptInvitation(
   }
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
     const inv = await repo.lockInvitationByTokenOwner(tx, tokenHash);
-    if (!inv || inv.accepted_at || new Date(inv.expires_at) <= now) throw new AppError('INVITATION_INVALID');
+    if (!inv || !invitationOpen(inv, now)) throw new AppError('INVITATION_INVALID');
     const existing = await accounts.findUserByEmail(tx, inv.email);
     const userId =
       existing?.id ??
@@ -123,34 +124,150 @@ export async function unsafeAcceptInvitation(
   return { userId: result.userId, orgId: result.orgId };
 }
 
-export async function listMembers(tx: Tx, actor: Actor, orgId: string) {
-  assertOwnOrg(actor, orgId);
-  const rows = await repo.listMembers(tx, orgId);
-  return rows.map((m) => ({
+/** An invitation's token still opens it: not accepted, not withdrawn by an admin, not expired. */
+function invitationOpen(
+  inv: { accepted_at: Date | null; revoked_at: Date | null; expires_at: Date | string },
+  now: Date,
+): boolean {
+  return !inv.accepted_at && !inv.revoked_at && new Date(inv.expires_at) > now;
+}
+
+type MemberRow = NonNullable<Awaited<ReturnType<typeof repo.findMember>>>;
+
+function memberView(m: MemberRow) {
+  return {
     userId: m.user_id,
     email: m.email,
     name: m.name,
     role: m.role,
     createdAt: new Date(m.created_at).toISOString(),
-  }));
+    suspendedAt: m.suspended_at ? new Date(m.suspended_at).toISOString() : null,
+  };
+}
+
+export async function listMembers(tx: Tx, actor: Actor, orgId: string) {
+  assertOwnOrg(actor, orgId);
+  return (await repo.listMembers(tx, orgId)).map(memberView);
 }
 
 export async function changeMemberRole(tx: Tx, actor: Actor, orgId: string, userId: string, role: MemberRole) {
   assertOwnOrg(actor, orgId);
   const member = await repo.findMember(tx, orgId, userId);
   if (!member) throw notFound();
-  if (member.role === 'org_admin' && role !== 'org_admin' && (await repo.countAdmins(tx, orgId)) <= 1) {
+  if (member.role === 'org_admin' && role !== 'org_admin' && (await isLastActiveAdmin(tx, orgId, userId))) {
     throw new AppError('CONFLICT', 'an organization keeps at least one org_admin');
   }
   await repo.setMemberRole(tx, orgId, userId, role);
-  return {
+  return { ...memberView(member), role, previousRole: member.role };
+}
+
+/** Would the organization be left with no active org_admin without this member? (Locks the admins' rows.) */
+async function isLastActiveAdmin(tx: Tx, orgId: string, userId: string): Promise<boolean> {
+  const active = await repo.lockActiveAdmins(tx, orgId);
+  return active.length === 0 || (active.length === 1 && active[0] === userId);
+}
+
+/** The member an offboarding act names, in the admin's own organization; anything else looks missing. */
+async function offboardingTarget(tx: Tx, actor: Actor, orgId: string, userId: string): Promise<MemberRow> {
+  assertOwnOrg(actor, orgId);
+  const member = await repo.findMember(tx, orgId, userId);
+  if (!member) throw notFound();
+  return member;
+}
+
+/**
+ * Ends a membership: every session of the member in this organization ends in the same
+ * transaction, so their access and refresh tokens are refused from the next request on
+ * (chambers.authenticate_session also finds no membership). Their account, their other
+ * memberships and what they authored here stay.
+ */
+export async function removeMember(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  orgId: string,
+  userId: string,
+): Promise<{ role: MemberRole; sessionsEnded: number }> {
+  const member = await offboardingTarget(tx, actor, orgId, userId);
+  if (member.role === 'org_admin' && !member.suspended_at && (await isLastActiveAdmin(tx, orgId, userId)))
+    throw new AppError('LAST_ADMIN');
+  const sessionsEnded = await revokeMembershipSessions(tx, {
+    orgId,
     userId,
-    email: member.email,
-    name: member.name,
-    role,
-    createdAt: new Date(member.created_at).toISOString(),
-    previousRole: member.role,
-  };
+    reason: 'membership_removed',
+    at: ctx.clock.now(),
+  });
+  await repo.deleteMember(tx, orgId, userId);
+  return { role: member.role, sessionsEnded };
+}
+
+/**
+ * Suspends a membership: it stays (role, history) but opens nothing. Its sessions end now,
+ * and sign-in or switch-org into this organization answers 403 MEMBER_SUSPENDED until an
+ * org_admin reactivates it. Unlike a force sign-out, the member cannot just sign in again.
+ */
+export async function suspendMember(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  orgId: string,
+  userId: string,
+): Promise<{ role: MemberRole; sessionsEnded: number }> {
+  const member = await offboardingTarget(tx, actor, orgId, userId);
+  if (member.role === 'org_admin' && !member.suspended_at && (await isLastActiveAdmin(tx, orgId, userId)))
+    throw new AppError('LAST_ADMIN');
+  // Another administrator suspends you; leaving is removal.
+  if (userId === actor.userId) throw new AppError('CONFLICT', 'you cannot suspend yourself');
+  const at = ctx.clock.now();
+  // Suspending twice keeps the first time and author; the sessions are ended again all the same.
+  if (!member.suspended_at) await repo.setMemberSuspension(tx, orgId, userId, { at, by: actor.userId });
+  const sessionsEnded = await revokeMembershipSessions(tx, { orgId, userId, reason: 'membership_suspended', at });
+  return { role: member.role, sessionsEnded };
+}
+
+export async function reactivateMember(
+  tx: Tx,
+  actor: Actor,
+  orgId: string,
+  userId: string,
+): Promise<{ role: MemberRole }> {
+  const member = await offboardingTarget(tx, actor, orgId, userId);
+  if (member.suspended_at) await repo.setMemberSuspension(tx, orgId, userId, null);
+  return { role: member.role };
+}
+
+export async function listPendingInvitations(tx: Tx, ctx: AppContext, actor: Actor, orgId: string) {
+  assertOwnOrg(actor, orgId);
+  const rows = await repo.listPendingInvitations(tx, orgId, ctx.clock.now());
+  return rows.map((i) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    invitedBy: i.invited_by,
+    createdAt: new Date(i.created_at).toISOString(),
+    expiresAt: new Date(i.expires_at).toISOString(),
+  }));
+}
+
+/**
+ * Withdraws an invitation: its mailed token is refused from now on (INVITATION_INVALID).
+ * Revoking one already revoked changes nothing; an accepted one is a membership now,
+ * which only removal ends. Returns null when nothing changed.
+ */
+export async function revokeInvitation(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  orgId: string,
+  id: string,
+): Promise<{ role: MemberRole } | null> {
+  assertOwnOrg(actor, orgId);
+  const inv = await repo.findInvitation(tx, orgId, id);
+  if (!inv) throw notFound();
+  if (inv.accepted_at) throw new AppError('INVITATION_ACCEPTED');
+  if (inv.revoked_at) return null;
+  await repo.markInvitationRevoked(tx, id, actor.userId, ctx.clock.now());
+  return { role: inv.role };
 }
 
 /** The email of a member of the admin's own organization (RLS): only they can be named. */
@@ -168,11 +285,16 @@ export async function unsafeClearSignInLock(ctx: AppContext, email: string): Pro
   await unsafeWithOwner(ctx.db, (tx) => accounts.clearLoginFailures(tx, email));
 }
 
-/** Ends a member's sessions in this organization (RLS lets an org_admin touch only those). */
+/** Ends a member's sessions in this organization (RLS lets an org_admin touch only those); they may sign in again. */
 export async function forceLogoutMember(tx: Tx, ctx: AppContext, actor: Actor, userId: string): Promise<number> {
   const member = await repo.findMember(tx, actor.orgId, userId);
   if (!member) throw notFound();
-  return repo.revokeMemberSessions(tx, actor.orgId, userId, ctx.clock.now());
+  return revokeMembershipSessions(tx, {
+    orgId: actor.orgId,
+    userId,
+    reason: 'admin_force_logout',
+    at: ctx.clock.now(),
+  });
 }
 
 export type OrgSecuritySettings = { mfaRequiredRoles: string[]; idleTimeoutMinutes: number; singleSession: boolean };
