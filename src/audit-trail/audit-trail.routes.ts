@@ -5,7 +5,11 @@ import { principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { noteBody } from '../transparency/index.ts';
 import { streamAuditExport } from './audit-export.service.ts';
+import { eventsToCsv } from './audit-csv.service.ts';
+import { unsafeNameEvents } from './audit-names.service.ts';
 import {
+  CSV_MAX_EVENTS,
+  auditCsvRoute,
   auditExportRoute,
   auditStatusRoute,
   checkpointRoute,
@@ -21,13 +25,40 @@ import * as service from './audit-trail.service.ts';
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/v1/audit/events', listEventsRoute, async (request) =>
-    service.unsafeReadAs(ctx, principalOf(request), (tx) => service.listEvents(tx, request.query)),
-  );
+  r.get('/api/v1/audit/events', listEventsRoute, async (request) => {
+    const p = principalOf(request);
+    const page = await service.unsafeReadAs(ctx, p, (tx) => service.listEvents(tx, request.query));
+    const shown = await service.unsafeRevealForAdmin(ctx, page.events);
+    return { ...page, events: await unsafeNameEvents(ctx, p, shown) };
+  });
 
-  r.get('/api/v1/audit/events/:seq', getEventRoute, async (request) =>
-    service.unsafeReadAs(ctx, principalOf(request), (tx) => service.getEvent(tx, request.params.seq)),
-  );
+  r.get('/api/v1/audit/events.csv', auditCsvRoute, async (request, reply) => {
+    const p = principalOf(request);
+    const page = await service.unsafeReadAs(ctx, p, (tx) =>
+      service.listEvents(tx, { ...request.query, limit: CSV_MAX_EVENTS }),
+    );
+    const events = await unsafeNameEvents(ctx, p, await service.unsafeRevealForAdmin(ctx, page.events));
+    await ctx.audit.record({
+      action: 'audit.export_csv',
+      outcome: 'success',
+      orgId: p.orgId,
+      actorId: p.userId,
+      target: null,
+      details: { events: events.length },
+      ...requestFacts(request),
+    });
+    return reply
+      .header('content-disposition', 'attachment; filename="chambers-audit.csv"')
+      .type('text/csv; charset=utf-8')
+      .send(eventsToCsv(events));
+  });
+
+  r.get('/api/v1/audit/events/:seq', getEventRoute, async (request) => {
+    const p = principalOf(request);
+    const event = await service.unsafeReadAs(ctx, p, (tx) => service.getEvent(tx, request.params.seq));
+    const [shown] = await unsafeNameEvents(ctx, p, await service.unsafeRevealForAdmin(ctx, [event]));
+    return shown!;
+  });
 
   r.get('/api/v1/audit/checkpoint', checkpointRoute, async () => {
     const cp = await service.unsafeLatestCheckpoint(ctx);

@@ -28,19 +28,25 @@ export const apiEvent = z.object({
   outcome: z.string(),
   requestId: z.string().nullable(),
 });
+/** An event as the admin views list it: the actor and target by name, resolved when read (audit-names.service.ts). */
+export const namedApiEvent = apiEvent.extend({ actorName: z.string().nullable(), targetLabel: z.string().nullable() });
 
 export const listEventsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).max(40).optional(),
   to: z.iso.datetime({ offset: true }).max(40).optional(),
   actor: z.uuid().optional(),
   action: z.string().max(100).optional(),
+  matter: z.uuid().optional(),
   cursor: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const eventListResponse = z.object({ events: z.array(apiEvent), nextCursor: z.string().nullable() });
+export const eventListResponse = z.object({ events: z.array(namedApiEvent), nextCursor: z.string().nullable() });
+/** The CSV export takes the list's filters; it holds at most CSV_MAX_EVENTS events, newest first. */
+export const csvQuery = listEventsQuery.omit({ cursor: true, limit: true });
+export const CSV_MAX_EVENTS = 10_000;
 
 export const eventParams = z.strictObject({ seq: seqNumber });
-export const sealedEventResponse = apiEvent.extend({ leaf: z.string(), leafHash: z.string() });
+export const sealedEventResponse = namedApiEvent.extend({ leaf: z.string(), leafHash: z.string() });
 
 export const checkpointResponse = z.object({
   treeSize: z.number(),
@@ -166,6 +172,16 @@ export const auditStatusRoute = {
     tags,
     summary: 'Is the audit log consistent with its signed checkpoints? (the admin banner polls this)',
     response: { 200: auditStatusResponse },
+  },
+} satisfies RouteShorthandOptions;
+
+/** GET /api/v1/audit/events.csv: like the bundle, a copy of the log leaving the server, so the same fresh factor. */
+export const auditCsvRoute = {
+  config: { access: AUDIT_EXPORTER },
+  schema: {
+    tags,
+    summary: 'The audit events as a CSV file with names (who, what), for people; the signed bundle is the proof',
+    querystring: csvQuery,
   },
 } satisfies RouteShorthandOptions;
 

@@ -3,7 +3,15 @@ import type { AppContext } from '../context/index.ts';
 import type { Principal } from '../access/index.ts';
 import { type DB, unsafeWithOwner, withTenant } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { canonicalEventJson, type SealedEventFields, eventColumns, toFields, type EventRow } from '../audit/index.ts';
+import {
+  COMMITMENT_PREFIX,
+  canonicalEventJson,
+  type SealedEventFields,
+  eventColumns,
+  toFields,
+  type EventRow,
+  unsafeRevealPersonalData,
+} from '../audit/index.ts';
 import {
   CHECKPOINT_COLUMNS,
   checkpointFromRow,
@@ -19,6 +27,8 @@ export type EventQuery = {
   to?: string;
   actor?: string;
   action?: string;
+  /** Events about this matter or one of its documents (as far as the reader sees its documents). */
+  matter?: string;
   cursor?: string;
   limit: number;
 };
@@ -43,6 +53,27 @@ export function unsafeReadAs<T>(ctx: AppContext, p: Principal, fn: (tx: Kysely<D
   return withTenant(ctx.db, { orgId: p.orgId, userId: p.userId }, fn);
 }
 
+/** What an admin sees for personal data whose person was erased (the key is destroyed: nothing to reveal). */
+export const ERASED = 'erased';
+
+/**
+ * The admin views show the plain IP address and user agent behind each `pii1:` commitment
+ * (events the caller may already read: the tenant read came first), and "erased" once
+ * the person's key is destroyed. The owner path is needed because person keys are
+ * owner-only. The canonical `leaf` keeps the commitments (proofs hash those), and so do
+ * the export bundle and the SIEM stream.
+ */
+export async function unsafeRevealForAdmin<E extends Pick<ApiEvent, 'ip' | 'userAgent'>>(
+  ctx: AppContext,
+  events: E[],
+): Promise<E[]> {
+  const values = events.flatMap((e) => [e.ip, e.userAgent]);
+  if (!values.some((v) => v?.startsWith(COMMITMENT_PREFIX))) return events;
+  const plain = await unsafeWithOwner(ctx.db, (tx) => unsafeRevealPersonalData(tx, ctx.keys.masterKey, values));
+  const show = (v: string | null) => (v === null ? null : (plain.get(v) ?? ERASED));
+  return events.map((e) => ({ ...e, ip: show(e.ip), userAgent: show(e.userAgent) }));
+}
+
 export async function listEvents(
   tx: Kysely<DB>,
   q: EventQuery,
@@ -54,6 +85,10 @@ export async function listEvents(
   if (q.from) conds.push(sql`at >= ${q.from}::timestamptz`);
   if (q.to) conds.push(sql`at < ${q.to}::timestamptz`);
   if (q.actor) conds.push(sql`actor_id = ${q.actor}::uuid`);
+  if (q.matter)
+    conds.push(
+      sql`(target = ${q.matter} OR target IN (SELECT id::text FROM chambers.documents WHERE matter_id = ${q.matter}::uuid))`,
+    );
   if (q.action)
     conds.push(q.action.endsWith('*') ? sql`starts_with(action, ${q.action.slice(0, -1)})` : sql`action = ${q.action}`);
   const { rows } = await sql<EventRow>`SELECT ${eventColumns} FROM audit.events WHERE ${sql.join(conds, sql` AND `)}

@@ -4,3 +4,4 @@
  */
 export { findMatter } from './matters.repository.ts';
 export { mattersRoutes } from './matters.routes.ts';
+export { MATTER_ERRORS } from './matters.errors.ts';

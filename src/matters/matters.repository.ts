@@ -1,8 +1,11 @@
-import { sql } from 'kysely';
-import type { Tx } from '../platform/db/index.ts';
-import type { CreateMatterInput, UpdateMatterInput } from './matters.schemas.ts';
+import { sql, type Kysely } from 'kysely';
+import type { DB, Tx } from '../platform/db/index.ts';
+import { AppError } from '../platform/errors.ts';
+import type { MatterLifecycleTables } from './matters.tables.ts';
+import type { CreateMatterInput, MatterStatus, UpdateMatterInput } from './matters.schemas.ts';
 
 /** All SQL of matters. Runs under RLS: the organization filter is the database's, not ours. */
+const m = (tx: Tx): Kysely<DB & MatterLifecycleTables> => tx.withTables<MatterLifecycleTables>();
 
 const columns = [
   'id',
@@ -11,34 +14,67 @@ const columns = [
   'client_name',
   'status',
   'legal_hold',
+  'matter_type',
+  'practice_area',
+  'client_id',
+  'responsible_user_id',
+  'closed_at',
   'created_by',
   'created_at',
   'updated_at',
 ] as const;
 
-export async function insertMatter(tx: Tx, orgId: string, userId: string, input: CreateMatterInput) {
-  return tx
-    .insertInto('chambers.matters')
-    .values({
-      org_id: orgId,
-      title: input.title,
-      reference: input.reference ?? null,
-      client_name: input.clientName ?? null,
-      created_by: userId,
-    })
-    .returning(columns)
-    .executeTakeFirstOrThrow();
+/** The unique index of 0019 (org_id, lower(reference)); its violation is the contract's 409. */
+const REFERENCE_INDEX = 'matters_org_reference_key';
+
+/**
+ * A duplicate reference is found by the index, not by a look-up first: a matter behind an ethical
+ * wall is invisible to the caller, yet its reference still counts.
+ */
+async function referenceGuard<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (e.code === '23505' && (e.constraint === REFERENCE_INDEX || String(e.message).includes(REFERENCE_INDEX)))
+      throw new AppError('REFERENCE_TAKEN');
+    throw err;
+  }
+}
+
+export type MatterFields = Omit<CreateMatterInput, 'teamIds'>;
+
+export async function insertMatter(tx: Tx, orgId: string, userId: string, input: MatterFields) {
+  return referenceGuard(
+    m(tx)
+      .insertInto('chambers.matters')
+      .values({
+        org_id: orgId,
+        title: input.title,
+        reference: input.reference ?? null,
+        client_name: input.clientName ?? null,
+        matter_type: input.matterType ?? null,
+        practice_area: input.practiceArea ?? null,
+        client_id: input.clientId ?? null,
+        responsible_user_id: input.responsibleUserId ?? null,
+        created_by: userId,
+      })
+      .returning(columns)
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 export async function findMatter(tx: Tx, id: string) {
-  return tx.selectFrom('chambers.matters').select(columns).where('id', '=', id).executeTakeFirst();
+  return m(tx).selectFrom('chambers.matters').select(columns).where('id', '=', id).executeTakeFirst();
 }
+
+export type MatterRow = NonNullable<Awaited<ReturnType<typeof findMatter>>>;
 
 export async function listMatters(
   tx: Tx,
-  opts: { q?: string; status: 'open' | 'archived' | 'all'; limit: number; after?: { createdAt: Date; id: string } },
+  opts: { q?: string; status: MatterStatus | 'all'; limit: number; after?: { createdAt: Date; id: string } },
 ) {
-  let query = tx.selectFrom('chambers.matters').select(columns);
+  let query = m(tx).selectFrom('chambers.matters').select(columns);
   if (opts.status !== 'all') query = query.where('status', '=', opts.status);
   if (opts.q) {
     const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -57,18 +93,57 @@ export async function listMatters(
     .execute();
 }
 
-export async function updateMatter(tx: Tx, id: string, input: UpdateMatterInput & { legalHold?: boolean }) {
-  return tx
-    .updateTable('chambers.matters')
-    .set({
-      ...(input.title !== undefined ? { title: input.title } : {}),
-      ...(input.reference !== undefined ? { reference: input.reference } : {}),
-      ...(input.clientName !== undefined ? { client_name: input.clientName } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      ...(input.legalHold !== undefined ? { legal_hold: input.legalHold } : {}),
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', id)
-    .returning(columns)
-    .executeTakeFirst();
+export type MatterChanges = Omit<UpdateMatterInput, 'teamIds'> & { legalHold?: boolean; closedAt?: Date | null };
+
+export async function updateMatter(tx: Tx, id: string, input: MatterChanges) {
+  const has = (k: keyof MatterChanges) => input[k] !== undefined;
+  return referenceGuard(
+    m(tx)
+      .updateTable('chambers.matters')
+      .set({
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(has('reference') ? { reference: input.reference ?? null } : {}),
+        ...(has('clientName') ? { client_name: input.clientName ?? null } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        ...(input.legalHold !== undefined ? { legal_hold: input.legalHold } : {}),
+        ...(has('matterType') ? { matter_type: input.matterType ?? null } : {}),
+        ...(has('practiceArea') ? { practice_area: input.practiceArea ?? null } : {}),
+        ...(has('clientId') ? { client_id: input.clientId ?? null } : {}),
+        ...(has('responsibleUserId') ? { responsible_user_id: input.responsibleUserId ?? null } : {}),
+        ...(has('closedAt') ? { closed_at: input.closedAt ?? null } : {}),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .returning(columns)
+      .executeTakeFirst(),
+  );
+}
+
+export async function listTeam(tx: Tx, matterIds: string[]): Promise<Map<string, string[]>> {
+  const team = new Map<string, string[]>();
+  if (matterIds.length === 0) return team;
+  const rows = await m(tx)
+    .selectFrom('chambers.matter_team_members')
+    .select(['matter_id', 'user_id'])
+    .where('matter_id', 'in', matterIds)
+    .orderBy('created_at')
+    .orderBy('user_id')
+    .execute();
+  for (const r of rows) team.set(r.matter_id, [...(team.get(r.matter_id) ?? []), r.user_id]);
+  return team;
+}
+
+export async function replaceTeam(tx: Tx, orgId: string, matterId: string, userIds: string[]): Promise<void> {
+  await m(tx).deleteFrom('chambers.matter_team_members').where('matter_id', '=', matterId).execute();
+  if (userIds.length === 0) return;
+  await m(tx)
+    .insertInto('chambers.matter_team_members')
+    .values(userIds.map((userId) => ({ matter_id: matterId, user_id: userId, org_id: orgId })))
+    .execute();
+}
+
+/** Is this client one of the current organization's (RLS decides)? A foreign key alone would accept any org's id. */
+export async function clientName(tx: Tx, clientId: string): Promise<string | null> {
+  const { rows } = await sql<{ name: string }>`SELECT name FROM chambers.clients WHERE id = ${clientId}`.execute(tx);
+  return rows[0]?.name ?? null;
 }

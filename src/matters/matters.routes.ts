@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
 import { actorOf, inRequestTenant, requestFacts } from '../access/index.ts';
+import { searchQueryDetails } from '../audit/index.ts';
 import * as walls from './matter-walls.service.ts';
 import {
   getMatterRoute,
@@ -18,37 +19,67 @@ import * as service from './matters.service.ts';
 
 export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  /** Who did it, from where: the part every matter event shares. Recorded after the transaction committed. */
+  const by = (request: FastifyRequest) => {
+    const actor = actorOf(request);
+    return { outcome: 'success' as const, orgId: actor.orgId, actorId: actor.userId, ...requestFacts(request) };
+  };
 
   r.post('/api/v1/matters', openMatterRoute, async (request, reply) => {
     const matter = await inRequestTenant(ctx.db, request, (tx, actor) => service.createMatter(tx, actor, request.body));
+    await ctx.audit.record({ action: 'matter.create', target: matter.id, ...by(request) });
     return reply.code(201).send(matter);
   });
 
-  r.get('/api/v1/matters', listMattersRoute, async (request) =>
-    inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query)),
-  );
+  r.get('/api/v1/matters', listMattersRoute, async (request) => {
+    const page = await inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query));
+    // A search is recorded as its length and keyed hash, never its words (audit/search-query.ts).
+    const { q } = request.query;
+    if (q !== undefined)
+      await ctx.audit.record({
+        action: 'matter.search',
+        target: null,
+        details: searchQueryDetails(ctx.keys.masterKey, actorOf(request).orgId, q, page.matters.length),
+        ...by(request),
+      });
+    return page;
+  });
 
-  r.get('/api/v1/matters/:id', getMatterRoute, async (request) =>
-    inRequestTenant(ctx.db, request, (tx) => service.getMatter(tx, request.params.id)),
-  );
+  r.get('/api/v1/matters/:id', getMatterRoute, async (request) => {
+    const matter = await inRequestTenant(ctx.db, request, (tx) => service.getMatter(tx, request.params.id));
+    await ctx.audit.record({ action: 'matter.view', target: matter.id, ...by(request) });
+    return matter;
+  });
 
-  r.patch('/api/v1/matters/:id', updateMatterRoute, async (request) =>
-    inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, request.body)),
-  );
+  r.patch('/api/v1/matters/:id', updateMatterRoute, async (request) => {
+    const matter = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.updateMatter(tx, actor, request.params.id, request.body),
+    );
+    // Which fields changed, not their values: titles and client names stay out of the log.
+    const fields = Object.keys(request.body).sort().join(',');
+    await ctx.audit.record({ action: 'matter.update', target: matter.id, details: { fields }, ...by(request) });
+    return matter;
+  });
 
   for (const [action, status] of [
     ['archive', 'archived'],
     ['unarchive', 'open'],
+    ['close', 'closed'],
+    ['reopen', 'open'],
   ] as const) {
-    r.post(`/api/v1/matters/:id/${action}`, matterStatusRoute(action), async (request) =>
-      inRequestTenant(ctx.db, request, (tx) => service.updateMatter(tx, request.params.id, { status })),
-    );
+    r.post(`/api/v1/matters/:id/${action}`, matterStatusRoute(action), async (request) => {
+      const matter = await inRequestTenant(ctx.db, request, (tx, actor) =>
+        service.setMatterStatus(tx, actor, request.params.id, status),
+      );
+      await ctx.audit.record({ action: `matter.${action}`, target: matter.id, ...by(request) });
+      return matter;
+    });
   }
 
   r.put('/api/v1/matters/:id/legal-hold', legalHoldRoute, async (request) => {
     const actor = actorOf(request);
-    const matter = await inRequestTenant(ctx.db, request, (tx) =>
-      service.updateMatter(tx, request.params.id, { legalHold: request.body.hold }),
+    const matter = await inRequestTenant(ctx.db, request, (tx, actor) =>
+      service.updateMatter(tx, actor, request.params.id, { legalHold: request.body.hold }),
     );
     await ctx.audit.record({
       action: request.body.hold ? 'matter.legal_hold_set' : 'matter.legal_hold_lift',

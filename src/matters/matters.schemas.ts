@@ -3,26 +3,44 @@ import { z } from 'zod';
 
 export const matterIdParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
 
+/** What a matter is about, beside its title: free short labels the firm chooses (the web app suggests common ones). */
+const label = z.string().trim().min(1).max(100);
+const lifecycleFields = {
+  matterType: label.nullable().optional(),
+  practiceArea: label.nullable().optional(),
+  /** One of the firm's clients (GET /api/v1/clients); the matter shows its name. */
+  clientId: z.uuid().nullable().optional(),
+  /** The member answerable for the matter. */
+  responsibleUserId: z.uuid().nullable().optional(),
+  /** The other members working on it (replaces the earlier list). */
+  teamIds: z.array(z.uuid()).max(100).optional(),
+};
+
 export const createMatterBody = z.strictObject({
   title: z.string().trim().min(1).max(300),
   reference: z.string().trim().min(1).max(100).optional(),
   clientName: z.string().trim().min(1).max(300).optional(),
+  ...lifecycleFields,
 });
 export type CreateMatterInput = z.infer<typeof createMatterBody>;
+
+export const matterStatus = z.enum(['open', 'closed', 'archived']);
+export type MatterStatus = z.infer<typeof matterStatus>;
 
 export const updateMatterBody = z
   .strictObject({
     title: z.string().trim().min(1).max(300).optional(),
     reference: z.string().trim().min(1).max(100).nullable().optional(),
     clientName: z.string().trim().min(1).max(300).nullable().optional(),
-    status: z.enum(['open', 'archived']).optional(),
+    status: matterStatus.optional(),
+    ...lifecycleFields,
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateMatterInput = z.infer<typeof updateMatterBody>;
 
 export const listMattersQuery = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
-  status: z.enum(['open', 'archived', 'all']).default('open'),
+  status: z.enum(['open', 'closed', 'archived', 'all']).default('open'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -33,7 +51,13 @@ export const matterResponse = z.object({
   title: z.string(),
   reference: z.string().nullable(),
   clientName: z.string().nullable(),
-  status: z.enum(['open', 'archived']),
+  status: matterStatus,
+  matterType: z.string().nullable(),
+  practiceArea: z.string().nullable(),
+  clientId: z.uuid().nullable(),
+  responsibleUserId: z.uuid().nullable(),
+  teamIds: z.array(z.uuid()),
+  closedAt: z.string().nullable(),
   /** Documents of a matter under legal hold cannot be deleted, on demand or by retention. */
   legalHold: z.boolean(),
   createdBy: z.uuid(),
@@ -82,20 +106,27 @@ export const updateMatterRoute = {
   config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
   schema: {
     tags: ['matters'],
-    summary: 'Rename, re-reference or archive a matter',
+    summary: 'Edit a matter: title, reference, client, type, practice area, responsible lawyer, team',
     params: matterIdParams,
     body: updateMatterBody,
     response: { 200: matterResponse },
   },
 } satisfies RouteShorthandOptions;
 
-/** POST /api/v1/matters/:id/archive and …/unarchive. */
-export const matterStatusRoute = (action: 'archive' | 'unarchive') =>
+/** POST /api/v1/matters/:id/archive, …/unarchive, …/close and …/reopen. */
+export type MatterStatusAction = 'archive' | 'unarchive' | 'close' | 'reopen';
+const STATUS_SUMMARY: Record<MatterStatusAction, string> = {
+  archive: 'Archive a matter',
+  unarchive: 'Bring an archived matter back (open)',
+  close: 'Close a matter: the work is done, its record stays',
+  reopen: 'Reopen a closed or archived matter',
+};
+export const matterStatusRoute = (action: MatterStatusAction) =>
   ({
     config: { access: { portal: 'lawyer', roles: [...WRITERS] } },
     schema: {
       tags: ['matters'],
-      summary: action === 'archive' ? 'Archive a matter' : 'Reopen an archived matter',
+      summary: STATUS_SUMMARY[action],
       params: matterIdParams,
       response: { 200: matterResponse },
     },

@@ -1,35 +1,75 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { get } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import type { AuditEventDetail, AuditEventPage, AuditPublicKey, Checkpoint } from '../../api/types.ts';
-import { Alert, Button, Empty, Field, Section, formatDate } from '../../components/ui.tsx';
+import type {
+  AuditEvent,
+  AuditEventDetail,
+  AuditPublicKey,
+  Checkpoint,
+  Matter,
+  MatterList,
+  MemberList,
+} from '../../api/types.ts';
+import { Alert, Button, Empty, Field, Section, SelectField, formatDate } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
+import { useMe } from '../../session/session.tsx';
+import { ACTION_FILTERS, actionInWords } from './audit-action-words.ts';
 import { verifyCheckpointInBrowser } from './checkpoint-verify.ts';
 
-type Filters = { from: string; to: string; actor: string; action: string };
+type AuditEventPage = { events: AuditEvent[]; nextCursor: string | null };
+type Filters = { from: string; to: string; actor: string; action: string; matter: string };
 const PAGE = 25;
-const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+/** A date input's day as an instant: "from" at the start of that day, "to" at the start of the next (local time). */
+const dayStart = (day: string, plusDays = 0) => {
+  if (!day) return undefined;
+  const d = new Date(`${day}T00:00`);
+  d.setDate(d.getDate() + plusDays);
+  return d.toISOString();
+};
+const queryOf = (f: Filters) => ({
+  from: dayStart(f.from),
+  to: dayStart(f.to, 1),
+  actor: f.actor || undefined,
+  action: f.action || undefined,
+  matter: f.matter || undefined,
+});
+const who = (ev: Pick<AuditEvent, 'actorId' | 'actorName'>) =>
+  ev.actorName ?? (ev.actorId ? ev.actorId.slice(0, 8) : '—');
+const what = (ev: Pick<AuditEvent, 'target' | 'targetLabel'>) => ev.targetLabel ?? ev.target ?? '—';
+
+/** The people and matters the filters offer by name (an admin's own organization). */
+function useFilterChoices() {
+  const me = useMe();
+  const orgId = me.org?.id;
+  const [people, setPeople] = useState<Array<{ value: string; label: string }>>([]);
+  const [matters, setMatters] = useState<Array<{ value: string; label: string }>>([]);
+  useEffect(() => {
+    if (!orgId) return;
+    void Promise.all([
+      get<MemberList>(`/api/v1/orgs/${orgId}/members`).catch(() => ({ members: [] })),
+      get<MatterList>('/api/v1/matters', { status: 'all', limit: '100' }).catch(() => ({ matters: [] as Matter[] })),
+    ]).then(([m, mt]) => {
+      setPeople(m.members.map((p) => ({ value: p.userId, label: p.name })));
+      setMatters(
+        mt.matters.map((x) => ({ value: x.id, label: x.reference ? `${x.title} (${x.reference})` : x.title })),
+      );
+    });
+  }, [orgId]);
+  return { people, matters };
+}
 
 export function AuditTrail() {
-  const [draft, setDraft] = useState<Filters>({ from: '', to: '', actor: '', action: '' });
+  const [draft, setDraft] = useState<Filters>({ from: '', to: '', actor: '', action: '', matter: '' });
+  const choices = useFilterChoices();
   const [filters, setFilters] = useState<Filters>(draft);
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const [page, setPage] = useState<AuditEventPage | null>(null);
   const [selected, setSelected] = useState<AuditEventDetail | null>(null);
-  const { error, run } = useFormAction();
+  const { error, success, run } = useFormAction();
   const cursor = cursors[cursors.length - 1];
 
   const load = useCallback(async () => {
-    setPage(
-      await get<AuditEventPage>('/api/v1/audit/events', {
-        from: toIso(filters.from),
-        to: toIso(filters.to),
-        actor: filters.actor || undefined,
-        action: filters.action || undefined,
-        cursor,
-        limit: PAGE,
-      }),
-    );
+    setPage(await get<AuditEventPage>('/api/v1/audit/events', { ...queryOf(filters), cursor, limit: String(PAGE) }));
   }, [filters, cursor]);
   useEffect(() => {
     void run(load);
@@ -45,9 +85,16 @@ export function AuditTrail() {
     await run(async () => setSelected(await get<AuditEventDetail>(`/api/v1/audit/events/${seq}`)));
   };
   const exportBundle = () =>
-    run(() =>
-      downloadFile('/api/v1/audit/export', 'chambers-audit.json', { from: toIso(filters.from), to: toIso(filters.to) }),
-    );
+    run(async () => {
+      const { from, to } = queryOf(filters);
+      await downloadFile('/api/v1/audit/export', 'chambers-audit.json', { from, to });
+      return 'Signed bundle downloaded: check it offline with "npx chambers audit verify".';
+    });
+  const exportCsv = () =>
+    run(async () => {
+      await downloadFile('/api/v1/audit/events.csv', 'chambers-audit.csv', queryOf(filters));
+      return 'CSV downloaded: the events of these filters, with names.';
+    });
 
   return (
     <div className="stack">
@@ -58,42 +105,52 @@ export function AuditTrail() {
       >
         <form className="filters" onSubmit={apply} aria-label="Filter events">
           <Field
-            label="From"
+            label="From (day)"
             name="from"
-            type="datetime-local"
+            type="date"
             value={draft.from}
             onChange={(e) => setDraft({ ...draft, from: e.target.value })}
           />
           <Field
-            label="To"
+            label="To (day)"
             name="to"
-            type="datetime-local"
+            type="date"
             value={draft.to}
             onChange={(e) => setDraft({ ...draft, to: e.target.value })}
           />
-          <Field
+          <SelectField
+            label="Person"
+            name="actor"
+            value={draft.actor}
+            onChange={(actor) => setDraft({ ...draft, actor })}
+            options={[{ value: '', label: 'Anyone' }, ...choices.people]}
+          />
+          <SelectField
+            label="Matter"
+            name="matter"
+            value={draft.matter}
+            onChange={(matter) => setDraft({ ...draft, matter })}
+            options={[{ value: '', label: 'Any matter' }, ...choices.matters]}
+          />
+          <SelectField
             label="Action"
             name="action"
-            placeholder="e.g. auth.login"
-            maxLength={100}
             value={draft.action}
-            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
-          />
-          <Field
-            label="Actor (user id)"
-            name="actor"
-            maxLength={36}
-            value={draft.actor}
-            onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
+            onChange={(action) => setDraft({ ...draft, action })}
+            options={ACTION_FILTERS}
           />
           <div className="filters-actions">
             <Button type="submit">Apply filters</Button>
+            <Button type="button" variant="secondary" onClick={() => void exportCsv()}>
+              Export CSV
+            </Button>
             <Button type="button" variant="secondary" onClick={() => void exportBundle()}>
-              Export bundle
+              Export signed bundle
             </Button>
           </div>
         </form>
         <Alert>{error}</Alert>
+        <Alert kind="success">{success}</Alert>
         {page && page.events.length === 0 && <Empty>No events match these filters.</Empty>}
         {page && page.events.length > 0 && (
           <table className="table table-compact">
@@ -102,10 +159,10 @@ export function AuditTrail() {
               <tr>
                 <th scope="col">#</th>
                 <th scope="col">Time</th>
-                <th scope="col">Action</th>
+                <th scope="col">Who</th>
+                <th scope="col">Did</th>
+                <th scope="col">What</th>
                 <th scope="col">Outcome</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Target</th>
                 <th scope="col">IP</th>
               </tr>
             </thead>
@@ -127,14 +184,12 @@ export function AuditTrail() {
                     )}
                   </td>
                   <td>{formatDate(ev.at)}</td>
-                  <td>
-                    <code>{ev.action}</code>
-                  </td>
+                  <td title={ev.actorId ?? undefined}>{who(ev)}</td>
+                  <td title={ev.action}>{actionInWords(ev.action)}</td>
+                  <td title={ev.target ?? undefined}>{what(ev)}</td>
                   <td>
                     <span className={`badge badge-${ev.outcome === 'success' ? 'ok' : 'warn'}`}>{ev.outcome}</span>
                   </td>
-                  <td className="mono-cell">{ev.actorId ? ev.actorId.slice(0, 8) : '—'}</td>
-                  <td className="mono-cell">{ev.target ?? '—'}</td>
                   <td>{ev.ip ?? '—'}</td>
                 </tr>
               ))}
@@ -161,7 +216,7 @@ export function AuditTrail() {
             <div>
               <dt>Action</dt>
               <dd>
-                <code>{selected.action}</code>
+                {actionInWords(selected.action)} (<code>{selected.action}</code>)
               </dd>
             </div>
             <div>
@@ -173,12 +228,16 @@ export function AuditTrail() {
               <dd>{selected.outcome}</dd>
             </div>
             <div>
-              <dt>Actor</dt>
-              <dd className="mono-cell">{selected.actorId ?? '—'}</dd>
+              <dt>Who</dt>
+              <dd>
+                {selected.actorName ?? '—'} <span className="mono-cell">{selected.actorId ?? ''}</span>
+              </dd>
             </div>
             <div>
-              <dt>Target</dt>
-              <dd className="mono-cell">{selected.target ?? '—'}</dd>
+              <dt>What</dt>
+              <dd>
+                {selected.targetLabel ?? '—'} <span className="mono-cell">{selected.target ?? ''}</span>
+              </dd>
             </div>
             <div>
               <dt>IP · user agent</dt>

@@ -3,6 +3,7 @@ import { ApiError, del, get, put } from '../../api/client.ts';
 import type { DocumentPolicy, LegalHold } from '../../api/types.ts';
 import { Alert, Button, Field, Section, formatDate } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
+import { ConfirmDialog, type Confirmation } from './ConfirmDialog.tsx';
 
 /** How long the organization's documents are kept, and the legal hold that stops the audit purge. */
 export function Retention({ orgId }: { orgId: string }) {
@@ -18,8 +19,11 @@ function DocumentRetention() {
   const [days, setDays] = useState('');
   const [tag, setTag] = useState('');
   const [loaded, setLoaded] = useState(false);
-  const { busy, error, success, onSubmit, fail } = useFormAction();
+  const [saved, setSaved] = useState<DocumentPolicy | null>(null);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const { busy, error, success, run, onSubmit, fail } = useFormAction();
   const show = (p: DocumentPolicy) => {
+    setSaved(p);
     setDays(p.retentionDays === null ? '' : String(p.retentionDays));
     setTag(p.retentionTag ?? '');
     setLoaded(true);
@@ -27,14 +31,39 @@ function DocumentRetention() {
   useEffect(() => {
     get<DocumentPolicy>('/api/v1/document-policy').then(show, fail);
   }, [fail]);
+  const policy = () => ({
+    retentionDays: days.trim() === '' ? null : Number(days),
+    retentionTag: tag.trim() === '' ? null : tag.trim(),
+  });
+  const save = () =>
+    run(async () => {
+      show(await put<DocumentPolicy>('/api/v1/document-policy', policy()));
+      return 'Document retention saved.';
+    });
+  // A policy that would delete documents at once is confirmed first, with how many it would delete.
   const submit = onSubmit(async () => {
-    show(
-      await put<DocumentPolicy>('/api/v1/document-policy', {
-        retentionDays: days.trim() === '' ? null : Number(days),
-        retentionTag: tag.trim() === '' ? null : tag.trim(),
-      }),
-    );
-    return 'Document retention saved.';
+    const next = policy();
+    const unchanged =
+      saved && next.retentionDays === saved.retentionDays && next.retentionTag === (saved.retentionTag ?? null);
+    if (next.retentionDays === null || unchanged) return save().then(() => undefined);
+    const { documents } = await get<{ documents: number }>('/api/v1/document-policy/retention-preview', {
+      retentionDays: String(next.retentionDays),
+      retentionTag: next.retentionTag ?? undefined,
+    });
+    if (documents === 0) return save().then(() => undefined);
+    setConfirmation({
+      title: 'Delete documents now?',
+      consequence: (
+        <p data-testid="retention-consequence">
+          {documents === 1 ? '1 document is' : `${documents} documents are`} older than {next.retentionDays} days
+          {next.retentionTag ? ` and tagged “${next.retentionTag}”` : ''}. Saving this policy deletes{' '}
+          {documents === 1 ? 'it' : 'them'} at the next retention run, within the hour. Their encryption keys are
+          destroyed: this cannot be undone. Documents under legal hold are kept.
+        </p>
+      ),
+      confirmLabel: `Save and delete ${documents === 1 ? '1 document' : `${documents} documents`}`,
+      onConfirm: () => void save(),
+    });
   });
   return (
     <Section
@@ -68,6 +97,7 @@ function DocumentRetention() {
           </Button>
         </form>
       )}
+      <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
     </Section>
   );
 }
