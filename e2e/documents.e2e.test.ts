@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () =
 
     await page.getByLabel('Title').fill('Estate of H. Vale');
     await page.getByLabel('Reference').fill('HV-2026-014');
-    await page.getByLabel('Client').fill('Margaret Vale');
+    await page.getByLabel('Client', { exact: true }).fill('Margaret Vale');
     await page.getByRole('button', { name: 'Open matter' }).click();
     await page.getByRole('link', { name: 'Estate of H. Vale' }).click();
     await page.waitForURL(/\/matters\/[0-9a-f-]{36}$/);

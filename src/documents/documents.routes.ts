@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import type { LooseDetails } from '../audit/index.ts';
+import { searchQueryDetails, type LooseDetails } from '../audit/index.ts';
 import { actorOf, inRequestTenant, principalOf, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
@@ -95,11 +95,26 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     ),
   }));
 
-  r.get('/api/v1/documents', searchDocumentsRoute, async (request) => ({
-    documents: await inRequestTenant(ctx.db, request, (tx, actor) =>
+  r.get('/api/v1/documents', searchDocumentsRoute, async (request) => {
+    const documents = await inRequestTenant(ctx.db, request, (tx, actor) =>
       service.searchDocuments(tx, ctx, actor.orgId, request.query),
-    ),
-  }));
+    );
+    // A search is recorded as its length and keyed hash, never its words (audit/search-query.ts).
+    const { q } = request.query;
+    if (q !== undefined) {
+      const p = principalOf(request);
+      await ctx.audit.record({
+        action: 'document.search',
+        outcome: 'success',
+        orgId: p.orgId,
+        actorId: p.userId,
+        target: null,
+        details: searchQueryDetails(ctx.keys.masterKey, actorOf(request).orgId, q, documents.length),
+        ...requestFacts(request),
+      });
+    }
+    return { documents };
+  });
 
   r.get('/api/v1/documents/:id', getDocumentRoute, async (request) => {
     const view = await inRequestTenant(ctx.db, request, (tx, actor) =>
@@ -113,7 +128,8 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
     const view = await inRequestTenant(ctx.db, request, (tx, actor) =>
       service.setTags(tx, ctx, actor.orgId, request.params.id, request.body.tags),
     );
-    await audit(request, 'document.update', view.id);
+    // How many tags, not which: tags can name people and stay out of the log.
+    await audit(request, 'document.update', view.id, { tags: view.tags.length });
     return view;
   });
 
@@ -190,7 +206,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
  * Turns what can go wrong mid-upload into a clear 4xx. A stalled client also loses its
  * connection once the answer is sent, so it cannot hold a socket open.
  */
-function uploadFailure(request: FastifyRequest, reply: FastifyReply, err: unknown): unknown {
+export function uploadFailure(request: FastifyRequest, reply: FastifyReply, err: unknown): unknown {
   if (err instanceof AppError) {
     if (err.code === 'UPLOAD_TIMEOUT') {
       reply.header('connection', 'close');

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AppContext } from '../context/index.ts';
+import { publishWebhookEvent } from '../developer/index.ts';
 import { findMatter } from '../matters/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import type { Tx } from '../platform/db/index.ts';
@@ -62,7 +63,7 @@ export async function searchDocuments(
   return (await repo.searchDocuments(tx, query)).map((r) => toView(r, policy));
 }
 
-/** Replaces a live document's tags (duplicates dropped). */
+/** Replaces a live document's tags (duplicates dropped): adding or removing one sends the whole list. */
 export async function setTags(
   tx: Tx,
   ctx: AppContext,
@@ -152,6 +153,7 @@ export async function eraseDocument(tx: Tx, actor: Actor & { role: string | null
   if (actor.role !== 'org_admin' && doc.created_by !== actor.userId)
     throw new AppError('FORBIDDEN', 'only its author or an org_admin may delete a document');
   if (doc.legal_hold || doc.matter_legal_hold) throw new AppError('LEGAL_HOLD');
+  await publishWebhookEvent(tx, actor.orgId, 'document.deleted', { documentId: id, matterId: doc.matter_id });
   return repo.shredDocument(tx, id, { userId: actor.userId, reason: 'owner' });
 }
 

@@ -29,3 +29,20 @@ export function sanitizeFileName(raw: string | undefined): string {
 export function extensionOf(name: string): string {
   return path.extname(name).slice(1).toLowerCase();
 }
+
+/**
+ * The name a document keeps when a new version is uploaded: its own, whatever the new
+ * file was called on the uploader's disk ("contract-final-v3.pdf" stays "Contract.pdf").
+ * Only a change of format changes the extension ("Contract.docx" → "Contract.pdf"), so
+ * the name never disagrees with the bytes it names. A document whose name was erased
+ * (never live) or that would grow too long takes the uploaded name.
+ */
+export function nameForNewVersion(documentName: string | null, uploadedName: string): string {
+  if (!documentName) return uploadedName;
+  const kept = extensionOf(documentName);
+  const uploaded = extensionOf(uploadedName);
+  if (kept === uploaded) return documentName;
+  const stem = kept ? documentName.slice(0, -(kept.length + 1)) : documentName;
+  const renamed = uploaded ? `${stem}.${uploadedName.slice(-uploaded.length)}` : stem;
+  return [...renamed].length > MAX_FILE_NAME_CHARS || stem === '' ? uploadedName : renamed;
+}

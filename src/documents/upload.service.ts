@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AppContext } from '../context/index.ts';
 import type { RequestFacts } from '../access/index.ts';
+import { publishWebhookEvent } from '../developer/index.ts';
 import { findMatter } from '../matters/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import type { Tx, ScanStatus } from '../platform/db/index.ts';
@@ -10,7 +11,7 @@ import { ScannerUnavailableError } from '../platform/scanner/index.ts';
 import { BackpressureTee } from './backpressure-tee.ts';
 import { readDocumentPolicy, type DocumentPolicy } from './document-policy.ts';
 import * as repo from './documents.repository.ts';
-import { extensionOf, sanitizeFileName } from './file-name.ts';
+import { extensionOf, nameForNewVersion, sanitizeFileName } from './file-name.ts';
 import { guardIdleUpload } from './upload-idle-guard.ts';
 import { UploadInspector } from './upload-inspector.ts';
 import { blobKeyOf, newVersionId, versionContext } from './vault-io.ts';
@@ -46,7 +47,7 @@ export type UploadRequest = {
 /** What the first transaction established before a byte is read: where the file goes, the rules, a fresh data key. */
 type Prepared = {
   matterId: string;
-  document: { id: string; currentVersion: number } | null;
+  document: { id: string; currentVersion: number; name: string | null } | null;
   policy: DocumentPolicy;
   dataKey: Buffer;
   wrappedDataKey: Buffer;
@@ -78,7 +79,7 @@ export async function receiveUpload(
       const doc = await repo.findDocument(tx, target.documentId);
       if (!doc || doc.deleted_at) throw notFound();
       matterId = doc.matter_id;
-      document = { id: doc.id, currentVersion: doc.current_version };
+      document = { id: doc.id, currentVersion: doc.current_version, name: doc.name };
     }
     const policy = await readDocumentPolicy(tx, actor.orgId, ctx.config.bodyLimit);
     const key = await ctx.orgKeyring.newDataKey(tx, actor.orgId);
@@ -114,7 +115,9 @@ export async function receiveUpload(
     throw new AppError('FILE_MISSING');
   }
   const file = first.value;
-  const name = sanitizeFileName(file.filename);
+  // A new version keeps its document's name (the format's extension aside): see nameForNewVersion.
+  const uploadedName = sanitizeFileName(file.filename);
+  const name = prepared.document ? nameForNewVersion(prepared.document.name, uploadedName) : uploadedName;
 
   const versionId = newVersionId();
   const blobKey = blobKeyOf(actor.orgId, versionId);
@@ -165,6 +168,7 @@ export async function receiveUpload(
           name,
           createdBy: actor.userId,
         });
+        await publishWebhookEvent(tx, actor.orgId, 'document.created', { documentId, matterId: prepared.matterId });
       }
       await repo.insertVersion(tx, {
         id: versionId,
@@ -210,7 +214,7 @@ export async function receiveUpload(
   }
 }
 
-type StreamOptions = {
+export type StreamOptions = {
   limit: number;
   tooLarge: () => AppError;
   name: string;
@@ -225,10 +229,16 @@ const TEE_BRANCH_BYTES = 256 * 1024;
 /** Multipart parser buffers: the default 16 KiB pauses the socket every few packets. */
 export const MULTIPART_BUFFER_BYTES = 256 * 1024;
 
-type Streamed = { size: number; sha256: string; contentType: string; scanStatus: ScanStatus; infected: string | null };
+export type Streamed = {
+  size: number;
+  sha256: string;
+  contentType: string;
+  scanStatus: ScanStatus;
+  infected: string | null;
+};
 
 /** The one pass: file → inspector → tee → (encrypt → store, scanner). Settles only when every branch has. */
-async function streamIntoVault(
+export async function streamIntoVault(
   ctx: AppContext,
   file: Extract<UploadPart, { type: 'file' }>,
   o: StreamOptions,
@@ -303,7 +313,7 @@ async function streamIntoVault(
 }
 
 /** A second file (or any part) after the first one: refused, since the first is already stored. */
-async function expectNoMorePart(parts: AsyncIterableIterator<UploadPart>): Promise<void> {
+export async function expectNoMorePart(parts: AsyncIterableIterator<UploadPart>): Promise<void> {
   const next = await parts.next();
   if (next.done) return;
   if (next.value.type === 'file') next.value.file.resume();
@@ -311,7 +321,7 @@ async function expectNoMorePart(parts: AsyncIterableIterator<UploadPart>): Promi
 }
 
 /** Waiting for the first part is waiting on the client too. */
-async function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export async function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

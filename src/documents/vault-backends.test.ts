@@ -136,11 +136,23 @@ describe('the orphan-blob sweep', () => {
         `${lawyer.orgId}/00000000-0000-4000-8000-000000000000`,
         Readable.from([Buffer.from('left by a crash')]),
       );
-      expect((await vaultCounts(t)).blobs).toBe(2);
+      // Blobs other modules own: a data export (kept until its own retention) and a judicial orphan.
+      await t.ctx.blobStore.put(
+        'privacy-exports/00000000-0000-4000-8000-000000000001',
+        Readable.from([Buffer.from('zip')]),
+      );
+      await t.ctx.blobStore.put(
+        `judicial/${lawyer.orgId}/00000000-0000-4000-8000-000000000002`,
+        Readable.from([Buffer.from('left by a crash')]),
+      );
+      expect((await vaultCounts(t)).blobs).toBe(4);
       expect(await runOrphanSweep(t.ctx)).toBe(0);
       clock.advance(ORPHAN_GRACE_MS + 60_000);
-      expect(await runOrphanSweep(t.ctx)).toBe(1);
-      expect((await vaultCounts(t)).blobs).toBe(1);
+      expect(await runOrphanSweep(t.ctx)).toBe(2);
+      expect((await vaultCounts(t)).blobs).toBe(2);
+      const left: string[] = [];
+      for await (const b of t.ctx.blobStore.list('privacy-exports/')) left.push(b.key);
+      expect(left).toEqual(['privacy-exports/00000000-0000-4000-8000-000000000001']);
     } finally {
       await t.close();
     }

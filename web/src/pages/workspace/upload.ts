@@ -1,14 +1,34 @@
 import { browserHeaders, refreshSession, ApiError, type Problem } from '../../api/client.ts';
 import { noteActivity } from '../../session/activity.ts';
 
+/** The upload was cancelled by its user (its AbortSignal fired): not an error to show. */
+export class UploadCancelled extends Error {
+  constructor() {
+    super('The upload was cancelled.');
+    this.name = 'UploadCancelled';
+  }
+}
+
 /**
  * Multipart upload through XMLHttpRequest, the one browser API that reports
  * upload progress; same browser-mode headers and one refresh-then-retry on 401.
+ * Aborting `signal` stops the transfer (the server discards what it received) and
+ * rejects with UploadCancelled.
  */
-export function uploadWithProgress<T>(url: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+export function uploadWithProgress<T>(
+  url: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
   const attempt = () =>
     new Promise<{ status: number; body: string; retryAfter: string | null }>((resolve, reject) => {
+      if (signal?.aborted) return reject(new UploadCancelled());
       const xhr = new XMLHttpRequest();
+      const abort = () => xhr.abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      xhr.onloadend = () => signal?.removeEventListener('abort', abort);
+      xhr.onabort = () => reject(new UploadCancelled());
       xhr.open('POST', url);
       xhr.withCredentials = true;
       for (const [k, v] of Object.entries(browserHeaders('POST'))) xhr.setRequestHeader(k, v);
