@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -44,7 +45,30 @@ export async function buildWeb(): Promise<boolean> {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
+  precompress(path.join(webDir, 'dist'));
   return true;
+}
+
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|map|txt)$/;
+
+/**
+ * Writes a Brotli (.br) and a gzip (.gz) copy beside every text asset, at the highest
+ * levels: compressed once at build, served as-is to browsers that accept them.
+ */
+export function precompress(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const raw = fs.readFileSync(file);
+    if (raw.length < 1024) continue;
+    fs.writeFileSync(
+      `${file}.br`,
+      zlib.brotliCompressSync(raw, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      }),
+    );
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(raw, { level: 9 }));
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -75,7 +75,10 @@ function validationDetail(err: FastifyError): string {
   return err.message;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** Answers a browser's page request for a path nothing serves (the web app's own 404 page), or returns false. */
+export type PageNotFound = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
+export function registerErrorHandling(app: FastifyInstance, pageNotFound?: PageNotFound): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       if (error.extra.headers) reply.headers(error.extra.headers);
@@ -130,5 +133,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, 'INTERNAL_ERROR');
   });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'NOT_FOUND'));
+  // A person who mistypes an address gets the web app's 404 page; an API client gets problem+json.
+  app.setNotFoundHandler((request, reply) => {
+    if (pageNotFound?.(request, reply)) return reply;
+    return sendProblem(reply, 'NOT_FOUND');
+  });
 }

@@ -26,11 +26,16 @@ export const SPA_ROUTES = [
   '/account',
   '/matters',
   '/matters/*',
+  '/clients',
+  '/clients/*',
+  '/calendar',
   '/admin',
   '/admin/*',
   '/judge',
   '/judge/*',
   '/share/:token',
+  '/sign/:token',
+  '/verify-document',
 ] as const;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -46,7 +51,8 @@ export async function webAppRoutes(
   distDir: string = WEB_DIST_DIR,
 ): Promise<void> {
   // serve:false: we declare each route ourselves, so each carries its access rule.
-  await app.register(fastifyStatic, { root: distDir, serve: false, decorateReply: true });
+  // preCompressed: the build wrote .br and .gz beside each asset; a browser that accepts one gets it as-is.
+  await app.register(fastifyStatic, { root: distDir, serve: false, decorateReply: true, preCompressed: true });
   const hasIndex = () => fs.existsSync(path.join(distDir, 'index.html'));
 
   const sendIndex = (reply: FastifyReply) => {

@@ -8,6 +8,12 @@ export const webConfigResponse = z.object({
   idleTimeoutSeconds: z.number(),
   /** How long before that the "Stay signed in" banner appears. */
   idleWarningSeconds: z.number(),
+  /** How long "trust this device" skips the second factor, in days. */
+  trustedDeviceDays: z.number(),
+  /** Whether uploads go through a virus scanner (what the upload panel may promise). */
+  uploadsScanned: z.boolean(),
+  /** Whether "Create an account" is offered (REGISTRATION=open); otherwise accounts come by invitation. */
+  registrationOpen: z.boolean(),
 });
 
 /** GET /api/v1/web/config */

@@ -4,8 +4,18 @@
  * one refresh-then-retry on a 401. No token is ever kept in script-visible storage.
  */
 import { noteActivity } from '../session/activity.ts';
+import { problemMessage } from './error-message.ts';
 
-export type Problem = { type?: string; title?: string; status: number; code: string; detail?: string; stepUp?: string };
+export type Problem = {
+  type?: string;
+  title?: string;
+  status: number;
+  code: string;
+  detail?: string;
+  stepUp?: string;
+  /** Set on a failed sign-in or a risky sign-up: the next attempt must carry a solved captcha. */
+  captchaRequired?: boolean;
+};
 
 export class ApiError extends Error {
   readonly status: number;
@@ -182,7 +192,7 @@ export function messageOf(err: unknown): string {
       return 'This account is locked after too many failed attempts. Try again later or ask your administrator to unlock it.';
     if (err.code === 'RATE_LIMITED' || err.status === 429)
       return `Too many attempts. Try again in ${err.retryAfter ?? 60} seconds.`;
-    return err.problem.detail ?? err.problem.title ?? 'The request failed.';
+    return problemMessage(err.problem);
   }
   return err instanceof Error ? err.message : 'Something went wrong.';
 }

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { get } from '../api/client.ts';
+import type { WebConfig } from '../api/types.ts';
+import { loadWebConfig } from '../api/web-config.ts';
 import { lastActivity, onSessionMessage } from './activity.ts';
 import { useSession } from './session.tsx';
-
-type WebConfig = { idleTimeoutSeconds: number; idleWarningSeconds: number };
 
 const IDLE_SIGNED_OUT_KEY = 'chambers.idleSignedOutFor';
 
@@ -34,9 +34,7 @@ export function IdleBanner() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void get<WebConfig>('/api/v1/web/config')
-      .then(setConfig)
-      .catch(() => setConfig({ idleTimeoutSeconds: 1800, idleWarningSeconds: 60 }));
+    void loadWebConfig().then(setConfig);
   }, []);
 
   useEffect(() => {

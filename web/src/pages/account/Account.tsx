@@ -14,8 +14,10 @@ import { Alert, Button, Empty, Field, PageHeader, Section, deviceName, formatDat
 import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe, useSession } from '../../session/session.tsx';
 import { BackupCodes } from './BackupCodes.tsx';
+import { PrivacySection } from './PrivacySection.tsx';
 import { TotpSetup } from './TotpSetup.tsx';
 import { passkeyRegistration } from '../auth/passkey.ts';
+import { useWebConfig } from '../../api/web-config.ts';
 
 export default function Account() {
   const me = useMe();
@@ -42,6 +44,7 @@ export default function Account() {
         <PasswordSection />
         <MfaSection />
         <SessionsSection />
+        <PrivacySection />
       </div>
     </>
   );
@@ -219,6 +222,7 @@ function MfaSection() {
 }
 
 function SessionsSection() {
+  const { trustedDeviceDays } = useWebConfig();
   const { signOut } = useSession();
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
   const [devices, setDevices] = useState<TrustedDevice[]>([]);
@@ -242,7 +246,7 @@ function SessionsSection() {
   return (
     <Section
       title="Where you are signed in"
-      description="End any session you do not recognise. Trusted devices skip the second factor for 30 days."
+      description={`End any session you do not recognise. Trusted devices skip the second factor for ${trustedDeviceDays} days.`}
     >
       <Alert>{error}</Alert>
       <h3>Sessions</h3>
