@@ -11,6 +11,8 @@ import { benchVault } from './vault.ts';
 import { benchDocuments } from './documents.ts';
 import { benchAudit } from './audit.ts';
 import { benchRateLimits } from './rate-limit.ts';
+import { benchApiKeys } from './api-keys.ts';
+import { benchSignatures } from './signatures.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -122,7 +124,7 @@ async function benchLogin(chambers: { child: ChildProcess; ready: Ready }) {
   );
 }
 
-// BENCH_ONLY=api|vault|documents|audit|rate-limit runs one phase; unset runs them all.
+// BENCH_ONLY=api|vault|documents|api-keys|signatures|audit|rate-limit runs one phase; unset runs them all.
 const only = process.env.BENCH_ONLY;
 const phase = (name: string) => !only || only === name;
 const scratch = await createScratchDatabase();
@@ -134,6 +136,8 @@ try {
   }
   if (phase('vault')) await benchVault();
   if (phase('documents')) await benchDocuments(scratch.url);
+  if (phase('api-keys')) await benchApiKeys(scratch.url, { startServer, stop, load, row });
+  if (phase('signatures')) await benchSignatures(scratch.url);
 } finally {
   await scratch.drop();
 }

@@ -10,6 +10,7 @@ import {
   storableValidatorCompiler,
   registerErrorHandling,
   registerSecurityHeaders,
+  registerAccountBlindTiming,
   registerAccountRateLimits,
   registerRateLimits,
   tierLimitsOf,
@@ -25,17 +26,27 @@ import { securityTxtRoutes } from './disclosure/index.ts';
 import { registerRouteAccess, type PrincipalResolver } from './access/index.ts';
 import { auditRoutes, legalHoldRoutes, registerApiCallLog } from './audit-trail/index.ts';
 import { auditStreamRoutes } from './siem/index.ts';
-import { authRoutes } from './auth/index.ts';
+import { authRoutes, captchaRoutes } from './auth/index.ts';
 import { registerIdempotency } from './idempotency/index.ts';
 import { mattersRoutes } from './matters/index.ts';
-import { documentsRoutes } from './documents/index.ts';
+import { documentsRoutes, retentionPreviewRoutes } from './documents/index.ts';
+import { aiRoutes } from './ai/index.ts';
+import { privacyRoutes } from './privacy/index.ts';
 import { shareLinksRoutes } from './share-links/index.ts';
+import { sealExpiryReadiness, signaturesRoutes } from './signatures/index.ts';
 import { orgsRoutes } from './orgs/index.ts';
-import { createEnrollmentResolver, mfaRoutes, webauthnRoutes } from './mfa/index.ts';
+import { createEnrollmentResolver, mfaRoutes, TRUSTED_DEVICE_TTL_MS, webauthnRoutes } from './mfa/index.ts';
 import { portalHandoffRoutes } from './sessions/index.ts';
 import { setupRoutes } from './setup/index.ts';
 import { webhooksRoutes } from './webhooks/index.ts';
-import { webAppRoutes, webConfigRoutes } from './spa/index.ts';
+import { API_KEY_SECURITY_SCHEME, developerRoutes, registerApiKeyOperations } from './developer/index.ts';
+import { judicialRoutes } from './judicial/index.ts';
+import { clientsRoutes } from './clients/index.ts';
+import { searchRoutes } from './search/index.ts';
+import { matterWorkRoutes } from './matter-work/index.ts';
+import { calendarRoutes } from './calendar/index.ts';
+import { orgRetentionRoutes } from './retention/index.ts';
+import { WEB_DIST_DIR, webAppPageNotFound, webAppRoutes, webConfigRoutes } from './spa/index.ts';
 
 export type BuildOptions = {
   /** How a request's caller is established (access tokens in production). */
@@ -82,7 +93,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
 
   registerSecurityHeaders(app);
   registerErrorTables(ERROR_TABLES);
-  registerErrorHandling(app);
+  registerErrorHandling(app, webAppPageNotFound(WEB_DIST_DIR));
+  registerAccountBlindTiming(app, config.authResponseGridMs);
 
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
@@ -96,6 +108,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
         'x-chambers-client',
         'idempotency-key',
         'x-request-id',
+        'x-api-key',
       ],
       exposedHeaders: [
         'x-request-id',
@@ -115,7 +128,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Chambers API', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: API_KEY_SECURITY_SCHEME,
+        },
+      },
     },
     transform: openapiTransform,
   });
@@ -129,6 +147,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
     observer: ctx.metrics.rateLimits,
   };
   registerRateLimits(app, rateLimitOptions);
+  // Before the route guard: API-key scopes join each route's access declaration as it is declared.
+  registerApiKeyOperations(app);
   registerRouteAccess(app, opts.resolvePrincipal, {
     resolveEnrollment: createEnrollmentResolver(ctx),
     now: () => ctx.clock.now(),
@@ -140,22 +160,34 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  await healthRoutes(app, ctx);
+  await healthRoutes(app, ctx, [sealExpiryReadiness(ctx)]);
   await securityTxtRoutes(app, ctx);
   await setupRoutes(app, ctx);
   await authRoutes(app, ctx);
+  await captchaRoutes(app, ctx);
   await orgsRoutes(app, ctx);
   await mfaRoutes(app, ctx);
   await webauthnRoutes(app, ctx);
   await portalHandoffRoutes(app, ctx);
   await mattersRoutes(app, ctx);
   await documentsRoutes(app, ctx);
+  await retentionPreviewRoutes(app, ctx);
+  await aiRoutes(app, ctx);
   await shareLinksRoutes(app, ctx);
+  await signaturesRoutes(app, ctx);
+  await privacyRoutes(app, ctx);
   await auditRoutes(app, ctx);
   await webhooksRoutes(app, ctx);
-  await webConfigRoutes(app, ctx);
+  await developerRoutes(app, ctx);
+  await judicialRoutes(app, ctx);
+  await clientsRoutes(app, ctx);
+  await searchRoutes(app, ctx);
+  await matterWorkRoutes(app, ctx);
+  await calendarRoutes(app, ctx);
+  await webConfigRoutes(app, ctx, { trustedDeviceMs: TRUSTED_DEVICE_TTL_MS });
   await webAppRoutes(app, ctx);
   await legalHoldRoutes(app, ctx);
+  await orgRetentionRoutes(app, ctx);
   await auditStreamRoutes(app, ctx);
 
   await app.ready();

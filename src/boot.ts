@@ -10,11 +10,11 @@ import {
   migrate,
   setRuntimePassword,
 } from './platform/db/index.ts';
-import { createAuditLog, unsafeCountUnsealedEvents } from './audit/index.ts';
+import { createAuditLog, createPersonalDataSealer, unsafeCountUnsealedEvents } from './audit/index.ts';
 import { createAuditSealer, createCheckpointMirror } from './transparency/index.ts';
 import { startRetentionJob } from './retention/index.ts';
 import { parseSyslogUrl, startSyslogForwarder } from './siem/index.ts';
-import { noopCaptcha, type CaptchaVerifier } from './platform/captcha.ts';
+import { captchaFromConfig, type CaptchaVerifier } from './platform/captcha/index.ts';
 import { preloadCommonPasswords } from './accounts/index.ts';
 import {
   createMemoryRateLimitStore,
@@ -25,6 +25,8 @@ import {
 } from './http/index.ts';
 import { startPeriodicJob } from './platform/jobs/index.ts';
 import { unsafePurgeExpiredRecords, startDocumentJobs } from './jobs/index.ts';
+import { startPrivacyJobs } from './privacy/index.ts';
+import { openJudicialStore } from './judicial/index.ts';
 import { createMailer, type RetryPolicy } from './platform/mail/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -38,6 +40,8 @@ import { StartupError, acquireDirectoryLock, ensureDataDir } from './platform/da
 import { loadOrCreateKeys, type KeyRing } from './platform/keys.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createAccessTokenResolver } from './sessions/index.ts';
+import { withApiKeys } from './access/index.ts';
+import { createApiKeyAuthenticator, createKeyRateLimiterFor, startWebhookDispatcher } from './developer/index.ts';
 import { unsafeIssueSetupToken, unsafeVerifyDeploymentKey } from './setup/index.ts';
 import { createBlobStore } from './platform/storage/index.ts';
 import { createClamdScanner } from './platform/scanner/index.ts';
@@ -176,12 +180,12 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       clock: opts.clock ?? systemClock,
       logger,
       mailer,
-      audit: createAuditLog(db, logger),
+      audit: createAuditLog(db, logger, { personalData: createPersonalDataSealer(db, keys.masterKey, logger) }),
       auditSealer,
       checkpointMirror,
       rateLimitStore,
       metrics: createMetrics({ auditQueueDepth: () => unsafeCountUnsealedEvents(db) }),
-      captcha: opts.captcha ?? noopCaptcha,
+      captcha: opts.captcha ?? captchaFromConfig(config, { masterKey: keys.masterKey, spent: rateLimitStore }),
       blobStore,
       orgKeyring: createOrgKeyring(keys.masterKey),
       scanner: config.clamd ? createClamdScanner({ ...config.clamd, timeoutMs: CLAMD_TIMEOUT_MS }) : null,
@@ -195,6 +199,7 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
     cleanups.push(() => housekeeping.stop());
     cleanups.push(startRetentionJob(ctx));
     cleanups.push(startDocumentJobs(ctx));
+    cleanups.push(await startPrivacyJobs(ctx));
     if (config.auditSyslog) {
       const forwarder = startSyslogForwarder({
         db,
@@ -204,7 +209,18 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Runt
       });
       cleanups.push(() => forwarder.stop());
     }
-    const resolvePrincipal = (opts.resolvePrincipal ?? createAccessTokenResolver)(ctx);
+    cleanups.push(startWebhookDispatcher(ctx));
+    // An API key (X-Api-Key) or a session: keys are resolved by the developer module, sessions as before.
+    // Each key's token bucket: in Redis when REDIS_URL is set, so every process spends the same one.
+    const keyRateLimiter = await createKeyRateLimiterFor(ctx);
+    cleanups.push(() => keyRateLimiter.close?.());
+    const resolvePrincipal = withApiKeys(
+      createApiKeyAuthenticator(ctx, keyRateLimiter),
+      (opts.resolvePrincipal ?? createAccessTokenResolver)(ctx),
+    );
+    // The judges' store (its own database when JUDICIAL_DATABASE_URL is set): a wrong judicial key stops the start.
+    const judicialStore = await openJudicialStore(ctx);
+    cleanups.push(() => judicialStore.close());
     const app = await buildApp(ctx, { resolvePrincipal });
     cleanups.push(() => app.close());
     return { ctx, app, setupToken, close };

@@ -182,6 +182,7 @@ describe('chambers start on the embedded database', () => {
       expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
       expect(fs.readdirSync(path.join(dataDir, 'keys')).sort()).toEqual([
         'audit-ed25519.pem',
+        'judicial-master.key',
         'jwt-signing.json',
         'master.key',
       ]);

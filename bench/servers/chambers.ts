@@ -8,6 +8,7 @@ import type { RateLimitStore } from '../../src/http/rate-limit.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { hashPassword } from '../../src/accounts/password-hash.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
+import { benchApiKey } from './api-key-fixture.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-bench-'));
 const config = loadConfig({
@@ -36,7 +37,7 @@ const runtime = await boot(config, {
 const email = 'bench@example.com';
 const password = 'violet-harbour-quietly-47';
 const passwordHash = await hashPassword(password);
-await unsafeWithOwner(runtime.ctx.db, async (tx) => {
+const member = await unsafeWithOwner(runtime.ctx.db, async (tx) => {
   const org = await tx
     .insertInto('chambers.organizations')
     .values({ name: 'Bench LLP', kind: 'firm' })
@@ -48,12 +49,15 @@ await unsafeWithOwner(runtime.ctx.db, async (tx) => {
     .returning('id')
     .executeTakeFirstOrThrow();
   await tx.insertInto('chambers.memberships').values({ org_id: org.id, user_id: user.id, role: 'lawyer' }).execute();
+  return { orgId: org.id, userId: user.id };
 });
+// BENCH_API_KEY=1: an API key of the same member (matters:read, a rate limit the load cannot reach) and a few matters.
+const apiKey = process.env.BENCH_API_KEY ? await benchApiKey(runtime.ctx.db, member) : undefined;
 await runtime.app.listen({ host: '127.0.0.1', port: 0 });
 const address = runtime.app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 const login = await runtime.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
-process.send?.({ port, accessToken: (login.json() as { accessToken: string }).accessToken, email, password });
+process.send?.({ port, accessToken: (login.json() as { accessToken: string }).accessToken, email, password, apiKey });
 process.on('message', (m) => {
   if (m === 'stop') {
     void runtime.close().then(() => {

@@ -1,7 +1,7 @@
 import type { MemberRole } from '../platform/db/index.ts';
 
 /** Roles that may not work without a second factor, whatever the organization says. */
-export const MFA_REQUIRED_ROLES: readonly MemberRole[] = ['judge', 'org_admin'];
+export const MFA_REQUIRED_ROLES: readonly MemberRole[] = ['judge', 'clerk', 'org_admin', 'api_admin'];
 
 /** Step-up windows: how recently a factor must have been verified for a kind of action. */
 export const RECENT_FACTOR = {

@@ -3,6 +3,14 @@
  * The module's public face: other modules import from here, never from its files.
  */
 export { ACCESS_ERRORS } from './access.errors.ts';
+export {
+  API_KEY_PREFIXES,
+  API_SCOPES,
+  type ApiKeyAuthenticator,
+  type ApiKeyGrant,
+  type ApiScope,
+  withApiKeys,
+} from './api-key-access.ts';
 export { mfaRequiredFor, RECENT_FACTOR } from './factor-policy.ts';
 export { actorOf, inAccountTenant, inRequestTenant, type AccountActor, type Actor } from './request-tenant.ts';
 export { requestFacts, type RequestFacts } from './request-facts.ts';

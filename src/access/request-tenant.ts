@@ -23,7 +23,8 @@ export function inRequestTenant<T>(
   fn: (tx: Tx, actor: Actor) => Promise<T>,
 ): Promise<T> {
   const actor = actorOf(request);
-  return withTenant(db, actor, (tx) => fn(tx, actor));
+  const testDataOnly = request.principal?.apiKey?.mode === 'test';
+  return withTenant(db, { ...actor, testDataOnly }, (tx) => fn(tx, actor));
 }
 
 /** inRequestTenant for account routes (`orgOptional`): the organization may be null. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MemberRole } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { RECENT_FACTOR } from './factor-policy.ts';
+import { enforceApiKeyAccess, enforceDeveloperPortal, type ApiKeyGrant, type ApiScope } from './api-key-access.ts';
 
 export type Portal = 'lawyer' | 'judge';
 
@@ -20,6 +21,8 @@ export type Principal = {
   mfaVerifiedAt: Date | null;
   /** Set when the request was authenticated by an API key (API keys, still to come); every such call is logged in audit.api_calls. */
   apiKeyId?: string;
+  /** The key's mode and scopes, when the request was authenticated by an API key (api-key-access.ts). */
+  apiKey?: ApiKeyGrant;
   /** Who the session speaks for, as read with the session (saves /me and friends a query). */
   identity: {
     email: string;
@@ -38,6 +41,11 @@ export type RouteAccess =
   | {
       public: true;
       /** Resolve the caller when credentials are present (e.g. accepting an invitation as an existing user). */ identify?: boolean;
+      /**
+       * The route takes an address and must not reveal whether it has an account: its answers that prove
+       * nothing (202 and every error) leave on a fixed time grid. Every public route with an `email` field needs it.
+       */
+      accountBlind?: true;
     }
   | {
       public?: false;
@@ -58,6 +66,8 @@ export type RouteAccess =
       destructive?: boolean;
       /** Why this administration route reads without step-up (e.g. a status the admin banner polls); a test lists every one. */
       stepUpExemptBecause?: string;
+      /** The operation also accepts an API key holding this scope (api-key-access.ts). */
+      apiKey?: ApiScope;
     };
 
 /** A user half-way through sign-in who must enroll a second factor before anything else. */
@@ -136,6 +146,12 @@ export function enforceAccess(
   access: Exclude<RouteAccess, { public: true }>,
   now: Date = new Date(),
 ): void {
+  if (principal.apiKey) {
+    if (access.portal && principal.portal !== access.portal) throw new AppError('PORTAL_FORBIDDEN');
+    const privileged = access.superAdmin === true || isAdministrationRoute(access) || stepUpWindowOf(access) !== null;
+    return enforceApiKeyAccess(principal.apiKey, access, privileged);
+  }
+  enforceDeveloperPortal(principal, access);
   if (access.superAdmin && !principal.isSuperAdmin) throw new AppError('FORBIDDEN');
   if (!access.orgOptional && !access.superAdmin && !principal.orgId)
     throw new AppError('FORBIDDEN', 'this route needs an organization context');

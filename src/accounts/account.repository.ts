@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/index.ts';
+import type { MemberRole, Tx } from '../platform/db/index.ts';
 
 /**
  * SQL of accounts that runs before a tenant is known (sign-in, sign-up, codes,
@@ -85,12 +85,12 @@ export async function markEmailVerified(tx: Tx, email: string): Promise<string |
   return row?.id;
 }
 
-/** The organizations a user belongs to, oldest membership first (the default one at sign-in). */
+/** The organizations a user belongs to, oldest membership first (the default one at sign-in); suspended ones included, marked. */
 export async function listMemberships(tx: Tx, userId: string) {
   return tx
     .selectFrom('chambers.memberships as m')
     .innerJoin('chambers.organizations as o', 'o.id', 'm.org_id')
-    .select(['o.id', 'o.name', 'o.kind', 'm.role', 'o.settings'])
+    .select(['o.id', 'o.name', 'o.kind', 'm.role', 'o.settings', 'm.suspended_at'])
     .where('m.user_id', '=', userId)
     .orderBy('m.created_at')
     .orderBy('o.id')
@@ -98,10 +98,7 @@ export async function listMemberships(tx: Tx, userId: string) {
 }
 
 /** Adds a membership; an existing one is left exactly as it is (roles change only through the role route and its rules). */
-export async function insertMembership(
-  tx: Tx,
-  m: { orgId: string; userId: string; role: 'org_admin' | 'lawyer' | 'judge' | 'reviewer' },
-): Promise<void> {
+export async function insertMembership(tx: Tx, m: { orgId: string; userId: string; role: MemberRole }): Promise<void> {
   await tx
     .insertInto('chambers.memberships')
     .values({ org_id: m.orgId, user_id: m.userId, role: m.role })

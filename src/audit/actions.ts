@@ -11,12 +11,19 @@ export type LooseDetails = Record<string, DetailValue>;
 
 type Reason = { reason?: string };
 
+/**
+ * A free-text search, as the log may hold it: the query's length and a keyed hash
+ * (search-query.ts), never its words: a search names a client or a matter as surely
+ * as a document does. The same query in the same organization gives the same hash.
+ */
+export type SearchQueryDetails = { queryLength: number; queryHash: string; results?: number };
+
 /** The details each action carries, where fixed. Keys never name a secret or content. */
 export interface AuditDetailsByAction {
   'auth.register': { reason?: string; riskScore?: number; signals?: string };
   'auth.email_verified': Reason;
   'auth.login': {
-    reason?: 'locked' | 'wrong_password' | 'unknown_user';
+    reason?: 'locked' | 'wrong_password' | 'unknown_user' | 'captcha';
     failures?: number;
     step?: 'mfa_required' | 'mfa_enrollment_required';
     trustedDevice?: boolean;
@@ -30,7 +37,7 @@ export interface AuditDetailsByAction {
   'auth.password_forgot': Record<string, never>;
   'auth.password_reset': Record<string, never>;
   'auth.password_change': { reason?: 'wrong_password'; sessionsEnded?: number };
-  'auth.switch_org': Record<string, never>;
+  'auth.switch_org': { step?: 'mfa_required' | 'mfa_enrollment_required' };
   'auth.email_change_requested': { reason?: 'wrong_password' };
   'auth.email_change': Record<string, never>;
   'auth.handoff_issued': { audience: string };
@@ -57,13 +64,26 @@ export interface AuditDetailsByAction {
   'member.invite': { role: string };
   'member.join': { role: string };
   'member.role_change': { from: string; to: string };
-  'member.remove': Record<string, never>;
+  'member.remove': { role: string; sessionsEnded: number };
+  'member.suspend': { role: string; sessionsEnded: number };
+  'member.reactivate': { role: string };
+  'invitation.revoke': { role: string };
   'admin.unlock': Record<string, never>;
   'admin.force_logout': { sessionsEnded: number };
   'matter.create': Record<string, never>;
   'matter.view': LooseDetails;
   'matter.update': LooseDetails;
   'matter.delete': Record<string, never>;
+  'matter.archive': Record<string, never>;
+  'matter.unarchive': Record<string, never>;
+  'matter.close': Record<string, never>;
+  'matter.reopen': Record<string, never>;
+  /** One search over matters, clients and document names (src/search). */
+  'workspace.search': SearchQueryDetails;
+  /** The audit trail read as a CSV file (names resolved). */
+  'audit.export_csv': { events: number };
+  'matter.search': SearchQueryDetails;
+  'document.search': SearchQueryDetails;
   'document.upload': LooseDetails;
   'document.view': LooseDetails;
   'document.download': LooseDetails;
@@ -84,18 +104,52 @@ export interface AuditDetailsByAction {
   'matter.legal_hold_lift': LooseDetails;
   'matter.wall_set': LooseDetails;
   'matter.wall_lift': LooseDetails;
-  'ai.request': { tool: string; inputChars?: number; outputChars?: number; model?: string };
-  'ai.refused': { tool: string; rule?: string };
+  'ai.request': {
+    tool: string;
+    inputChars?: number;
+    outputChars?: number;
+    model?: string;
+    /** AI analysis (issue 16): which provider answered, how long it took, how many sources, and the fallback. */
+    provider?: string;
+    latencyMs?: number;
+    docs?: number;
+    /** Up to five further source ids (the first is the event's target), comma-separated. */
+    moreDocs?: string;
+    fallback?: boolean;
+    unverifiedDropped?: number;
+  };
+  'ai.refused': { tool: string; rule?: string; classes?: string; docs?: number };
+  /** An organization's own AI provider set or cleared (never the key). */
+  'ai.settings': {
+    provider?: string;
+    model?: string;
+    apiKeySet?: boolean;
+    reviewLog?: boolean;
+    reviewLogDays?: number;
+  };
   'signing.request_created': { signers?: number };
   'signing.viewed': Record<string, never>;
   'signing.signed': Record<string, never>;
   'signing.declined': Record<string, never>;
   'signing.completed': Record<string, never>;
+  'envelope.create': { recipients?: number; fields?: number };
+  'envelope.send': { mailed?: number };
+  'envelope.view': { recipientId?: string };
+  'envelope.consent': { recipientId?: string; disclosureVersion?: string };
+  'envelope.sign': { recipientId?: string; method?: string };
+  'envelope.decline': { recipientId?: string };
+  'envelope.void': Record<string, never>;
+  'envelope.seal': { reason?: string; finalSha256?: string; timestamped?: boolean; attempts?: number };
+  'envelope.seal_certificate_upload': { fingerprintSha256?: string; notAfter?: string };
+  'envelope.remind': { reminded?: number };
+  'envelope.settings_change': { allowBaselineB: boolean };
   'audit.export': { events: number; treeSize: number };
   'audit.stream': { after: number };
   'retention.purge': { prunedBelow: number; removed: number; generalDays: number; judicialDays: number };
   'retention.hold_set': Record<string, never>;
   'retention.hold_lifted': Record<string, never>;
+  /** An organization's own, longer audit retention (null: back to the deployment periods). */
+  'retention.audit_period_set': { days: number | null; previousDays: number | null };
   'webhook.create': { events?: number };
   'webhook.update': LooseDetails;
   'webhook.delete': Record<string, never>;
@@ -107,6 +161,39 @@ export interface AuditDetailsByAction {
   'webhook.received': { reason?: string; eventId?: string };
   'apikey.create': { scopes?: string };
   'apikey.revoke': Record<string, never>;
+  // Judges' chambers (src/judicial): kept for the judicial retention in a court organization.
+  'judicial.case_create': Record<string, never>;
+  'judicial.clerks_set': { clerks: number };
+  'judicial.hearing_create': Record<string, never>;
+  'judicial.note_create': Record<string, never>;
+  'judicial.order_draft': Record<string, never>;
+  'judicial.order_issue': Record<string, never>;
+  'judicial.document_upload': { size: number };
+  'judicial.document_download': Record<string, never>;
+  'judicial.document_delete': Record<string, never>;
+  'judicial.document_upload_infected': { size: number; signature: string };
+  'judicial.oversight_view': Record<string, never>;
+  'privacy.export_requested': Record<string, never>;
+  'privacy.export_ready': { files: number; bytes: number };
+  'privacy.export_downloaded': Record<string, never>;
+  'privacy.erasure': { reason?: string; memberships?: number; sessionsEnded?: number; auditKeyHeld?: boolean };
+  'privacy.shred_reapplied': { entries: number };
+  'retention.class_purge': { retentionClass: string; removed: number; olderThanDays: number };
+  // The lawyer's workspace (issue 14): clients, parties, the conflict check, notes, tasks, deadlines, calendar feeds.
+  'client.create': Record<string, never>;
+  'client.update': { fields: string };
+  'client.search': SearchQueryDetails;
+  'client.contact_add': Record<string, never>;
+  'client.contact_remove': Record<string, never>;
+  'matter.party_add': { client: boolean };
+  /** The names checked, as one keyed hash (search-query.ts) and a count, never the names; what was found, as counts. */
+  'conflict.check': { names: number; hits: number; exactHits: number; queryHash: string; queryLength: number };
+  'matter.note_add': Record<string, never>;
+  'matter.task_add': { assigned: boolean };
+  'matter.task_update': { fields: string };
+  'matter.deadline_add': { kind: 'deadline' | 'hearing' };
+  'calendar.feed_create': Record<string, never>;
+  'calendar.feed_revoke': Record<string, never>;
 }
 
 export type AuditAction = keyof AuditDetailsByAction;
@@ -148,12 +235,23 @@ export const AUDIT_ACTIONS = Object.freeze([
   'member.join',
   'member.role_change',
   'member.remove',
+  'member.suspend',
+  'member.reactivate',
+  'invitation.revoke',
   'admin.unlock',
   'admin.force_logout',
   'matter.create',
   'matter.view',
   'matter.update',
   'matter.delete',
+  'matter.archive',
+  'matter.unarchive',
+  'matter.close',
+  'matter.reopen',
+  'workspace.search',
+  'audit.export_csv',
+  'matter.search',
+  'document.search',
   'document.upload',
   'document.view',
   'document.download',
@@ -176,16 +274,29 @@ export const AUDIT_ACTIONS = Object.freeze([
   'matter.wall_lift',
   'ai.request',
   'ai.refused',
+  'ai.settings',
   'signing.request_created',
   'signing.viewed',
   'signing.signed',
   'signing.declined',
   'signing.completed',
+  'envelope.create',
+  'envelope.send',
+  'envelope.view',
+  'envelope.consent',
+  'envelope.sign',
+  'envelope.decline',
+  'envelope.void',
+  'envelope.seal',
+  'envelope.seal_certificate_upload',
+  'envelope.remind',
+  'envelope.settings_change',
   'audit.export',
   'audit.stream',
   'retention.purge',
   'retention.hold_set',
   'retention.hold_lifted',
+  'retention.audit_period_set',
   'webhook.create',
   'webhook.update',
   'webhook.delete',
@@ -197,6 +308,36 @@ export const AUDIT_ACTIONS = Object.freeze([
   'webhook.received',
   'apikey.create',
   'apikey.revoke',
+  'judicial.case_create',
+  'judicial.clerks_set',
+  'judicial.hearing_create',
+  'judicial.note_create',
+  'judicial.order_draft',
+  'judicial.order_issue',
+  'judicial.document_upload',
+  'judicial.document_download',
+  'judicial.document_delete',
+  'judicial.document_upload_infected',
+  'judicial.oversight_view',
+  'privacy.export_requested',
+  'privacy.export_ready',
+  'privacy.export_downloaded',
+  'privacy.erasure',
+  'privacy.shred_reapplied',
+  'retention.class_purge',
+  'client.create',
+  'client.update',
+  'client.search',
+  'client.contact_add',
+  'client.contact_remove',
+  'matter.party_add',
+  'conflict.check',
+  'matter.note_add',
+  'matter.task_add',
+  'matter.task_update',
+  'matter.deadline_add',
+  'calendar.feed_create',
+  'calendar.feed_revoke',
 ] as const satisfies readonly AuditAction[]);
 
 /** Words that never appear in a detail key: secrets and content stay out of the log. */

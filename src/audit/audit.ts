@@ -2,6 +2,7 @@ import type { RequestFacts } from '../access/index.ts';
 import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import { type Database, type AuditEventTable, createGroupCommitter, enterTenant } from '../platform/db/index.ts';
+import type { PersonalDataSealer } from './personal-data.ts';
 import {
   AuditDetailsError,
   assertSafeDetails,
@@ -45,7 +46,11 @@ const MAX_BATCH = 256;
  * still waits until its own event is committed. An event that cannot be written
  * is logged loudly but does not fail the user's request.
  */
-export function createAuditLog(db: Database, logger: Logger): AuditLog {
+export function createAuditLog(
+  db: Database,
+  logger: Logger,
+  opts: { personalData?: PersonalDataSealer } = {},
+): AuditLog {
   const committer = createGroupCommitter<EventInsert>({
     maxBatch: MAX_BATCH,
     write: (rows) =>
@@ -79,14 +84,17 @@ export function createAuditLog(db: Database, logger: Logger): AuditLog {
         );
         details = { rejectedKeys: keys.join(',').slice(0, 200) };
       }
+      // A person's IP address and user agent enter the log only as keyed commitments (personal-data.ts).
+      const facts = { ip: event.ip ?? null, userAgent: event.userAgent?.slice(0, 512) ?? null };
+      const where = event.actorId && opts.personalData ? await opts.personalData.seal(event.actorId, facts) : facts;
       try {
         await committer.submit({
           org_id: event.orgId,
           actor_id: event.actorId,
           action: event.action,
           target: event.target ?? null,
-          ip: event.ip ?? null,
-          user_agent: event.userAgent?.slice(0, 512) ?? null,
+          ip: where.ip,
+          user_agent: where.userAgent,
           outcome: event.outcome,
           request_id: event.requestId ?? null,
           details: JSON.stringify(details),

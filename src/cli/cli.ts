@@ -14,6 +14,10 @@ const USAGE = `usage: chambers <command>
   keys rotate-signing   new access-token signing key (the old one keeps verifying until its tokens expire)
   keys rotate-master [--new-key-file <file>]
                         new master key: re-wraps organization keys and re-seals secrets (servers stopped; blobs untouched)
+  keys rotate-judicial [--new-key-file <file>]
+                        new judicial key: re-wraps the keys of judicial notes, orders and case documents (servers stopped)
+  verify-pdf <file> [--root <pem>]
+                        check a sealed PDF offline (signature, ByteRange, timestamp, chain); exit 0 only when valid
   audit verify <file>   check an audit export bundle offline (no database); exit 1 and the first bad index if it fails
   audit verify --db     check the live audit log against <data>/audit/checkpoints.log
   audit purge [--dry-run]  remove audit events past retention (not under legal hold); --dry-run only reports
@@ -62,6 +66,11 @@ export async function runCli(args: string[]): Promise<void> {
           const { runRotateMaster } = await import('./rotate-master.cli.ts');
           await runRotateMaster(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`));
         });
+      if (sub === 'rotate-judicial')
+        return guard(async () => {
+          const { runRotateJudicial } = await import('./rotate-judicial.cli.ts');
+          await runRotateJudicial(loadConfig(), args.slice(2), (line) => process.stdout.write(`${line}\n`));
+        });
       if (sub !== 'rotate-signing') break;
       return guard(async () => {
         const config = loadConfig();
@@ -71,6 +80,11 @@ export async function runCli(args: string[]): Promise<void> {
         process.stdout.write(
           `new signing key ${key.kid}; restart the server(s) to sign with it. Older keys stay in the JWKS until their tokens expire.\n`,
         );
+      });
+    case 'verify-pdf':
+      return guard(async () => {
+        const { runVerifyPdf } = await import('./verify-pdf.cli.ts');
+        process.exitCode = await runVerifyPdf(args.slice(1), (line) => process.stdout.write(`${line}\n`));
       });
     case 'audit': {
       if (sub === 'purge') {

@@ -7,6 +7,7 @@ import { openDatabase, pgliteDirectory, readMigrationFiles } from '../platform/d
 import { keyPaths } from '../platform/keys.ts';
 import { localBlobDirectory, createS3BlobStore } from '../platform/storage/index.ts';
 import { createClamdScanner } from '../platform/scanner/index.ts';
+import { SEAL_EXPIRY_WARNING_DAYS } from '../signatures/index.ts';
 
 type Report = (line: string) => void;
 
@@ -109,6 +110,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
         if (r.rolbypassrls) fail(`role ${r.rolname} has BYPASSRLS`, `ALTER ROLE ${r.rolname} NOBYPASSRLS`);
       await reportMigrations(db.owner, pass, fail);
       await reportDdlGuard(db.owner, report);
+      await reportSealExpiry(db.owner, report, fail);
     } catch (err) {
       fail(`database: ${(err as Error).message}`, 'check DATABASE_URL, that the server runs and accepts this user');
     } finally {
@@ -122,6 +124,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: Report): Promise
       try {
         await reportMigrations(db.owner, pass, fail);
         await reportDdlGuard(db.owner, report);
+        await reportSealExpiry(db.owner, report, fail);
       } finally {
         await db.close();
       }
@@ -209,5 +212,25 @@ async function reportMigrations(db: Kysely<any>, pass: (w: string) => void, fail
     else pass(`database schema up to date (${files.length} migrations)`);
   } catch {
     fail('database has no Chambers schema yet', 'run `npx chambers migrate` or start the server');
+  }
+}
+
+/** Organization seal certificates: a warning 30 days before one ends, a failure once it has ended. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: only raw SQL runs here
+async function reportSealExpiry(db: Kysely<any>, report: Report, fail: (w: string, f: string) => void) {
+  try {
+    const { rows } = await sql<{ name: string; not_after: Date | string; expired: boolean }>`
+      SELECT o.name, s.not_after, s.not_after <= now() AS expired
+      FROM chambers.seal_certificates s JOIN chambers.organizations o ON o.id = s.org_id
+      WHERE s.retired_at IS NULL AND s.not_after < now() + make_interval(days => ${SEAL_EXPIRY_WARNING_DAYS})
+      ORDER BY s.not_after LIMIT 20`.execute(db);
+    const fix = 'upload a new CA-issued PKCS#12 (PUT /api/v1/signing/certificate) before it ends';
+    for (const r of rows) {
+      const day = new Date(r.not_after).toISOString().slice(0, 10);
+      if (r.expired) fail(`seal certificate of ${r.name} expired on ${day}`, fix);
+      else report(`warn  seal certificate of ${r.name} expires on ${day}\n      fix: ${fix}`);
+    }
+  } catch {
+    /* schema not migrated yet: reported above */
   }
 }

@@ -58,7 +58,7 @@ export async function runRotateMaster(config: Config, args: string[], report: Re
     const done = await unsafeRotateMasterKey(db, current.masterKey, newKey);
     if (done) {
       report(
-        `re-wrapped ${done.orgKeys} organization key(s) and re-sealed ${done.sealedSecrets} secret(s) under the new master key; no document blob was touched`,
+        `re-wrapped ${done.orgKeys} organization key(s) and ${done.wrappedKeys} personal audit/export key(s), and re-sealed ${done.sealedSecrets} secret(s) under the new master key; no document blob was touched`,
       );
       if (done.invalidated.backupCodeUsers)
         report(

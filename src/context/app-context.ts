@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/index.ts';
 import type { AuditSealer, CheckpointMirror } from '../transparency/index.ts';
-import type { CaptchaVerifier } from '../platform/captcha.ts';
+import type { CaptchaVerifier } from '../platform/captcha/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { RateLimitStore, Metrics } from '../http/index.ts';
 import type { Clock } from '../platform/clock.ts';

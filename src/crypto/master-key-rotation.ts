@@ -3,14 +3,17 @@ import { safeEqual } from '../platform/crypto-basics.ts';
 import { type Database, unsafeWithOwner, type Tx } from '../platform/db/index.ts';
 import { openSecret, sealSecret } from './secrets.ts';
 import { masterKeyCheck } from './master-key-check.ts';
-import { SEALED_SECRET_COLUMNS } from './sealed-columns.ts';
+import { MASTER_WRAPPED_KEY_COLUMNS, SEALED_SECRET_COLUMNS } from './sealed-columns.ts';
 import { unwrapKey, wrapKey } from './key-wrap.ts';
+import { unwrapUnderMaster, wrapUnderMaster } from './master-wrap.ts';
 import { orgKeyBinding, orgKeyWrappingKey } from './org-keyring.ts';
 import { unsafeAllOrgKeys, unsafeReplaceWrappedOrgKey } from './org-keys.repository.ts';
 
 export type MasterKeyRotation = {
   orgKeys: number;
   sealedSecrets: number;
+  /** Keys wrapped directly under the master key: people's audit keys, export archive keys. */
+  wrappedKeys: number;
   /** Hashes keyed by the master key cannot be recomputed without their secret: these stop verifying. */
   invalidated: { backupCodeUsers: number; trustedDevices: number };
 };
@@ -23,7 +26,8 @@ export class MasterKeyMismatchError extends Error {
 }
 
 /**
- * Re-wraps every organization key and re-seals every master-sealed secret under
+ * Re-wraps every organization key and every key wrapped directly under the master
+ * key (people's audit keys, export archive keys), re-seals every master-sealed secret under
  * `newKey`, and records the new key's check value — all in one transaction, so
  * the database is entirely under one key or the other. Blobs are not touched:
  * they are sealed under data keys, which are wrapped by organization keys, which
@@ -57,12 +61,15 @@ export async function unsafeRotateMasterKey(
 
     let sealedSecrets = 0;
     for (const col of SEALED_SECRET_COLUMNS) sealedSecrets += await resealColumn(tx, col, oldKey, newKey);
+    let wrappedKeys = 0;
+    for (const col of MASTER_WRAPPED_KEY_COLUMNS) wrappedKeys += await rewrapColumn(tx, col, oldKey, newKey);
 
     await sql`UPDATE chambers.deployment SET master_key_check = ${masterKeyCheck(newKey)}`.execute(tx);
     const count = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(tx)).rows[0]?.n ?? 0;
     return {
       orgKeys: orgKeys.length,
       sealedSecrets,
+      wrappedKeys,
       invalidated: {
         backupCodeUsers: await count(
           sql<{
@@ -96,6 +103,33 @@ async function resealColumn(
   for (const row of rows) {
     const resealed = sealSecret(newKey, col.purpose, openSecret(oldKey, col.purpose, row.sealed, row.id), row.id);
     await sql`UPDATE ${ref} SET ${sql.id(col.column)} = ${resealed} WHERE ${sql.id(col.id)}::text = ${row.id}`.execute(
+      tx,
+    );
+  }
+  return rows.length;
+}
+
+/** Re-wraps one column of master-wrapped keys; a NULL (a destroyed key) is left NULL, never re-created. */
+async function rewrapColumn(
+  tx: Tx,
+  col: (typeof MASTER_WRAPPED_KEY_COLUMNS)[number],
+  oldKey: Buffer,
+  newKey: Buffer,
+): Promise<number> {
+  const [schema, table] = col.table.split('.');
+  if (!schema || !table) throw new Error(`not a qualified table: ${col.table}`);
+  const ref = sql.id(schema, table);
+  const { rows } = await sql<{
+    id: string;
+    wrapped: Uint8Array;
+  }>`SELECT ${sql.id(col.id)}::text AS id, ${sql.id(col.column)} AS wrapped
+    FROM ${ref} WHERE ${sql.id(col.column)} IS NOT NULL FOR UPDATE`.execute(tx);
+  for (const row of rows) {
+    const binding = `${col.bindingPrefix}${row.id}`;
+    const key = unwrapUnderMaster(oldKey, col.purpose, Buffer.from(row.wrapped), binding);
+    const rewrapped = wrapUnderMaster(newKey, col.purpose, key, binding);
+    key.fill(0);
+    await sql`UPDATE ${ref} SET ${sql.id(col.column)} = ${rewrapped} WHERE ${sql.id(col.id)}::text = ${row.id}`.execute(
       tx,
     );
   }

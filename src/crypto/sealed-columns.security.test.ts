@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
 import { unsafeWithOwner } from '../platform/db/index.ts';
 import { unsafeRotateMasterKey } from './master-key-rotation.ts';
-import { SEALED_SECRET_COLUMNS } from './sealed-columns.ts';
+import { KEY_ENCRYPTED_COLUMNS, MASTER_WRAPPED_KEY_COLUMNS, SEALED_SECRET_COLUMNS } from './sealed-columns.ts';
 import { openSecret } from './secrets.ts';
 
 describe('sealed columns and master-key rotation', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { SSRF_ALLOW_HOSTS: '127.0.0.1' } });
   });
   afterAll(async () => t?.close());
 
@@ -32,9 +32,24 @@ describe('sealed columns and master-key rotation', () => {
       ),
     );
     const inCatalog = rows.map((r) => `${r.table_schema}.${r.table_name}.${r.column_name}`).sort();
-    const registered = SEALED_SECRET_COLUMNS.map((c) => `${c.table}.${c.column}`).sort();
+    const registered = [...SEALED_SECRET_COLUMNS, ...KEY_ENCRYPTED_COLUMNS].map((c) => `${c.table}.${c.column}`).sort();
     expect(inCatalog.length).toBeGreaterThan(1);
     expect(registered).toEqual(inCatalog);
+  });
+
+  it('should name only real bytea columns among the keys wrapped directly under the master key', async () => {
+    for (const c of MASTER_WRAPPED_KEY_COLUMNS) {
+      const [schema, table] = c.table.split('.');
+      const { rows } = await unsafeWithOwner(t.ctx.db, (tx) =>
+        sql<{ data_type: string; id_exists: boolean }>`SELECT data_type,
+            EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = ${schema} AND table_name = ${table}
+                     AND column_name = ${c.id}) AS id_exists
+          FROM information_schema.columns WHERE table_schema = ${schema} AND table_name = ${table} AND column_name = ${c.column}`.execute(
+          tx,
+        ),
+      );
+      expect(rows, `${c.table}.${c.column}`).toEqual([{ data_type: 'bytea', id_exists: true }]);
+    }
   });
 
   it('should re-seal every registered column, so each secret opens under the new key and no longer under the old one', async () => {
@@ -47,6 +62,28 @@ describe('sealed columns and master-key rotation', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     const integration = res.json() as { id: string; secret: string };
+    // An outbound webhook (its signing secret is sealed too), to a local address the SSRF guard is told to allow.
+    const developer = await signedInMember(t, { role: 'api_admin' });
+    const hook = await t.inject({
+      method: 'POST',
+      url: '/api/v1/developer/webhooks',
+      headers: developer.headers,
+      payload: { url: 'http://127.0.0.1:9/hook', events: ['matter.created'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    // An organization's own AI provider key (sealed too), to a local model server the SSRF guard is told to allow.
+    const provider = await t.inject({
+      method: 'PUT',
+      url: '/api/v1/ai/provider',
+      headers: admin.headers,
+      payload: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-rotate-me' },
+    });
+    expect(provider.statusCode, provider.body).toBe(200);
+    // A person's audit key (made by their first audited request) and an export's key: wrapped under the master key.
+    const started = await t.inject({ method: 'POST', url: '/api/v1/me/export', headers: admin.headers });
+    expect(started.statusCode, started.body).toBe(202);
+    await expect.poll(() => countWrapped(t), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    const wrappedBefore = await countWrapped(t);
 
     const oldKey = t.ctx.keys.masterKey;
     const newKey = crypto.randomBytes(32);
@@ -56,6 +93,7 @@ describe('sealed columns and master-key rotation', () => {
 
     const result = await unsafeRotateMasterKey(t.ctx.db, oldKey, newKey);
     expect(result?.sealedSecrets).toBe(before.length);
+    expect(result?.wrappedKeys).toBe(wrappedBefore);
 
     for (const row of await readSealed(t)) {
       const col = SEALED_SECRET_COLUMNS.find((c) => c.table === row.table)!;
@@ -75,10 +113,24 @@ async function readSealed(t: TestApp): Promise<Array<{ table: string; id: string
       const { rows } = await sql<{
         id: string;
         sealed: string;
-      }>`SELECT ${sql.ref(c.id)}::text AS id, ${sql.ref(c.column)} AS sealed FROM ${sql.table(c.table)}`.execute(tx);
+      }>`SELECT ${sql.ref(c.id)}::text AS id, ${sql.ref(c.column)} AS sealed FROM ${sql.table(c.table)}
+        WHERE ${sql.ref(c.column)} IS NOT NULL`.execute(tx);
       out.push(...rows.map((r) => ({ table: c.table, ...r })));
     }
     return out;
+  });
+}
+
+/** Non-null keys across the master-wrapped key columns. */
+async function countWrapped(t: TestApp): Promise<number> {
+  return unsafeWithOwner(t.ctx.db, async (tx) => {
+    let n = 0;
+    for (const c of MASTER_WRAPPED_KEY_COLUMNS) {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(c.table)}
+        WHERE ${sql.ref(c.column)} IS NOT NULL`.execute(tx);
+      n += rows[0]?.n ?? 0;
+    }
+    return n;
   });
 }
 

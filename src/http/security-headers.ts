@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 
 /** The whole browser-facing header policy in one object, so a reviewer reads it at a glance. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  // worker-src: the PDF preview's pdf.js worker, a hashed file of our own build. It is what script-src 'self' already
+  // allows (worker-src falls back to it), written out so the preview does not depend on that fallback; no blob:, no eval.
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-    "font-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'",
+    "worker-src 'self'; font-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',

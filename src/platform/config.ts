@@ -85,6 +85,23 @@ const masterKey = z
     return key;
   });
 
+/** CHAMBERS_JUDICIAL_MASTER_KEY: the judicial key-encryption key, separate from the firm keys (32 bytes, base64). */
+const judicialMasterKey = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return undefined;
+    const key = Buffer.from(raw, 'base64');
+    if (key.length !== 32 || key.toString('base64') !== raw.trim()) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'CHAMBERS_JUDICIAL_MASTER_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+      });
+      return z.NEVER;
+    }
+    return key;
+  });
+
 const trustProxy = z
   .string()
   .optional()
@@ -154,6 +171,24 @@ const hostList = (name: string) =>
       return list;
     });
 
+/** RFC 3161 time-stamp authorities for sealed signatures (TSA_URLS), tried in order; http: or https: only. */
+const tsaUrls = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return [] as string[];
+    const list = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = list.find((u) => !URL.canParse(u) || !['http:', 'https:'].includes(new URL(u).protocol));
+    if (bad) {
+      ctx.addIssue({ code: 'custom', message: `TSA_URLS must be comma-separated http(s) URLs, got "${bad}"` });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 const logLevel = z
   .string()
   .optional()
@@ -174,6 +209,33 @@ const storageBackend = z
     if (raw === undefined || raw === '') return 'local' as const;
     if (raw !== 'local' && raw !== 's3') {
       ctx.addIssue({ code: 'custom', message: `STORAGE_BACKEND must be local or s3, got "${raw}"` });
+      return z.NEVER;
+    }
+    return raw;
+  });
+
+const captchaProvider = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return 'altcha' as const;
+    if (raw !== 'altcha' && raw !== 'turnstile' && raw !== 'hcaptcha' && raw !== 'off') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CAPTCHA_PROVIDER must be altcha, turnstile, hcaptcha or off, got "${raw}"`,
+      });
+      return z.NEVER;
+    }
+    return raw;
+  });
+
+const registration = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return 'invite-only' as const;
+    if (raw !== 'invite-only' && raw !== 'open') {
+      ctx.addIssue({ code: 'custom', message: `REGISTRATION must be invite-only or open, got "${raw}"` });
       return z.NEVER;
     }
     return raw;
@@ -237,6 +299,8 @@ const envSchema = z.object({
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
   DATABASE_APP_URL: url('DATABASE_APP_URL', ['postgres:', 'postgresql:']),
   CHAMBERS_MASTER_KEY: masterKey,
+  CHAMBERS_JUDICIAL_MASTER_KEY: judicialMasterKey,
+  JUDICIAL_DATABASE_URL: url('JUDICIAL_DATABASE_URL', ['postgres:', 'postgresql:']),
   CORS_ORIGINS: origins('CORS_ORIGINS'),
   TRUST_PROXY: trustProxy,
   BODY_LIMIT: bytes('BODY_LIMIT', 15 * 1024 * 1024),
@@ -287,8 +351,11 @@ const envSchema = z.object({
   WEB_IDLE_TIMEOUT_SECONDS: count('WEB_IDLE_TIMEOUT_SECONDS', 30 * 60),
   WEB_IDLE_WARNING_SECONDS: count('WEB_IDLE_WARNING_SECONDS', 60),
   UPLOAD_IDLE_TIMEOUT_MS: count('UPLOAD_IDLE_TIMEOUT_MS', 30_000),
+  AUTH_RESPONSE_GRID_MS: count('AUTH_RESPONSE_GRID_MS', 300),
   RETENTION_JOB_SECONDS: count('RETENTION_JOB_SECONDS', 3600),
   ORPHAN_SWEEP_SECONDS: count('ORPHAN_SWEEP_SECONDS', 3600),
+  WEBHOOK_DISPATCH_MS: count('WEBHOOK_DISPATCH_MS', 1000),
+  WEBHOOK_RETRY_BASE_MS: count('WEBHOOK_RETRY_BASE_MS', 5000),
   STORAGE_BACKEND: storageBackend,
   S3_ENDPOINT: url('S3_ENDPOINT', ['http:', 'https:']),
   S3_REGION: z
@@ -308,11 +375,32 @@ const envSchema = z.object({
   CLAMD_HOST: z.string().optional(),
   CLAMD_PORT: port('CLAMD_PORT', 3310),
   SSRF_ALLOW_HOSTS: hostList('SSRF_ALLOW_HOSTS'),
+  CAPTCHA_PROVIDER: captchaProvider,
+  REGISTRATION: registration,
+  CAPTCHA_SITE_KEY: z.string().optional(),
+  CAPTCHA_SECRET: z.string().optional(),
+  CAPTCHA_VERIFY_URL: url('CAPTCHA_VERIFY_URL', ['https:', 'http:']),
+  CAPTCHA_ALTCHA_MAX_NUMBER: count('CAPTCHA_ALTCHA_MAX_NUMBER', 50_000),
+  TSA_URLS: tsaUrls,
   AUDIT_RETENTION_GENERAL_DAYS: count('AUDIT_RETENTION_GENERAL_DAYS', 730),
   AUDIT_RETENTION_JUDICIAL_DAYS: count('AUDIT_RETENTION_JUDICIAL_DAYS', 3650),
   AUDIT_PURGE_INTERVAL_MINUTES: count('AUDIT_PURGE_INTERVAL_MINUTES', 1440),
   AUDIT_SYSLOG_URL: url('AUDIT_SYSLOG_URL', ['tcp:', 'tls:']),
   AUDIT_SYSLOG_CA_FILE: z.string().optional(),
+  AI_PROVIDER: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .enum(['local', 'anthropic', 'openai-compatible'], {
+        message: 'AI_PROVIDER must be local, anthropic or openai-compatible',
+      })
+      .default('local'),
+  ),
+  AI_BASE_URL: url('AI_BASE_URL', ['http:', 'https:']),
+  AI_API_KEY: z.string().optional(),
+  AI_MODEL: z.string().optional(),
+  AI_TIMEOUT_MS: count('AI_TIMEOUT_MS', 60_000),
+  AI_QUOTA_USER_PER_DAY: count('AI_QUOTA_USER_PER_DAY', 200),
+  AI_QUOTA_ORG_PER_DAY: count('AI_QUOTA_ORG_PER_DAY', 2000),
 });
 
 /** Where document blobs go; S3 credentials fall back to the SDK's chain (env, profile, instance role) when unset. */
@@ -350,6 +438,10 @@ export type Config = {
   databaseUrl: string | undefined;
   databaseAppUrl: string | undefined;
   masterKey: Buffer | undefined;
+  /** The judicial key-encryption key from CHAMBERS_JUDICIAL_MASTER_KEY; undefined: its own 0600 file in the data directory. */
+  judicialMasterKey: Buffer | undefined;
+  /** A database of its own for the judicial store (same migrations); undefined: schema `judicial` of the main database. */
+  judicialDatabaseUrl: string | undefined;
   corsOrigins: string[];
   trustProxy: string[] | false;
   bodyLimit: number;
@@ -383,19 +475,42 @@ export type Config = {
   web: { idleTimeoutSeconds: number; idleWarningSeconds: number };
   /** An upload that sends no byte for this long is abandoned (408 UPLOAD_TIMEOUT), nothing stored. */
   uploadIdleTimeoutMs: number;
+  /** Answers of register / verify / sign-in / forgot / reset that prove nothing leave on this time grid (no account enumeration by time). */
+  authResponseGridMs: number;
   /** How often the retention job and the orphan-blob sweep run. */
   documentJobs: { retentionSeconds: number; orphanSweepSeconds: number };
   storage: StorageConfig;
   /** clamd to stream every upload through; undefined: no scanning. */
   clamd: { host: string; port: number } | undefined;
+  /** The captcha after 3 failed sign-ins and on risky sign-ups: ALTCHA (self-hosted, default), Turnstile, hCaptcha, or off. */
+  captcha:
+    | { provider: 'altcha'; maxNumber: number }
+    | { provider: 'turnstile' | 'hcaptcha'; siteKey: string; secret: string; verifyUrl: string | undefined }
+    | { provider: 'off' };
+  /** Public self-registration (POST /api/v1/auth/register): off on a firm's server unless REGISTRATION=open. */
+  registration: 'invite-only' | 'open';
   /** Host names the SSRF guard lets through to private addresses (tests and development; empty in production). */
   ssrfAllowHosts: string[];
+  /** Outbound webhooks: how often the outbox is polled, and the first retry delay (doubling after each failure). */
+  webhookDispatch: { intervalMs: number; retryBaseMs: number };
   /** How long audit events are kept, per category, and how often the purge job runs. */
   auditRetention: { generalDays: number; judicialDays: number; purgeIntervalMinutes: number };
   /** Copy every signed checkpoint to this bucket under Object Lock (AUDIT_S3_BUCKET); undefined: off. */
   auditMirror: AuditMirrorConfig | undefined;
   /** Forward sealed audit events as RFC 5424 syslog to tcp://host:port or tls://host:port (optional CA file for tls). */
   auditSyslog: { url: string; caFile: string | undefined } | undefined;
+  /** AI analysis: the model provider (`local` = the built-in analyzer only) and the daily quotas per user and organization. */
+  ai: {
+    provider: 'local' | 'anthropic' | 'openai-compatible';
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    model: string | undefined;
+    timeoutMs: number;
+    quotaUserPerDay: number;
+    quotaOrgPerDay: number;
+  };
+  /** RFC 3161 time-stamp authorities for the signature seal (TSA_URLS), tried in order; empty: no timestamp. */
+  tsaUrls: string[];
 };
 
 export class ConfigError extends Error {
@@ -431,6 +546,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.HTTP_REDIRECT_PORT && e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https:')) {
     problems.push('HTTP_REDIRECT_PORT needs an https PUBLIC_URL (the redirect target)');
   }
+  if (
+    (e.CAPTCHA_PROVIDER === 'turnstile' || e.CAPTCHA_PROVIDER === 'hcaptcha') &&
+    (!e.CAPTCHA_SITE_KEY || !e.CAPTCHA_SECRET)
+  ) {
+    problems.push(`CAPTCHA_PROVIDER=${e.CAPTCHA_PROVIDER} needs CAPTCHA_SITE_KEY and CAPTCHA_SECRET`);
+  }
   if (problems.length) throw new ConfigError(problems);
   const tls = e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined;
   const scheme = tls ? 'https' : 'http';
@@ -443,6 +564,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: e.DATABASE_URL,
     databaseAppUrl: e.DATABASE_APP_URL,
     masterKey: e.CHAMBERS_MASTER_KEY,
+    judicialMasterKey: e.CHAMBERS_JUDICIAL_MASTER_KEY,
+    judicialDatabaseUrl: e.JUDICIAL_DATABASE_URL,
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
@@ -466,6 +589,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.RATE_LIMIT_REDIS_PREFIX } : undefined,
     metricsToken: e.METRICS_TOKEN,
     httpRedirectPort: e.HTTP_REDIRECT_PORT,
+    registration: e.REGISTRATION,
     httpTimeouts: {
       requestMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
       headersMs: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS) * 1000,
@@ -477,6 +601,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       idleWarningSeconds: Math.min(e.WEB_IDLE_WARNING_SECONDS, e.WEB_IDLE_TIMEOUT_SECONDS),
     },
     uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
+    authResponseGridMs: e.AUTH_RESPONSE_GRID_MS,
     documentJobs: { retentionSeconds: e.RETENTION_JOB_SECONDS, orphanSweepSeconds: e.ORPHAN_SWEEP_SECONDS },
     storage:
       e.STORAGE_BACKEND === 's3'
@@ -495,6 +620,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : { backend: 'local' },
     clamd: e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
     ssrfAllowHosts: e.SSRF_ALLOW_HOSTS,
+    webhookDispatch: { intervalMs: e.WEBHOOK_DISPATCH_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
+    captcha:
+      e.CAPTCHA_PROVIDER === 'turnstile' || e.CAPTCHA_PROVIDER === 'hcaptcha'
+        ? {
+            provider: e.CAPTCHA_PROVIDER,
+            siteKey: e.CAPTCHA_SITE_KEY ?? '',
+            secret: e.CAPTCHA_SECRET ?? '',
+            verifyUrl: e.CAPTCHA_VERIFY_URL,
+          }
+        : e.CAPTCHA_PROVIDER === 'altcha'
+          ? { provider: 'altcha', maxNumber: e.CAPTCHA_ALTCHA_MAX_NUMBER }
+          : { provider: 'off' },
+    tsaUrls: e.TSA_URLS,
     auditRetention: {
       generalDays: e.AUDIT_RETENTION_GENERAL_DAYS,
       judicialDays: e.AUDIT_RETENTION_JUDICIAL_DAYS,
@@ -516,5 +654,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auditSyslog: e.AUDIT_SYSLOG_URL
       ? { url: e.AUDIT_SYSLOG_URL, caFile: e.AUDIT_SYSLOG_CA_FILE || undefined }
       : undefined,
+    ai: {
+      provider: e.AI_PROVIDER,
+      baseUrl: e.AI_BASE_URL,
+      apiKey: e.AI_API_KEY || undefined,
+      model: e.AI_MODEL || undefined,
+      timeoutMs: e.AI_TIMEOUT_MS,
+      quotaUserPerDay: e.AI_QUOTA_USER_PER_DAY,
+      quotaOrgPerDay: e.AI_QUOTA_ORG_PER_DAY,
+    },
   };
 }

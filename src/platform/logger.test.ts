@@ -131,6 +131,7 @@ describe('the request log of a running app', () => {
     const config = loadConfig({
       CHAMBERS_DATA_DIR: dataDir,
       LOG_LEVEL: 'trace',
+      REGISTRATION: 'open',
       ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     });
     runtime = await boot(config, {

@@ -22,7 +22,8 @@ export const setupResponse = z.object({ userId: z.uuid(), orgId: z.uuid() });
 
 /** POST /api/v1/setup */
 export const completeSetupRoute = {
-  config: { access: { public: true } },
+  // Takes an address like sign-up does; its refusals leave on the same time grid.
+  config: { access: { public: true, accountBlind: true } },
   schema: {
     tags: ['setup'],
     summary: 'Create the first organization and its administrator',

@@ -5,7 +5,6 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pino from 'pino';
 import type { AppContext } from '../../src/context/app-context.ts';
 import { hashPassword } from '../../src/accounts/password-hash.ts';
-import type { CaptchaVerifier } from '../../src/platform/captcha.ts';
 import { boot, type BootOptions } from '../../src/boot.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import type { Clock } from '../../src/platform/clock.ts';
@@ -31,7 +30,6 @@ export type TestApp = {
 export type TestAppOptions = {
   env?: Record<string, string>;
   clock?: Clock;
-  captcha?: CaptchaVerifier;
   resolvePrincipal?: BootOptions['resolvePrincipal'];
 };
 
@@ -53,13 +51,16 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     RATE_LIMIT_LAWYER_PER_MINUTE: '100000',
     RATE_LIMIT_JUDICIAL_PER_MINUTE: '100000',
     RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
+    // A short grid keeps the suite fast; the enumeration test sets its own.
+    AUTH_RESPONSE_GRID_MS: '25',
+    // Many suites sign people up through /api/v1/auth/register; the production default (invite-only) has its own test.
+    REGISTRATION: 'open',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...opts.env,
   });
   const runtime = await boot(config, {
     logger: pino({ level: 'silent' }),
     clock: opts.clock,
-    captcha: opts.captcha,
     resolvePrincipal: opts.resolvePrincipal,
     mailRetry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
     ...(scratch ? {} : { pglite: { inMemory: true as const } }),
@@ -108,7 +109,7 @@ export const TEST_PASSWORD = 'violet-harbour-quietly-47';
 
 /**
  * A verified user who is a member of a new organization, made directly in the
- * database. Roles that require MFA (org_admin, judge, super_admin) get an
+ * database. Roles that require MFA (org_admin, api_admin, judge, clerk, super_admin) get an
  * authenticator and backup codes, as a real user of those roles must have.
  */
 export async function createMember(
@@ -155,7 +156,8 @@ export async function createMember(
     return { orgId, userId: user.id, email, password: TEST_PASSWORD };
   }).then(async (member) => {
     const role = opts.role ?? 'lawyer';
-    if (opts.factors !== false && (opts.superAdmin || role === 'org_admin' || role === 'judge')) {
+    const privileged = ['org_admin', 'api_admin', 'judge', 'clerk'].includes(role);
+    if (opts.factors !== false && (opts.superAdmin || privileged)) {
       const factors = await enrollFactorsDirectly(t, member.userId);
       factorsByEmail.set(email, { ...factors, lastStep: 0, nextBackup: 0 });
     }

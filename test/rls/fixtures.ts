@@ -4,6 +4,7 @@ import type { Database } from '../../src/platform/db/database.ts';
 import { unsafeWithOwner, withTenant, type TenantContext, type Tx } from '../../src/platform/db/tenant.ts';
 import { enrollFactorsDirectly } from '../helpers/mfa.ts';
 import { createMember, type TestApp } from '../helpers/test-app.ts';
+import { JUDICIAL_TABLES } from './judicial-tables.ts';
 
 /**
  * Shared pieces of the row-level-security suite: the catalog as the database
@@ -64,7 +65,8 @@ export const tableRef = (qualified: string): RawBuilder<unknown> => {
 /**
  * One organization with a row in every table: an org_admin, a matter, a session and refresh token, an invitation, an audit event,
  * an email code, a login failure and an organization key; for the org_admin a full set of second factors (see `seedFactors`), a pending MFA challenge
- * and a used portal hand-off.
+ * and a used portal hand-off; a sent envelope, AI settings and usage, API keys and outbound webhooks, clients, notes, tasks, deadlines,
+ * a calendar feed and a matter team; and, owner-only, an erased person's shredded key, ciphertext and ledger entry and a closed account.
  */
 export type Tenant = {
   label: string;
@@ -78,6 +80,15 @@ export type Tenant = {
   walledMatterId: string;
   documentId: string;
   webhookIntegrationId: string;
+  /** A client of the firm (0016), a party of the matter names it. */
+  clientId: string;
+  /** An envelope over the document (0011), with one signer who has a field and an evidence event. */
+  envelopeId: string;
+  envelopeRecipientId: string;
+  /** An outbound webhook endpoint (0015) with its secret, one event delivered to it, and the attempt. */
+  webhookEndpointId: string;
+  outboundEventId: string;
+  webhookDeliveryId: string;
 };
 
 export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
@@ -151,6 +162,106 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
       VALUES (${crypto.randomUUID()}, ${webhookIntegrationId}, ${member.orgId}, 'v1.fixture.sealed')`.execute(tx);
     await sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
       VALUES (${webhookIntegrationId}, ${member.orgId}, ${`evt-${label}`}, ${rand(32)}, now())`.execute(tx);
+
+    // Electronic signature (0011): the organization's seal certificate, and an envelope sent to one signer.
+    await sql`INSERT INTO chambers.seal_certificates (org_id, source, certificate_pem, chain_pem, root_pem, fingerprint_sha256,
+                                                      not_after, key_box, root_key_box, wrapped_data_key, org_key_version)
+      VALUES (${member.orgId}, 'generated', ${pem(`seal of ${label}`)}, ${pem(`root of ${label}`)}, ${pem(`root of ${label}`)}, ${rand(32)},
+              now() + interval '1 year', decode(${rand(48)}, 'hex'), decode(${rand(48)}, 'hex'), decode(${rand(40)}, 'hex'), 1)`.execute(
+      tx,
+    );
+    const envelopeId =
+      await one(sql`INSERT INTO chambers.envelopes (org_id, document_id, document_version, title, signing_order, status,
+                                                                      expires_at, document_sha256, page_count, original_box,
+                                                                      original_wrapped_key, original_org_key_version, created_by, sent_at)
+      VALUES (${member.orgId}, ${documentId}, 1, ${`Engagement letter of ${label}`}, 'sequential', 'sent', now() + interval '30 days',
+              ${rand(32)}, 2, decode(${rand(64)}, 'hex'), decode(${rand(40)}, 'hex'), 1, ${member.userId}, now()) RETURNING id`);
+    const envelopeRecipientId =
+      await one(sql`INSERT INTO chambers.envelope_recipients (org_id, envelope_id, position, name, email, role, status, token_hash, sent_at)
+      VALUES (${member.orgId}, ${envelopeId}, 1, ${`Client of ${label}`}, ${`client-${label}-${rand()}@example.com`}, 'signer', 'sent', ${rand(32)}, now()) RETURNING id`);
+    await sql`INSERT INTO chambers.envelope_fields (org_id, envelope_id, recipient_id, kind, page, x, y, width, height)
+      VALUES (${member.orgId}, ${envelopeId}, ${envelopeRecipientId}, 'signature', 2, 72, 640, 180, 40)`.execute(tx);
+    await sql`INSERT INTO chambers.envelope_events (org_id, envelope_id, recipient_id, kind, ip, user_agent)
+      VALUES (${member.orgId}, ${envelopeId}, ${envelopeRecipientId}, 'mail', '203.0.113.7', 'fixture')`.execute(tx);
+
+    // AI (0012): a review playbook, a day's usage counter and the organization's quotas.
+    await sql`INSERT INTO chambers.ai_playbooks (org_id, name, rules, created_by)
+      VALUES (${member.orgId}, ${`Playbook of ${label}`},
+              ${JSON.stringify([{ category: 'Governing Law', expect: 'present', severity: 'high', guidance: 'Our home courts' }])}::jsonb,
+              ${member.userId})`.execute(tx);
+    await sql`INSERT INTO chambers.ai_usage (org_id, user_id, day, tool, count)
+      VALUES (${member.orgId}, ${member.userId}, current_date, 'review', 7)`.execute(tx);
+    await sql`INSERT INTO chambers.ai_settings (org_id, quota_user_per_day, quota_org_per_day, review_log, review_log_days)
+      VALUES (${member.orgId}, 50, 500, true, 14)`.execute(tx);
+    // The review log is on: one sealed entry of a member's call.
+    await sql`INSERT INTO chambers.ai_review_log (id, org_id, user_id, tool, document_ids, expires_at, org_key_version, wrapped_data_key, ciphertext)
+      VALUES (${crypto.randomUUID()}, ${member.orgId}, ${member.userId}, 'review', ARRAY[${documentId}]::uuid[], now() + interval '14 days', 1,
+              decode(${rand(40)}, 'hex'), decode(${rand(64)}, 'hex'))`.execute(tx);
+
+    // Developer platform (0015): an API key, an outbound endpoint with its secret, and one event delivered to it.
+    await sql`INSERT INTO chambers.api_keys (org_id, name, mode, prefix, key_hash, scopes, created_by)
+      VALUES (${member.orgId}, ${`key of ${label}`}, 'live', 'chk_live_fixtur', decode(${rand(32)}, 'hex'), ARRAY['matters:read'], ${member.userId})`.execute(
+      tx,
+    );
+    const webhookEndpointId = await one(sql`INSERT INTO chambers.webhook_endpoints (org_id, url, events, created_by)
+      VALUES (${member.orgId}, ${`https://hooks-${label}.example.com/in`}, ARRAY['matter.created'], ${member.userId}) RETURNING id`);
+    await sql`INSERT INTO chambers.webhook_endpoint_secrets (id, endpoint_id, org_id, secret_ciphertext)
+      VALUES (${crypto.randomUUID()}, ${webhookEndpointId}, ${member.orgId}, 'v1.fixture.sealed')`.execute(tx);
+    // Already fanned out and delivered, so no dispatcher would pick it up again.
+    const outboundEventId = await one(sql`INSERT INTO chambers.outbound_events (org_id, type, data, fanned_out_at)
+      VALUES (${member.orgId}, 'matter.created', ${JSON.stringify({ matterId })}::jsonb, now()) RETURNING id`);
+    const webhookDeliveryId =
+      await one(sql`INSERT INTO chambers.webhook_deliveries (org_id, endpoint_id, event_id, event_type, status, attempts, last_response_status)
+      VALUES (${member.orgId}, ${webhookEndpointId}, ${outboundEventId}, 'matter.created', 'delivered', 1, 200) RETURNING id`);
+    await sql`INSERT INTO chambers.webhook_delivery_attempts (delivery_id, org_id, attempt, response_status, duration_ms)
+      VALUES (${webhookDeliveryId}, ${member.orgId}, 1, 200, 120)`.execute(tx);
+
+    // Workspace (0016, 0019): a client with a contact, a party, a note, a task, a deadline, a calendar feed and a team member.
+    const clientId =
+      await one(sql`INSERT INTO chambers.clients (org_id, kind, name, name_normalized, email, phone, address, created_by)
+      VALUES (${member.orgId}, 'company', ${`Client ${label} Ltd`}, ${`client ${label} ltd`}, ${`legal-${label}@example.com`},
+              '+44 20 7946 0000', '1 Fixture Street', ${member.userId}) RETURNING id`);
+    await sql`INSERT INTO chambers.client_contacts (org_id, client_id, name, name_normalized, role, email, created_by)
+      VALUES (${member.orgId}, ${clientId}, ${`Counsel of ${label}`}, ${`counsel of ${label}`}, 'General counsel', ${`gc-${label}@example.com`}, ${member.userId})`.execute(
+      tx,
+    );
+    await sql`UPDATE chambers.matters SET client_id = ${clientId} WHERE id = ${matterId}`.execute(tx);
+    await sql`INSERT INTO chambers.matter_parties (org_id, matter_id, client_id, name, name_normalized, role, created_by)
+      VALUES (${member.orgId}, ${matterId}, ${clientId}, ${`Client ${label} Ltd`}, ${`client ${label} ltd`}, 'client', ${member.userId})`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.matter_notes (org_id, matter_id, body, created_by)
+      VALUES (${member.orgId}, ${matterId}, ${`Privileged strategy note of ${label}`}, ${member.userId})`.execute(tx);
+    await sql`INSERT INTO chambers.matter_tasks (org_id, matter_id, title, assignee_id, due_at, created_by)
+      VALUES (${member.orgId}, ${matterId}, ${`Draft the reply of ${label}`}, ${member.userId}, now() + interval '3 days', ${member.userId})`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.matter_deadlines (org_id, matter_id, kind, title, due_at, remind_at, created_by)
+      VALUES (${member.orgId}, ${matterId}, 'hearing', ${`Hearing of ${label}`}, now() + interval '14 days', now() + interval '13 days', ${member.userId})`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.calendar_feeds (org_id, user_id, token_hash) VALUES (${member.orgId}, ${member.userId}, decode(${rand(32)}, 'hex'))`.execute(
+      tx,
+    );
+    await sql`INSERT INTO chambers.matter_team_members (matter_id, user_id, org_id) VALUES (${matterId}, ${member.userId}, ${member.orgId})`.execute(
+      tx,
+    );
+
+    // Privacy (0014), owner-only: a person erased earlier (key shredded, ciphertext left, ledger entry), and a closed account.
+    const erasedUserId = crypto.randomUUID();
+    const erasedKeyId = await one(sql`INSERT INTO chambers.person_keys (user_id, wrapped_key, shredded_at)
+      VALUES (${erasedUserId}, NULL, now()) RETURNING key_id AS id`);
+    await sql`INSERT INTO audit.personal_data (key_id, digest, ciphertext)
+      VALUES (${erasedKeyId}, ${crypto.randomBytes(32).toString('base64url')}, ${crypto.randomBytes(60)})`.execute(tx);
+    await sql`INSERT INTO chambers.shred_ledger (id, kind, subject_id, shredded_at) VALUES (${crypto.randomUUID()}, 'person_key', ${erasedKeyId}, now())`.execute(
+      tx,
+    );
+    const closedUserId = await one(sql`INSERT INTO chambers.users (email, name)
+      VALUES (${`erased-${label}-${rand()}@invalid`}, 'Former member') RETURNING id`);
+    await sql`INSERT INTO chambers.closed_accounts (user_id, pseudonym, closed_at, purge_after)
+      VALUES (${closedUserId}, ${`Former member ${closedUserId.slice(0, 8)}`}, now(), now() + interval '30 days')`.execute(
+      tx,
+    );
     return {
       label,
       orgId: member.orgId,
@@ -162,6 +273,12 @@ export async function seedTenant(t: TestApp, label: string): Promise<Tenant> {
       walledMatterId,
       documentId,
       webhookIntegrationId,
+      clientId,
+      envelopeId,
+      envelopeRecipientId,
+      webhookEndpointId,
+      outboundEventId,
+      webhookDeliveryId,
     };
   }).then(async (tenant) => {
     await seedFactors(t, tenant.userId, label);
@@ -194,6 +311,11 @@ export async function seedFactors(t: TestApp, userId: string, label: string): Pr
     );
     await sql`INSERT INTO chambers.trusted_devices (user_id, expires_at, ip, user_agent)
       VALUES (${userId}, now() + interval '30 days', '203.0.113.7', ${`browser of ${label}`})`.execute(tx);
+    // A "download my data" archive, built and waiting for its single-use link (0014).
+    await sql`INSERT INTO chambers.privacy_exports (user_id, status, blob_key, wrapped_key, bytes, files, token_hash, created_at, ready_at, expires_at)
+      VALUES (${userId}, 'ready', ${`privacy/${rand(16)}`}, decode(${rand(40)}, 'hex'), 4096, 3, ${rand(32)}, now(), now(), now() + interval '24 hours')`.execute(
+      tx,
+    );
   });
 }
 
@@ -336,6 +458,205 @@ export const TENANT_TABLES: Record<string, TenantTableFixture> = {
     ) => sql`INSERT INTO chambers.webhook_events (integration_id, org_id, event_id, signature_digest, received_at)
       VALUES (${victim.webhookIntegrationId}, ${victim.orgId}, 'evt-next', ${rand(32)}, now())`,
   },
+  // Electronic signature (0011).
+  'chambers.seal_certificates': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Swap in a certificate whose key the attacker holds: the victim's next sealed PDF would carry it.
+    update: { column: 'certificate_pem', value: () => pem('attacker') },
+    insert: (
+      victim,
+    ) => sql`INSERT INTO chambers.seal_certificates (org_id, source, certificate_pem, chain_pem, root_pem, fingerprint_sha256,
+                                                                     not_after, key_box, wrapped_data_key, org_key_version)
+      VALUES (${victim.orgId}, 'uploaded', ${pem('attacker')}, ${pem('attacker root')}, ${pem('attacker root')}, ${rand(32)},
+              now() + interval '10 years', decode('00', 'hex'), decode('00', 'hex'), 1)`,
+  },
+  'chambers.envelopes': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Void the victim's envelope under their signers' feet.
+    update: { column: 'status', value: () => 'voided' },
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.envelopes (org_id, document_id, document_version, title, signing_order, expires_at,
+                                                                       document_sha256, page_count, original_box, original_wrapped_key,
+                                                                       original_org_key_version, created_by)
+      VALUES (${victim.orgId}, ${victim.documentId}, 1, 'Planted', 'parallel', now() + interval '30 days', ${rand(32)}, 1,
+              decode('00', 'hex'), decode('00', 'hex'), 1, ${attacker.userId})`,
+  },
+  'chambers.envelope_recipients': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Set a signing-link token the attacker knows: sign in the victim's client's name.
+    update: { column: 'token_hash', value: () => rand(32) },
+    // Add myself as a signer of the victim's envelope.
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.envelope_recipients (org_id, envelope_id, position, name, email, role)
+      VALUES (${victim.orgId}, ${victim.envelopeId}, 2, 'Intruder', ${attacker.email}, 'signer')`,
+  },
+  'chambers.envelope_fields': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'value', value: () => 'Forged' },
+    insert: (
+      victim,
+    ) => sql`INSERT INTO chambers.envelope_fields (org_id, envelope_id, recipient_id, kind, page, x, y, width, height)
+      VALUES (${victim.orgId}, ${victim.envelopeId}, ${victim.envelopeRecipientId}, 'checkbox', 1, 10, 10, 10, 10)`,
+  },
+  'chambers.envelope_events': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Rewrite the evidence trail (append-only even for its own organization).
+    update: { column: 'kind', value: () => 'decline' },
+    // Forge a signature step in the victim's evidence trail.
+    insert: (
+      victim,
+    ) => sql`INSERT INTO chambers.envelope_events (org_id, envelope_id, recipient_id, kind, ip, user_agent)
+      VALUES (${victim.orgId}, ${victim.envelopeId}, ${victim.envelopeRecipientId}, 'sign', '198.51.100.1', 'forged')`,
+  },
+  // AI (0012).
+  'chambers.ai_playbooks': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'name', value: () => 'Hijacked' },
+    // A playbook that tells the victim's reviewers a missing clause is fine.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.ai_playbooks (org_id, name, rules, created_by)
+      VALUES (${victim.orgId}, 'Planted', '[]'::jsonb, ${attacker.userId})`,
+  },
+  'chambers.ai_usage': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Reset the victim's counters (quota evasion) or, below, exhaust their organization's quota.
+    update: { column: 'count', value: () => 0 },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.ai_usage (org_id, user_id, day, tool, count)
+      VALUES (${victim.orgId}, ${attacker.userId}, current_date, 'ask', 1000000)`,
+  },
+  'chambers.ai_settings': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'quota_org_per_day', value: () => 0 },
+    // org_id is the primary key: the policy must refuse before the duplicate would.
+    insert: (victim) => sql`INSERT INTO chambers.ai_settings (org_id, quota_org_per_day) VALUES (${victim.orgId}, 0)`,
+  },
+  'chambers.ai_review_log': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Swap what the victim's reviewers will read as an AI call's inputs and outputs.
+    update: { column: 'ciphertext', value: () => crypto.randomBytes(64) },
+    // Forge an entry in the victim's review log.
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.ai_review_log (id, org_id, user_id, tool, document_ids, expires_at, org_key_version,
+                                                                           wrapped_data_key, ciphertext)
+      VALUES (${crypto.randomUUID()}, ${victim.orgId}, ${attacker.userId}, 'ask', ARRAY[${victim.documentId}]::uuid[], now() + interval '1 day', 1,
+              decode('00', 'hex'), decode('00', 'hex'))`,
+  },
+  // Developer platform (0015).
+  'chambers.api_keys': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Kill the victim's integration (or revive a revoked key).
+    update: { column: 'revoked_at', value: () => '2000-01-01T00:00:00Z' },
+    // Plant a key the attacker knows in the victim's organization.
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.api_keys (org_id, name, mode, prefix, key_hash, scopes, created_by)
+      VALUES (${victim.orgId}, 'planted', 'live', 'chk_live_planted', decode(${rand(32)}, 'hex'), ARRAY['matters:write'], ${attacker.userId})`,
+  },
+  'chambers.webhook_endpoints': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Redirect the victim's events to the attacker.
+    update: { column: 'url', value: () => 'https://attacker.example/in' },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.webhook_endpoints (org_id, url, events, created_by)
+      VALUES (${victim.orgId}, 'https://attacker.example/in', ARRAY['matter.created', 'document.created'], ${attacker.userId})`,
+  },
+  'chambers.webhook_endpoint_secrets': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'retires_at', value: () => '2999-01-01T00:00:00Z' },
+    // A signing secret the attacker knows on the victim's endpoint: forged events would verify.
+    insert: (victim) => sql`INSERT INTO chambers.webhook_endpoint_secrets (id, endpoint_id, org_id, secret_ciphertext)
+      VALUES (${crypto.randomUUID()}, ${victim.webhookEndpointId}, ${victim.orgId}, 'v1.attacker.known')`,
+  },
+  'chambers.outbound_events': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'type', value: () => 'document.deleted' },
+    // Forge an event the victim's receivers would trust, aimed at the victim's endpoint.
+    insert: (victim) => sql`INSERT INTO chambers.outbound_events (org_id, type, data, endpoint_id)
+      VALUES (${victim.orgId}, 'matter.created', '{}'::jsonb, ${victim.webhookEndpointId})`,
+  },
+  'chambers.webhook_deliveries': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Re-queue the victim's delivery (a replay to their receiver).
+    update: { column: 'status', value: () => 'retrying' },
+    insert: (victim) => sql`INSERT INTO chambers.webhook_deliveries (org_id, endpoint_id, event_id, event_type)
+      VALUES (${victim.orgId}, ${victim.webhookEndpointId}, ${victim.outboundEventId}, 'matter.deleted')`,
+  },
+  'chambers.webhook_delivery_attempts': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'response_status', value: () => 500 },
+    insert: (
+      victim,
+    ) => sql`INSERT INTO chambers.webhook_delivery_attempts (delivery_id, org_id, attempt, response_status)
+      VALUES (${victim.webhookDeliveryId}, ${victim.orgId}, 2, 500)`,
+  },
+  // Workspace (0016) and matter lifecycle (0019).
+  'chambers.clients': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'status', value: () => 'former' },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.clients (org_id, kind, name, name_normalized, created_by)
+      VALUES (${victim.orgId}, 'person', 'Planted', 'planted', ${attacker.userId})`,
+  },
+  'chambers.client_contacts': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Divert the victim's correspondence with its client.
+    update: { column: 'email', value: (attacker) => attacker.email },
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.client_contacts (org_id, client_id, name, name_normalized, email, created_by)
+      VALUES (${victim.orgId}, ${victim.clientId}, 'Intruder', 'intruder', ${attacker.email}, ${attacker.userId})`,
+  },
+  'chambers.matter_parties': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'name', value: () => 'Renamed' },
+    // Poison the victim's conflict check with a party of the attacker's choosing.
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.matter_parties (org_id, matter_id, name, name_normalized, role, created_by)
+      VALUES (${victim.orgId}, ${victim.matterId}, 'Planted party', 'planted party', 'opponent', ${attacker.userId})`,
+  },
+  'chambers.matter_notes': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'body', value: () => 'Overwritten' },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_notes (org_id, matter_id, body, created_by)
+      VALUES (${victim.orgId}, ${victim.matterId}, 'Planted', ${attacker.userId})`,
+  },
+  'chambers.matter_tasks': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'assignee_id', value: (attacker) => attacker.userId },
+    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_tasks (org_id, matter_id, title, created_by)
+      VALUES (${victim.orgId}, ${victim.matterId}, 'Planted', ${attacker.userId})`,
+  },
+  'chambers.matter_deadlines': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    // Move the victim's hearing: they would miss it.
+    update: { column: 'due_at', value: () => '2999-01-01T00:00:00Z' },
+    insert: (
+      victim,
+      attacker,
+    ) => sql`INSERT INTO chambers.matter_deadlines (org_id, matter_id, title, due_at, created_by)
+      VALUES (${victim.orgId}, ${victim.matterId}, 'Planted', now() + interval '1 day', ${attacker.userId})`,
+  },
+  'chambers.calendar_feeds': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'token_hash', value: () => crypto.randomBytes(32) },
+    // A feed token the attacker knows, in the victim's name: the victim's hearings, read from outside.
+    insert: (victim) => sql`INSERT INTO chambers.calendar_feeds (org_id, user_id, token_hash)
+      VALUES (${victim.orgId}, ${victim.userId}, decode(${rand(32)}, 'hex'))`,
+  },
+  'chambers.matter_team_members': {
+    rowsOf: (t) => sql`org_id = ${t.orgId}`,
+    update: { column: 'user_id', value: (attacker) => attacker.userId },
+    // Join the victim's matter team.
+    insert: (victim, attacker) => sql`INSERT INTO chambers.matter_team_members (matter_id, user_id, org_id)
+      VALUES (${victim.matterId}, ${attacker.userId}, ${victim.orgId})`,
+  },
   'audit.api_calls': {
     rowsOf: (t) => sql`org_id = ${t.orgId}`,
     update: { column: 'status', value: () => 500 },
@@ -369,6 +690,12 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   'audit.legal_holds':
     'legal holds, read across tenants by the retention purge; the routes check the organization first',
   'audit.siem_cursors': 'the SIEM forwarder position, a deployment-wide background job',
+  'chambers.person_keys':
+    "each person's audit-data key, used by the audit writer and shredded by erasure, both on the owner path",
+  'audit.personal_data':
+    'the encrypted personal values behind audit commitments, read only by the owner-path audit routes',
+  'chambers.shred_ledger': 'ids of what erasure destroyed, re-applied at start-up',
+  'chambers.closed_accounts': 'accounts closed by their owner and when their last traces are due, for the purge job',
 };
 
 /**
@@ -435,6 +762,19 @@ export const USER_TABLES: Record<string, UserTableFixture> = {
       sql`INSERT INTO chambers.trusted_devices (user_id, expires_at) VALUES (${victim.userId}, now() + interval '10 years')`,
     secretColumns: [],
   },
+  'chambers.privacy_exports': {
+    rowsOf: (u) => sql`user_id = ${u.userId}`,
+    updates: [
+      // Set a download token the attacker knows (the archive holds all of the victim's data), or keep the link alive.
+      { column: 'token_hash', value: () => rand(32) },
+      { column: 'expires_at', value: () => '2999-01-01T00:00:00Z' },
+      // Or deny the victim their archive.
+      { column: 'status', value: () => 'failed' },
+    ],
+    insert: (victim) =>
+      sql`INSERT INTO chambers.privacy_exports (user_id, expires_at) VALUES (${victim.userId}, now() + interval '1 day')`,
+    secretColumns: ['token_hash', 'wrapped_key', 'blob_key'],
+  },
 };
 
 /**
@@ -454,6 +794,8 @@ export function coverageProblems(
   const problems: string[] = [];
   const names = new Set(tables.map((x) => x.qualified));
   for (const table of tables) {
+    // The judicial store has its own suite and coverage check (judicial-isolation.test.ts).
+    if (table.qualified in JUDICIAL_TABLES) continue;
     const inTenant = table.qualified in lists.tenant;
     const inUser = table.qualified in lists.user;
     const inOwnerOnly = table.qualified in lists.ownerOnly;
@@ -555,4 +897,9 @@ export async function appMay(
 
 function rand(bytes = 5): string {
   return crypto.randomBytes(bytes).toString('hex');
+}
+
+/** A PEM-shaped stand-in: the RLS suite never parses a certificate. */
+function pem(subject: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(`fixture certificate of ${subject}`).toString('base64')}\n-----END CERTIFICATE-----\n`;
 }

@@ -29,6 +29,9 @@ import type { TenantContext } from '../../src/platform/db/tenant.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { INSUFFICIENT_PRIVILEGE, ownerSnapshot, probeAsTenant, seedTenant, type Tenant } from './fixtures.ts';
 
+/** The policies the migrations put on chambers.matters (0007 tenant + walls, 0015 test keys see only test data). */
+const MATTERS_POLICIES = ['matters_own_org', 'matters_test_keys_test_data_only'];
+
 /** Statements the runtime role must never be allowed to run; each is refused with 42501 insufficient_privilege. */
 const REFUSED: Array<[string, string]> = [
   ['ALTER TABLE', 'ALTER TABLE chambers.matters ADD COLUMN backdoor text'],
@@ -80,12 +83,13 @@ describe('the runtime role under arbitrary SQL', () => {
   });
 
   it('should leave the tables, policies and audit log intact after all of the above', async () => {
-    const { rows } = await sql<{ rls: boolean; forced: boolean; policies: number; columns: number }>`
+    const { rows } = await sql<{ rls: boolean; forced: boolean; policies: string[]; columns: number }>`
       SELECT c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
-             (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
+             ARRAY(SELECT p.polname::text FROM pg_policy p WHERE p.polrelid = c.oid ORDER BY 1) AS policies,
              (SELECT count(*)::int FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'backdoor') AS columns
         FROM pg_class c WHERE c.oid = 'chambers.matters'::regclass`.execute(t.ctx.db.owner);
-    expect(rows).toEqual([{ rls: true, forced: true, policies: 1, columns: 0 }]);
+    // The migrations' policies, all still there, and none the attacks tried to add.
+    expect(rows).toEqual([{ rls: true, forced: true, policies: MATTERS_POLICIES, columns: 0 }]);
     expect(await ownerSnapshot(t.ctx.db, 'audit.events', sql`org_id = ${a.orgId}`)).toHaveLength(1);
     expect(await ownerSnapshot(t.ctx.db, 'chambers.matters', sql`org_id = ${a.orgId}`)).toHaveLength(1);
   });

@@ -10,7 +10,10 @@
  * own organization, who may manage the victim's membership and sessions but
  * never the victim's factors. Also: the runtime role reads no secret or
  * verifier column even of its own user, and cannot mark its own session as
- * second-factor verified. The database itself, not our repositories, must refuse.
+ * second-factor verified. The same holds for a person's "download my data"
+ * archives (privacy_exports), and, inside one organization, for a member's
+ * calendar feed and AI usage counters. The database itself, not our
+ * repositories, must refuse.
  */
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
@@ -339,5 +342,69 @@ describe('user isolation of second factors enforced by the database', () => {
     const own = await call(asA, a.sessionId, a.userId, a.orgId);
     expect(own).toMatchObject({ ok: true, value: [{ status: 'ok', totp_enrolled: true, passkeys: 1 }] });
     expect(own.ok && Object.keys(own.value[0] ?? {}).sort()).toEqual(Object.keys(nothing).sort());
+  });
+
+  // Rows of one member inside an organization carry org_id, so the tenant suite attacks them from another
+  // organization; here the org_admin colleague attacks them from inside A's own organization.
+  it("should keep A's secret calendar feed from an org_admin of A's own organization: no read, no delete, no replacement", async () => {
+    const asColleague: TenantContext = { orgId: a.orgId, userId: colleague.userId };
+    const feedOfA = sql`org_id = ${a.orgId} AND user_id = ${a.userId}`;
+    const before = await ownerSnapshot(t.ctx.db, 'chambers.calendar_feeds', feedOfA);
+    expect(before).toHaveLength(1);
+    const seen = await runAsTenant(
+      t.ctx.db,
+      asColleague,
+      sql`SELECT count(*)::int AS n FROM chambers.calendar_feeds WHERE ${feedOfA}`,
+    );
+    expect(seen).toMatchObject({ ok: true, rows: [{ n: 0 }] });
+    const deleted = await runAsTenant(t.ctx.db, asColleague, sql`DELETE FROM chambers.calendar_feeds WHERE ${feedOfA}`);
+    expect(deleted).toMatchObject({ ok: true, affected: 0 });
+    // A feed token the colleague knows, in A's name: A's hearings, readable from outside.
+    const planted = await runAsTenant(
+      t.ctx.db,
+      asColleague,
+      sql`INSERT INTO chambers.calendar_feeds (org_id, user_id, token_hash) VALUES (${a.orgId}, ${a.userId}, decode(${crypto.randomBytes(32).toString('hex')}, 'hex'))`,
+    );
+    expect(planted).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+    expect(await ownerSnapshot(t.ctx.db, 'chambers.calendar_feeds', feedOfA)).toEqual(before);
+    // Control: A sees its own feed.
+    const own = await runAsTenant(
+      t.ctx.db,
+      asA,
+      sql`SELECT count(*)::int AS n FROM chambers.calendar_feeds WHERE ${feedOfA}`,
+    );
+    expect(own).toMatchObject({ ok: true, rows: [{ n: 1 }] });
+  });
+
+  it("should let an org_admin of A's own organization read A's AI usage counters (the organization's quota) but never rewrite or forge them", async () => {
+    const asColleague: TenantContext = { orgId: a.orgId, userId: colleague.userId };
+    const usageOfA = sql`org_id = ${a.orgId} AND user_id = ${a.userId}`;
+    const before = await ownerSnapshot(t.ctx.db, 'chambers.ai_usage', usageOfA);
+    expect(before.length).toBeGreaterThan(0);
+    const seen = await runAsTenant(
+      t.ctx.db,
+      asColleague,
+      sql`SELECT count(*)::int AS n FROM chambers.ai_usage WHERE ${usageOfA}`,
+    );
+    expect(seen).toMatchObject({ ok: true, rows: [{ n: before.length }] });
+    const reset = await runAsTenant(
+      t.ctx.db,
+      asColleague,
+      sql`UPDATE chambers.ai_usage SET count = 0 WHERE ${usageOfA}`,
+    );
+    expect(reset).toMatchObject({ ok: true, affected: 0 });
+    // Exhaust A's own daily quota with a counter in A's name.
+    const forged = await runAsTenant(
+      t.ctx.db,
+      asColleague,
+      sql`INSERT INTO chambers.ai_usage (org_id, user_id, day, tool, count) VALUES (${a.orgId}, ${a.userId}, current_date, 'ask', 1000000)`,
+    );
+    expect(forged).toMatchObject({ ok: false, code: INSUFFICIENT_PRIVILEGE });
+    expect(await ownerSnapshot(t.ctx.db, 'chambers.ai_usage', usageOfA)).toEqual(before);
+    // Control: A counts its own calls.
+    const own = await probeAsTenant(t.ctx.db, asA, async (tx) =>
+      Number((await sql`UPDATE chambers.ai_usage SET count = count + 1 WHERE ${usageOfA}`.execute(tx)).numAffectedRows),
+    );
+    expect(own).toEqual({ ok: true, value: before.length });
   });
 });

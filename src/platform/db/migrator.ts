@@ -44,6 +44,11 @@ const ROLE_BOOTSTRAP = [
   `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chambers_runtime') THEN
      CREATE ROLE chambers_runtime LOGIN NOINHERIT NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF;
    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+  // Court administrators' read-only view of the judicial store (0013): SELECT on metadata, nothing else.
+  // The runtime login is not a member; the oversight path enters it from the owner connection.
+  `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chambers_judicial_oversight') THEN
+     CREATE ROLE chambers_judicial_oversight NOLOGIN NOINHERIT NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF;
+   EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
   `DO $$ BEGIN IF NOT pg_has_role('chambers_runtime', 'chambers_app', 'MEMBER') THEN
      GRANT chambers_app TO chambers_runtime; END IF; END $$`,
   `DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO chambers_owner', current_database());

@@ -34,13 +34,16 @@ export type UserTable = {
   updated_at: DefaultTimestamp;
 };
 
-export type MemberRole = 'org_admin' | 'lawyer' | 'judge' | 'reviewer';
+export type MemberRole = 'org_admin' | 'lawyer' | 'judge' | 'clerk' | 'reviewer' | 'api_admin';
 
 export type MembershipTable = {
   org_id: string;
   user_id: string;
   role: MemberRole;
   created_at: DefaultTimestamp;
+  /** Set while an org_admin has suspended the membership (0010_offboarding.sql). */
+  suspended_at: NullableTimestamp;
+  suspended_by: string | null;
 };
 
 export type MatterTable = {
@@ -49,7 +52,7 @@ export type MatterTable = {
   title: string;
   reference: string | null;
   client_name: string | null;
-  status: Generated<'open' | 'archived'>;
+  status: Generated<'open' | 'closed' | 'archived'>;
   legal_hold: Generated<boolean>;
   created_by: string;
   created_at: DefaultTimestamp;
@@ -82,6 +85,8 @@ export type SessionTable = {
   revoked_at: NullableTimestamp;
   revoked_reason: string | null;
   mfa_verified_at: NullableTimestamp;
+  /** The session that issued the hand-off this one was opened by (migration 0009); it ends with it. */
+  parent_session_id: ColumnType<string | null, string | null | undefined, never>;
 };
 
 export type RefreshTokenTable = {
@@ -122,6 +127,9 @@ export type InvitationTable = {
   expires_at: Timestamp;
   accepted_at: NullableTimestamp;
   accepted_by: string | null;
+  /** Set when an org_admin withdrew the invitation: its token is refused from then on. */
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
 };
 
 export type AuditEventTable = {

@@ -3,7 +3,12 @@ import type { Database } from './database.ts';
 import type { DB } from './schema.ts';
 
 export type Tx = Transaction<DB>;
-export type TenantContext = { orgId: string | null; userId: string | null };
+export type TenantContext = {
+  orgId: string | null;
+  userId: string | null;
+  /** A request made with a test API key: RLS shows it test data only (migration 0015). */
+  testDataOnly?: boolean;
+};
 
 /**
  * Runs `fn` in one transaction as the runtime role `chambers_app`, with the tenant
@@ -24,7 +29,8 @@ export async function withTenant<T>(db: Database, ctx: TenantContext, fn: (tx: T
 export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<void> {
   await sql`SELECT set_config('role', 'chambers_app', true),
                    set_config('chambers.org_id', ${ctx.orgId ?? ''}, true),
-                   set_config('chambers.user_id', ${ctx.userId ?? ''}, true)`.execute(tx);
+                   set_config('chambers.user_id', ${ctx.userId ?? ''}, true),
+                   set_config('chambers.test_data_only', ${ctx.testDataOnly ? 'on' : ''}, true)`.execute(tx);
 }
 
 /**

@@ -807,7 +807,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** New tokens for another of your organizations */
+        /** New tokens for another of your organizations (or its second-factor step, as at login) */
         post: {
             parameters: {
                 query?: never;
@@ -851,6 +851,15 @@ export interface paths {
                                 kind: "firm" | "court";
                                 role: string;
                             } | null;
+                        } | {
+                            /** @enum {boolean} */
+                            mfaRequired: true;
+                            mfaToken: string;
+                            methods: ("totp" | "backup_code" | "webauthn")[];
+                        } | {
+                            /** @enum {boolean} */
+                            mfaEnrollmentRequired: true;
+                            enrollmentToken: string;
                         };
                     };
                 };
@@ -918,6 +927,96 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        /** Delete your account: sessions end, personal data is erased, kept records stay under a pseudonym */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        confirmation: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "erased";
+                            held: {
+                                /** @enum {string} */
+                                kind: "audit_log";
+                                /** Format: uuid */
+                                orgId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/captcha": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A captcha challenge to solve (ALTCHA) or the widget to show, for a request answered CAPTCHA_REQUIRED */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            provider: "altcha";
+                            challenge: {
+                                /** @enum {string} */
+                                algorithm: "SHA-256";
+                                challenge: string;
+                                maxnumber: number;
+                                salt: string;
+                                signature: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            provider: "turnstile" | "hcaptcha";
+                            siteKey: string;
+                        } | {
+                            /** @enum {string} */
+                            provider: "off";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -978,7 +1077,41 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Pending invitations (neither accepted, revoked nor expired) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            invitations: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "org_admin" | "lawyer" | "judge" | "clerk" | "reviewer" | "api_admin";
+                                /** Format: uuid */
+                                invitedBy: string;
+                                createdAt: string;
+                                expiresAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Invite someone by email */
         post: {
@@ -995,7 +1128,7 @@ export interface paths {
                     "application/json": {
                         email: string;
                         /** @enum {string} */
-                        role: "org_admin" | "lawyer" | "judge" | "reviewer";
+                        role: "org_admin" | "lawyer" | "judge" | "clerk" | "reviewer" | "api_admin";
                     };
                 };
             };
@@ -1102,8 +1235,9 @@ export interface paths {
                                 email: string;
                                 name: string;
                                 /** @enum {string} */
-                                role: "org_admin" | "lawyer" | "judge" | "reviewer";
+                                role: "org_admin" | "lawyer" | "judge" | "clerk" | "reviewer" | "api_admin";
                                 createdAt: string;
+                                suspendedAt: string | null;
                             }[];
                         };
                     };
@@ -1128,7 +1262,28 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /** Remove a member: the membership ends and all their sessions in this organization end at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change a member's role */
@@ -1146,7 +1301,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        role: "org_admin" | "lawyer" | "judge" | "reviewer";
+                        role: "org_admin" | "lawyer" | "judge" | "clerk" | "reviewer" | "api_admin";
                     };
                 };
             };
@@ -1163,13 +1318,125 @@ export interface paths {
                             email: string;
                             name: string;
                             /** @enum {string} */
-                            role: "org_admin" | "lawyer" | "judge" | "reviewer";
+                            role: "org_admin" | "lawyer" | "judge" | "clerk" | "reviewer" | "api_admin";
                             createdAt: string;
+                            suspendedAt: string | null;
                         };
                     };
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/members/{userId}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a member: their sessions here end and sign-in to this organization is refused (403 MEMBER_SUSPENDED) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/members/{userId}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension: the member may sign in to this organization again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation: its mailed link is refused from now on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{orgId}/settings": {
@@ -2467,7 +2734,7 @@ export interface paths {
             parameters: {
                 query?: {
                     q?: string;
-                    status?: "open" | "archived" | "all";
+                    status?: "open" | "closed" | "archived" | "all";
                     limit?: number;
                     cursor?: string;
                 };
@@ -2491,7 +2758,13 @@ export interface paths {
                                 reference: string | null;
                                 clientName: string | null;
                                 /** @enum {string} */
-                                status: "open" | "archived";
+                                status: "open" | "closed" | "archived";
+                                matterType: string | null;
+                                practiceArea: string | null;
+                                clientId: string | null;
+                                responsibleUserId: string | null;
+                                teamIds: string[];
+                                closedAt: string | null;
                                 legalHold: boolean;
                                 /** Format: uuid */
                                 createdBy: string;
@@ -2519,6 +2792,11 @@ export interface paths {
                         title: string;
                         reference?: string;
                         clientName?: string;
+                        matterType?: string | null;
+                        practiceArea?: string | null;
+                        clientId?: string | null;
+                        responsibleUserId?: string | null;
+                        teamIds?: string[];
                     };
                 };
             };
@@ -2536,7 +2814,13 @@ export interface paths {
                             reference: string | null;
                             clientName: string | null;
                             /** @enum {string} */
-                            status: "open" | "archived";
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
                             legalHold: boolean;
                             /** Format: uuid */
                             createdBy: string;
@@ -2585,7 +2869,13 @@ export interface paths {
                             reference: string | null;
                             clientName: string | null;
                             /** @enum {string} */
-                            status: "open" | "archived";
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
                             legalHold: boolean;
                             /** Format: uuid */
                             createdBy: string;
@@ -2601,7 +2891,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename, re-reference or archive a matter */
+        /** Edit a matter: title, reference, client, type, practice area, responsible lawyer, team */
         patch: {
             parameters: {
                 query?: never;
@@ -2618,7 +2908,12 @@ export interface paths {
                         reference?: string | null;
                         clientName?: string | null;
                         /** @enum {string} */
-                        status?: "open" | "archived";
+                        status?: "open" | "closed" | "archived";
+                        matterType?: string | null;
+                        practiceArea?: string | null;
+                        clientId?: string | null;
+                        responsibleUserId?: string | null;
+                        teamIds?: string[];
                     };
                 };
             };
@@ -2636,7 +2931,13 @@ export interface paths {
                             reference: string | null;
                             clientName: string | null;
                             /** @enum {string} */
-                            status: "open" | "archived";
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
                             legalHold: boolean;
                             /** Format: uuid */
                             createdBy: string;
@@ -2683,7 +2984,13 @@ export interface paths {
                             reference: string | null;
                             clientName: string | null;
                             /** @enum {string} */
-                            status: "open" | "archived";
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
                             legalHold: boolean;
                             /** Format: uuid */
                             createdBy: string;
@@ -2709,7 +3016,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reopen an archived matter */
+        /** Bring an archived matter back (open) */
         post: {
             parameters: {
                 query?: never;
@@ -2734,7 +3041,127 @@ export interface paths {
                             reference: string | null;
                             clientName: string | null;
                             /** @enum {string} */
-                            status: "open" | "archived";
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
+                            legalHold: boolean;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a matter: the work is done, its record stays */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            reference: string | null;
+                            clientName: string | null;
+                            /** @enum {string} */
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
+                            legalHold: boolean;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a closed or archived matter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            reference: string | null;
+                            clientName: string | null;
+                            /** @enum {string} */
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
                             legalHold: boolean;
                             /** Format: uuid */
                             createdBy: string;
@@ -2790,7 +3217,13 @@ export interface paths {
                             reference: string | null;
                             clientName: string | null;
                             /** @enum {string} */
-                            status: "open" | "archived";
+                            status: "open" | "closed" | "archived";
+                            matterType: string | null;
+                            practiceArea: string | null;
+                            clientId: string | null;
+                            responsibleUserId: string | null;
+                            teamIds: string[];
+                            closedAt: string | null;
                             legalHold: boolean;
                             /** Format: uuid */
                             createdBy: string;
@@ -3502,6 +3935,827 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/document-policy/retention-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many documents a retention policy would delete now (asked before it is saved) */
+        get: {
+            parameters: {
+                query: {
+                    retentionDays: number;
+                    retentionTag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            documents: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which AI provider and tools are available */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            tools: ("extract" | "review" | "summarize" | "ask")[];
+                            reviewLog: boolean;
+                            reviewLogDays: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clause categories (CUAD v1) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            categories: {
+                                name: string;
+                                description: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/extract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find a document's clauses by category */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clauses: {
+                                category: string;
+                                text: string;
+                                start: number;
+                                end: number;
+                                value?: string;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a document against a playbook */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                        /** Format: uuid */
+                        playbookId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            findings: {
+                                ruleId: string;
+                                category: string;
+                                /** @enum {string} */
+                                status: "ok" | "issue";
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                quote: {
+                                    text: string;
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                explanation: string;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/summarize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Summarize a document with its own sentences */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            summary: string;
+                            quotes: {
+                                text: string;
+                                start: number;
+                                end: number;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a question of documents; the answer quotes them (SSE with Accept: text/event-stream) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        documentIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string;
+                            citations: {
+                                /** Format: uuid */
+                                documentId: string;
+                                text: string;
+                                start: number;
+                                end: number;
+                            }[];
+                            unverifiedDropped: number;
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's AI calls by day and tool */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                date: string;
+                                /** @enum {string} */
+                                tool: "extract" | "review" | "summarize" | "ask";
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's AI quotas */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            quotaUserPerDay: number;
+                            quotaOrgPerDay: number;
+                            reviewLog: boolean;
+                            reviewLogDays: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the organization's own daily AI quotas (null = the server default) and its review log */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quotaUserPerDay: number | null;
+                        quotaOrgPerDay: number | null;
+                        reviewLog?: boolean;
+                        reviewLogDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            quotaUserPerDay: number;
+                            quotaOrgPerDay: number;
+                            reviewLog: boolean;
+                            reviewLogDays: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's own AI provider (never its key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            provider: ("local" | "anthropic" | "openai-compatible") | null;
+                            baseUrl: string | null;
+                            model: string | null;
+                            apiKeySet: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the organization's own AI provider, base URL, model and API key (null = the server's) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        provider: ("local" | "anthropic" | "openai-compatible") | null;
+                        baseUrl?: string | null;
+                        model?: string | null;
+                        apiKey?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            provider: ("local" | "anthropic" | "openai-compatible") | null;
+                            baseUrl: string | null;
+                            model: string | null;
+                            apiKeySet: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/review-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The opt-in review log of AI inputs and outputs, decrypted for org_admins */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                /** Format: uuid */
+                                id: string;
+                                at: string;
+                                userId: string | null;
+                                /** @enum {string} */
+                                tool: "extract" | "review" | "summarize" | "ask";
+                                documentIds: string[];
+                                input: unknown;
+                                output: unknown;
+                                expiresAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review playbooks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            playbooks: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                rules: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    category: "Document Name" | "Parties" | "Agreement Date" | "Effective Date" | "Expiration Date" | "Renewal Term" | "Notice Period to Terminate Renewal" | "Governing Law" | "Most Favored Nation" | "Non-Compete" | "Exclusivity" | "No-Solicit of Customers" | "Competitive Restriction Exception" | "No-Solicit of Employees" | "Non-Disparagement" | "Termination for Convenience" | "Rofr/Rofo/Rofn" | "Change of Control" | "Anti-Assignment" | "Revenue/Profit Sharing" | "Price Restrictions" | "Minimum Commitment" | "Volume Restriction" | "IP Ownership Assignment" | "Joint IP Ownership" | "License Grant" | "Non-Transferable License" | "Affiliate License-Licensor" | "Affiliate License-Licensee" | "Unlimited/All-You-Can-Eat-License" | "Irrevocable or Perpetual License" | "Source Code Escrow" | "Post-Termination Services" | "Audit Rights" | "Uncapped Liability" | "Cap on Liability" | "Liquidated Damages" | "Warranty Duration" | "Insurance" | "Covenant Not to Sue" | "Third Party Beneficiary";
+                                    /** @enum {string} */
+                                    expect: "present" | "absent";
+                                    /** @enum {string} */
+                                    severity: "info" | "warning" | "critical";
+                                    guidance?: string;
+                                }[];
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a review playbook */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        rules: {
+                            id: string;
+                            /** @enum {string} */
+                            category: "Document Name" | "Parties" | "Agreement Date" | "Effective Date" | "Expiration Date" | "Renewal Term" | "Notice Period to Terminate Renewal" | "Governing Law" | "Most Favored Nation" | "Non-Compete" | "Exclusivity" | "No-Solicit of Customers" | "Competitive Restriction Exception" | "No-Solicit of Employees" | "Non-Disparagement" | "Termination for Convenience" | "Rofr/Rofo/Rofn" | "Change of Control" | "Anti-Assignment" | "Revenue/Profit Sharing" | "Price Restrictions" | "Minimum Commitment" | "Volume Restriction" | "IP Ownership Assignment" | "Joint IP Ownership" | "License Grant" | "Non-Transferable License" | "Affiliate License-Licensor" | "Affiliate License-Licensee" | "Unlimited/All-You-Can-Eat-License" | "Irrevocable or Perpetual License" | "Source Code Escrow" | "Post-Termination Services" | "Audit Rights" | "Uncapped Liability" | "Cap on Liability" | "Liquidated Damages" | "Warranty Duration" | "Insurance" | "Covenant Not to Sue" | "Third Party Beneficiary";
+                            /** @enum {string} */
+                            expect: "present" | "absent";
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            guidance?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One review playbook */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            rules: {
+                                id: string;
+                                /** @enum {string} */
+                                category: "Document Name" | "Parties" | "Agreement Date" | "Effective Date" | "Expiration Date" | "Renewal Term" | "Notice Period to Terminate Renewal" | "Governing Law" | "Most Favored Nation" | "Non-Compete" | "Exclusivity" | "No-Solicit of Customers" | "Competitive Restriction Exception" | "No-Solicit of Employees" | "Non-Disparagement" | "Termination for Convenience" | "Rofr/Rofo/Rofn" | "Change of Control" | "Anti-Assignment" | "Revenue/Profit Sharing" | "Price Restrictions" | "Minimum Commitment" | "Volume Restriction" | "IP Ownership Assignment" | "Joint IP Ownership" | "License Grant" | "Non-Transferable License" | "Affiliate License-Licensor" | "Affiliate License-Licensee" | "Unlimited/All-You-Can-Eat-License" | "Irrevocable or Perpetual License" | "Source Code Escrow" | "Post-Termination Services" | "Audit Rights" | "Uncapped Liability" | "Cap on Liability" | "Liquidated Damages" | "Warranty Duration" | "Insurance" | "Covenant Not to Sue" | "Third Party Beneficiary";
+                                /** @enum {string} */
+                                expect: "present" | "absent";
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                guidance?: string;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a review playbook */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        rules: {
+                            id: string;
+                            /** @enum {string} */
+                            category: "Document Name" | "Parties" | "Agreement Date" | "Effective Date" | "Expiration Date" | "Renewal Term" | "Notice Period to Terminate Renewal" | "Governing Law" | "Most Favored Nation" | "Non-Compete" | "Exclusivity" | "No-Solicit of Customers" | "Competitive Restriction Exception" | "No-Solicit of Employees" | "Non-Disparagement" | "Termination for Convenience" | "Rofr/Rofo/Rofn" | "Change of Control" | "Anti-Assignment" | "Revenue/Profit Sharing" | "Price Restrictions" | "Minimum Commitment" | "Volume Restriction" | "IP Ownership Assignment" | "Joint IP Ownership" | "License Grant" | "Non-Transferable License" | "Affiliate License-Licensor" | "Affiliate License-Licensee" | "Unlimited/All-You-Can-Eat-License" | "Irrevocable or Perpetual License" | "Source Code Escrow" | "Post-Termination Services" | "Audit Rights" | "Uncapped Liability" | "Cap on Liability" | "Liquidated Damages" | "Warranty Duration" | "Insurance" | "Covenant Not to Sue" | "Third Party Beneficiary";
+                            /** @enum {string} */
+                            expect: "present" | "absent";
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            guidance?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            rules: {
+                                id: string;
+                                /** @enum {string} */
+                                category: "Document Name" | "Parties" | "Agreement Date" | "Effective Date" | "Expiration Date" | "Renewal Term" | "Notice Period to Terminate Renewal" | "Governing Law" | "Most Favored Nation" | "Non-Compete" | "Exclusivity" | "No-Solicit of Customers" | "Competitive Restriction Exception" | "No-Solicit of Employees" | "Non-Disparagement" | "Termination for Convenience" | "Rofr/Rofo/Rofn" | "Change of Control" | "Anti-Assignment" | "Revenue/Profit Sharing" | "Price Restrictions" | "Minimum Commitment" | "Volume Restriction" | "IP Ownership Assignment" | "Joint IP Ownership" | "License Grant" | "Non-Transferable License" | "Affiliate License-Licensor" | "Affiliate License-Licensee" | "Unlimited/All-You-Can-Eat-License" | "Irrevocable or Perpetual License" | "Source Code Escrow" | "Post-Termination Services" | "Audit Rights" | "Uncapped Liability" | "Cap on Liability" | "Liquidated Damages" | "Warranty Duration" | "Insurance" | "Covenant Not to Sue" | "Third Party Beneficiary";
+                                /** @enum {string} */
+                                expect: "present" | "absent";
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                guidance?: string;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a review playbook */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/{id}/share-links": {
         parameters: {
             query?: never;
@@ -3687,6 +4941,995 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/envelopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Envelopes (optionally of one document) */
+        get: {
+            parameters: {
+                query?: {
+                    documentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            envelopes: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                                /** Format: uuid */
+                                documentId: string;
+                                /** @enum {string} */
+                                status: "draft" | "sent" | "completed" | "declined" | "voided" | "expired";
+                                sealing: ("pending" | "delayed" | "done") | null;
+                                /** @enum {string} */
+                                order: "sequential" | "parallel";
+                                documentSha256: string;
+                                finalSha256: string | null;
+                                expiresAt: string;
+                                createdAt: string;
+                                recipients: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    email: string;
+                                    /** @enum {string} */
+                                    role: "signer" | "approver" | "viewer";
+                                    position: number;
+                                    /** @enum {string} */
+                                    status: "waiting" | "sent" | "viewed" | "signed" | "declined";
+                                    consentedAt: string | null;
+                                    viewedAt: string | null;
+                                    signedAt: string | null;
+                                    declinedAt: string | null;
+                                    declineReason: string | null;
+                                    ip: string | null;
+                                    userAgent: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Prepare an envelope from a PDF of the vault */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** Format: uuid */
+                        documentId: string;
+                        message?: string;
+                        /** @enum {string} */
+                        order: "sequential" | "parallel";
+                        /** @default 30 */
+                        expiresInDays?: number;
+                        recipients: {
+                            name: string;
+                            email: string;
+                            /** @enum {string} */
+                            role: "signer" | "approver" | "viewer";
+                        }[];
+                        /** @default [] */
+                        fields?: {
+                            recipient: number;
+                            /** @enum {string} */
+                            type: "signature" | "initials" | "date" | "text" | "checkbox";
+                            page: number;
+                            x: number;
+                            y: number;
+                            width: number;
+                            height: number;
+                            /** @default true */
+                            required?: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "draft";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/envelopes/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an envelope: mail the recipients whose turn it is */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "sent";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/envelopes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One envelope with its recipients */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            /** Format: uuid */
+                            documentId: string;
+                            /** @enum {string} */
+                            status: "draft" | "sent" | "completed" | "declined" | "voided" | "expired";
+                            sealing: ("pending" | "delayed" | "done") | null;
+                            /** @enum {string} */
+                            order: "sequential" | "parallel";
+                            documentSha256: string;
+                            finalSha256: string | null;
+                            expiresAt: string;
+                            createdAt: string;
+                            recipients: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "signer" | "approver" | "viewer";
+                                position: number;
+                                /** @enum {string} */
+                                status: "waiting" | "sent" | "viewed" | "signed" | "declined";
+                                consentedAt: string | null;
+                                viewedAt: string | null;
+                                signedAt: string | null;
+                                declinedAt: string | null;
+                                declineReason: string | null;
+                                ip: string | null;
+                                userAgent: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/envelopes/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void an open envelope: every link stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "voided";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/envelopes/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sealed PDF of a completed envelope */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/envelopes/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence record of a completed envelope */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            envelopeId: string;
+                            documentSha256: string;
+                            finalSha256: string;
+                            sealedAt: string;
+                            timestamp: {
+                                genTime: string;
+                                tsa: string;
+                            } | null;
+                            recipients: {
+                                name: string;
+                                email: string;
+                                role: string;
+                                consent: {
+                                    disclosureVersion: string | null;
+                                    disclosureSha256: string | null;
+                                    at: string | null;
+                                    ip: string | null;
+                                    userAgent: string | null;
+                                } | null;
+                                viewedAt: string | null;
+                                signedAt: string | null;
+                                declinedAt: string | null;
+                                declineReason: string | null;
+                                method: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's seal certificate and its chain (made on first use) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            certificatePem: string;
+                            chainPem: string;
+                            fingerprintSha256: string;
+                            notAfter: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the organization's seal with a CA-issued certificate (PKCS#12) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: byte */
+                        pkcs12: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            certificatePem: string;
+                            chainPem: string;
+                            fingerprintSha256: string;
+                            notAfter: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/root-certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The root certificate of the organization's seal, as a PEM file to add to a PDF reader's trust store */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's signature settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowBaselineB: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Allow sealing B-B (without a time-stamp) when every time-stamp authority fails */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allowBaselineB: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowBaselineB: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sign/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open a signing link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            envelope: {
+                                title: string;
+                                organization: string;
+                                message: string | null;
+                            };
+                            recipient: {
+                                name: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "signer" | "approver" | "viewer";
+                            };
+                            disclosure: {
+                                version: string;
+                                text: string;
+                                sha256: string;
+                            };
+                            fields: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                type: "signature" | "initials" | "date" | "text" | "checkbox";
+                                page: number;
+                                x: number;
+                                y: number;
+                                width: number;
+                                height: number;
+                                required: boolean;
+                            }[];
+                            consented: boolean;
+                            /** @enum {string} */
+                            status: "waiting" | "sent" | "viewed" | "signed" | "declined";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sign/{token}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PDF to sign */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sign/{token}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the electronic records disclosure */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        disclosureVersion: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sign/{token}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign (or approve) with the fields filled in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        fields?: {
+                            /** Format: uuid */
+                            id: string;
+                            value: string | boolean;
+                        }[];
+                        signature?: {
+                            /** @enum {string} */
+                            kind: "typed" | "drawn";
+                            value: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "signed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sign/{token}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline to sign, with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "declined";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a sealed PDF (multipart field "file") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            verdict: "valid" | "invalid";
+                            reasons: string[];
+                            signedAt: string | null;
+                            sealedBy: {
+                                subject: string;
+                                fingerprintSha256: string;
+                            } | null;
+                            timestamp: {
+                                genTime: string;
+                                tsa: string;
+                            } | null;
+                            envelopeId: string | null;
+                            knownToChambers: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for an archive of everything Chambers holds about you */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of a data export and, when ready, its single-use link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "pending" | "ready" | "expired" | "failed";
+                            downloadUrl?: string;
+                            expiresAt: string;
+                            files?: number;
+                            bytes?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the archive (once); it is deleted as it is handed over */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/events": {
         parameters: {
             query?: never;
@@ -3702,6 +5945,7 @@ export interface paths {
                     to?: string;
                     actor?: string;
                     action?: string;
+                    matter?: string;
                     cursor?: string;
                     limit?: number;
                 };
@@ -3729,10 +5973,52 @@ export interface paths {
                                 userAgent: string | null;
                                 outcome: string;
                                 requestId: string | null;
+                                actorName: string | null;
+                                targetLabel: string | null;
                             }[];
                             nextCursor: string | null;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit events as a CSV file with names (who, what), for people; the signed bundle is the proof */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    actor?: string;
+                    action?: string;
+                    matter?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -3780,6 +6066,8 @@ export interface paths {
                             userAgent: string | null;
                             outcome: string;
                             requestId: string | null;
+                            actorName: string | null;
+                            targetLabel: string | null;
                             leaf: string;
                             leafHash: string;
                         };
@@ -4266,6 +6554,2648 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/developer/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys of the organization (never the keys) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                mode: "live" | "test";
+                                prefix: string;
+                                scopes: ("matters:read" | "matters:write" | "documents:read" | "documents:write" | "envelopes:read" | "envelopes:write")[];
+                                createdAt: string;
+                                expiresAt: string | null;
+                                lastUsedAt: string | null;
+                                revokedAt: string | null;
+                                ratePerSecond: number;
+                                burst: number;
+                                dailyQuota: number;
+                                callsToday: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API key; the key is shown only in this response */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        mode: "live" | "test";
+                        scopes: ("matters:read" | "matters:write" | "documents:read" | "documents:write" | "envelopes:read" | "envelopes:write")[];
+                        expiresInDays?: number;
+                        ratePerSecond?: number;
+                        burst?: number;
+                        dailyQuota?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            key: string;
+                            prefix: string;
+                            scopes: ("matters:read" | "matters:write" | "documents:read" | "documents:write" | "envelopes:read" | "envelopes:write")[];
+                            expiresAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key: refused from the next request on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an API key's rate, burst or daily quota; from the next request on */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ratePerSecond?: number;
+                        burst?: number;
+                        dailyQuota?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            mode: "live" | "test";
+                            prefix: string;
+                            scopes: ("matters:read" | "matters:write" | "documents:read" | "documents:write" | "envelopes:read" | "envelopes:write")[];
+                            createdAt: string;
+                            expiresAt: string | null;
+                            lastUsedAt: string | null;
+                            revokedAt: string | null;
+                            ratePerSecond: number;
+                            burst: number;
+                            dailyQuota: number;
+                            callsToday: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/developer/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every call made with an API key, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    keyId?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calls: {
+                                at: string;
+                                keyId: string;
+                                method: string;
+                                route: string;
+                                status: number;
+                                ip: string | null;
+                                latencyMs: number | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints of the organization */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhooks: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                events: string[];
+                                /** @enum {string} */
+                                mode: "live" | "test";
+                                createdAt: string;
+                                /** @enum {string} */
+                                status: "active" | "failing" | "disabled";
+                                disabledReason: ("gone" | "failing") | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Subscribe an endpoint to events; its whsec_ signing secret is shown only in this response */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        url: string;
+                        /**
+                         * @default live
+                         * @enum {string}
+                         */
+                        mode?: "live" | "test";
+                        events: ("matter.created" | "document.created" | "document.deleted" | "envelope.sent" | "envelope.completed" | "envelope.declined")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            events: string[];
+                            /** @enum {string} */
+                            mode: "live" | "test";
+                            createdAt: string;
+                            /** @enum {string} */
+                            status: "active" | "failing" | "disabled";
+                            disabledReason: ("gone" | "failing") | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint and its queue */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing secret; the old one keeps signing alongside for 24 hours */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            secret: string;
+                            previousSecretValidUntil: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries to an endpoint, newest first, with attempts and response codes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                /** Format: uuid */
+                                id: string;
+                                event: string;
+                                attempt: number;
+                                /** @enum {string} */
+                                status: "delivered" | "retrying" | "failed";
+                                responseStatus: number | null;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/webhooks/{id}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "queued";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/test-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a matter as test data (its test keys see it, its events go to test endpoints) or as live again */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        testData: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            testData: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/developer/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test event to this endpoint */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "queued";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case's documents */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            documents: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                caseId: string;
+                                name: string;
+                                size: number;
+                                sha256: string;
+                                contentType: string;
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a document to a case (sealed under the judicial key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            name: string;
+                            size: number;
+                            sha256: string;
+                            contentType: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case document's metadata */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            name: string;
+                            size: number;
+                            sha256: string;
+                            contentType: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a case document (its uploader or the case's judge): the key and the blob go */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/documents/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case document's bytes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's cases: assigned (judge) or shared (clerk) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                /** Format: uuid */
+                                id: string;
+                                caseNumber: string;
+                                title: string;
+                                caseType: string | null;
+                                /** @enum {string} */
+                                status: "open" | "reserved" | "disposed" | "closed";
+                                /** Format: uuid */
+                                judgeId: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a case (the caller is its judge) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        caseNumber: string;
+                        title: string;
+                        caseType?: string;
+                        /** @default [] */
+                        parties?: {
+                            name: string;
+                            role: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case with its parties, hearings and deadlines */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            caseNumber: string;
+                            title: string;
+                            caseType: string | null;
+                            /** @enum {string} */
+                            status: "open" | "reserved" | "disposed" | "closed";
+                            /** Format: uuid */
+                            judgeId: string;
+                            createdAt: string;
+                            parties: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                role: string;
+                            }[];
+                            hearings: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                caseId: string;
+                                at: string;
+                                purpose: string;
+                            }[];
+                            deadlines: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                caseId: string;
+                                dueOn: string;
+                                description: string;
+                            }[];
+                            clerkIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/clerks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Share a case with clerks of the court (its judge only) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        userIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            clerkIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/hearings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a hearing on the cause list */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                        purpose: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            at: string;
+                            purpose: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cause-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The day's hearings of the caller's cases */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hearings: {
+                                /** Format: uuid */
+                                caseId: string;
+                                caseNumber: string;
+                                title: string;
+                                at: string;
+                                purpose: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case's deadlines */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deadlines: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                caseId: string;
+                                dueOn: string;
+                                description: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set a deadline on a case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        dueOn: string;
+                        description: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            dueOn: string;
+                            description: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own notes on a case */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notes: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                caseId: string;
+                                body: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a private note (seen by its author alone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            body: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case's issued orders and the caller's own drafts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orders: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                caseId: string;
+                                title: string;
+                                body: string;
+                                /** @enum {string} */
+                                status: "draft" | "issued";
+                                /** Format: uuid */
+                                authorId: string;
+                                issuedAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft an order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            status: "draft" | "issued";
+                            /** Format: uuid */
+                            authorId: string;
+                            issuedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a draft order */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            status: "draft" | "issued";
+                            /** Format: uuid */
+                            authorId: string;
+                            issuedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/cases/{id}/orders/{orderId}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue an order (one-way; its judge only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            status: "draft" | "issued";
+                            /** Format: uuid */
+                            authorId: string;
+                            issuedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/oversight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The court's case metadata and counts (read-only oversight) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                /** Format: uuid */
+                                id: string;
+                                caseNumber: string;
+                                title: string;
+                                caseType: string | null;
+                                /** @enum {string} */
+                                status: "open" | "reserved" | "disposed" | "closed";
+                                /** Format: uuid */
+                                judgeId: string;
+                                createdAt: string;
+                                hearings: number;
+                                issuedOrders: number;
+                                documents: number;
+                                nextHearingAt: string | null;
+                            }[];
+                            totals: {
+                                cases: number;
+                                open: number;
+                                hearings: number;
+                                issuedOrders: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search clients (accent- and case-insensitive) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clients: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "person" | "company";
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                                address: string | null;
+                                /** @enum {string} */
+                                status: "active" | "former";
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a client */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "person" | "company";
+                        name: string;
+                        /** Format: email */
+                        email?: string;
+                        phone?: string;
+                        address?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "person" | "company";
+                            name: string;
+                            email: string | null;
+                            phone: string | null;
+                            address: string | null;
+                            /** @enum {string} */
+                            status: "active" | "former";
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One client, its contacts and its matters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "person" | "company";
+                            name: string;
+                            email: string | null;
+                            phone: string | null;
+                            address: string | null;
+                            /** @enum {string} */
+                            status: "active" | "former";
+                            createdAt: string;
+                            updatedAt: string;
+                            contacts: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                clientId: string;
+                                name: string;
+                                role: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                createdAt: string;
+                            }[];
+                            matters: {
+                                /** Format: uuid */
+                                matterId: string;
+                                title: string;
+                                role: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a client, or mark it a former client */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "person" | "company";
+                        name?: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        address?: string | null;
+                        /** @enum {string} */
+                        status?: "active" | "former";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "person" | "company";
+                            name: string;
+                            email: string | null;
+                            phone: string | null;
+                            address: string | null;
+                            /** @enum {string} */
+                            status: "active" | "former";
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a contact person to a client */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        role?: string;
+                        /** Format: email */
+                        email?: string;
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            clientId: string;
+                            name: string;
+                            role: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a contact person */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    contactId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A matter's parties */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            parties: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                matterId: string;
+                                clientId: string | null;
+                                name: string;
+                                role: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a party to a matter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        role: string;
+                        /** Format: uuid */
+                        clientId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            matterId: string;
+                            clientId: string | null;
+                            name: string;
+                            role: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conflict-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Search names against every client, former client and party of the firm */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        names: string[];
+                        /** Format: uuid */
+                        matterId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hits: {
+                                name: string;
+                                matchedName: string;
+                                /** @enum {string} */
+                                kind: "client" | "party";
+                                matterId: string | null;
+                                clientId: string | null;
+                                score: number;
+                                former: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search matters, clients and document names and tags together (accent- and case-insensitive) */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                /** @enum {string} */
+                                type: "matter" | "client" | "document";
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                                /** Format: uuid */
+                                matterId?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A matter's notes, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notes: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                matterId: string;
+                                body: string;
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a note (markdown) to a matter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            matterId: string;
+                            body: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A matter's tasks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                matterId: string;
+                                title: string;
+                                assigneeId: string | null;
+                                dueAt: string | null;
+                                done: boolean;
+                                doneAt: string | null;
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a task to a matter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** Format: uuid */
+                        assigneeId?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            matterId: string;
+                            title: string;
+                            assigneeId: string | null;
+                            dueAt: string | null;
+                            done: boolean;
+                            doneAt: string | null;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks across matters (e.g. my open tasks) */
+        get: {
+            parameters: {
+                query?: {
+                    assignee?: "me";
+                    open?: "true" | "false";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                matterId: string;
+                                title: string;
+                                assigneeId: string | null;
+                                dueAt: string | null;
+                                done: boolean;
+                                doneAt: string | null;
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members a task can be assigned to */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            members: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Complete, rename, reschedule or reassign a task */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        done?: boolean;
+                        title?: string;
+                        dueAt?: string | null;
+                        assigneeId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            matterId: string;
+                            title: string;
+                            assigneeId: string | null;
+                            dueAt: string | null;
+                            done: boolean;
+                            doneAt: string | null;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A matter's deadlines and hearings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deadlines: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                matterId: string;
+                                /** @enum {string} */
+                                kind: "deadline" | "hearing";
+                                title: string;
+                                dueAt: string;
+                                remindAt: string | null;
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a deadline or hearing to a matter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * @default deadline
+                         * @enum {string}
+                         */
+                        kind?: "deadline" | "hearing";
+                        /** @default 1440 */
+                        remindMinutesBefore?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            matterId: string;
+                            /** @enum {string} */
+                            kind: "deadline" | "hearing";
+                            title: string;
+                            dueAt: string;
+                            remindAt: string | null;
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The firm calendar: deadlines and hearings the caller may see, and the caller's open tasks */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                /** @enum {string} */
+                                kind: "deadline" | "hearing" | "task";
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                                at: string;
+                                /** Format: uuid */
+                                matterId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller has an iCalendar feed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            createdAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create (or replace) the caller’s secret iCalendar feed URL; shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Revoke the caller’s iCalendar feed URL */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/feed/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An iCalendar feed (text/calendar), by its secret URL */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/web/config": {
         parameters: {
             query?: never;
@@ -4292,6 +9222,9 @@ export interface paths {
                         "application/json": {
                             idleTimeoutSeconds: number;
                             idleWarningSeconds: number;
+                            trustedDeviceDays: number;
+                            uploadsScanned: boolean;
+                            registrationOpen: boolean;
                         };
                     };
                 };
@@ -4393,6 +9326,115 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/audit/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's audit retention */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orgId: string;
+                            days: number | null;
+                            effectiveDays: {
+                                general: number;
+                                judicial: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Keep this organization's audit events longer than the deployment period (e.g. 7 years) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        days: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orgId: string;
+                            days: number | null;
+                            effectiveDays: {
+                                general: number;
+                                judicial: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Back to the deployment audit retention */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orgId: string;
+                            days: number | null;
+                            effectiveDays: {
+                                general: number;
+                                judicial: number;
+                            };
+                        };
+                    };
                 };
             };
         };

@@ -30,8 +30,17 @@ export type TotpEnrollment = ResponseOf<'/api/v1/mfa/totp/enroll', 'post'>;
 export type TotpConfirmation = ResponseOf<'/api/v1/mfa/totp/confirm', 'post'>;
 export type NewBackupCodes = ResponseOf<'/api/v1/mfa/backup-codes/regenerate', 'post'>;
 
-export type MatterList = ResponseOf<'/api/v1/matters', 'get'>;
-export type Matter = ResponseOf<'/api/v1/matters/{id}', 'get'>;
+export type MatterList = { matters: Matter[]; nextCursor: string | null };
+/** The lifecycle fields (0019) are spelled out until the generated schema carries them; then the intersection is a no-op. */
+export type Matter = Omit<ResponseOf<'/api/v1/matters/{id}', 'get'>, 'status'> & {
+  status: 'open' | 'closed' | 'archived';
+  matterType: string | null;
+  practiceArea: string | null;
+  clientId: string | null;
+  responsibleUserId: string | null;
+  teamIds: string[];
+  closedAt: string | null;
+};
 export type EthicalWall = ResponseOf<'/api/v1/matters/{id}/wall', 'get'>;
 export type DocumentList = ResponseOf<'/api/v1/matters/{id}/documents', 'get'>;
 export type DocumentMeta = Item<DocumentList['documents']>;
@@ -44,13 +53,31 @@ export type ShareLinkSummary = Item<ShareLinkList['shareLinks']>;
 export type MemberList = ResponseOf<'/api/v1/orgs/{orgId}/members', 'get'>;
 export type Member = Item<MemberList['members']>;
 export type Invitation = ResponseOf<'/api/v1/orgs/{orgId}/invitations', 'post'>;
+// Offboarding (hand-written until the lead regenerates schema.d.ts; the server's shapes in src/orgs/orgs.schemas.ts).
+/** A member as the list shows them: suspendedAt is set while the membership is suspended. */
+export type MemberWithStatus = Member & { suspendedAt: string | null };
+export type PendingInvitation = {
+  id: string;
+  email: string;
+  role: Member['role'];
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+};
+export type PendingInvitationList = { invitations: PendingInvitation[] };
 export type OrgSettings = ResponseOf<'/api/v1/orgs/{orgId}/settings', 'get'>;
 export type AuditEventPage = ResponseOf<'/api/v1/audit/events', 'get'>;
-export type AuditEvent = Item<AuditEventPage['events']>;
-export type AuditEventDetail = ResponseOf<'/api/v1/audit/events/{seq}', 'get'>;
+export type AuditEvent = Item<AuditEventPage['events']> & { actorName: string | null; targetLabel: string | null };
+export type AuditEventDetail = ResponseOf<'/api/v1/audit/events/{seq}', 'get'> & {
+  actorName: string | null;
+  targetLabel: string | null;
+};
 export type Checkpoint = ResponseOf<'/api/v1/audit/checkpoint', 'get'>;
 export type AuditPublicKey = ResponseOf<'/api/v1/audit/public-key', 'get'>;
 export type AuditStatus = ResponseOf<'/api/v1/audit/status', 'get'>;
 export type DocumentPolicy = ResponseOf<'/api/v1/document-policy', 'get'>;
 export type LegalHold = ResponseOf<'/api/v1/orgs/{orgId}/audit/legal-hold', 'get'>;
-export type WebConfig = ResponseOf<'/api/v1/web/config', 'get'>;
+export type WebConfig = ResponseOf<'/api/v1/web/config', 'get'> & { registrationOpen: boolean };
+
+/** GET /api/v1/search (src/search). */
+export type SearchResult = { type: 'matter' | 'client' | 'document'; id: string; title: string; matterId?: string };

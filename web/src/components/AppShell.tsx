@@ -5,6 +5,7 @@ import { IdleBanner } from '../session/IdleBanner.tsx';
 import { StepUpDialog } from '../session/StepUpDialog.tsx';
 import { useSession } from '../session/session.tsx';
 import { Brand, Spinner } from './ui.tsx';
+import { SearchBox } from './SearchBox.tsx';
 
 const ROLE_LABEL: Record<string, string> = {
   org_admin: 'Administrator',
@@ -41,10 +42,25 @@ export function RequireSignIn() {
           <Brand />
           <nav aria-label="Main">
             <ul className="nav">
-              {me.portal === 'lawyer' && (
+              {(me.role === 'api_admin' || me.role === 'org_admin') && (
+                <li>
+                  <NavLink to="/developer">Developer</NavLink>
+                </li>
+              )}
+              {me.portal === 'lawyer' && me.role !== 'api_admin' && (
                 <li>
                   <NavLink to="/matters">Matters</NavLink>
                 </li>
+              )}
+              {me.portal === 'lawyer' && me.role !== 'api_admin' && (
+                <>
+                  <li>
+                    <NavLink to="/clients">Clients</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/calendar">Calendar</NavLink>
+                  </li>
+                </>
               )}
               {me.portal === 'judge' && (
                 <li>
@@ -61,6 +77,7 @@ export function RequireSignIn() {
               </li>
             </ul>
           </nav>
+          {me.portal === 'lawyer' && me.role !== 'api_admin' && <SearchBox />}
           <div className="topbar-user">
             <div className="who">
               <span className="who-name">{me.user.name}</span>

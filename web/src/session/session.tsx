@@ -30,6 +30,8 @@ export function useMe(): Me {
 
 /** Where a user lands after signing in: the portal their organization belongs to. */
 export function homeOf(me: Me): string {
+  // An api_admin works in the developer portal only (the server answers PORTAL_FORBIDDEN elsewhere).
+  if (me.role === 'api_admin') return '/developer';
   if (me.portal === 'judge') return '/judge';
   if (me.portal === 'lawyer') return '/matters';
   return me.role === 'super_admin' ? '/admin' : '/account';

@@ -3,6 +3,7 @@ import { PageHeader } from '../../components/ui.tsx';
 import { useMe } from '../../session/session.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 import { Members } from './Members.tsx';
+import { Playbooks } from './Playbooks.tsx';
 import { Retention } from './Retention.tsx';
 import { Settings } from './Settings.tsx';
 
@@ -21,6 +22,7 @@ export default function Admin() {
         <NavLink to="/admin/audit">Audit trail</NavLink>
         {orgId && <NavLink to="/admin/settings">Security settings</NavLink>}
         {orgId && <NavLink to="/admin/retention">Retention</NavLink>}
+        {orgId && <NavLink to="/admin/playbooks">Playbooks</NavLink>}
       </nav>
       <Routes>
         <Route index element={<Navigate to={orgId ? 'members' : 'audit'} replace />} />
@@ -28,6 +30,7 @@ export default function Admin() {
         <Route path="audit" element={<AuditTrail />} />
         {orgId && <Route path="settings" element={<Settings orgId={orgId} />} />}
         {orgId && <Route path="retention" element={<Retention orgId={orgId} />} />}
+        {orgId && <Route path="playbooks" element={<Playbooks />} />}
         <Route path="*" element={<Navigate to="/admin" replace />} />
       </Routes>
     </>

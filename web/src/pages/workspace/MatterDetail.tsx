@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { del, get } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
@@ -7,9 +7,16 @@ import { Alert, Empty, PageHeader, Section, formatBytes, formatDate } from '../.
 import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe } from '../../session/session.tsx';
 import { ShareLinks } from './ShareLinks.tsx';
-import { uploadWithProgress } from './upload.ts';
+import { DocumentUploader } from './documents/DocumentUploader.tsx';
+import { PreviewButton } from './documents/DocumentPreview.tsx';
+import { DocumentTags, TagFilter, TagList, withTag } from './documents/DocumentTags.tsx';
+import { DocumentHold, HoldBadge, MatterHold } from './documents/LegalHold.tsx';
 import { Versions } from './Versions.tsx';
 import { WallPanel } from './WallPanel.tsx';
+import { MatterWork } from './MatterWork.tsx';
+import { MatterOverview } from './MatterOverview.tsx';
+import { AnalyzeButton, AnalyzeRow } from './ai/AnalyzeRow.tsx';
+import { EnvelopesPanel } from './EnvelopesPanel.tsx';
 
 export default function MatterDetail() {
   const { id = '' } = useParams();
@@ -17,6 +24,7 @@ export default function MatterDetail() {
   const [matter, setMatter] = useState<Matter | null>(null);
   const [documents, setDocuments] = useState<DocumentMeta[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [tag, setTag] = useState('');
   // The page's one outcome line: uploads, downloads and deletes of its documents.
   const { error, success: notice, run, fail, succeed } = useFormAction();
   const canWrite = me.role === 'lawyer' || me.role === 'org_admin';
@@ -45,11 +53,13 @@ export default function MatterDetail() {
       <div className="stack">
         <Alert>{error}</Alert>
         <Alert kind="success">{notice}</Alert>
+        {matter && <MatterOverview matter={matter} canWrite={canWrite} onChange={setMatter} />}
         {canWrite && (
-          <Uploader
+          <DocumentUploader
             matterId={id}
+            documents={documents}
             onUploaded={(doc) => {
-              succeed(`${doc.name} uploaded.`);
+              succeed(doc.version > 1 ? `Version ${doc.version} of ${doc.name} uploaded.` : `${doc.name} uploaded.`);
               void load();
             }}
           />
@@ -59,6 +69,7 @@ export default function MatterDetail() {
           description="Encrypted at rest; every download and share is recorded in the audit trail."
         >
           {documents && documents.length === 0 && <Empty>No documents in this matter yet.</Empty>}
+          {documents && <TagFilter documents={documents} value={tag} onChange={setTag} />}
           {documents && documents.length > 0 && (
             <table className="table">
               <caption className="sr-only">Documents</caption>
@@ -73,10 +84,13 @@ export default function MatterDetail() {
                 </tr>
               </thead>
               <tbody>
-                {documents.map((d) => (
+                {withTag(documents, tag).map((d) => (
                   <DocumentRow
                     key={d.id}
                     doc={d}
+                    matterHeld={matter?.legalHold ?? false}
+                    isAdmin={me.role === 'org_admin'}
+                    onChanged={() => void load()}
                     expanded={open === d.id}
                     canWrite={canWrite}
                     onToggle={() => setOpen(open === d.id ? null : d.id)}
@@ -102,7 +116,10 @@ export default function MatterDetail() {
             </table>
           )}
         </Section>
+        {documents && <EnvelopesPanel documents={documents} canWrite={canWrite} />}
+        <MatterWork matterId={id} canWrite={canWrite} />
         {me.role === 'org_admin' && <WallPanel matterId={id} orgId={me.org?.id ?? ''} />}
+        {matter && <MatterHold matter={matter} isAdmin={me.role === 'org_admin'} onChanged={() => void load()} />}
       </div>
     </>
   );
@@ -116,18 +133,26 @@ function DocumentRow(props: {
   onDownload: () => void;
   onDelete: () => void;
   onNewVersion: (doc: DocumentMeta) => void;
+  matterHeld: boolean;
+  isAdmin: boolean;
+  onChanged: () => void;
 }) {
   const { doc } = props;
+  const [analyzing, setAnalyzing] = useState(false);
   return (
     <>
       <tr data-document={doc.name}>
         <td>
           <span className="doc-name">{doc.name}</span>
           {doc.version > 1 && <span className="badge">v{doc.version}</span>}
+          <HoldBadge doc={doc} />
+          <TagList doc={doc} />
         </td>
         <td>{formatBytes(doc.size)}</td>
         <td>{formatDate(doc.createdAt)}</td>
         <td className="actions">
+          <PreviewButton doc={doc} />
+          <AnalyzeButton doc={doc} open={analyzing} onToggle={() => setAnalyzing((a) => !a)} />
           <button type="button" className="btn btn-link" onClick={props.onDownload} aria-label={`Download ${doc.name}`}>
             Download
           </button>
@@ -158,51 +183,18 @@ function DocumentRow(props: {
             <div className="detail-grid">
               <Versions doc={doc} canWrite={props.canWrite} onNewVersion={props.onNewVersion} />
               {props.canWrite && <ShareLinks doc={doc} />}
+              <DocumentTags doc={doc} canWrite={props.canWrite} onChanged={props.onChanged} />
+              <DocumentHold
+                doc={doc}
+                matterHeld={props.matterHeld}
+                isAdmin={props.isAdmin}
+                onChanged={props.onChanged}
+              />
             </div>
           </td>
         </tr>
       )}
+      {analyzing && <AnalyzeRow doc={doc} colSpan={4} />}
     </>
-  );
-}
-
-function Uploader({ matterId, onUploaded }: { matterId: string; onUploaded: (doc: DocumentMeta) => void }) {
-  const [progress, setProgress] = useState<number | null>(null);
-  const { error, run } = useFormAction();
-  const input = useRef<HTMLInputElement>(null);
-  const choose = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    if (!file) return;
-    setProgress(0);
-    await run(async () =>
-      onUploaded(await uploadWithProgress<DocumentMeta>(`/api/v1/matters/${matterId}/documents`, file, setProgress)),
-    );
-    setProgress(null);
-    if (input.current) input.current.value = '';
-  };
-  return (
-    <Section
-      title="Upload a document"
-      description="Files are scanned, then encrypted with their own key before they are stored."
-    >
-      <Alert>{error}</Alert>
-      <div className="field">
-        <label htmlFor="upload-file">Choose a file</label>
-        <input
-          id="upload-file"
-          ref={input}
-          type="file"
-          name="file"
-          onChange={(e) => void choose(e)}
-          disabled={progress !== null}
-        />
-      </div>
-      {progress !== null && (
-        <div className="progress-wrap">
-          <label htmlFor="upload-progress">Uploading… {Math.round(progress * 100)}%</label>
-          <progress id="upload-progress" max={1} value={progress} />
-        </div>
-      )}
-    </Section>
   );
 }

@@ -5,6 +5,7 @@ import type { Matter, MatterList } from '../../api/types.ts';
 import { Alert, Button, Empty, Field, PageHeader, Section, formatDate } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe } from '../../session/session.tsx';
+import { ConflictCheckPanel, useConflictCheck } from './ConflictCheckPanel.tsx';
 
 export default function Matters() {
   const me = useMe();
@@ -77,12 +78,15 @@ function NewMatter({ onCreated }: { onCreated: () => void }) {
   const [reference, setReference] = useState('');
   const [clientName, setClientName] = useState('');
   const { busy, error, onSubmit } = useFormAction();
+  const conflicts = useConflictCheck();
   const submit = onSubmit(async () => {
-    await post('/api/v1/matters', {
+    const created = await post<Matter>('/api/v1/matters', {
       title,
       ...(reference ? { reference } : {}),
       ...(clientName ? { clientName } : {}),
     });
+    // The client and parties become the matter's parties; the check runs again, recorded against the matter.
+    await conflicts.afterOpen(created.id, clientName);
     setTitle('');
     setReference('');
     setClientName('');
@@ -118,6 +122,7 @@ function NewMatter({ onCreated }: { onCreated: () => void }) {
           Open matter
         </Button>
       </form>
+      <ConflictCheckPanel state={conflicts} clientName={clientName} />
     </Section>
   );
 }

@@ -3,6 +3,7 @@ import { del, get, put } from '../../api/client.ts';
 import type { EthicalWall, Member, MemberList } from '../../api/types.ts';
 import { Alert, Button, Section } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
+import { useMe } from '../../session/session.tsx';
 
 /** Ethical wall (admins): restrict the matter and its documents to named members. */
 export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string }) {
@@ -10,6 +11,9 @@ export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string
   const [members, setMembers] = useState<Member[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const { error, success, run, fail } = useFormAction();
+  const selfId = useMe().user.id;
+  // An admin who leaves herself out of the wall can no longer open the matter: say so before she saves.
+  const wallsSelfOut = chosen.size > 0 && !chosen.has(selfId);
   const load = useCallback(async () => {
     const [w, m] = await Promise.all([
       get<EthicalWall>(`/api/v1/matters/${matterId}/wall`),
@@ -68,6 +72,12 @@ export function WallPanel({ matterId, orgId }: { matterId: string; orgId: string
           ))}
         </div>
       </fieldset>
+      {wallsSelfOut && (
+        <Alert kind="warning">
+          You are not checked: once saved, you will no longer see this matter or its documents, and this page will be
+          closed to you. Check your own name to keep access.
+        </Alert>
+      )}
       <div className="form-actions">
         <Button onClick={() => void save()} disabled={chosen.size === 0}>
           Save wall
