@@ -86,7 +86,7 @@ export const summarizeResponse = z.object({ summary: z.string(), quotes: z.array
 
 export const askBody = z.strictObject({
   // The 50 KB limit is checked in bytes by the service (413), not here (which would say 400).
-  question: z.string().min(1),
+  question: z.string().min(1).max(204_800),
   documentIds: z.array(z.uuid()).min(1).max(10),
 });
 export type AskInput = z.infer<typeof askBody>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const uuid = () => z.uuid({ message: 'must be a UUID' });
 export const idParams = z.strictObject({ id: uuid() });
-const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date and time' });
+const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date and time' }).max(40);
 
 export const createDeadlineBody = z.strictObject({
   title: z.string().trim().min(1).max(300),

@@ -63,6 +63,7 @@ export const callsQuery = z.strictObject({
   keyId: z.uuid().optional(),
   cursor: z
     .string()
+    .max(19)
     .regex(/^[1-9][0-9]{0,18}$/, 'not a cursor this server issued')
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

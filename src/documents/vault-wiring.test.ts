@@ -13,7 +13,13 @@ describe('vault services in the app context', () => {
       expect(typeof t.ctx.orgKeyring.newDataKey).toBe('function');
       const ready = await t.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);
-      expect(ready.json().checks).toEqual({ database: 'ok', storage: 'ok', keys: 'ok', audit: 'ok' });
+      expect(ready.json().checks).toEqual({
+        database: 'ok',
+        storage: 'ok',
+        keys: 'ok',
+        audit: 'ok',
+        'seal-certificates': 'ok',
+      });
     } finally {
       await t.close();
     }

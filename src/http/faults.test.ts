@@ -156,7 +156,13 @@ describe('when the database fails under the app', () => {
         expect(ready.statusCode).toBe(503);
         expect(ready.json()).toEqual({
           status: 'unavailable',
-          checks: { database: 'unavailable', storage: 'ok', keys: 'ok', audit: 'ok' },
+          checks: {
+            database: 'unavailable',
+            storage: 'ok',
+            keys: 'ok',
+            audit: 'ok',
+            'seal-certificates': 'unavailable',
+          },
         });
         expect((await t.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 

@@ -21,11 +21,11 @@ export type CreateCaseInput = z.infer<typeof createCaseBody>;
 
 export const clerksBody = z.strictObject({ userIds: z.array(uuid()).max(50) });
 export const hearingBody = z.strictObject({
-  at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).max(40),
   purpose: z.string().trim().min(1).max(300),
 });
 export const causeListQuery = z.strictObject({
-  date: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).optional(),
+  date: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).max(10).optional(),
 });
 export const noteBody = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
 export const orderBody = z.strictObject({
@@ -33,7 +33,7 @@ export const orderBody = z.strictObject({
   body: z.string().trim().min(1).max(200_000),
 });
 export const deadlineBody = z.strictObject({
-  dueOn: z.iso.date({ message: 'must be a date YYYY-MM-DD' }),
+  dueOn: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).max(10),
   description: z.string().trim().min(1).max(300),
 });
 

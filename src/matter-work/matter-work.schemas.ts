@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const uuid = () => z.uuid({ message: 'must be a UUID' });
 export const idParams = z.strictObject({ id: uuid() });
-const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date and time' });
+const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date and time' }).max(40);
 
 /** Markdown, rendered by the web app with HTML off, https links only and no images. */
 export const createNoteBody = z.strictObject({ body: z.string().trim().min(1).max(20000) });
