@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createMember } from '../test/helpers/test-app.ts';
@@ -80,6 +81,16 @@ describe.skipIf(!hasChromium)('web app: accounts and administration in Chromium'
     await page.getByLabel('6-digit code').fill(oathtoolCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByRole('heading', { name: 'Your new backup codes' }).waitFor();
+    // The codes can be kept offline: downloaded as a text file that holds every code shown.
+    const shown = await page.getByRole('list', { name: 'Backup codes' }).locator('code').allTextContents();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download codes' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('chambers-backup-codes.txt');
+    const file = fs.readFileSync((await download.path()) ?? '', 'utf8');
+    expect(shown.length).toBeGreaterThanOrEqual(8);
+    for (const code of shown) expect(file).toContain(code);
     await expect.poll(() => page.locator('.mfa-item .status-on').count()).toBe(1);
     await checkPage(page, problems, 'account');
 

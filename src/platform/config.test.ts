@@ -353,7 +353,7 @@ describe('loadConfig', () => {
         publicPerMinute: 500,
         lawyerPerMinute: 200,
         judicialPerMinute: 100,
-        adminPerMinute: 30,
+        adminPerMinute: 120,
       });
     });
 
