@@ -5,6 +5,7 @@ import { AuditTrail } from './AuditTrail.tsx';
 import { Members } from './Members.tsx';
 import { Playbooks } from './Playbooks.tsx';
 import { Retention } from './Retention.tsx';
+import { SealCertificate } from './SealCertificate.tsx';
 import { Settings } from './Settings.tsx';
 
 export default function Admin() {
@@ -23,6 +24,7 @@ export default function Admin() {
         {orgId && <NavLink to="/admin/settings">Security settings</NavLink>}
         {orgId && <NavLink to="/admin/retention">Retention</NavLink>}
         {orgId && <NavLink to="/admin/playbooks">Playbooks</NavLink>}
+        {orgId && <NavLink to="/admin/signatures">Signatures</NavLink>}
       </nav>
       <Routes>
         <Route index element={<Navigate to={orgId ? 'members' : 'audit'} replace />} />
@@ -31,6 +33,7 @@ export default function Admin() {
         {orgId && <Route path="settings" element={<Settings orgId={orgId} />} />}
         {orgId && <Route path="retention" element={<Retention orgId={orgId} />} />}
         {orgId && <Route path="playbooks" element={<Playbooks />} />}
+        {orgId && <Route path="signatures" element={<SealCertificate />} />}
         <Route path="*" element={<Navigate to="/admin" replace />} />
       </Routes>
     </>
