@@ -107,6 +107,10 @@ describe.skipIf(!hasChromium)('web app: matters and documents in Chromium', () =
     await publicPage.goto(shareUrl);
     await publicPage.getByRole('button', { name: 'Open document' }).click();
     await expect.poll(() => publicPage.getByTestId('shared-name').textContent()).toBe('will.txt');
+    // Who shared what until when: the recipient can tell a real share from a lure.
+    expect(await publicPage.getByTestId('shared-by').textContent()).toMatch(
+      /^Shared by Test User \(Harbour & Vale LLP\)\. This link works until .+\.$/,
+    );
     await checkPage(publicPage, publicProblems, 'share-link');
     const [shared] = await Promise.all([
       publicPage.waitForEvent('download'),

@@ -63,7 +63,11 @@ export async function unsafeFindSharedDocument(db: Database, tokenHash: string) 
       .innerJoin('chambers.document_versions as v', (j) =>
         j.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'),
       )
+      .innerJoin('chambers.users as u', 'u.id', 'l.created_by')
+      .innerJoin('chambers.organizations as o', 'o.id', 'l.org_id')
       .select([
+        'u.name as shared_by_name',
+        'o.name as shared_by_org',
         'l.id as link_id',
         'l.org_id',
         'l.passcode_hash',

@@ -67,7 +67,13 @@ export async function shareLinksRoutes(app: FastifyInstance, ctx: AppContext): P
         target: access.linkId,
         ...requestFacts(request),
       });
-      return reply.headers(documentHeaders(doc.name, doc.contentType, doc.size)).send(doc.body);
+      // The recipient's page says who shared what until when (names percent-encoded: headers are ASCII).
+      return reply
+        .headers(documentHeaders(doc.name, doc.contentType, doc.size))
+        .header('x-shared-by', encodeURIComponent(doc.sharedBy.name))
+        .header('x-shared-by-organization', encodeURIComponent(doc.sharedBy.organization))
+        .header('x-share-expires-at', doc.expiresAt.toISOString())
+        .send(doc.body);
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_ERROR';
       await ctx.audit.record({

@@ -63,6 +63,10 @@ describe('share links', () => {
     expect(res.rawPayload.equals(pdf('shared-one'))).toBe(true);
     expect(res.headers['content-security-policy']).toBe('sandbox');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // The recipient is told who shared it and until when (ASCII headers, names percent-encoded).
+    expect(decodeURIComponent(String(res.headers['x-shared-by']))).toBeTruthy();
+    expect(decodeURIComponent(String(res.headers['x-shared-by-organization']))).toBeTruthy();
+    expect(res.headers['x-share-expires-at']).toBe(link.expiresAt);
     const { rows } = await sql<{
       ip: string;
       outcome: string;

@@ -67,12 +67,15 @@ export type ShareAccess = { linkId: string | null; orgId: string | null };
  * links and deleted documents all answer 404 alike; a passcode link needs its passcode,
  * and the fifth wrong one locks it. `seen` learns which link was asked for (for the audit).
  */
+/** A shared document and what its recipient is told: who shared it and until when the link works. */
+export type SharedDownload = Download & { sharedBy: { name: string; organization: string }; expiresAt: Date };
+
 export async function openSharedDocument(
   ctx: AppContext,
   token: string,
   passcode: string | null,
   seen: (a: ShareAccess) => void,
-): Promise<Download> {
+): Promise<SharedDownload> {
   if (!TOKEN_FORMAT.test(token)) throw notFound();
   const link = await repo.unsafeFindSharedDocument(ctx.db, hashToken(token));
   if (!link) throw notFound();
@@ -104,6 +107,8 @@ export async function openSharedDocument(
     ctx.orgKeyring.unwrapDataKey(tx, link.org_id, link.wrapped_data_key!, link.org_key_version),
   );
   return {
+    sharedBy: { name: link.shared_by_name, organization: link.shared_by_org },
+    expiresAt: new Date(link.expires_at),
     name: link.version_name ?? link.document_name ?? 'document',
     contentType: link.content_type,
     size: Number(link.size),

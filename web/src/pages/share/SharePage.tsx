@@ -3,7 +3,23 @@ import { useParams } from 'react-router';
 import { AuthCard, Alert, Button, Field, formatBytes } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 
-type Fetched = { name: string; size: number; blob: Blob };
+type Fetched = {
+  name: string;
+  size: number;
+  blob: Blob;
+  /** Who shared it and until when the link works, as the server states them (absent from older servers). */
+  sharedBy: string | null;
+  expiresAt: Date | null;
+};
+
+/** "Alice Smith (Harbour & Vale LLP)" from the percent-encoded headers, or null. */
+function sharerOf(res: Response): string | null {
+  const decode = (v: string | null) => (v ? decodeURIComponent(v) : '');
+  const name = decode(res.headers.get('x-shared-by'));
+  const org = decode(res.headers.get('x-shared-by-organization'));
+  if (!name) return null;
+  return org ? `${name} (${org})` : name;
+}
 
 /**
  * The public page of a share link, for people without an account. The bytes
@@ -45,7 +61,8 @@ export default function SharePage() {
         'document',
     );
     const blob = await res.blob();
-    setFile({ name, size: blob.size, blob });
+    const expires = res.headers.get('x-share-expires-at');
+    setFile({ name, size: blob.size, blob, sharedBy: sharerOf(res), expiresAt: expires ? new Date(expires) : null });
   });
   const save = () => {
     if (!file) return;
@@ -73,6 +90,12 @@ export default function SharePage() {
             </strong>{' '}
             <span className="muted">· {formatBytes(file.size)}</span>
           </p>
+          {(file.sharedBy || file.expiresAt) && (
+            <p data-testid="shared-by">
+              {file.sharedBy && <>Shared by {file.sharedBy}. </>}
+              {file.expiresAt && <>This link works until {file.expiresAt.toLocaleString()}.</>}
+            </p>
+          )}
           <Button className="btn btn-primary btn-block" onClick={save}>
             Download
           </Button>
