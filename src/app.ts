@@ -30,7 +30,7 @@ import { authRoutes, captchaRoutes } from './auth/index.ts';
 import { registerIdempotency } from './idempotency/index.ts';
 import { mattersRoutes } from './matters/index.ts';
 import { documentsRoutes, retentionPreviewRoutes } from './documents/index.ts';
-import { aiRoutes } from './ai/index.ts';
+import { aiRoutes, aiToolRoutes } from './ai/index.ts';
 import { privacyRoutes } from './privacy/index.ts';
 import { shareLinksRoutes } from './share-links/index.ts';
 import { sealExpiryReadiness, signaturesRoutes } from './signatures/index.ts';
@@ -173,6 +173,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<Fas
   await documentsRoutes(app, ctx);
   await retentionPreviewRoutes(app, ctx);
   await aiRoutes(app, ctx);
+  await aiToolRoutes(app, ctx);
   await shareLinksRoutes(app, ctx);
   await signaturesRoutes(app, ctx);
   await privacyRoutes(app, ctx);

@@ -308,3 +308,33 @@ export const deletePlaybookRoute = {
   config: ADMIN,
   schema: { tags: ['ai'], summary: 'Delete a review playbook', params: playbookParams },
 } satisfies RouteShorthandOptions;
+
+/*
+ * The same four tools on case documents of the judicial store: judge portal routes (a lawyer's
+ * token gets 403 PORTAL_FORBIDDEN; the judicial rate tier), for a case's judge and its clerks.
+ * The case's own rules decide which document the caller may read (another judge's → 404).
+ */
+const JUDICIAL = { access: { portal: 'judge' as const, roles: ['judge' as const, 'clerk' as const] } };
+const judicialTags = ['ai', 'judicial'];
+const onCaseDocuments = <R extends { schema: object }>(route: R, summary: string) => ({
+  ...route,
+  config: JUDICIAL,
+  schema: { ...route.schema, tags: judicialTags, summary },
+});
+
+export const judicialExtractRoute = onCaseDocuments(
+  extractRoute,
+  "Find a case document's clauses by category",
+) satisfies RouteShorthandOptions;
+export const judicialReviewRoute = onCaseDocuments(
+  reviewRoute,
+  'Review a case document against a playbook',
+) satisfies RouteShorthandOptions;
+export const judicialSummarizeRoute = onCaseDocuments(
+  summarizeRoute,
+  'Summarize a case document with its own sentences',
+) satisfies RouteShorthandOptions;
+export const judicialAskRoute = onCaseDocuments(
+  askRoute,
+  'Ask a question of case documents; the answer quotes them (SSE with Accept: text/event-stream)',
+) satisfies RouteShorthandOptions;

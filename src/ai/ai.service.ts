@@ -27,6 +27,7 @@ import type { Source } from './tools/local-tools.ts';
 export { engineFor, getProvider, putProvider } from './org-provider.ts';
 export { listEntries as reviewLogEntries, recordIfOn as recordReviewLog, startReviewLogPurge } from './review-log.ts';
 export { createEngine, runAsk, runExtract, runReview, runSummarize, type Engine, type Meta } from './ai.engine.ts';
+export type { Source } from './tools/local-tools.ts';
 
 export const TOOLS: Tool[] = ['extract', 'review', 'summarize', 'ask'];
 
@@ -58,6 +59,31 @@ export async function quotas(
   };
 }
 
+/** 429 AI_QUOTA_EXCEEDED when the caller or the organization has used today's calls. */
+export async function checkQuota(tx: Tx, ctx: AppContext, actor: Actor): Promise<void> {
+  const limits = await quotas(tx, ctx);
+  const used = await repo.usageToday(tx, actor.userId, today(ctx));
+  if (used.user >= limits.user || used.org >= limits.org) throw new AppError('AI_QUOTA_EXCEEDED');
+}
+
+/** Counts one call against today's quotas (and the usage by tool and day admins see). */
+export async function countCall(tx: Tx, ctx: AppContext, actor: Actor, tool: Tool): Promise<void> {
+  await repo.countCall(tx, { orgId: actor.orgId, userId: actor.userId, day: today(ctx), tool });
+}
+
+/** Refuses, before any byte is read, a document the tools cannot analyze: its type (422) or its size (413). */
+export function checkAnalyzable(doc: { name: string; contentType: string; size: number }): void {
+  if (!kindOf(doc.contentType, doc.name)) throw new AppError('UNSUPPORTED_DOCUMENT');
+  if (doc.size > EXTRACTION_LIMITS.maxBytes) throw new AppError('AI_DOCUMENT_TOO_LARGE');
+}
+
+/** The text of a document held in memory; the bytes are the caller's to zero. */
+export async function textOf(doc: { name: string; contentType: string }, bytes: Buffer): Promise<string> {
+  const kind = kindOf(doc.contentType, doc.name);
+  if (!kind) throw new AppError('UNSUPPORTED_DOCUMENT');
+  return extractText(kind, bytes);
+}
+
 /**
  * Inside the request's tenant transaction: checks and counts the call against today's quotas,
  * then finds each document (same rules as the vault: another org's id is 404) and unwraps its key.
@@ -69,9 +95,7 @@ export async function prepare(
   tool: Tool,
   documentIds: string[],
 ): Promise<Prepared> {
-  const limits = await quotas(tx, ctx);
-  const used = await repo.usageToday(tx, actor.userId, today(ctx));
-  if (used.user >= limits.user || used.org >= limits.org) throw new AppError('AI_QUOTA_EXCEEDED');
+  await checkQuota(tx, ctx, actor);
   const unlocked: Unlocked[] = [];
   let inputBytes = 0;
   for (const id of [...new Set(documentIds)]) {
@@ -87,7 +111,7 @@ export async function prepare(
     inputBytes += Number(u.sealed.size);
     unlocked.push(u);
   }
-  await repo.countCall(tx, { orgId: actor.orgId, userId: actor.userId, day: today(ctx), tool });
+  await countCall(tx, ctx, actor, tool);
   return { documentIds: [...new Set(documentIds)], unlocked, inputBytes };
 }
 

@@ -5,3 +5,4 @@
  */
 export { AI_ERRORS } from './ai.errors.ts';
 export { aiRoutes } from './ai.routes.ts';
+export { aiToolRoutes } from './ai-tools.routes.ts';

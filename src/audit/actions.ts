@@ -107,7 +107,8 @@ export interface AuditDetailsByAction {
   'ai.request': {
     tool: string;
     inputChars?: number;
-    outputChars?: number;
+    /** The answer's size ("output" is a forbidden detail word: the event would lose every detail). */
+    answerChars?: number;
     model?: string;
     /** AI analysis (issue 16): which provider answered, how long it took, how many sources, and the fallback. */
     provider?: string;
@@ -117,6 +118,8 @@ export interface AuditDetailsByAction {
     moreDocs?: string;
     fallback?: boolean;
     unverifiedDropped?: number;
+    /** 'judicial' when the sources are case documents of the judicial store (judge portal). */
+    source?: string;
   };
   'ai.refused': { tool: string; rule?: string; classes?: string; docs?: number };
   /** An organization's own AI provider set or cleared (never the key). */
@@ -170,6 +173,8 @@ export interface AuditDetailsByAction {
   'judicial.order_issue': Record<string, never>;
   'judicial.document_upload': { size: number };
   'judicial.document_download': Record<string, never>;
+  /** A case document read into memory for AI analysis in the judge's own request (src/ai); never its content. */
+  'judicial.document_analyze': { tool: string; size: number };
   'judicial.document_delete': Record<string, never>;
   'judicial.document_upload_infected': { size: number; signature: string };
   'judicial.oversight_view': Record<string, never>;
@@ -316,6 +321,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   'judicial.order_issue',
   'judicial.document_upload',
   'judicial.document_download',
+  'judicial.document_analyze',
   'judicial.document_delete',
   'judicial.document_upload_infected',
   'judicial.oversight_view',

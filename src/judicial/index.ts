@@ -8,3 +8,4 @@ export { judicialRoutes } from './judicial.routes.ts';
 export { judicialStoreOf, openJudicialStore, type JudicialStore } from './judicial-store.ts';
 export { unsafeJudicialBlobInUse } from './judicial-blobs.ts';
 export { currentJudicialKek, unsafeRotateJudicialKey, type JudicialKeyRotation } from './judicial-key-rotation.ts';
+export { readCaseDocumentForAnalysis, type AnalysisRead, type CaseDocumentForAnalysis } from './judicial-analysis.ts';

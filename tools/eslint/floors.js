@@ -12,7 +12,9 @@ export const FLOORS = [
   ['auth'],
   ['setup', 'matters', 'webhooks'],
   ['orgs', 'documents', 'clients', 'matter-work'],
-  ['share-links', 'judicial', 'ai', 'signatures', 'calendar', 'search'],
+  ['share-links', 'judicial', 'signatures', 'calendar', 'search'],
+  // AI analysis reads firm documents (documents/) and, for judges, case documents (judicial/).
+  ['ai'],
   ['privacy'],
   ['jobs'],
 ];

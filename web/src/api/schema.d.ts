@@ -4060,239 +4060,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ai/extract": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Find a document's clauses by category */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        documentId: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            clauses: {
-                                category: string;
-                                text: string;
-                                start: number;
-                                end: number;
-                                value?: string;
-                            }[];
-                            /** @enum {string} */
-                            provider: "local" | "anthropic" | "openai-compatible";
-                            model: string;
-                            fallback?: string;
-                            unverifiedDropped?: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ai/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Review a document against a playbook */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        documentId: string;
-                        /** Format: uuid */
-                        playbookId: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            findings: {
-                                ruleId: string;
-                                category: string;
-                                /** @enum {string} */
-                                status: "ok" | "issue";
-                                /** @enum {string} */
-                                severity: "info" | "warning" | "critical";
-                                quote: {
-                                    text: string;
-                                    start: number;
-                                    end: number;
-                                } | null;
-                                explanation: string;
-                            }[];
-                            /** @enum {string} */
-                            provider: "local" | "anthropic" | "openai-compatible";
-                            model: string;
-                            fallback?: string;
-                            unverifiedDropped?: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ai/summarize": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Summarize a document with its own sentences */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        documentId: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            summary: string;
-                            quotes: {
-                                text: string;
-                                start: number;
-                                end: number;
-                            }[];
-                            /** @enum {string} */
-                            provider: "local" | "anthropic" | "openai-compatible";
-                            model: string;
-                            fallback?: string;
-                            unverifiedDropped?: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ai/ask": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Ask a question of documents; the answer quotes them (SSE with Accept: text/event-stream) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        question: string;
-                        documentIds: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            answer: string;
-                            citations: {
-                                /** Format: uuid */
-                                documentId: string;
-                                text: string;
-                                start: number;
-                                end: number;
-                            }[];
-                            unverifiedDropped: number;
-                            /** @enum {string} */
-                            provider: "local" | "anthropic" | "openai-compatible";
-                            model: string;
-                            fallback?: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/ai/usage": {
         parameters: {
             query?: never;
@@ -4751,6 +4518,472 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/extract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find a document's clauses by category */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clauses: {
+                                category: string;
+                                text: string;
+                                start: number;
+                                end: number;
+                                value?: string;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a document against a playbook */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                        /** Format: uuid */
+                        playbookId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            findings: {
+                                ruleId: string;
+                                category: string;
+                                /** @enum {string} */
+                                status: "ok" | "issue";
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                quote: {
+                                    text: string;
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                explanation: string;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/summarize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Summarize a document with its own sentences */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            summary: string;
+                            quotes: {
+                                text: string;
+                                start: number;
+                                end: number;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a question of documents; the answer quotes them (SSE with Accept: text/event-stream) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        documentIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string;
+                            citations: {
+                                /** Format: uuid */
+                                documentId: string;
+                                text: string;
+                                start: number;
+                                end: number;
+                            }[];
+                            unverifiedDropped: number;
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/ai/extract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find a case document's clauses by category */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clauses: {
+                                category: string;
+                                text: string;
+                                start: number;
+                                end: number;
+                                value?: string;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/ai/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a case document against a playbook */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                        /** Format: uuid */
+                        playbookId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            findings: {
+                                ruleId: string;
+                                category: string;
+                                /** @enum {string} */
+                                status: "ok" | "issue";
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                quote: {
+                                    text: string;
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                explanation: string;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/ai/summarize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Summarize a case document with its own sentences */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        documentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            summary: string;
+                            quotes: {
+                                text: string;
+                                start: number;
+                                end: number;
+                            }[];
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                            unverifiedDropped?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judicial/ai/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a question of case documents; the answer quotes them (SSE with Accept: text/event-stream) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        documentIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string;
+                            citations: {
+                                /** Format: uuid */
+                                documentId: string;
+                                text: string;
+                                start: number;
+                                end: number;
+                            }[];
+                            unverifiedDropped: number;
+                            /** @enum {string} */
+                            provider: "local" | "anthropic" | "openai-compatible";
+                            model: string;
+                            fallback?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -1,18 +1,23 @@
-import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { Fragment, useCallback, useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { del, get } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 import { Alert, Empty, Section, formatBytes, formatDate } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
+import { AnalyzeButton, AnalyzeRow } from '../workspace/ai/AnalyzeRow.tsx';
+import { JUDICIAL_SOURCE } from '../workspace/ai/source.ts';
 import { uploadWithProgress } from '../workspace/upload.ts';
 import type { JudicialDocument } from './judicial-types.ts';
 
 /**
  * A case's documents: upload (scanned, then sealed under the judicial key), list, download,
- * and removal by their uploader or the case's judge. Whoever sees the case sees them.
+ * analysis with the AI tools (read in the caller's own judicial request; nothing kept), and
+ * removal by their uploader or the case's judge. Whoever sees the case sees them.
  */
 export function CaseDocuments({ caseId, userId, isJudge }: { caseId: string; userId: string; isJudge: boolean }) {
   const [documents, setDocuments] = useState<JudicialDocument[] | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
+  /** The document whose Analyze panel is open, if any. */
+  const [analyzing, setAnalyzing] = useState<string | null>(null);
   const { error, success, run, fail } = useFormAction();
   const input = useRef<HTMLInputElement>(null);
   const fileId = useId();
@@ -73,33 +78,41 @@ export function CaseDocuments({ caseId, userId, isJudge }: { caseId: string; use
           </thead>
           <tbody>
             {documents.map((d) => (
-              <tr key={d.id} data-document={d.name}>
-                <td>
-                  <span className="doc-name">{d.name}</span>
-                </td>
-                <td>{formatBytes(d.size)}</td>
-                <td>{formatDate(d.createdAt)}</td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="btn btn-link"
-                    aria-label={`Download ${d.name}`}
-                    onClick={() => void run(() => downloadFile(`/api/v1/judicial/documents/${d.id}/content`, d.name))}
-                  >
-                    Download
-                  </button>
-                  {(isJudge || d.createdBy === userId) && (
+              <Fragment key={d.id}>
+                <tr data-document={d.name}>
+                  <td>
+                    <span className="doc-name">{d.name}</span>
+                  </td>
+                  <td>{formatBytes(d.size)}</td>
+                  <td>{formatDate(d.createdAt)}</td>
+                  <td className="actions">
+                    <AnalyzeButton
+                      doc={d}
+                      open={analyzing === d.id}
+                      onToggle={() => setAnalyzing(analyzing === d.id ? null : d.id)}
+                    />
                     <button
                       type="button"
-                      className="btn btn-link btn-link-danger"
-                      aria-label={`Remove ${d.name}`}
-                      onClick={() => remove(d)}
+                      className="btn btn-link"
+                      aria-label={`Download ${d.name}`}
+                      onClick={() => void run(() => downloadFile(`/api/v1/judicial/documents/${d.id}/content`, d.name))}
                     >
-                      Remove
+                      Download
                     </button>
-                  )}
-                </td>
-              </tr>
+                    {(isJudge || d.createdBy === userId) && (
+                      <button
+                        type="button"
+                        className="btn btn-link btn-link-danger"
+                        aria-label={`Remove ${d.name}`}
+                        onClick={() => remove(d)}
+                      >
+                        Remove
+                      </button>
+                    )}
+                  </td>
+                </tr>
+                {analyzing === d.id && <AnalyzeRow doc={d} colSpan={4} source={JUDICIAL_SOURCE} />}
+              </Fragment>
             ))}
           </tbody>
         </table>

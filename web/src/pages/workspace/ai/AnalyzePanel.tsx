@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { get, post, request } from '../../../api/client.ts';
-import type { DocumentMeta } from '../../../api/types.ts';
 import { Alert, Button, Empty, SelectField } from '../../../components/ui.tsx';
 import { useFormAction } from '../../../components/use-form-action.ts';
 import { askStreamed } from './ask-stream.ts';
 import { DocumentText, type Highlight } from './DocumentText.tsx';
 import { Markdown } from './Markdown.tsx';
+import { VAULT_SOURCE, type AnalysisSource, type AnalyzedDocument } from './source.ts';
 import type {
   AiStatus,
   AskResult,
@@ -21,11 +21,11 @@ import type {
 type Tab = 'clauses' | 'review' | 'ask';
 
 /** Plain-text documents are shown whole with their clauses marked; for PDF and DOCX the quotes stand alone. */
-const isPlainText = (doc: DocumentMeta) => /^text\/(plain|markdown)/.test(doc.contentType);
+const isPlainText = (doc: AnalyzedDocument) => /^text\/(plain|markdown)/.test(doc.contentType);
 
 /** What is kept of this use of the tools: nothing, or (when the organization opted in) an encrypted review log. */
-function RetentionNotice({ status }: { status: AiStatus | null }) {
-  if (status?.reviewLog)
+function RetentionNotice({ status, source }: { status: AiStatus | null; source: AnalysisSource }) {
+  if (source.reviewLog && status?.reviewLog)
     return (
       <div className="alert alert-warning review-log-notice" role="note">
         <strong>Review log on.</strong> Your organization keeps a log of AI inputs and outputs (your questions, the
@@ -44,9 +44,10 @@ function RetentionNotice({ status }: { status: AiStatus | null }) {
 /**
  * The "Analyze" panel of a document: its clauses by category, a review against one of the
  * firm's playbooks, and questions answered with quotes. Nothing typed here is stored unless the
- * organization turned its review log on, and then the panel says so.
+ * organization turned its review log on, and then the panel says so. The same panel serves case
+ * documents in the judge portal (`source`), where nothing is ever kept.
  */
-export function AnalyzePanel({ doc }: { doc: DocumentMeta }) {
+export function AnalyzePanel({ doc, source = VAULT_SOURCE }: { doc: AnalyzedDocument; source?: AnalysisSource }) {
   const [tab, setTab] = useState<Tab>('clauses');
   const [status, setStatus] = useState<AiStatus | null>(null);
   const [text, setText] = useState<string | null>(null);
@@ -60,12 +61,12 @@ export function AnalyzePanel({ doc }: { doc: DocumentMeta }) {
 
   useEffect(() => {
     if (!isPlainText(doc)) return;
-    request('GET', `/api/v1/documents/${doc.id}/content`)
+    request('GET', source.content(doc.id))
       .then((r) => r.text())
       // The same normalization as the server's extraction, so offsets agree.
       .then((t) => setText(t.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')))
       .catch(fail);
-  }, [doc, fail]);
+  }, [doc, source, fail]);
 
   const show = useCallback(
     (h: Highlight) => {
@@ -81,7 +82,7 @@ export function AnalyzePanel({ doc }: { doc: DocumentMeta }) {
   return (
     <section className="analyze" aria-label={`Analyze ${doc.name}`}>
       <h3>Analyze</h3>
-      <RetentionNotice status={status} />
+      <RetentionNotice status={status} source={source} />
       <Alert>{error}</Alert>
       <div className="tabs" role="tablist" aria-label="Analysis tools">
         {(['clauses', 'review', 'ask'] as const).map((t) => (
@@ -98,9 +99,9 @@ export function AnalyzePanel({ doc }: { doc: DocumentMeta }) {
         ))}
       </div>
       <div role="tabpanel">
-        {tab === 'clauses' && <ClausesTab doc={doc} onShow={show} onHighlights={setHighlights} />}
-        {tab === 'review' && <ReviewTab doc={doc} onShow={show} />}
-        {tab === 'ask' && <AskTab doc={doc} onShow={show} />}
+        {tab === 'clauses' && <ClausesTab doc={doc} source={source} onShow={show} onHighlights={setHighlights} />}
+        {tab === 'review' && <ReviewTab doc={doc} source={source} onShow={show} />}
+        {tab === 'ask' && <AskTab doc={doc} source={source} onShow={show} />}
       </div>
       {text !== null && <DocumentText id={doc.id} text={text} highlights={highlights} focus={focus} />}
     </section>
@@ -120,11 +121,12 @@ function Provenance({ meta }: { meta: Meta }) {
 }
 
 function ClausesTab(props: {
-  doc: DocumentMeta;
+  doc: AnalyzedDocument;
+  source: AnalysisSource;
   onShow: (h: Highlight) => void;
   onHighlights: (h: Highlight[]) => void;
 }) {
-  const { doc, onShow, onHighlights } = props;
+  const { doc, source, onShow, onHighlights } = props;
   const [result, setResult] = useState<ExtractResult | null>(null);
   const { busy, error, run } = useFormAction();
   const byCategory = useMemo(() => {
@@ -134,7 +136,7 @@ function ClausesTab(props: {
   }, [result]);
   const extract = () =>
     run(async () => {
-      const r = await post<ExtractResult>('/api/v1/ai/extract', { documentId: doc.id });
+      const r = await post<ExtractResult>(`${source.tools}/extract`, { documentId: doc.id });
       setResult(r);
       onHighlights(r.clauses.map((c) => ({ start: c.start, end: c.end, label: c.category })));
     });
@@ -174,7 +176,9 @@ function ClausesTab(props: {
 const light = (f: Finding) => (f.status === 'ok' ? 'ok' : f.severity === 'critical' ? 'bad' : 'warn');
 const lightLabel = { ok: 'green', warn: 'amber', bad: 'red' } as const;
 
-function ReviewTab({ doc, onShow }: { doc: DocumentMeta; onShow: (h: Highlight) => void }) {
+type TabProps = { doc: AnalyzedDocument; source: AnalysisSource; onShow: (h: Highlight) => void };
+
+function ReviewTab({ doc, source, onShow }: TabProps) {
   const [playbooks, setPlaybooks] = useState<Playbook[] | null>(null);
   const [chosen, setChosen] = useState('');
   const [result, setResult] = useState<ReviewResult | null>(null);
@@ -206,7 +210,7 @@ function ReviewTab({ doc, onShow }: { doc: DocumentMeta; onShow: (h: Highlight) 
         disabled={!chosen}
         onClick={() =>
           void run(async () =>
-            setResult(await post<ReviewResult>('/api/v1/ai/review', { documentId: doc.id, playbookId: chosen })),
+            setResult(await post<ReviewResult>(`${source.tools}/review`, { documentId: doc.id, playbookId: chosen })),
           )
         }
       >
@@ -238,7 +242,7 @@ function ReviewTab({ doc, onShow }: { doc: DocumentMeta; onShow: (h: Highlight) 
   );
 }
 
-function AskTab({ doc, onShow }: { doc: DocumentMeta; onShow: (h: Highlight) => void }) {
+function AskTab({ doc, source, onShow }: TabProps) {
   const [question, setQuestion] = useState('');
   const [result, setResult] = useState<AskResult | null>(null);
   /** The answer as it streams in; replaced by `result` once the server sends `done`. */
@@ -260,6 +264,8 @@ function AskTab({ doc, onShow }: { doc: DocumentMeta; onShow: (h: Highlight) => 
           onCitation: (c) => setPartial((p) => ({ text: p?.text ?? '', citations: [...(p?.citations ?? []), c] })),
           onReset: () => setPartial({ text: '', citations: [] }),
         },
+        undefined,
+        `${source.tools}/ask`,
       );
       setResult(final);
     } finally {

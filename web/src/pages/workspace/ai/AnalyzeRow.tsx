@@ -1,8 +1,8 @@
-import type { DocumentMeta } from '../../../api/types.ts';
 import { AnalyzePanel } from './AnalyzePanel.tsx';
+import { VAULT_SOURCE, type AnalysisSource, type AnalyzedDocument } from './source.ts';
 
 /** The "Analyze" action of a document row: opens the panel in a row of its own under the document. */
-export function AnalyzeButton(props: { doc: DocumentMeta; open: boolean; onToggle: () => void }) {
+export function AnalyzeButton(props: { doc: AnalyzedDocument; open: boolean; onToggle: () => void }) {
   return (
     <button
       type="button"
@@ -16,11 +16,12 @@ export function AnalyzeButton(props: { doc: DocumentMeta; open: boolean; onToggl
   );
 }
 
-export function AnalyzeRow({ doc, colSpan }: { doc: DocumentMeta; colSpan: number }) {
+/** Under a firm document (`VAULT_SOURCE`) or a case document in the judge portal (`JUDICIAL_SOURCE`). */
+export function AnalyzeRow(props: { doc: AnalyzedDocument; colSpan: number; source?: AnalysisSource }) {
   return (
     <tr className="row-detail row-analyze">
-      <td colSpan={colSpan}>
-        <AnalyzePanel doc={doc} />
+      <td colSpan={props.colSpan}>
+        <AnalyzePanel doc={props.doc} source={props.source ?? VAULT_SOURCE} />
       </td>
     </tr>
   );

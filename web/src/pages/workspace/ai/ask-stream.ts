@@ -58,9 +58,11 @@ export async function askStreamed(
   body: { question: string; documentIds: string[] },
   handlers: AskStreamHandlers,
   signal?: AbortSignal,
+  /** The firm vault's tool, or the judge portal's on case documents (`/api/v1/judicial/ai/ask`). */
+  path = '/api/v1/ai/ask',
 ): Promise<AskResult> {
   const send = () =>
-    fetch('/api/v1/ai/ask', {
+    fetch(path, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { ...browserHeaders('POST'), 'content-type': 'application/json', accept: 'text/event-stream' },
