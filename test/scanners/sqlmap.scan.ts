@@ -199,7 +199,8 @@ describe('sqlmap against every route with query or path parameters (authenticate
   let t: TestApp;
   let base: string;
   let token: string;
-  let superToken: string;
+  /** Each portal's credentials, tried in turn for a route the firm admin may not call (platform, judicial, developer). */
+  let otherTokens: string[];
   const tokenFor = new Map<string, string>();
   let known: Record<string, string>;
   // SQLMAP_OUT_DIR keeps sqlmap's console output and sessions for a person to read.
@@ -212,9 +213,15 @@ describe('sqlmap against every route with query or path parameters (authenticate
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     const admin = await createMember(t, { role: 'org_admin', kind: 'firm' });
-    // Platform routes (the audit stream) answer 403 to an org_admin: those are scanned as a super_admin.
+    // Platform routes (the audit stream) answer 403 to an org_admin: those are scanned as a super_admin, judicial
+    // routes as a judge, developer routes as an api_admin.
     const platformAdmin = await createMember(t, { role: 'org_admin', kind: 'firm', superAdmin: true });
-    superToken = (await login(t, platformAdmin.email)).accessToken;
+    const superToken = (await login(t, platformAdmin.email)).accessToken;
+    // Judge-portal routes: a judge of a court (signed in with the second factor judges must have).
+    const judge = await createMember(t, { role: 'judge', kind: 'court' });
+    // Developer-portal routes: an api_admin of the firm.
+    const apiAdmin = await createMember(t, { role: 'api_admin', orgId: admin.orgId });
+    otherTokens = [superToken, (await login(t, judge.email)).accessToken, (await login(t, apiAdmin.email)).accessToken];
     const colleague = await createMember(t, { role: 'lawyer', orgId: admin.orgId });
     token = (await login(t, admin.email)).accessToken;
     const matter = await t.inject({
@@ -260,18 +267,19 @@ describe('sqlmap against every route with query or path parameters (authenticate
         continue;
       }
       let status = res.status;
-      if (status === 403) {
+      for (const other of otherTokens) {
+        if (status !== 403) break;
         const again = await fetch(target.url.replaceAll('*', ''), {
           method: target.method,
           headers: {
-            authorization: `Bearer ${superToken}`,
+            authorization: `Bearer ${other}`,
             ...(target.body ? { 'content-type': 'application/json' } : {}),
           },
           body: target.body?.replaceAll('*', '') ?? undefined,
         });
         await again.body?.cancel();
         status = again.status;
-        tokenFor.set(target.route, superToken);
+        tokenFor.set(target.route, other);
       }
       expect([401, 403], `${target.route} answers ${status} to the scan's credentials`).not.toContain(status);
     }
