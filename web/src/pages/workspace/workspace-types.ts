@@ -1,76 +1,19 @@
-/** Narrow, hand-written types of the workspace endpoints (clients, parties, conflicts, notes, tasks, calendar). */
-export type ClientKind = 'person' | 'company';
-export type Client = {
-  id: string;
-  kind: ClientKind;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  address: string | null;
-  status: 'active' | 'former';
-  createdAt: string;
-  updatedAt: string;
-};
-export type Contact = {
-  id: string;
-  clientId: string;
-  name: string;
-  role: string | null;
-  email: string | null;
-  phone: string | null;
-  createdAt: string;
-};
-export type ClientDetail = Client & {
-  contacts: Contact[];
-  matters: Array<{ matterId: string; title: string; role: string }>;
-};
-export type Party = {
-  id: string;
-  matterId: string;
-  clientId: string | null;
-  name: string;
-  role: string;
-  createdAt: string;
-};
-export type ConflictHit = {
-  name: string;
-  matchedName: string;
-  kind: 'client' | 'party';
-  matterId: string | null;
-  clientId: string | null;
-  score: number;
-  former: boolean;
-};
-export type Note = { id: string; matterId: string; body: string; createdBy: string; createdAt: string };
-export type Task = {
-  id: string;
-  matterId: string;
-  title: string;
-  assigneeId: string | null;
-  dueAt: string | null;
-  done: boolean;
-  doneAt: string | null;
-  createdBy: string;
-  createdAt: string;
-};
-export type Deadline = {
-  id: string;
-  matterId: string;
-  kind: 'deadline' | 'hearing';
-  title: string;
-  dueAt: string;
-  remindAt: string | null;
-  createdBy: string;
-  createdAt: string;
-};
-export type CalendarEvent = {
-  kind: 'deadline' | 'hearing' | 'task';
-  id: string;
-  title: string;
-  at: string;
-  matterId: string;
-};
-export type Assignee = { id: string; name: string };
+import type { ResponseOf } from '../../api/openapi.ts';
+
+/** The workspace endpoints' types, taken from the generated OpenAPI types so they cannot drift from the server. */
+type Item<List> = List extends ReadonlyArray<infer T> ? T : never;
+
+export type ClientDetail = ResponseOf<'/api/v1/clients/{id}', 'get'>;
+export type Client = Item<ResponseOf<'/api/v1/clients', 'get'>['clients']>;
+export type ClientKind = Client['kind'];
+export type Contact = Item<ClientDetail['contacts']>;
+export type Party = Item<ResponseOf<'/api/v1/matters/{id}/parties', 'get'>['parties']>;
+export type ConflictHit = Item<ResponseOf<'/api/v1/conflict-check', 'post'>['hits']>;
+export type Note = Item<ResponseOf<'/api/v1/matters/{id}/notes', 'get'>['notes']>;
+export type Task = Item<ResponseOf<'/api/v1/matters/{id}/tasks', 'get'>['tasks']>;
+export type Deadline = Item<ResponseOf<'/api/v1/matters/{id}/deadlines', 'get'>['deadlines']>;
+export type CalendarEvent = Item<ResponseOf<'/api/v1/calendar', 'get'>['events']>;
+export type Assignee = Item<ResponseOf<'/api/v1/tasks/assignees', 'get'>['members']>;
 
 /** What a party can be to a matter, as offered in the forms (the API takes any short label). */
 export const PARTY_ROLES = [
