@@ -5,7 +5,7 @@
 // RLS bypass keep to their places (tools/eslint/chambers-rules.js).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { houseRules } from './tools/eslint/house-rules.js';
+import { houseRules, webHouseRules } from './tools/eslint/house-rules.js';
 
 export default tseslint.config(
   {
@@ -25,6 +25,7 @@ export default tseslint.config(
     },
   },
   houseRules,
+  webHouseRules,
   {
     files: ['test/**/*.ts', '**/*.test.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },

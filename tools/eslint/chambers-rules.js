@@ -141,6 +141,92 @@ const unsafeOwnerNaming = {
   },
 };
 
+/**
+ * The web app's API read, if `call` is one: get(…), api('GET', …), request('GET', …) or
+ * developerApi.GET(…), also behind .then / .catch / .finally.
+ */
+function apiRead(call) {
+  if (call?.type !== 'CallExpression') return null;
+  const { callee } = call;
+  if (
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    ['then', 'catch', 'finally'].includes(callee.property.name)
+  )
+    return apiRead(callee.object);
+  if (callee.type === 'Identifier' && callee.name === 'get') return call;
+  const first = call.arguments[0];
+  if (callee.type === 'Identifier' && ['api', 'request'].includes(callee.name))
+    return first?.type === 'Literal' && first.value === 'GET' ? call : null;
+  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === 'GET') return call;
+  return null;
+}
+
+/** The awaited API reads of one statement, not counting those inside functions it defines. */
+function awaitedReads(node, found = []) {
+  if (!node || typeof node.type !== 'string' || /Function/.test(node.type)) return found;
+  if (node.type === 'AwaitExpression' && apiRead(node.argument)) found.push(node);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'parent') continue;
+    for (const child of Array.isArray(value) ? value : [value])
+      if (child && typeof child.type === 'string') awaitedReads(child, found);
+  }
+  return found;
+}
+
+/** The names a statement declares (const a = …, const { b, c: [d] } = …). */
+function declaredNames(statement) {
+  const names = new Set();
+  const walk = (p) => {
+    if (!p) return;
+    if (p.type === 'Identifier') names.add(p.name);
+    else if (p.type === 'ObjectPattern') p.properties.forEach((q) => walk(q.type === 'RestElement' ? q : q.value));
+    else if (p.type === 'ArrayPattern') p.elements.forEach(walk);
+    else if (p.type === 'RestElement') walk(p.argument);
+    else if (p.type === 'AssignmentPattern') walk(p.left);
+  };
+  if (statement.type === 'VariableDeclaration') statement.declarations.forEach((d) => walk(d.id));
+  return names;
+}
+
+function usesAny(node, names) {
+  if (!node || typeof node.type !== 'string') return false;
+  if (node.type === 'Identifier' && names.has(node.name)) return true;
+  return Object.entries(node).some(
+    ([key, value]) => key !== 'parent' && (Array.isArray(value) ? value : [value]).some((c) => c && usesAny(c, names)),
+  );
+}
+
+/**
+ * Two API reads awaited one after the other, the second not using what the first answered:
+ * the page waits twice for what it could have asked at once (Promise.all, or start both first).
+ */
+const parallelReads = {
+  meta: {
+    type: 'suggestion',
+    schema: [],
+    messages: {
+      sequential:
+        'this API read waits for the one before it but does not use its answer: ask for both at once (Promise.all)',
+    },
+  },
+  create(context) {
+    const check = (body) => {
+      for (let i = 1; i < body.length; i++) {
+        const before = body[i - 1];
+        const now = body[i];
+        if (awaitedReads(before).length === 0) continue;
+        const [read] = awaitedReads(now);
+        if (read && !usesAny(now, declaredNames(before))) context.report({ node: read, messageId: 'sequential' });
+      }
+    };
+    return {
+      BlockStatement: (node) => check(node.body),
+      Program: (node) => check(node.body),
+    };
+  },
+};
+
 export default {
   meta: { name: 'chambers' },
   rules: {
@@ -148,5 +234,6 @@ export default {
     'route-imports': routeImports,
     'service-no-http': serviceNoHttp,
     'unsafe-owner-naming': unsafeOwnerNaming,
+    'parallel-reads': parallelReads,
   },
 };

@@ -37,3 +37,10 @@ export const houseRules = {
     'chambers/unsafe-owner-naming': 'error',
   },
 };
+
+/** The web app's rule: reads that do not need each other are made together (issue 14, item 9). */
+export const webHouseRules = {
+  files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+  plugins: { chambers },
+  rules: { 'chambers/parallel-reads': 'error' },
+};

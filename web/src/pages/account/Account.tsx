@@ -116,8 +116,7 @@ function MfaSection() {
   const act = (fn: () => Promise<unknown>) => () =>
     run(async () => {
       await fn();
-      await load();
-      await reload();
+      await Promise.all([load(), reload()]);
     });
   const addPasskey = act(async () => {
     const { challengeId, options } = await post<PasskeyRegistrationChallenge>('/api/v1/mfa/webauthn/register/options');

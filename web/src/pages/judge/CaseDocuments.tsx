@@ -13,7 +13,18 @@ import type { JudicialDocument } from './judicial-types.ts';
  * analysis with the AI tools (read in the caller's own judicial request; nothing kept), and
  * removal by their uploader or the case's judge. Whoever sees the case sees them.
  */
-export function CaseDocuments({ caseId, userId, isJudge }: { caseId: string; userId: string; isJudge: boolean }) {
+export function CaseDocuments({
+  caseId,
+  userId,
+  isJudge,
+  shown,
+}: {
+  caseId: string;
+  userId: string;
+  isJudge: boolean;
+  /** False while the case page still loads the case: the list is read meanwhile, and shown with the case. */
+  shown: boolean;
+}) {
   const [documents, setDocuments] = useState<JudicialDocument[] | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   /** The document whose Analyze panel is open, if any. */
@@ -55,6 +66,7 @@ export function CaseDocuments({ caseId, userId, isJudge }: { caseId: string; use
       return `${d.name} removed.`;
     });
 
+  if (!shown) return null;
   return (
     <Section
       title="Documents"

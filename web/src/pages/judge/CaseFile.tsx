@@ -71,7 +71,12 @@ export default function CaseFile() {
               <NewHearing caseId={id} onAdded={() => void load()} />
             </Section>
             <CaseDeadlines caseId={id} deadlines={file.deadlines} onAdded={() => void load()} />
-            <CaseDocuments caseId={id} userId={me.user.id} isJudge={isJudge} />
+          </>
+        )}
+        {/* Mounted at once, so its documents are read alongside the case rather than after it. */}
+        <CaseDocuments caseId={id} userId={me.user.id} isJudge={isJudge} shown={file !== null} />
+        {file && (
+          <>
             <Section title="Private notes" description="Your notes on this case are visible to you alone.">
               {notes.length === 0 && <Empty>No notes yet.</Empty>}
               {notes.length > 0 && (

@@ -31,13 +31,11 @@ export default function SignPage() {
 
   useEffect(() => {
     let live = true;
-    (async () => {
-      const v = await signerApi.view(token);
-      if (!live) return;
-      setView(v);
-      const bytes = await signerApi.document(token);
-      if (live) setPdf(bytes);
-    })().catch((err: unknown) => {
+    // Both at once: the document does not need the view. Each is shown as soon as it arrives.
+    Promise.all([
+      signerApi.view(token).then((v) => live && setView(v)),
+      signerApi.document(token).then((bytes) => live && setPdf(bytes)),
+    ]).catch((err: unknown) => {
       if (live) setLoadError(signerMessage(err));
     });
     return () => {

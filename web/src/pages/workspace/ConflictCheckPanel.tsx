@@ -49,6 +49,7 @@ export function useConflictCheck() {
         ...(clientName.trim() ? [{ name: clientName.trim(), role: 'client' }] : []),
         ...lines(partiesText).map((name) => ({ name, role: 'opposing party' })),
       ];
+      // One after another: the matter lists its parties in the order they were added (client first).
       for (const p of parties) await post(`/api/v1/matters/${matterId}/parties`, p);
       await check(clientName, matterId);
       setPartiesText('');

@@ -32,24 +32,20 @@ function statusText(e: Envelope): string {
  * and the envelopes of the matter's documents with their status, the sealed file once
  * completed, and void while open.
  */
-export function EnvelopesPanel({ documents, canWrite }: { documents: DocumentMeta[]; canWrite: boolean }) {
-  const [envelopes, setEnvelopes] = useState<Envelope[] | null>(null);
+export function EnvelopesPanel({ documents, canWrite }: { documents: DocumentMeta[] | null; canWrite: boolean }) {
+  const [all, setAll] = useState<Envelope[] | null>(null);
   const [composing, setComposing] = useState<DocumentMeta | null>(null);
   const { error, success, run, fail, succeed } = useFormAction();
-  const pdfs = documents.filter((d) => d.contentType === 'application/pdf');
-  const ids = documents.map((d) => d.id).join(',');
 
-  const load = useCallback(
-    async (background = false) => {
-      const all = await api<EnvelopeList>('GET', '/api/v1/envelopes', { background });
-      const mine = new Set(ids.split(','));
-      setEnvelopes(all.envelopes.filter((e) => mine.has(e.documentId)));
-    },
-    [ids],
-  );
+  // The list is read while the page still loads its documents (null until then): it does not need them.
+  const load = useCallback(async (background = false) => {
+    setAll((await api<EnvelopeList>('GET', '/api/v1/envelopes', { background })).envelopes);
+  }, []);
   useEffect(() => {
     load().catch(fail);
   }, [load, fail]);
+  const mine = new Set((documents ?? []).map((d) => d.id));
+  const envelopes = documents && all ? all.filter((e) => mine.has(e.documentId)) : null;
   const open = envelopes?.some((e) => e.status === 'sent') ?? false;
   useEffect(() => {
     if (!open) return;
@@ -57,6 +53,8 @@ export function EnvelopesPanel({ documents, canWrite }: { documents: DocumentMet
     return () => clearInterval(timer);
   }, [open, load]);
 
+  if (!documents) return null;
+  const pdfs = documents.filter((d) => d.contentType === 'application/pdf');
   const nameOf = (id: string) => documents.find((d) => d.id === id)?.name ?? 'document';
 
   return (

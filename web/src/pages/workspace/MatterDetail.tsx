@@ -14,7 +14,7 @@ import { DocumentHold, HoldBadge, MatterHold } from './documents/LegalHold.tsx';
 import { Versions } from './Versions.tsx';
 import { WallPanel } from './WallPanel.tsx';
 import { MatterWork } from './MatterWork.tsx';
-import { MatterOverview } from './MatterOverview.tsx';
+import { MatterOverview, useAssignees } from './MatterOverview.tsx';
 import { AnalyzeButton, AnalyzeRow } from './ai/AnalyzeRow.tsx';
 import { EnvelopesPanel } from './EnvelopesPanel.tsx';
 
@@ -28,6 +28,7 @@ export default function MatterDetail() {
   // The page's one outcome line: uploads, downloads and deletes of its documents.
   const { error, success: notice, run, fail, succeed } = useFormAction();
   const canWrite = me.role === 'lawyer' || me.role === 'org_admin';
+  const members = useAssignees();
 
   const load = useCallback(async () => {
     const [m, d] = await Promise.all([
@@ -53,7 +54,7 @@ export default function MatterDetail() {
       <div className="stack">
         <Alert>{error}</Alert>
         <Alert kind="success">{notice}</Alert>
-        {matter && <MatterOverview matter={matter} canWrite={canWrite} onChange={setMatter} />}
+        {matter && <MatterOverview matter={matter} members={members} canWrite={canWrite} onChange={setMatter} />}
         {canWrite && (
           <DocumentUploader
             matterId={id}
@@ -116,7 +117,8 @@ export default function MatterDetail() {
             </table>
           )}
         </Section>
-        {documents && <EnvelopesPanel documents={documents} canWrite={canWrite} />}
+        {/* Mounted at once: its list of envelopes does not wait for the documents, it is filtered by them when shown. */}
+        <EnvelopesPanel documents={documents} canWrite={canWrite} />
         <MatterWork matterId={id} canWrite={canWrite} />
         {me.role === 'org_admin' && <WallPanel matterId={id} orgId={me.org?.id ?? ''} />}
         {matter && <MatterHold matter={matter} isAdmin={me.role === 'org_admin'} onChanged={() => void load()} />}

@@ -20,27 +20,38 @@ const PRACTICE_AREAS = [
 const MATTER_TYPES = ['Advice', 'Litigation', 'Transaction', 'Arbitration', 'Compliance'];
 
 /**
- * The head of a matter's page: what it is (status, type, practice area, client, responsible lawyer,
- * team), the edit form, and close / reopen / archive, each with its outcome said.
+ * The members a matter may name (responsible lawyer, team). Called by the matter page itself, so the
+ * request starts with the page's own, not after the matter arrived (the overview waits for it).
  */
-export function MatterOverview({
-  matter,
-  canWrite,
-  onChange,
-}: {
-  matter: Matter;
-  canWrite: boolean;
-  onChange: (m: Matter) => void;
-}) {
-  const [editing, setEditing] = useState(false);
+export function useAssignees(): Assignee[] {
   const [members, setMembers] = useState<Assignee[]>([]);
-  const { busy, error, success, run, reset } = useFormAction();
   useEffect(() => {
     get<{ members: Assignee[] }>('/api/v1/tasks/assignees').then(
       (r) => setMembers(r.members),
       () => setMembers([]),
     );
   }, []);
+  return members;
+}
+
+/**
+ * The head of a matter's page: what it is (status, type, practice area, client, responsible lawyer,
+ * team), the edit form, and close / reopen / archive, each with its outcome said.
+ */
+export function MatterOverview({
+  matter,
+  members,
+  canWrite,
+  onChange,
+}: {
+  matter: Matter;
+  /** From useAssignees(). */
+  members: Assignee[];
+  canWrite: boolean;
+  onChange: (m: Matter) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const { busy, error, success, run, reset } = useFormAction();
   const nameOf = (id: string | null) => (id ? (members.find((m) => m.id === id)?.name ?? 'A member') : '—');
 
   const act = (action: 'close' | 'reopen' | 'archive', done: string) =>

@@ -21,10 +21,13 @@ export function MatterParties({ matterId, canWrite }: { matterId: string; canWri
   }, [load, fail]);
   const submit = onSubmit(async () => {
     await post(`/api/v1/matters/${matterId}/parties`, { name, role });
-    const check = await post<{ hits: ConflictHit[] }>('/api/v1/conflict-check', { names: [name], matterId });
+    // Checked only once the party is added; the check and the refreshed list then go together.
+    const [check] = await Promise.all([
+      post<{ hits: ConflictHit[] }>('/api/v1/conflict-check', { names: [name], matterId }),
+      load(),
+    ]);
     setHits(check.hits);
     setName('');
-    await load();
     return check.hits.length === 0
       ? `${name} added. No conflict found.`
       : `${name} added. ${check.hits.length} possible conflict(s): see below.`;
