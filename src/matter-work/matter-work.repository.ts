@@ -1,5 +1,6 @@
 import { type Kysely } from 'kysely';
 import type { DB, Tx } from '../platform/db/index.ts';
+import { AppError } from '../platform/errors.ts';
 import type { MatterWorkTables } from './matter-work.tables.ts';
 
 /**
@@ -7,6 +8,24 @@ import type { MatterWorkTables } from './matter-work.tables.ts';
  * only when its matter is, so an ethical wall hides them without a filter here.
  */
 const w = (tx: Tx): Kysely<DB & MatterWorkTables> => tx.withTables<MatterWorkTables>();
+
+/** The key of 0023 that admits only a member of the task's organization as assignee. */
+const ASSIGNEE_KEY = 'matter_tasks_assignee_is_member';
+
+/**
+ * The service checks the assignee first; should the member be removed between that check and the
+ * write, the key refuses the row (23503), and that is the check's 422, never a 500.
+ */
+async function assigneeGuard<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (e.code === '23503' && (e.constraint === ASSIGNEE_KEY || String(e.message).includes(`"${ASSIGNEE_KEY}"`)))
+      throw new AppError('ASSIGNEE_NOT_MEMBER', 'assigneeId: not an active member of this organization');
+    throw err;
+  }
+}
 
 const noteColumns = ['id', 'matter_id', 'body', 'created_by', 'created_at'] as const;
 const taskColumns = [
@@ -50,18 +69,20 @@ export async function insertTask(
     createdBy: string;
   },
 ) {
-  return w(tx)
-    .insertInto('chambers.matter_tasks')
-    .values({
-      org_id: row.orgId,
-      matter_id: row.matterId,
-      title: row.title,
-      assignee_id: row.assigneeId,
-      due_at: row.dueAt,
-      created_by: row.createdBy,
-    })
-    .returning(taskColumns)
-    .executeTakeFirstOrThrow();
+  return assigneeGuard(
+    w(tx)
+      .insertInto('chambers.matter_tasks')
+      .values({
+        org_id: row.orgId,
+        matter_id: row.matterId,
+        title: row.title,
+        assignee_id: row.assigneeId,
+        due_at: row.dueAt,
+        created_by: row.createdBy,
+      })
+      .returning(taskColumns)
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 export async function updateTask(
@@ -69,18 +90,20 @@ export async function updateTask(
   id: string,
   set: { title?: string; dueAt?: Date | null; assigneeId?: string | null; doneAt?: Date | null },
 ) {
-  return w(tx)
-    .updateTable('chambers.matter_tasks')
-    .set({
-      ...(set.title !== undefined ? { title: set.title } : {}),
-      ...(set.dueAt !== undefined ? { due_at: set.dueAt } : {}),
-      ...(set.assigneeId !== undefined ? { assignee_id: set.assigneeId } : {}),
-      ...(set.doneAt !== undefined ? { done_at: set.doneAt } : {}),
-      updated_at: new Date(),
-    })
-    .where('id', '=', id)
-    .returning(taskColumns)
-    .executeTakeFirst();
+  return assigneeGuard(
+    w(tx)
+      .updateTable('chambers.matter_tasks')
+      .set({
+        ...(set.title !== undefined ? { title: set.title } : {}),
+        ...(set.dueAt !== undefined ? { due_at: set.dueAt } : {}),
+        ...(set.assigneeId !== undefined ? { assignee_id: set.assigneeId } : {}),
+        ...(set.doneAt !== undefined ? { done_at: set.doneAt } : {}),
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returning(taskColumns)
+      .executeTakeFirst(),
+  );
 }
 
 export async function listTasks(

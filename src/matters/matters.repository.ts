@@ -28,6 +28,20 @@ const columns = [
 const REFERENCE_INDEX = 'matters_org_reference_key';
 
 /**
+ * The foreign keys of 0023 that keep a matter's client and people inside its organization. The
+ * service checks first; a key still refuses a row when a client or member goes away between that
+ * check and the write, and that is the same 422 as the check's, never a 500.
+ */
+const SAME_ORG_KEYS = {
+  matters_client_same_org: 'MATTER_CLIENT_UNKNOWN',
+  matters_responsible_is_member: 'MATTER_PERSON_UNKNOWN',
+  matter_team_members_is_member: 'MATTER_PERSON_UNKNOWN',
+} as const;
+
+const violated = (e: { constraint?: unknown; message?: unknown }, name: string): boolean =>
+  e.constraint === name || String(e.message).includes(`"${name}"`);
+
+/**
  * A duplicate reference is found by the index, not by a look-up first: a matter behind an ethical
  * wall is invisible to the caller, yet its reference still counts.
  */
@@ -38,6 +52,8 @@ async function referenceGuard<T>(write: Promise<T>): Promise<T> {
     const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
     if (e.code === '23505' && (e.constraint === REFERENCE_INDEX || String(e.message).includes(REFERENCE_INDEX)))
       throw new AppError('REFERENCE_TAKEN');
+    if (e.code === '23503')
+      for (const [key, code] of Object.entries(SAME_ORG_KEYS)) if (violated(e, key)) throw new AppError(code);
     throw err;
   }
 }
@@ -136,10 +152,12 @@ export async function listTeam(tx: Tx, matterIds: string[]): Promise<Map<string,
 export async function replaceTeam(tx: Tx, orgId: string, matterId: string, userIds: string[]): Promise<void> {
   await m(tx).deleteFrom('chambers.matter_team_members').where('matter_id', '=', matterId).execute();
   if (userIds.length === 0) return;
-  await m(tx)
-    .insertInto('chambers.matter_team_members')
-    .values(userIds.map((userId) => ({ matter_id: matterId, user_id: userId, org_id: orgId })))
-    .execute();
+  await referenceGuard(
+    m(tx)
+      .insertInto('chambers.matter_team_members')
+      .values(userIds.map((userId) => ({ matter_id: matterId, user_id: userId, org_id: orgId })))
+      .execute(),
+  );
 }
 
 /** Is this client one of the current organization's (RLS decides)? A foreign key alone would accept any org's id. */
