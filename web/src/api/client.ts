@@ -74,6 +74,37 @@ export function setStepUpHandler(handler: StepUpHandler): void {
   stepUp = handler;
 }
 
+/** The question in progress: every request refused meanwhile waits on it, so the person answers once. */
+let steppingUp: Promise<boolean> | null = null;
+/** Counts the step-ups answered: a request sent before the latest one was refused with the old, stale factor. */
+let stepUpsDone = 0;
+
+/**
+ * Asks for the second factor once for all concurrent callers (a page loads its data in
+ * parallel, and each guarded request comes back STEP_UP_REQUIRED): they all learn the same
+ * answer, so all are retried after a step-up, or all fail when the person cancels.
+ */
+function confirmStepUp(sentAfter: number): Promise<boolean> {
+  // Sent before a step-up that has since succeeded: retry at once, do not ask again.
+  if (stepUpsDone !== sentAfter) return Promise.resolve(true);
+  if (!steppingUp) {
+    const asking = Promise.resolve()
+      .then(() => stepUp())
+      .then(
+        (ok) => {
+          if (ok) stepUpsDone++;
+          return ok;
+        },
+        () => false,
+      )
+      .finally(() => {
+        if (steppingUp === asking) steppingUp = null;
+      });
+    steppingUp = asking;
+  }
+  return steppingUp;
+}
+
 let refreshing: Promise<boolean> | null = null;
 
 /**
@@ -147,12 +178,13 @@ export async function request(method: string, path: string, opts: RequestOptions
     });
   };
   const startedAt = Date.now();
+  const stepUpsBefore = stepUpsDone;
   let res = await send();
   // STEP_UP_REQUIRED (401) means "confirm a second factor", not "session over": ask, retry once, never refresh.
   if ((res.status === 401 || res.status === 403) && !opts.bearer) {
     const err = await problemOf(res.clone());
     if (err.code === 'STEP_UP_REQUIRED') {
-      if (await stepUp()) res = await send();
+      if (await confirmStepUp(stepUpsBefore)) res = await send();
       if (!res.ok) throw await problemOf(res);
       if (!opts.background) noteActivity();
       return res;

@@ -6,25 +6,42 @@ import { useFormAction } from '../components/use-form-action.ts';
 /**
  * Administration and sensitive actions need a second factor verified recently.
  * The API client calls this when the server answers STEP_UP_REQUIRED, and
- * retries the request once the user has answered.
+ * retries the request once the user has answered. The client asks once for all
+ * requests refused together; should it ask again while the dialog is open, the
+ * same dialog answers every caller: none is left waiting.
  */
 export function StepUpDialog() {
-  const [pending, setPending] = useState<((ok: boolean) => void) | null>(null);
+  const [open, setOpen] = useState(false);
+  // Everyone waiting for this answer: settled together, then emptied.
+  const waiting = useRef<Array<(ok: boolean) => void>>([]);
   const [code, setCode] = useState('');
   const { busy, error, onSubmit, reset } = useFormAction();
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
-    setStepUpHandler(() => new Promise<boolean>((resolve) => setPending(() => resolve)));
+    const queue = waiting.current;
+    setStepUpHandler(
+      () =>
+        new Promise<boolean>((resolve) => {
+          queue.push(resolve);
+          setOpen(true);
+        }),
+    );
+    return () => {
+      // Unmounted (signed out): nobody can answer any more, so every waiting request fails.
+      setStepUpHandler(async () => false);
+      for (const resolve of queue.splice(0)) resolve(false);
+    };
   }, []);
   useEffect(() => {
-    if (pending) dialog.current?.showModal();
-    else dialog.current?.close();
-  }, [pending]);
+    if (!dialog.current) return;
+    if (open && !dialog.current.open) dialog.current.showModal();
+    else if (!open && dialog.current.open) dialog.current.close();
+  }, [open]);
 
   const finish = (ok: boolean) => {
-    pending?.(ok);
-    setPending(null);
+    for (const resolve of waiting.current.splice(0)) resolve(ok);
+    setOpen(false);
     setCode('');
     reset();
   };
