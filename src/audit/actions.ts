@@ -61,6 +61,8 @@ export interface AuditDetailsByAction {
     singleSession: boolean;
     previousIdle: number | null;
   };
+  /** An org_admin hid the onboarding checklist (invite the team, MFA for lawyers, retention). */
+  'org.onboarding_dismissed': Record<string, never>;
   'member.invite': { role: string };
   'member.join': { role: string };
   'member.role_change': { from: string; to: string };
@@ -190,6 +192,10 @@ export interface AuditDetailsByAction {
   'client.search': SearchQueryDetails;
   'client.contact_add': Record<string, never>;
   'client.contact_remove': Record<string, never>;
+  /** A client's personal data exported for the person's access request (GDPR Art. 15). */
+  'client.personal_data_export': Record<string, never>;
+  /** A client's personal data erased (GDPR Art. 17): what became a pseudonym, as counts; or why it was refused. */
+  'client.erase': { reason?: 'legal_hold'; contacts?: number; parties?: number; matters?: number };
   'matter.party_add': { client: boolean };
   /** The names checked, as one keyed hash (search-query.ts) and a count, never the names; what was found, as counts. */
   'conflict.check': { names: number; hits: number; exactHits: number; queryHash: string; queryLength: number };
@@ -236,6 +242,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   'mfa.passkey_removed',
   'org.create',
   'org.settings_change',
+  'org.onboarding_dismissed',
   'member.invite',
   'member.join',
   'member.role_change',
@@ -336,6 +343,8 @@ export const AUDIT_ACTIONS = Object.freeze([
   'client.search',
   'client.contact_add',
   'client.contact_remove',
+  'client.personal_data_export',
+  'client.erase',
   'matter.party_add',
   'conflict.check',
   'matter.note_add',

@@ -4,4 +4,5 @@
  */
 export { CLIENT_ERRORS } from './clients.errors.ts';
 export { clientsRoutes } from './clients.routes.ts';
+export { clientPrivacyRoutes } from './client-privacy.routes.ts';
 export { normalizeName } from './normalize.ts';

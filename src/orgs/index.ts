@@ -4,3 +4,4 @@
  */
 export { ORG_ERRORS } from './orgs.errors.ts';
 export { orgsRoutes } from './orgs.routes.ts';
+export { onboardingRoutes } from './onboarding.routes.ts';

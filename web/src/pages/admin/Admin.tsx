@@ -3,6 +3,7 @@ import { PageHeader } from '../../components/ui.tsx';
 import { useMe } from '../../session/session.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 import { Members } from './Members.tsx';
+import { Onboarding } from './Onboarding.tsx';
 import { Playbooks } from './Playbooks.tsx';
 import { Retention } from './Retention.tsx';
 import { SealCertificate } from './SealCertificate.tsx';
@@ -18,6 +19,7 @@ export default function Admin() {
         title="Administration"
         description={me.org ? `Members, security and the audit trail of ${me.org.name}.` : 'Platform audit trail.'}
       />
+      {orgId && <Onboarding />}
       <nav aria-label="Administration" className="tabs">
         {orgId && <NavLink to="/admin/members">Members</NavLink>}
         <NavLink to="/admin/audit">Audit trail</NavLink>

@@ -5,6 +5,7 @@ import { Alert, Button, Field, Section, SelectField, formatDate } from '../../co
 import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe } from '../../session/session.tsx';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.tsx';
+import { signalOnboardingChanged } from './onboarding-signal.ts';
 import { PendingInvitations } from './PendingInvitations.tsx';
 
 /** The roles an organization of each kind offers: no judge in a firm, no lawyer in a court. */
@@ -219,7 +220,13 @@ export function Members({ orgId, selfId }: { orgId: string; selfId: string }) {
         </table>
       </Section>
       <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
-      <InviteForm orgId={orgId} onSent={() => setInvitesSent((n) => n + 1)} />
+      <InviteForm
+        orgId={orgId}
+        onSent={() => {
+          setInvitesSent((n) => n + 1);
+          signalOnboardingChanged();
+        }}
+      />
       <PendingInvitations orgId={orgId} version={invitesSent} />
     </div>
   );

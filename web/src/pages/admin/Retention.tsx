@@ -4,6 +4,7 @@ import type { DocumentPolicy, LegalHold } from '../../api/types.ts';
 import { Alert, Button, Field, Section, formatDate } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.tsx';
+import { signalOnboardingChanged } from './onboarding-signal.ts';
 
 /** How long the organization's documents are kept, and the legal hold that stops the audit purge. */
 export function Retention({ orgId }: { orgId: string }) {
@@ -38,6 +39,7 @@ function DocumentRetention() {
   const save = () =>
     run(async () => {
       show(await put<DocumentPolicy>('/api/v1/document-policy', policy()));
+      signalOnboardingChanged();
       return 'Document retention saved.';
     });
   // A policy that would delete documents at once is confirmed first, with how many it would delete.

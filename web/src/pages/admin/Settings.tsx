@@ -3,6 +3,7 @@ import { get, patch } from '../../api/client.ts';
 import type { OrgSettings } from '../../api/types.ts';
 import { Alert, Button, Field, Section } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
+import { signalOnboardingChanged } from './onboarding-signal.ts';
 
 export function Settings({ orgId }: { orgId: string }) {
   const [settings, setSettings] = useState<OrgSettings | null>(null);
@@ -27,6 +28,7 @@ export function Settings({ orgId }: { orgId: string }) {
         singleSession: settings.singleSession,
       }),
     );
+    signalOnboardingChanged();
     return 'Settings saved.';
   });
   return (

@@ -35,10 +35,13 @@ export const ACTION_WORDS: Record<string, string> = {
   'document.share': 'Shared a document',
   'workspace.search': 'Searched',
   'client.create': 'Added a client',
+  'client.personal_data_export': "Exported a client's personal data",
+  'client.erase': "Erased a client's personal data",
   'conflict.check': 'Ran a conflict check',
   'audit.export': 'Exported the signed audit bundle',
   'audit.export_csv': 'Exported the audit trail (CSV)',
   'org.settings_change': 'Changed security settings',
+  'org.onboarding_dismissed': 'Dismissed the onboarding checklist',
   'retention.purge': 'Retention deleted documents',
 };
 

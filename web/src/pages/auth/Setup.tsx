@@ -22,7 +22,8 @@ export default function Setup() {
         name: form.name,
         organization: { name: form.orgName, kind: form.kind },
       });
-      void navigate('/login?reason=setup', { replace: true });
+      // Administration first: its onboarding checklist guides the new administrator's first steps.
+      void navigate('/login?reason=setup&next=/admin', { replace: true });
     },
     { staysBusy: true },
   );

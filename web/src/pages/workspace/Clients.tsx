@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { del, get, patch, post } from '../../api/client.ts';
+import { downloadFile } from '../../api/download.ts';
 import { Alert, Button, Empty, Field, PageHeader, Section, SelectField } from '../../components/ui.tsx';
 import { useFormAction } from '../../components/use-form-action.ts';
 import { useMe } from '../../session/session.tsx';
+import { ConfirmDialog, type Confirmation } from '../admin/ConfirmDialog.tsx';
 import type { Client, ClientDetail, ClientKind } from './workspace-types.ts';
 
 const KINDS = [
@@ -195,8 +197,74 @@ function ClientPage({ id }: { id: string }) {
             )}
           </Section>
         )}
+        {client && canWrite && (
+          <PersonalData client={client} isAdmin={me.role === 'org_admin'} onErased={() => void load()} />
+        )}
       </div>
     </>
+  );
+}
+
+/**
+ * A data-subject request made for the client (GDPR Art. 15 and 17): the export for lawyers and
+ * administrators, the erasure for administrators, confirmed first since it cannot be taken back.
+ */
+function PersonalData({ client, isAdmin, onErased }: { client: ClientDetail; isAdmin: boolean; onErased: () => void }) {
+  const { busy, error, success, run } = useFormAction();
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const exportData = () =>
+    void run(async () => {
+      await downloadFile(`/api/v1/clients/${client.id}/personal-data`, `chambers-client-${client.id.slice(0, 8)}.json`);
+      return 'Personal data downloaded (JSON). The export is recorded in the audit trail.';
+    });
+  const erase = () =>
+    void run(async () => {
+      const res = await post<{ pseudonym: string; review: { unlinkedParties: number; matterTitles: number } }>(
+        `/api/v1/clients/${client.id}/erase`,
+        { confirmation: 'ERASE' },
+      );
+      onErased();
+      const left = res.review.unlinkedParties + res.review.matterTitles;
+      return `Personal data erased: the client is now “${res.pseudonym}”.${
+        left > 0 ? ` ${left} record(s) only named alike or titled with the name are left for you to review.` : ''
+      }`;
+    });
+  return (
+    <Section
+      title="Personal data"
+      description="For the person's requests: a copy of everything the firm holds about them, or its erasure."
+    >
+      <Alert>{error}</Alert>
+      <Alert kind="success">{success}</Alert>
+      <div className="form-actions">
+        <Button variant="secondary" busy={busy} onClick={exportData}>
+          Export personal data
+        </Button>
+        {isAdmin && (
+          <Button
+            variant="danger"
+            busy={busy}
+            onClick={() =>
+              setConfirmation({
+                title: `Erase the personal data of ${client.name}?`,
+                consequence: (
+                  <p>
+                    The name, email, phone and address are replaced by a pseudonym on this client, its parties and its
+                    matters, and its contacts are deleted. Matters and documents stay. This cannot be undone. A matter
+                    under legal hold stops the erasure.
+                  </p>
+                ),
+                confirmLabel: 'Erase personal data',
+                onConfirm: erase,
+              })
+            }
+          >
+            Erase personal data
+          </Button>
+        )}
+      </div>
+      <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
+    </Section>
   );
 }
 
