@@ -19,6 +19,8 @@ export type Principal = {
   amr: string[];
   /** When a second factor was last verified in this session (step-up), or null. */
   mfaVerifiedAt: Date | null;
+  /** The organization's idle limit for this session (the web app's idle warning counts down from it); none for API keys. */
+  idleTimeoutMinutes?: number;
   /** Set when the request was authenticated by an API key (API keys, still to come); every such call is logged in audit.api_calls. */
   apiKeyId?: string;
   /** The key's mode and scopes, when the request was authenticated by an API key (api-key-access.ts). */

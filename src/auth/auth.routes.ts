@@ -221,7 +221,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
           : null,
       role: p.isSuperAdmin && !p.role ? 'super_admin' : p.role,
       portal: p.portal,
-      session: { id: p.sessionId, aal: p.aal },
+      session: {
+        id: p.sessionId,
+        aal: p.aal,
+        ...(p.idleTimeoutMinutes ? { idleTimeoutMinutes: p.idleTimeoutMinutes } : {}),
+      },
     };
   });
 }

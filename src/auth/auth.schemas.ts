@@ -69,7 +69,12 @@ export const meResponse = z.object({
   org: orgView.nullable(),
   role: z.string().nullable(),
   portal: z.enum(['lawyer', 'judge']).nullable(),
-  session: z.object({ id: z.uuid(), aal: z.number() }),
+  session: z.object({
+    id: z.uuid(),
+    aal: z.number(),
+    /** The organization's idle limit (the firm's setting, else the default): the web app warns before it. Absent for an API key. */
+    idleTimeoutMinutes: z.number().int().positive().optional(),
+  }),
 });
 
 /*

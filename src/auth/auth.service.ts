@@ -235,7 +235,8 @@ export async function unsafeLogin(
 
   const deviceId = trustedDeviceFor(user.id);
   const result = await unsafeWithOwner(ctx.db, async (tx) => {
-    await accounts.clearLoginFailures(tx, input.email);
+    // Nothing to clear in the common case: a sign-in without earlier failures writes nothing for them.
+    if (before.failures) await accounts.clearLoginFailures(tx, input.email);
     if (rehash) await accounts.setPasswordHash(tx, user.id, rehash);
     const org = await pickOrganization(tx, user.id, input.orgId);
     const newDevice = !(await sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null));

@@ -67,6 +67,35 @@ function keySetFor(keys: KeyRing): ReturnType<typeof createLocalJWKSet> {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * Tokens whose signature, issuer and audience already verified, per key ring: the
+ * same bytes verify the same way again, so a repeat skips the RSA operation (the
+ * largest CPU cost of an authenticated request) but never the expiry and
+ * issued-at checks, which depend on the time. A new key ring (a restart after a
+ * key rotation) starts empty.
+ */
+type VerifiedToken = { issuer: string; claims: AccessClaims; iat: number; exp: number };
+const MAX_VERIFIED_TOKENS = 10_000;
+const verifiedTokens = new WeakMap<KeyRing, Map<string, VerifiedToken>>();
+const CLOCK_TOLERANCE_S = 5;
+
+function verifiedTokenCache(keys: KeyRing): Map<string, VerifiedToken> {
+  let cache = verifiedTokens.get(keys);
+  if (!cache) {
+    cache = new Map();
+    verifiedTokens.set(keys, cache);
+  }
+  return cache;
+}
+
+function stillValid(v: VerifiedToken, issuer: string, now: Date): AccessClaims {
+  const nowSec = now.getTime() / 1000;
+  if (v.issuer !== issuer) throw new AppError('TOKEN_INVALID');
+  if (v.exp <= nowSec - CLOCK_TOLERANCE_S) throw new AppError('TOKEN_EXPIRED');
+  if (v.iat > nowSec + CLOCK_TOLERANCE_S) throw new AppError('TOKEN_INVALID');
+  return v.claims;
+}
+
+/**
  * Verifies signature (RS256 only, key chosen by kid from our own ring — never from
  * the token), issuer, audience, expiry and issued-at, then the claim shapes.
  */
@@ -77,6 +106,9 @@ export async function verifyAccessToken(
   now: Date,
 ): Promise<AccessClaims> {
   if (token.length > 4096) throw new AppError('TOKEN_INVALID');
+  const cache = verifiedTokenCache(keys);
+  const known = cache.get(token);
+  if (known) return stillValid(known, issuer, now);
   const keySet = keySetFor(keys);
   let payload: JWTPayload;
   try {
@@ -85,7 +117,7 @@ export async function verifyAccessToken(
       issuer,
       audience: ACCESS_TOKEN_AUDIENCE,
       currentDate: now,
-      clockTolerance: 5,
+      clockTolerance: CLOCK_TOLERANCE_S,
       requiredClaims: ['sub', 'sid', 'iat', 'exp'],
     }));
   } catch (err) {
@@ -93,12 +125,12 @@ export async function verifyAccessToken(
     throw new AppError('TOKEN_INVALID');
   }
   const nowSec = now.getTime() / 1000;
-  if (typeof payload.iat !== 'number' || payload.iat > nowSec + 5) throw new AppError('TOKEN_INVALID');
+  if (typeof payload.iat !== 'number' || payload.iat > nowSec + CLOCK_TOLERANCE_S) throw new AppError('TOKEN_INVALID');
   const { sub, sid, org, role, portal, amr, sa } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid))
     throw new AppError('TOKEN_INVALID');
   if (org !== null && (typeof org !== 'string' || !UUID.test(org))) throw new AppError('TOKEN_INVALID');
-  return {
+  const claims: AccessClaims = {
     sub,
     sid,
     org: org as string | null,
@@ -107,4 +139,12 @@ export async function verifyAccessToken(
     amr: Array.isArray(amr) ? amr.filter((x): x is string => typeof x === 'string') : [],
     ...(sa === true ? { sa: true as const } : {}),
   };
+  if (cache.size >= MAX_VERIFIED_TOKENS) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  // Shared by every later request that presents the same token: nobody may change it.
+  Object.freeze(claims.amr);
+  cache.set(token, { issuer, claims: Object.freeze(claims), iat: payload.iat, exp: payload.exp ?? 0 });
+  return claims;
 }

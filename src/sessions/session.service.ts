@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.ts';
 import type { MemberRole } from '../platform/db/index.ts';
 import { sql } from 'kysely';
 import type { AccessClaims } from './access-tokens.ts';
+import { readSessionEpoch, sessionLivenessCache, type SessionCheckRow } from './session-liveness.ts';
 
 const HOUR = 60 * 60 * 1000;
 /** Absolute session lifetimes: powerful roles sign in again every working day. */
@@ -49,32 +50,36 @@ export function accessClaims(
 }
 
 /**
- * The live-session half of authentication: one call of the SQL function
- * chambers.authenticate_session (db/migrations/0002_auth.sql) decides whether the
- * session named by a verified token is still live and returns who it speaks for.
- * Role and portal come from the database, not from the token.
+ * The live-session half of authentication. The full check is one call of the SQL
+ * function chambers.authenticate_session (db/migrations/0020_session_liveness.sql):
+ * is the session named by a verified token still live, and whom does it speak for.
+ * Its "ok" answer is remembered per process with the session epoch it was read
+ * under; a later request reads only the epoch, and any change that could end the
+ * session or change the answer (revocation, membership, suspension, factors,
+ * idle setting) has moved it, so the full check runs again. Role and portal come
+ * from the database, never from the token.
  */
 export async function principalForSession(ctx: AppContext, claims: AccessClaims): Promise<Principal> {
   const now = ctx.clock.now();
-  const { rows } = await sql<{
-    status: 'ok' | 'revoked' | 'expired' | 'idle';
-    role: MemberRole | null;
-    org_kind: 'firm' | 'court' | null;
-    org_name: string | null;
-    is_super_admin: boolean;
-    email: string;
-    name: string;
-    aal: number;
-    amr: string[];
-    mfa_verified_at: Date | null;
-    totp_enrolled: boolean;
-    passkeys: number;
-  }>`SELECT * FROM chambers.authenticate_session(${claims.sid}::uuid, ${claims.sub}::uuid, ${claims.org}::uuid, ${now}::timestamptz,
+  const cache = sessionLivenessCache(ctx.db);
+  const cached = cache.candidate(claims, now, TOUCH_EVERY_MS);
+  if (cached && (await readSessionEpoch(ctx.db)) === cached.epoch) return principalFrom(claims, cached.row);
+  const { rows } =
+    await sql<SessionCheckRow>`SELECT * FROM chambers.authenticate_session(${claims.sid}::uuid, ${claims.sub}::uuid, ${claims.org}::uuid, ${now}::timestamptz,
        ${`${TOUCH_EVERY_MS} milliseconds`}::interval, ${DEFAULT_IDLE_MINUTES}::int)`.execute(ctx.db.app);
   const s = rows[0];
-  if (!s || s.status === 'revoked') throw new AppError('SESSION_REVOKED');
+  if (!s || s.status === 'revoked') {
+    cache.forget(claims.sid);
+    throw new AppError('SESSION_REVOKED');
+  }
+  const row = { ...s, epoch: Number(s.epoch) };
+  cache.remember(claims, row);
   if (s.status === 'expired') throw new AppError('SESSION_EXPIRED');
   if (s.status === 'idle') throw new AppError('SESSION_EXPIRED', 'the session was idle too long; sign in again');
+  return principalFrom(claims, row);
+}
+
+function principalFrom(claims: AccessClaims, s: SessionCheckRow): Principal {
   return {
     userId: claims.sub,
     orgId: claims.org,
@@ -85,6 +90,7 @@ export async function principalForSession(ctx: AppContext, claims: AccessClaims)
     aal: s.aal === 2 ? 2 : 1,
     amr: s.amr,
     mfaVerifiedAt: s.mfa_verified_at ? new Date(s.mfa_verified_at) : null,
+    idleTimeoutMinutes: s.idle_minutes ?? DEFAULT_IDLE_MINUTES,
     identity: {
       email: s.email,
       name: s.name,

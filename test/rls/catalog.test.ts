@@ -21,7 +21,8 @@ const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
     'answers one boolean about the current user in the current organization, so policies on memberships can ask without recursing',
   'chambers.authenticate_session':
     'the per-request live-session check before a tenant is set; answers only about the one session whose id, user and organization the caller already holds: ' +
-    'its role, organization, assurance level, when a second factor was last verified, and whether (never what) the user has an authenticator and how many passkeys',
+    'its role, organization, assurance level, when a second factor was last verified, and whether (never what) the user has an authenticator and how many passkeys; ' +
+    "and, for the per-process cache of that answer, the session's expiry, last touch, the organization's idle limit and the session epoch",
 };
 
 /**
@@ -34,7 +35,8 @@ const SECURITY_DEFINER_SIGNATURES: Record<string, { args: string; result: string
     args: 'p_sid uuid, p_user uuid, p_org uuid, p_now timestamp with time zone, p_touch_after interval, p_default_idle_minutes integer',
     result:
       'TABLE(status text, role text, org_kind text, org_name text, is_super_admin boolean, email text, name text, aal smallint, amr text[], ' +
-      'mfa_verified_at timestamp with time zone, totp_enrolled boolean, passkeys integer)',
+      'mfa_verified_at timestamp with time zone, totp_enrolled boolean, passkeys integer, expires_at timestamp with time zone, ' +
+      'last_seen_at timestamp with time zone, idle_minutes integer, epoch bigint)',
   },
 };
 

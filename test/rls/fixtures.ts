@@ -680,6 +680,9 @@ export const OWNER_ONLY_TABLES: Record<string, string> = {
   'chambers.email_codes': 'verification and reset codes, global and pre-tenant',
   'chambers.login_failures': 'sign-in throttling, pre-tenant',
   'chambers.deployment': 'the master-key check and setup token',
+  // The runtime login (not the tenant role) reads it on every request, before a tenant is set.
+  'chambers.session_epoch':
+    'the deployment-wide counter of session-relevant changes the per-process session cache checks',
   'chambers_meta.schema_migrations': 'the migrator only',
   // Has org_id, yet no tenant may touch it: the organization is where the sign-in will land, not who owns the row.
   'chambers.mfa_challenges':

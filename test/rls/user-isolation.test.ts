@@ -328,6 +328,11 @@ describe('user isolation of second factors enforced by the database', () => {
       mfa_verified_at: null,
       totp_enrolled: null,
       passkeys: null,
+      expires_at: null,
+      last_seen_at: null,
+      idle_minutes: null,
+      // The session epoch is a deployment-wide counter of changes, the same for every caller: it says nothing about A.
+      epoch: expect.anything(),
     };
     const asB: TenantContext = { orgId: b.orgId, userId: b.userId };
     // A's session id with B's user, with B's organization, with A's organization but the colleague's user.

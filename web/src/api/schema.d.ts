@@ -919,6 +919,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 aal: number;
+                                idleTimeoutMinutes?: number;
                             };
                         };
                     };
@@ -1568,6 +1569,83 @@ export interface paths {
                 path: {
                     userId: string;
                 };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/current/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Onboarding checklist of the current organization: which first steps are done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** @enum {string} */
+                                id: "invite_team" | "require_mfa" | "retention";
+                                done: boolean;
+                            }[];
+                            dismissed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/current/onboarding/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide the onboarding checklist for every administrator of the organization */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -8760,6 +8838,158 @@ export interface paths {
                                 score: number;
                                 former: boolean;
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client's personal data, for a data subject's access request (GDPR Art. 15), as a JSON download */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "chambers.client-personal-data/1";
+                            exportedAt: string;
+                            client: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "person" | "company";
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                                address: string | null;
+                                /** @enum {string} */
+                                status: "active" | "former";
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            contacts: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                clientId: string;
+                                name: string;
+                                role: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                createdAt: string;
+                            }[];
+                            matters: {
+                                /** Format: uuid */
+                                matterId: string;
+                                title: string;
+                                reference: string | null;
+                                clientName: string | null;
+                                status: string;
+                                clientOfRecord: boolean;
+                                partyRoles: string[];
+                            }[];
+                            parties: {
+                                /** Format: uuid */
+                                id: string;
+                                matterId: string | null;
+                                name: string;
+                                role: string;
+                                linked: boolean;
+                                createdAt: string;
+                            }[];
+                            withheldMatters: number;
+                            processing: {
+                                events: {
+                                    at: string;
+                                    action: string;
+                                    outcome: string;
+                                }[];
+                                searchesForName: number;
+                                conflictChecksForName: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a client's personal data (GDPR Art. 17): name and contact details become a pseudonym on every record the firm keeps */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        confirmation: "ERASE";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "erased";
+                            pseudonym: string;
+                            contactsRemoved: number;
+                            partiesPseudonymized: number;
+                            mattersPseudonymized: number;
+                            review: {
+                                unlinkedParties: number;
+                                matterTitles: number;
+                            };
                         };
                     };
                 };
