@@ -27,8 +27,19 @@ async function signOutOnce(signOut: (reason: 'idle', serverAlreadyDone: boolean)
  * same last-activity time, so the banner, "Stay signed in" and the sign-out
  * happen together in all of them.
  */
+/**
+ * The idle limit this tab counts down from: the deployment's web setting, or the
+ * organization's own limit (returned by /me) when that is shorter — the server
+ * ends the session at the organization's limit, so warning later would be false.
+ */
+function effectiveIdle(config: WebConfig, orgIdleMinutes: number | undefined) {
+  const timeout = Math.min(config.idleTimeoutSeconds, orgIdleMinutes ? orgIdleMinutes * 60 : Infinity);
+  return { timeout, warning: Math.min(config.idleWarningSeconds, Math.max(timeout - 1, 1)) };
+}
+
 export function IdleBanner() {
-  const { signOut } = useSession();
+  const { signOut, state } = useSession();
+  const orgIdleMinutes = state.status === 'signed-in' ? state.me.session.idleTimeoutMinutes : undefined;
   const [config, setConfig] = useState<WebConfig | null>(null);
   const [remaining, setRemaining] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,15 +50,16 @@ export function IdleBanner() {
 
   useEffect(() => {
     if (!config) return;
+    const idle = effectiveIdle(config, orgIdleMinutes);
     let signingOut = false;
     const tick = () => {
-      const left = Math.ceil((lastActivity() + config.idleTimeoutSeconds * 1000 - Date.now()) / 1000);
+      const left = Math.ceil((lastActivity() + idle.timeout * 1000 - Date.now()) / 1000);
       if (left <= 0 && !signingOut) {
         signingOut = true;
         void signOutOnce(signOut);
         return;
       }
-      setRemaining(left <= config.idleWarningSeconds ? left : null);
+      setRemaining(left <= idle.warning ? left : null);
     };
     tick();
     const timer = window.setInterval(tick, 1000);
@@ -56,7 +68,7 @@ export function IdleBanner() {
       window.clearInterval(timer);
       off();
     };
-  }, [config, signOut]);
+  }, [config, orgIdleMinutes, signOut]);
 
   if (remaining === null) return null;
   const stay = async () => {
