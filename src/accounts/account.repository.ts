@@ -164,6 +164,37 @@ export async function consumeEmailCode(tx: Tx, id: string): Promise<void> {
 
 // --- consecutive sign-in failures ---
 
+/** What a sign-in needs before it checks the password, in one statement: the account (if any) and its failures. */
+export async function findSignInState(tx: Tx, email: string) {
+  const { rows } = await sql<{
+    id: string | null;
+    email: string | null;
+    name: string | null;
+    password_hash: string | null;
+    email_verified_at: Date | null;
+    is_super_admin: boolean | null;
+    failures: number | null;
+    locked_until: Date | null;
+  }>`SELECT u.id, u.email, u.name, u.password_hash, u.email_verified_at, u.is_super_admin, f.failures, f.locked_until
+       FROM (SELECT ${email}::text AS email) e
+       LEFT JOIN chambers.users u ON u.email = e.email
+       LEFT JOIN chambers.login_failures f ON f.email = e.email`.execute(tx);
+  const r = rows[0];
+  const user =
+    r?.id && r.email !== null && r.name !== null
+      ? {
+          id: r.id,
+          email: r.email,
+          name: r.name,
+          password_hash: r.password_hash,
+          email_verified_at: r.email_verified_at,
+          is_super_admin: r.is_super_admin === true,
+        }
+      : undefined;
+  const failures = r && r.failures !== null ? { failures: r.failures, locked_until: r.locked_until } : undefined;
+  return { user, failures };
+}
+
 export async function findLoginFailures(tx: Tx, email: string) {
   return tx.selectFrom('chambers.login_failures').selectAll().where('email', '=', email).executeTakeFirst();
 }

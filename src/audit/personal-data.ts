@@ -73,28 +73,36 @@ async function unsafeStoreCiphertexts(
   keyId: string,
   rows: readonly { digest: string; ciphertext: Buffer }[],
 ): Promise<void> {
+  if (rows.length === 0) return;
   await unsafeWithOwner(db, async (tx) => {
-    for (const r of rows)
-      await sql`INSERT INTO audit.personal_data (key_id, digest, ciphertext) VALUES (${keyId}, ${r.digest}, ${r.ciphertext})
-        ON CONFLICT DO NOTHING`.execute(tx);
+    const values = rows.map((r) => sql`(${keyId}, ${r.digest}, ${r.ciphertext})`);
+    await sql`INSERT INTO audit.personal_data (key_id, digest, ciphertext) VALUES ${sql.join(values)}
+      ON CONFLICT DO NOTHING`.execute(tx);
   });
 }
 
+/** Digests remembered per person (a person has a handful of addresses and browsers). */
+const STORED_DIGESTS_MAX = 64;
+
 export function createPersonalDataSealer(db: Database, masterKey: Buffer, logger: Logger): PersonalDataSealer {
-  const cache = new Map<string, { key: PersonKey; until: number }>();
-  const keyOf = async (userId: string): Promise<PersonKey> => {
+  // Per person: the key, and the digests this process has already stored under it. The same address and browser
+  // signing in again need no write (the row is there; it is only ever deleted with the key, on erasure).
+  const cache = new Map<string, { key: PersonKey; until: number; stored: Set<string> }>();
+  const entryOf = async (userId: string) => {
     const hit = cache.get(userId);
-    if (hit && hit.until > Date.now()) return hit.key;
+    if (hit && hit.until > Date.now()) return hit;
     const key = await unsafeLoadPersonKey(db, masterKey, userId);
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(userId, { key, until: Date.now() + CACHE_TTL_MS });
-    return key;
+    const entry = { key, until: Date.now() + CACHE_TTL_MS, stored: new Set<string>() };
+    cache.set(userId, entry);
+    return entry;
   };
   const sealer: PersonalDataSealer = {
     async seal(userId, values) {
       if (values.ip === null && values.userAgent === null) return values;
       try {
-        const key = await keyOf(userId);
+        const entry = await entryOf(userId);
+        const key = entry.key;
         if (key === 'shredded') return { ip: null, userAgent: null };
         const rows: { digest: string; ciphertext: Buffer }[] = [];
         const commit = (field: string, value: string | null): string | null => {
@@ -107,7 +115,9 @@ export function createPersonalDataSealer(db: Database, masterKey: Buffer, logger
           return `${COMMITMENT_PREFIX}${key.keyId}:${digest}`;
         };
         const out = { ip: commit('ip', values.ip), userAgent: commit('userAgent', values.userAgent) };
-        await unsafeStoreCiphertexts(db, key.keyId, rows);
+        const fresh = rows.filter((r) => !entry.stored.has(r.digest));
+        await unsafeStoreCiphertexts(db, key.keyId, fresh);
+        for (const r of fresh) if (entry.stored.size < STORED_DIGESTS_MAX) entry.stored.add(r.digest);
         return out;
       } catch (err) {
         // Never fall back to the plain value: the event is kept, without where it came from.

@@ -160,10 +160,7 @@ export async function unsafeLogin(
   trustedDeviceFor: (userId: string) => string | null = () => null,
 ): Promise<PasswordSignIn> {
   const now = ctx.clock.now();
-  const before = await unsafeWithOwner(ctx.db, async (tx) => ({
-    failures: await accounts.findLoginFailures(tx, input.email),
-    user: await accounts.findUserByEmail(tx, input.email),
-  }));
+  const before = await unsafeWithOwner(ctx.db, (tx) => accounts.findSignInState(tx, input.email));
   const lockedUntil = before.failures?.locked_until ? new Date(before.failures.locked_until) : null;
   if (lockedUntil && lockedUntil > now) {
     await ctx.audit.record({

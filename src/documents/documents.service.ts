@@ -48,9 +48,11 @@ export async function listMatterDocuments(
   orgId: string,
   matterId: string,
 ): Promise<DocumentView[]> {
-  if (!(await findMatter(tx, matterId))) throw notFound();
+  const rows = await repo.listMatterDocuments(tx, matterId);
+  // The list joins the matter under row-level security: rows prove it visible; only an empty list asks (404 or []).
+  if (rows.length === 0 && !(await findMatter(tx, matterId))) throw notFound();
   const policy = await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
-  return (await repo.listMatterDocuments(tx, matterId)).map((r) => toView(r, policy));
+  return rows.map((r) => toView(r, policy));
 }
 
 export async function searchDocuments(

@@ -47,6 +47,8 @@ describe('a matter through its lifecycle', () => {
     expect(closed.json().closedAt).toEqual(expect.any(String));
     const listed = await t.inject({ method: 'GET', url: '/api/v1/matters?status=closed', headers: lawyer.headers });
     expect(listed.json().matters.map((m: { id: string }) => m.id)).toEqual([id]);
+    // The list reads the team in the same statement as the matters: it must match the matter's own view.
+    expect(listed.json().matters[0]).toMatchObject({ teamIds: [colleague.userId] });
 
     const reopened = await post(lawyer, `/api/v1/matters/${id}/reopen`);
     expect(reopened.json()).toMatchObject({ status: 'open', closedAt: null });

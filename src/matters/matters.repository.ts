@@ -90,7 +90,14 @@ export async function listMatters(
   tx: Tx,
   opts: { q?: string; status: MatterStatus | 'all'; limit: number; after?: { createdAt: Date; id: string } },
 ) {
-  let query = m(tx).selectFrom('chambers.matters').select(columns);
+  let query = m(tx)
+    .selectFrom('chambers.matters')
+    .select(columns)
+    // The team in the same statement: a list is one query, not one plus one per page (docs/performance.md).
+    .select(
+      sql<string[]>`(SELECT coalesce(array_agg(t.user_id ORDER BY t.created_at, t.user_id), '{}')
+                       FROM chambers.matter_team_members t WHERE t.matter_id = matters.id)`.as('team_ids'),
+    );
   if (opts.status !== 'all') query = query.where('status', '=', opts.status);
   if (opts.q) {
     const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -109,11 +109,7 @@ export async function listMatters(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null;
-  const teams = await repo.listTeam(
-    tx,
-    page.map((r) => r.id),
-  );
-  return { matters: page.map((r) => toView(r, teams.get(r.id) ?? [])), nextCursor };
+  return { matters: page.map(({ team_ids: team, ...r }) => toView(r, team)), nextCursor };
 }
 
 function encodeCursor(createdAt: Date, id: string): string {

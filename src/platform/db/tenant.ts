@@ -19,10 +19,49 @@ export type TenantContext = {
  *   const matters = await withTenant(db, { orgId, userId }, (tx) => listMatters(tx));
  */
 export async function withTenant<T>(db: Database, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.app.transaction().execute(async (tx) => {
-    await enterTenant(tx, ctx);
-    return fn(tx);
+  return inTransaction(db.app, openingScript(ctx), fn);
+}
+
+/**
+ * One transaction on one connection of `kysely`, opened by `opening` (BEGIN and the
+ * role settings in one round trip instead of two), committed when `fn` resolves and
+ * rolled back when anything throws, the opening included.
+ */
+async function inTransaction<T>(kysely: Kysely<DB>, opening: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return kysely.connection().execute(async (conn) => {
+    let result: T;
+    try {
+      await sql.raw(opening).execute(conn);
+      // A connection inside the transaction just opened: Kysely's Transaction type adds only `isTransaction`
+      // and forbids a nested transaction(), which nothing below a service calls.
+      result = await fn(conn as unknown as Tx);
+    } catch (err) {
+      await sql
+        .raw('ROLLBACK')
+        .execute(conn)
+        .catch(() => undefined);
+      throw err;
+    }
+    await sql.raw('COMMIT').execute(conn);
+    return result;
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const tenantId = (id: string | null): string => {
+  if (id === null) return '';
+  // The only values ever written into the script below, so nothing but a UUID may pass.
+  if (!UUID.test(id)) throw new Error('a tenant id must be a UUID');
+  return id.toLowerCase();
+};
+
+/**
+ * BEGIN and the tenant settings in one round trip: a script of two statements
+ * (the simple protocol takes no parameters, hence the values are checked to be
+ * UUIDs and written in). The settings are those of enterTenant.
+ */
+function openingScript(ctx: TenantContext): string {
+  return `BEGIN; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', '${tenantId(ctx.orgId)}', true), set_config('chambers.user_id', '${tenantId(ctx.userId)}', true), set_config('chambers.test_data_only', '${ctx.testDataOnly ? 'on' : ''}', true)`;
 }
 
 /** The first statement of a tenant transaction: role, tenant and user, all transaction-local. */
@@ -39,8 +78,5 @@ export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<v
  * known, background jobs); every caller is named `unsafe…` so a reviewer can find them.
  */
 export async function unsafeWithOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.owner.transaction().execute(async (tx) => {
-    await sql`SELECT set_config('role', 'chambers_owner', true)`.execute(tx);
-    return fn(tx);
-  });
+  return inTransaction(db.owner, "BEGIN; SELECT set_config('role', 'chambers_owner', true)", fn);
 }
