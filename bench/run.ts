@@ -17,7 +17,7 @@ import { benchSignatures } from './signatures.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
-type Ready = { port: number; accessToken: string; email?: string; password?: string };
+type Ready = { port: number; accessToken: string; email?: string; password?: string; matterId?: string };
 
 function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = fork(path.join(here, 'servers', script), [], {
@@ -60,32 +60,58 @@ function row(name: string, r: Awaited<ReturnType<typeof load>>) {
   return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequestMs.toFixed(3).padStart(7)} ms CPU/req  ${r.pgCpuPerRequestMs.toFixed(3)} ms PostgreSQL CPU/req  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 }
 
-async function benchMe(dbUrl: string) {
-  const chambers = await startServer('chambers.ts', { BENCH_DATABASE_URL: dbUrl });
-  const baseline = await startServer('express-baseline.ts', { BENCH_DATABASE_URL: dbUrl });
-  const target = (r: Ready, pid: number) => ({
-    url: `http://127.0.0.1:${r.port}/api/v1/me`,
-    connections: 64,
+/** The authenticated reads of the hot path: the same three routes on Chambers and on the insecure baseline. */
+const API_ROUTES = [
+  { name: 'GET /api/v1/me', path: () => '/api/v1/me' },
+  { name: 'GET /api/v1/matters (10)', path: () => '/api/v1/matters' },
+  { name: 'GET /api/v1/matters/:id/documents (10)', path: (r: Ready) => `/api/v1/matters/${r.matterId}/documents` },
+];
+
+/** `dbUrl` null: both servers on the embedded PGlite (each its own, in its own process). */
+async function benchApi(dbUrl: string | null) {
+  const env: Record<string, string> = dbUrl ? { BENCH_DATABASE_URL: dbUrl } : {};
+  const engine = dbUrl ? 'PostgreSQL' : 'PGlite';
+  const chambers = await startServer('chambers.ts', env);
+  const baseline = await startServer('express-baseline.ts', env);
+  const target = (r: Ready, pid: number, urlPath: string) => ({
+    url: `http://127.0.0.1:${r.port}${urlPath}`,
+    // PGlite serves one query at a time: more connections only queue.
+    connections: dbUrl ? 64 : 16,
     headers: { authorization: `Bearer ${r.accessToken}` },
     pid,
   });
-  // Warm both (JIT, pools), then measure.
-  await autocannon({ ...target(baseline.ready, baseline.child.pid!), duration: 2 });
-  await autocannon({ ...target(chambers.ready, chambers.child.pid!), duration: 2 });
-  const base = await load(target(baseline.ready, baseline.child.pid!));
-  const ours = await load(target(chambers.ready, chambers.child.pid!));
-  console.log('\nGET /api/v1/me, bearer token, 64 connections');
-  console.log(row('baseline: express+jsonwebtoken+pg', base));
-  console.log(row('chambers: session+RLS transaction', ours));
-  console.log(
-    `ratio chambers/baseline: throughput ${(ours.rps / base.rps).toFixed(2)}x, server CPU per request ${(ours.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x, ` +
-      `PostgreSQL CPU per request ${(ours.pgCpuPerRequestMs / base.pgCpuPerRequestMs).toFixed(2)}x`,
-  );
+  for (const route of API_ROUTES) {
+    // The PGlite baseline seeds its own rows: its matter id comes from its own list.
+    const baselinePath = dbUrl ? route.path(chambers.ready) : await baselinePathOf(baseline.ready, route);
+    const oursPath = route.path(chambers.ready);
+    // Warm both (JIT, pools, plans), then measure.
+    await autocannon({ ...target(baseline.ready, baseline.child.pid!, baselinePath), duration: 2 });
+    await autocannon({ ...target(chambers.ready, chambers.child.pid!, oursPath), duration: 2 });
+    const base = await load(target(baseline.ready, baseline.child.pid!, baselinePath));
+    const ours = await load(target(chambers.ready, chambers.child.pid!, oursPath));
+    console.log(`\n${route.name}, ${engine}, bearer token, ${dbUrl ? 64 : 16} connections`);
+    console.log(row('baseline: express+jsonwebtoken+query', base));
+    console.log(row('chambers: session check + RLS', ours));
+    console.log(
+      `ratio chambers/baseline (${engine}): throughput ${(ours.rps / base.rps).toFixed(2)}x, server CPU per request ${(ours.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x` +
+        (dbUrl ? `, PostgreSQL CPU per request ${(ours.pgCpuPerRequestMs / base.pgCpuPerRequestMs).toFixed(2)}x` : ''),
+    );
+  }
   await stop(baseline.child);
   return chambers;
 }
 
-async function benchLogin(chambers: { child: ChildProcess; ready: Ready }) {
+async function baselinePathOf(r: Ready, route: (typeof API_ROUTES)[number]): Promise<string> {
+  if (!route.path({ ...r, matterId: ':id' }).includes(':id')) return route.path(r);
+  const res = await fetch(`http://127.0.0.1:${r.port}/api/v1/matters`, {
+    headers: { authorization: `Bearer ${r.accessToken}` },
+  });
+  const { matters } = (await res.json()) as { matters: Array<{ id: string; title: string }> };
+  const first = matters.find((m) => m.title === 'Bench matter 0');
+  return route.path({ ...r, matterId: first?.id });
+}
+
+async function benchLogin(chambers: { child: ChildProcess; ready: Ready }, engine: string) {
   // One argon2id verification, measured in this process as the reference cost.
   const hash = await hashPassword(chambers.ready.password!);
   const n = 20;
@@ -114,7 +140,7 @@ async function benchLogin(chambers: { child: ChildProcess; ready: Ready }) {
     duration: DURATION,
   });
   await withProbe;
-  console.log('\nPOST /api/v1/auth/login, 100 connections');
+  console.log(`\nPOST /api/v1/auth/login, ${engine}, 100 connections`);
   console.log(row('login', alone));
   console.log(
     `one argon2id verification: ${verifyCpuMs.toFixed(1)} ms CPU in this process; a whole login costs ${(alone.cpuPerRequestMs / verifyCpuMs).toFixed(2)}x that`,
@@ -130,9 +156,13 @@ const phase = (name: string) => !only || only === name;
 const scratch = await createScratchDatabase();
 try {
   if (phase('api')) {
-    const chambers = await benchMe(scratch.url);
-    await benchLogin(chambers);
-    await stop(chambers.child);
+    // BENCH_ENGINES=postgres|pglite measures one engine; both by default.
+    const engines = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
+    for (const engine of engines) {
+      const chambers = await benchApi(engine === 'pglite' ? null : scratch.url);
+      await benchLogin(chambers, engine === 'pglite' ? 'PGlite' : 'PostgreSQL');
+      await stop(chambers.child);
+    }
   }
   if (phase('vault')) await benchVault();
   if (phase('documents')) await benchDocuments(scratch.url);

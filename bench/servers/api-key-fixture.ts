@@ -1,4 +1,4 @@
-// The API-key phase's fixture inside the Chambers child: one key of the bench member, and a few matters to list.
+// The API-key phase's fixture inside the Chambers child: one key of the bench member (the matters come from chambers.ts).
 import { sql } from 'kysely';
 import { newApiKey } from '../../src/developer/api-key-secret.ts';
 import type { Database } from '../../src/platform/db/index.ts';
@@ -12,11 +12,6 @@ export async function benchApiKey(db: Database, member: { orgId: string; userId:
               VALUES (${member.orgId}, 'bench', 'live', ${prefix}, ${hash}, ARRAY['matters:read'], ${member.userId}, 100000, 1000000, 10000000)`.execute(
       tx,
     );
-    for (let i = 0; i < 10; i++)
-      await tx
-        .insertInto('chambers.matters')
-        .values({ org_id: member.orgId, title: `Bench matter ${i}`, created_by: member.userId })
-        .execute();
   });
   return key;
 }

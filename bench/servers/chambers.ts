@@ -1,4 +1,5 @@
-// Child process: a real Chambers on PostgreSQL with one signed-in lawyer; reports port and token to the parent.
+// Child process: a real Chambers (PostgreSQL with BENCH_DATABASE_URL, else embedded PGlite) with one signed-in lawyer,
+// ten matters and ten documents in the first; reports port, token and that matter to the parent.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { hashPassword } from '../../src/accounts/password-hash.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
 import { benchApiKey } from './api-key-fixture.ts';
+import { seedWorkspace } from './workspace-fixture.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-bench-'));
 const config = loadConfig({
@@ -57,7 +59,9 @@ await runtime.app.listen({ host: '127.0.0.1', port: 0 });
 const address = runtime.app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 const login = await runtime.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
-process.send?.({ port, accessToken: (login.json() as { accessToken: string }).accessToken, email, password, apiKey });
+const accessToken = (login.json() as { accessToken: string }).accessToken;
+const matterId = await seedWorkspace(runtime.app, accessToken);
+process.send?.({ port, accessToken, email, password, apiKey, matterId });
 process.on('message', (m) => {
   if (m === 'stop') {
     void runtime.close().then(() => {

@@ -1,30 +1,93 @@
-// Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + pg, a /me that verifies an RS256 token and reads the user.
+// Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + a plain query:
+// a /me that verifies an RS256 token and reads the user, and the matter and document lists read by org id alone
+// (no session check, no transaction, no row-level security). On PostgreSQL (BENCH_DATABASE_URL) it reads the rows
+// the Chambers bench server seeded; without it, it opens its own embedded PGlite with Chambers' schema and seeds the same.
 import crypto from 'node:crypto';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { CompiledQuery } from 'kysely';
+import { migrate, openDatabase } from '../../src/platform/db/index.ts';
+import { seedBaselinePglite } from './baseline-pglite-seed.ts';
 
-const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 });
+type Query = <R>(text: string, values: unknown[]) => Promise<R[]>;
+
+async function connect(): Promise<{ query: Query; close: () => Promise<void> }> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (url) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    return {
+      query: async <R>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as R[],
+      close: () => pool.end(),
+    };
+  }
+  const db = await openDatabase({ kind: 'pglite', dataDir: null });
+  await migrate(db);
+  await seedBaselinePglite(db);
+  return {
+    // The same engine as Chambers' embedded mode, queried as its owner: no role switch, no tenant settings.
+    query: async <R>(text: string, values: unknown[]) =>
+      (await db.owner.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[],
+    close: () => db.close(),
+  };
+}
+
+const database = await connect();
 const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const { rows } = await pool.query<{ id: string }>("SELECT id FROM chambers.users WHERE email = 'bench@example.com'");
-const token = jwt.sign({ sub: rows[0]?.id }, privateKey, {
+const [member] = await database.query<{ id: string; org_id: string }>(
+  "SELECT u.id, m.org_id FROM chambers.users u JOIN chambers.memberships m ON m.user_id = u.id WHERE u.email = 'bench@example.com'",
+  [],
+);
+const token = jwt.sign({ sub: member?.id, org: member?.org_id }, privateKey, {
   algorithm: 'RS256',
   expiresIn: '30m',
   audience: 'bench',
   issuer: 'bench',
 });
 
+function claimsOf(req: express.Request): { sub: string; org: string } {
+  const header = req.headers.authorization ?? '';
+  return jwt.verify(header.slice(7), publicKey, { algorithms: ['RS256'], audience: 'bench', issuer: 'bench' }) as {
+    sub: string;
+    org: string;
+  };
+}
+
 const app = express();
 app.get('/api/v1/me', async (req, res) => {
   try {
-    const header = req.headers.authorization ?? '';
-    const claims = jwt.verify(header.slice(7), publicKey, {
-      algorithms: ['RS256'],
-      audience: 'bench',
-      issuer: 'bench',
-    }) as { sub: string };
-    const r = await pool.query('SELECT id, email, name FROM chambers.users WHERE id = $1', [claims.sub]);
-    res.json({ user: r.rows[0] });
+    const claims = claimsOf(req);
+    const rows = await database.query('SELECT id, email, name FROM chambers.users WHERE id = $1', [claims.sub]);
+    res.json({ user: rows[0] });
+  } catch {
+    res.status(401).json({ error: 'unauthorized' });
+  }
+});
+app.get('/api/v1/matters', async (req, res) => {
+  try {
+    const claims = claimsOf(req);
+    const rows = await database.query(
+      `SELECT id, title, reference, client_name, status, legal_hold, matter_type, practice_area, client_id,
+              responsible_user_id, closed_at, created_by, created_at, updated_at
+         FROM chambers.matters WHERE org_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 51`,
+      [claims.org],
+    );
+    res.json({ matters: rows });
+  } catch {
+    res.status(401).json({ error: 'unauthorized' });
+  }
+});
+app.get('/api/v1/matters/:id/documents', async (req, res) => {
+  try {
+    const claims = claimsOf(req);
+    const rows = await database.query(
+      `SELECT d.id, d.matter_id, d.name, d.tags, d.current_version, d.legal_hold, d.created_by, d.created_at,
+              d.updated_at, v.id AS version_id, v.size, v.sha256, v.content_type, v.scan_status, v.created_at AS version_created_at
+         FROM chambers.documents d JOIN chambers.document_versions v ON v.document_id = d.id AND v.version = d.current_version
+        WHERE d.org_id = $1 AND d.matter_id = $2 AND d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id LIMIT 1000`,
+      [claims.org, req.params.id],
+    );
+    res.json({ documents: rows });
   } catch {
     res.status(401).json({ error: 'unauthorized' });
   }
@@ -36,6 +99,6 @@ const server = app.listen(0, '127.0.0.1', () => {
 process.on('message', (m) => {
   if (m === 'stop') {
     server.close();
-    void pool.end().then(() => process.exit(0));
+    void database.close().then(() => process.exit(0));
   }
 });
