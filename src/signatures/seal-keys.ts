@@ -62,8 +62,7 @@ async function makeCertificate(opts: {
 }): Promise<pkijs.Certificate> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = crypto.randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  const serial = certificateSerial();
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer.slice(serial.byteOffset, serial.byteOffset + 16) });
   setName(cert.subject, opts.subject);
   if (opts.issuer) cert.issuer = opts.issuer;
@@ -100,6 +99,17 @@ async function makeCertificate(opts: {
   cert.extensions = extensions;
   await cert.sign(opts.signingKey, 'SHA-256', pkiEngine);
   return cert;
+}
+
+/**
+ * 16 random bytes whose DER INTEGER is already minimal and positive: the first byte lies in
+ * 0x40–0x7f (126 random bits). A first byte of 0x00 followed by one below 0x80 is "illegal
+ * padding" in DER, which OpenSSL refuses; masking only the sign bit made 1 certificate in 256 unreadable.
+ */
+export function certificateSerial(): Buffer {
+  const serial = crypto.randomBytes(16);
+  serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
+  return serial;
 }
 
 export const toPem = (der: ArrayBuffer | Uint8Array): string =>
