@@ -106,7 +106,7 @@ async function makeCertificate(opts: {
  * 0x40–0x7f (126 random bits). A first byte of 0x00 followed by one below 0x80 is "illegal
  * padding" in DER, which OpenSSL refuses; masking only the sign bit made 1 certificate in 256 unreadable.
  */
-export function certificateSerial(): Buffer {
+export function certificateSerial() {
   const serial = crypto.randomBytes(16);
   serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
   return serial;
