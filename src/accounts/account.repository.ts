@@ -195,10 +195,6 @@ export async function findSignInState(tx: Tx, email: string) {
   return { user, failures };
 }
 
-export async function findLoginFailures(tx: Tx, email: string) {
-  return tx.selectFrom('chambers.login_failures').selectAll().where('email', '=', email).executeTakeFirst();
-}
-
 /** Counts one more failure atomically; a lock that has run out starts the count again. */
 export async function recordLoginFailure(tx: Tx, email: string, now: Date, threshold: number, lockMs: number) {
   const lockUntil = new Date(now.getTime() + lockMs);

@@ -7,30 +7,30 @@ import { useFormAction } from '../components/use-form-action.ts';
  * Administration and sensitive actions need a second factor verified recently.
  * The API client calls this when the server answers STEP_UP_REQUIRED, and
  * retries the request once the user has answered. The client asks once for all
- * requests refused together; should it ask again while the dialog is open, the
- * same dialog answers every caller: none is left waiting.
+ * requests refused together (api/client.ts, confirmStepUp), so one answer is
+ * pending at a time.
  */
 export function StepUpDialog() {
   const [open, setOpen] = useState(false);
-  // Everyone waiting for this answer: settled together, then emptied.
-  const waiting = useRef<Array<(ok: boolean) => void>>([]);
+  // The client's one pending question, answered by Confirm, Cancel or Escape.
+  const answer = useRef<((ok: boolean) => void) | null>(null);
   const [code, setCode] = useState('');
   const { busy, error, onSubmit, reset } = useFormAction();
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
-    const queue = waiting.current;
     setStepUpHandler(
       () =>
         new Promise<boolean>((resolve) => {
-          queue.push(resolve);
+          answer.current = resolve;
           setOpen(true);
         }),
     );
     return () => {
-      // Unmounted (signed out): nobody can answer any more, so every waiting request fails.
+      // Unmounted (signed out): nobody can answer any more, so the waiting requests fail.
       setStepUpHandler(async () => false);
-      for (const resolve of queue.splice(0)) resolve(false);
+      answer.current?.(false);
+      answer.current = null;
     };
   }, []);
   useEffect(() => {
@@ -40,7 +40,8 @@ export function StepUpDialog() {
   }, [open]);
 
   const finish = (ok: boolean) => {
-    for (const resolve of waiting.current.splice(0)) resolve(ok);
+    answer.current?.(ok);
+    answer.current = null;
     setOpen(false);
     setCode('');
     reset();
