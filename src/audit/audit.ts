@@ -1,7 +1,13 @@
 import type { RequestFacts } from '../access/index.ts';
 import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
-import { type Database, type AuditEventTable, createGroupCommitter, enterTenant } from '../platform/db/index.ts';
+import {
+  type Database,
+  type AuditEventTable,
+  createGroupCommitter,
+  enterTenant,
+  withTenant,
+} from '../platform/db/index.ts';
 import type { PersonalDataSealer } from './personal-data.ts';
 import {
   AuditDetailsError,
@@ -53,20 +59,27 @@ export function createAuditLog(
 ): AuditLog {
   const committer = createGroupCommitter<EventInsert>({
     maxBatch: MAX_BATCH,
-    write: (rows) =>
-      db.app.transaction().execute(async (tx) => {
-        const byOrg = new Map<string | null, EventInsert[]>();
-        for (const r of rows) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r]);
-        for (const [orgId, group] of byOrg) {
-          // RLS lets an insert through only for the organization set here.
-          await enterTenant(tx, { orgId, userId: group.length === 1 ? group[0]!.actor_id : null });
+    write: async (rows) => {
+      const byOrg = new Map<string | null, EventInsert[]>();
+      for (const r of rows) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r]);
+      const groups = [...byOrg];
+      const tenantOf = ([orgId, group]: (typeof groups)[number]) => ({
+        orgId,
+        userId: group.length === 1 ? group[0]!.actor_id : null,
+      });
+      // RLS lets an insert through only for the organization set: the first group's in the
+      // transaction's opening (sent with its insert), each further group's before its own.
+      await withTenant(db, tenantOf(groups[0]!), async (tx) => {
+        for (const [i, entry] of groups.entries()) {
+          if (i > 0) await enterTenant(tx, tenantOf(entry));
           // clock_timestamp(): each event keeps its own time, not the shared transaction's start.
           await tx
             .insertInto('audit.events')
-            .values(group.map((r) => ({ ...r, at: sql<Date>`clock_timestamp()` })))
+            .values(entry[1].map((r) => ({ ...r, at: sql<Date>`clock_timestamp()` })))
             .execute();
         }
-      }),
+      });
+    },
   });
   return {
     async record(event) {

@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { tightenModes } from '../data-dir.ts';
+import { tunePool } from './connection-pipeline.ts';
 import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
@@ -65,36 +65,6 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
   };
 }
 
-/** Statement text → its prepared-statement name (bounded: past it, names are derived again, never wrong). */
-const statementNames = new Map<string, string>();
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `chambers_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
-    if (statementNames.size < 5_000) statementNames.set(text, name);
-  }
-  return name;
-}
-
-/**
- * Every parameterized statement becomes a named prepared statement of its
- * connection, so PostgreSQL parses and plans it once per connection instead of on
- * every request. Row-level security makes planning the dearest part of a tenant
- * query (each policy's subqueries are planned again), several times its execution
- * (docs/performance.md). The name is a hash of the text, so one name never means
- * two statements; the plan cache itself re-plans after DDL and per role.
- */
-function preparePerConnection(client: pg.PoolClient): void {
-  const plain = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const named = (...args: unknown[]): unknown => {
-    const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined)
-      return plain({ name: statementName(text), text, values });
-    return plain(...args);
-  };
-  client.query = named as typeof client.query;
-}
-
 async function openPostgres(opts: {
   ownerUrl: string;
   appUrl: string;
@@ -105,7 +75,14 @@ async function openPostgres(opts: {
     getTypeParser: ((oid: number, format?: string) =>
       oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
-  const common = { types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: 'chambers' };
+  // pipeline: a transaction's opening and its first statement go out together (connection-pipeline.ts).
+  const common = {
+    types,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'chambers',
+    pipeline: true,
+  };
   const ownerPool = new pg.Pool({ connectionString: opts.ownerUrl, max: 3, ...common });
   const appPool = new pg.Pool({ connectionString: opts.appUrl, max: opts.appPoolSize ?? 10, ...common });
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
@@ -116,8 +93,8 @@ async function openPostgres(opts: {
     // Its query fails on its own (503) and the pool discards the broken client on release.
     pool.on('connect', (client) => {
       client.on('error', () => undefined);
-      preparePerConnection(client);
     });
+    tunePool(pool);
   }
   const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool: appPool }) });
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) });

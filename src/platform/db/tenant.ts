@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { DEFERRED_OPENING } from './connection-pipeline.ts';
 import type { Database } from './database.ts';
 import type { DB } from './schema.ts';
 
@@ -24,8 +25,9 @@ export async function withTenant<T>(db: Database, ctx: TenantContext, fn: (tx: T
 
 /**
  * One transaction on one connection of `kysely`, opened by `opening` (BEGIN and the
- * role settings in one round trip instead of two), committed when `fn` resolves and
- * rolled back when anything throws, the opening included.
+ * role settings; on PostgreSQL written together with the first statement, see
+ * connection-pipeline.ts), committed when `fn` resolves and rolled back when anything
+ * throws, the opening included.
  */
 async function inTransaction<T>(kysely: Kysely<DB>, opening: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return kysely.connection().execute(async (conn) => {
@@ -61,7 +63,7 @@ const tenantId = (id: string | null): string => {
  * UUIDs and written in). The settings are those of enterTenant.
  */
 function openingScript(ctx: TenantContext): string {
-  return `BEGIN; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', '${tenantId(ctx.orgId)}', true), set_config('chambers.user_id', '${tenantId(ctx.userId)}', true), set_config('chambers.test_data_only', '${ctx.testDataOnly ? 'on' : ''}', true)`;
+  return `${DEFERRED_OPENING} BEGIN; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', '${tenantId(ctx.orgId)}', true), set_config('chambers.user_id', '${tenantId(ctx.userId)}', true), set_config('chambers.test_data_only', '${ctx.testDataOnly ? 'on' : ''}', true)`;
 }
 
 /** The first statement of a tenant transaction: role, tenant and user, all transaction-local. */
@@ -78,5 +80,5 @@ export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<v
  * known, background jobs); every caller is named `unsafe…` so a reviewer can find them.
  */
 export async function unsafeWithOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db.owner, "BEGIN; SELECT set_config('role', 'chambers_owner', true)", fn);
+  return inTransaction(db.owner, `${DEFERRED_OPENING} BEGIN; SELECT set_config('role', 'chambers_owner', true)`, fn);
 }

@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import type pg from 'pg';
+
+/**
+ * The first line of every transaction-opening script (tenant.ts). A connection holds
+ * such a script back and sends it in the same write as the transaction's first
+ * statement: one round trip instead of two, with the order on the wire unchanged.
+ */
+export const DEFERRED_OPENING = '/* chambers: opening */';
+
+/** What node-postgres answers for a statement that produced nothing; what Kysely reads of it. */
+const NOTHING = Object.freeze({ command: 'SELECT', rowCount: 0, rows: [], fields: [] });
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+/** Statement text → its prepared-statement name (bounded: past it, names are derived again, never wrong). */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `chambers_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
+    if (statementNames.size < 5_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Every parameterized statement becomes a named prepared statement of its
+ * connection, so PostgreSQL parses and plans it once per connection instead of on
+ * every request. Row-level security makes planning the dearest part of a tenant
+ * query (each policy's subqueries are planned again), several times its execution
+ * (docs/performance.md). The name is a hash of the text, so one name never means
+ * two statements; the plan cache itself re-plans after DDL and per role.
+ */
+function preparePerConnection(plain: QueryFn): QueryFn {
+  return (...args) => {
+    const [text, values, callback] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined)
+      return plain({ name: statementName(text), text, values });
+    return plain(...args);
+  };
+}
+
+/**
+ * Holds a transaction's opening script back until the transaction's first statement
+ * and writes both at once (the client runs in node-postgres's pipeline mode, so the
+ * second is sent without waiting for the first's answer). The server still runs
+ * them in order: the settings are in force before the first statement runs, and if
+ * the opening fails the statement fails with it ("current transaction is aborted").
+ * A transaction that ends before any statement was never begun: its COMMIT or
+ * ROLLBACK is not sent either.
+ */
+function deferOpenings(client: pg.PoolClient, send: QueryFn): { query: QueryFn; forget: () => void } {
+  let held: string | null = null;
+  const query: QueryFn = (...args) => {
+    const [text, , callback] = args;
+    if (typeof text !== 'string' || callback !== undefined) return send(...args);
+    if (text.startsWith(DEFERRED_OPENING)) {
+      if (held !== null) throw new Error('a transaction was opened twice on one connection');
+      held = text;
+      return Promise.resolve(NOTHING);
+    }
+    if (held === null) return send(...args);
+    const opening = held;
+    held = null;
+    if (text === 'COMMIT' || text === 'ROLLBACK') return Promise.resolve(NOTHING);
+    const stream = client.connection.stream;
+    stream.cork();
+    let opened: Promise<unknown>;
+    let answered: Promise<unknown>;
+    try {
+      opened = send(opening) as Promise<unknown>;
+      answered = send(...args) as Promise<unknown>;
+    } finally {
+      stream.uncork();
+    }
+    // The opening's own error is the one to report: the statement's is only its consequence.
+    return opened.then(
+      () => answered,
+      (err: unknown) => {
+        answered.catch(() => undefined);
+        throw err;
+      },
+    );
+  };
+  return { query, forget: () => (held = null) };
+}
+
+/**
+ * Fits every client `pool` connects with prepared statements and deferred openings.
+ * The pool must be created with `pipeline: true`, or the held-back opening is still
+ * sent first but the statement waits for its answer (correct, one round trip more).
+ */
+export function tunePool(pool: pg.Pool): void {
+  const forgetters = new WeakMap<pg.PoolClient, () => void>();
+  pool.on('connect', (client) => {
+    const plain = client.query.bind(client) as QueryFn;
+    const { query, forget } = deferOpenings(client, preparePerConnection(plain));
+    client.query = query as typeof client.query;
+    forgetters.set(client, forget);
+  });
+  // A client goes back only after COMMIT or ROLLBACK; should one ever go back holding
+  // an opening, the next borrower must not inherit it.
+  pool.on('release', (_err, client) => forgetters.get(client)?.());
+}
