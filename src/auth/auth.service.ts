@@ -237,12 +237,13 @@ export async function unsafeLogin(
     if (rehash) await accounts.setPasswordHash(tx, user.id, rehash);
     const org = await pickOrganization(tx, user.id, input.orgId);
     const newDevice = !(await sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null));
-    const factors = await mfaRepo.factorSummary(tx, user.id);
-    // A remembered device stands in for the second factor, and only for a user who has one.
-    const trusted =
-      (factors.totp || factors.webauthn > 0) &&
-      deviceId !== null &&
-      (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
+    // A remembered device stands in for the second factor, and only for a user who has one
+    // (asked only when a device cookie came: most sign-ins carry none).
+    const hasFactor = async () => {
+      const factors = await mfaRepo.factorSummary(tx, user.id);
+      return factors.totp || factors.webauthn > 0;
+    };
+    const trusted = deviceId !== null && (await hasFactor()) && (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
     // The organization's and role's policy (factor step, enrollment, single session) is mintSession's.
     const minted = await mintSession(ctx, tx, {
       user: signedIn,

@@ -91,11 +91,16 @@ function deferOpenings(client: pg.PoolClient, send: QueryFn): { query: QueryFn; 
  * The pool must be created with `pipeline: true`, or the held-back opening is still
  * sent first but the statement waits for its answer (correct, one round trip more).
  */
-export function tunePool(pool: pg.Pool): void {
+export function tunePool(pool: pg.Pool, opts: { deferOpenings: boolean } = { deferOpenings: true }): void {
   const forgetters = new WeakMap<pg.PoolClient, () => void>();
   pool.on('connect', (client) => {
     const plain = client.query.bind(client) as QueryFn;
-    const { query, forget } = deferOpenings(client, preparePerConnection(plain));
+    const prepared = preparePerConnection(plain);
+    if (!opts.deferOpenings) {
+      client.query = prepared as typeof client.query;
+      return;
+    }
+    const { query, forget } = deferOpenings(client, prepared);
     client.query = query as typeof client.query;
     forgetters.set(client, forget);
   });

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { tightenModes } from '../data-dir.ts';
 import { tunePool } from './connection-pipeline.ts';
-import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -31,21 +31,30 @@ export type DatabaseOptions =
 
 const INT8_OID = 20;
 const parseInt8 = (v: string): number => Number(v);
+/** bigint columns (counts, sequence numbers) as numbers, on both engines. */
+const int8AsNumber = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.kind === 'pglite' ? openPGlite(opts) : openPostgres(opts);
 }
 
 async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }): Promise<Database> {
-  const pglite = new PGlite(opts.dataDir ?? undefined, {
-    parsers: { [INT8_OID]: parseInt8 },
-    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-  });
+  const pglite = new PGlite(opts.dataDir ?? undefined, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   await pglite.waitReady;
   if (opts.dataDir) tightenModes(opts.dataDir);
-  const lock = new ConnectionLock();
-  const app = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
-  const owner = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
+  // PGlite has one session: one pooled client, shared by both doors, serializes every
+  // transaction. Through node-postgres (PGlite's own adapter) statements are prepared
+  // once per process like on the server, instead of parsed and planned on every call.
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: int8AsNumber });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  // No pipeline: PGlite answers each message before it takes the next.
+  tunePool(pool, { deferOpenings: false });
+  const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'pglite',
     app,
@@ -54,13 +63,9 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
       await sql`SELECT 1`.execute(app);
     },
     close: async () => {
-      const release = await lock.acquire();
-      try {
-        if (!pglite.closed) await pglite.close();
-        if (opts.dataDir) tightenModes(opts.dataDir);
-      } finally {
-        release();
-      }
+      await pool.end();
+      if (!pglite.closed) await pglite.close();
+      if (opts.dataDir) tightenModes(opts.dataDir);
     },
   };
 }
@@ -71,10 +76,7 @@ async function openPostgres(opts: {
   appPoolSize?: number;
   logger?: Logger;
 }): Promise<Database> {
-  const types = {
-    getTypeParser: ((oid: number, format?: string) =>
-      oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-  };
+  const types = int8AsNumber;
   // pipeline: a transaction's opening and its first statement go out together (connection-pipeline.ts).
   const common = {
     types,
