@@ -33,7 +33,12 @@ describe('the verified-token memory', () => {
     const m = await signedInMember(t);
     expect((await me(m.accessToken)).statusCode).toBe(200);
     const [header, payload, signature] = m.accessToken.split('.') as [string, string, string];
-    const flip = (s: string) => (s.endsWith('A') ? `${s.slice(0, -1)}B` : `${s.slice(0, -1)}A`);
+    // A character in the middle: the last one of a base64url part may carry padding bits
+    // only ('A' and 'B' can decode to the same bytes), so changing it may change nothing.
+    const flip = (s: string) => {
+      const i = Math.floor(s.length / 2);
+      return `${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
+    };
     // Another organization claimed in an otherwise identical payload.
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const forged = Buffer.from(JSON.stringify({ ...claims, org: '00000000-0000-4000-8000-000000000000' })).toString(
