@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, MemberRole } from '../platform/db/index.ts';
+import { FreshRead } from './fresh-read.ts';
 
 /** One answer of chambers.authenticate_session (db/migrations/0020_session_liveness.sql). */
 export type SessionCheckRow = {
@@ -79,13 +80,26 @@ export function sessionLivenessCache(db: Database): SessionLivenessCache {
   return cache;
 }
 
-/**
- * The counter every session-relevant change moves (see the migration); read by the runtime login, no transaction.
- * The parameter is there so the statement is prepared once per connection (database.ts) rather than planned per request.
- */
-export async function readSessionEpoch(db: Database): Promise<number> {
+/** The counter every session-relevant change moves (see the migration); read by the runtime login, no transaction. */
+async function sendEpochRead(db: Database): Promise<number> {
+  // The parameter is there so the statement is prepared once per connection rather than planned per request.
   const { rows } = await sql<{
     value: number | string;
   }>`SELECT value FROM chambers.session_epoch WHERE singleton = ${true}`.execute(db.app);
   return Number(rows[0]?.value ?? Number.NaN);
+}
+
+const epochReads = new WeakMap<Database, FreshRead<number>>();
+
+/**
+ * The session epoch as of a read sent after this call: concurrent requests share
+ * one read (fresh-read.ts), each still seeing every change committed before it asked.
+ */
+export function readSessionEpoch(db: Database): Promise<number> {
+  let reader = epochReads.get(db);
+  if (!reader) {
+    reader = new FreshRead(() => sendEpochRead(db));
+    epochReads.set(db, reader);
+  }
+  return reader.read();
 }
