@@ -243,7 +243,8 @@ export async function unsafeLogin(
       const factors = await mfaRepo.factorSummary(tx, user.id);
       return factors.totp || factors.webauthn > 0;
     };
-    const trusted = deviceId !== null && (await hasFactor()) && (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
+    const trusted =
+      deviceId !== null && (await hasFactor()) && (await trustedDeviceIsValid(ctx, tx, deviceId, user.id));
     // The organization's and role's policy (factor step, enrollment, single session) is mintSession's.
     const minted = await mintSession(ctx, tx, {
       user: signedIn,

@@ -23,7 +23,8 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('deferred transaction opening
     await scratch.drop();
   });
 
-  const opening = (value: string) => `${DEFERRED_OPENING} BEGIN; SELECT set_config('chambers_test.v', '${value}', true)`;
+  const opening = (value: string) =>
+    `${DEFERRED_OPENING} BEGIN; SELECT set_config('chambers_test.v', '${value}', true)`;
 
   /** Counts the socket writes a step makes: corked messages leave in one. */
   async function writesDuring<T>(client: pg.PoolClient, step: () => Promise<T>): Promise<{ writes: number; out: T }> {
@@ -57,9 +58,10 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('deferred transaction opening
     try {
       const { writes, out } = await writesDuring(client, async () => {
         await client.query(opening('alpha'), []);
-        return client.query<{ v: string; n: number }>(`SELECT current_setting('chambers_test.v') AS v, $1::int AS n`, [
-          7,
-        ]);
+        return client.query<{ v: string; n: number }>(
+          `SELECT current_setting('chambers_test.v') AS v, $1::int AS n`,
+          [7],
+        );
       });
       expect(out.rows).toEqual([{ v: 'alpha', n: 7 }]);
       expect(writes).toBe(1);
