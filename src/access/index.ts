@@ -12,7 +12,14 @@ export {
   withApiKeys,
 } from './api-key-access.ts';
 export { mfaRequiredFor, RECENT_FACTOR } from './factor-policy.ts';
-export { actorOf, inAccountTenant, inRequestTenant, type AccountActor, type Actor } from './request-tenant.ts';
+export {
+  actorOf,
+  inAccountTenant,
+  inRequestTenant,
+  readInRequestTenant,
+  type AccountActor,
+  type Actor,
+} from './request-tenant.ts';
 export { requestFacts, type RequestFacts } from './request-facts.ts';
 export {
   type EnrollmentResolver,

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { withTenant, type Database, type Tx } from '../platform/db/index.ts';
+import { withTenant, withTenantRead, type Database, type Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { principalOf } from './route-access.ts';
 
@@ -25,6 +25,20 @@ export function inRequestTenant<T>(
   const actor = actorOf(request);
   const testDataOnly = request.principal?.apiKey?.mode === 'test';
   return withTenant(db, { ...actor, testDataOnly }, (tx) => fn(tx, actor));
+}
+
+/**
+ * inRequestTenant for a read of exactly one statement (withTenantRead: READ ONLY, one
+ * round trip). For list and lookup routes whose handler makes a single query.
+ */
+export function readInRequestTenant<T>(
+  db: Database,
+  request: FastifyRequest,
+  fn: (tx: Tx, actor: Actor) => Promise<T>,
+): Promise<T> {
+  const actor = actorOf(request);
+  const testDataOnly = request.principal?.apiKey?.mode === 'test';
+  return withTenantRead(db, { ...actor, testDataOnly }, (tx) => fn(tx, actor));
 }
 
 /** inRequestTenant for account routes (`orgOptional`): the organization may be null. */

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context/index.ts';
 import type { RequestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { unsafeWithOwner } from '../platform/db/index.ts';
+import { unsafeReadAsOwner, unsafeWithOwner } from '../platform/db/index.ts';
 import {
   accountRepository as accounts,
   accountMail,
@@ -160,7 +160,7 @@ export async function unsafeLogin(
   trustedDeviceFor: (userId: string) => string | null = () => null,
 ): Promise<PasswordSignIn> {
   const now = ctx.clock.now();
-  const before = await unsafeWithOwner(ctx.db, (tx) => accounts.findSignInState(tx, input.email));
+  const before = await unsafeReadAsOwner(ctx.db, (tx) => accounts.findSignInState(tx, input.email));
   const lockedUntil = before.failures?.locked_until ? new Date(before.failures.locked_until) : null;
   if (lockedUntil && lockedUntil > now) {
     await ctx.audit.record({

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
 import { searchQueryDetails, type LooseDetails } from '../audit/index.ts';
-import { actorOf, inRequestTenant, principalOf, requestFacts } from '../access/index.ts';
+import { actorOf, inRequestTenant, principalOf, readInRequestTenant, requestFacts } from '../access/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
   changeDocumentPolicyRoute,
@@ -90,8 +90,11 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 
   r.get('/api/v1/matters/:id/documents', listMatterDocumentsRoute, async (request) => ({
-    documents: await inRequestTenant(ctx.db, request, (tx, actor) =>
-      service.listMatterDocuments(tx, ctx, actor.orgId, request.params.id),
+    documents: await service.listMatterDocuments(
+      (fn) => readInRequestTenant(ctx.db, request, fn),
+      ctx,
+      actorOf(request).orgId,
+      request.params.id,
     ),
   }));
 

@@ -42,16 +42,25 @@ export async function getDocument(tx: Tx, ctx: AppContext, orgId: string, id: st
   return toView(await liveDocument(tx, id), await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit));
 }
 
+/** Runs one read-only statement in the caller's tenant transaction (readInRequestTenant). */
+export type TenantRead = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/**
+ * A matter's documents: the list and the organization's document policy are two
+ * independent one-statement reads, made side by side.
+ */
 export async function listMatterDocuments(
-  tx: Tx,
+  read: TenantRead,
   ctx: AppContext,
   orgId: string,
   matterId: string,
 ): Promise<DocumentView[]> {
-  const rows = await repo.listMatterDocuments(tx, matterId);
+  const [rows, policy] = await Promise.all([
+    read((tx) => repo.listMatterDocuments(tx, matterId)),
+    read((tx) => readDocumentPolicy(tx, orgId, ctx.config.bodyLimit)),
+  ]);
   // The list joins the matter under row-level security: rows prove it visible; only an empty list asks (404 or []).
-  if (rows.length === 0 && !(await findMatter(tx, matterId))) throw notFound();
-  const policy = await readDocumentPolicy(tx, orgId, ctx.config.bodyLimit);
+  if (rows.length === 0 && !(await read((tx) => findMatter(tx, matterId)))) throw notFound();
   return rows.map((r) => toView(r, policy));
 }
 

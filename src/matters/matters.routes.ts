@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context/index.ts';
-import { actorOf, inRequestTenant, requestFacts } from '../access/index.ts';
+import { actorOf, inRequestTenant, readInRequestTenant, requestFacts } from '../access/index.ts';
 import { searchQueryDetails } from '../audit/index.ts';
 import * as walls from './matter-walls.service.ts';
 import {
@@ -32,7 +32,7 @@ export async function mattersRoutes(app: FastifyInstance, ctx: AppContext): Prom
   });
 
   r.get('/api/v1/matters', listMattersRoute, async (request) => {
-    const page = await inRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query));
+    const page = await readInRequestTenant(ctx.db, request, (tx) => service.listMatters(tx, request.query));
     // A search is recorded as its length and keyed hash, never its words (audit/search-query.ts).
     const { q } = request.query;
     if (q !== undefined)

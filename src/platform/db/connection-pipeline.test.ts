@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, testDatabaseKind } from '../../../test/helpers/test-db.ts';
-import { DEFERRED_OPENING, tunePool } from './connection-pipeline.ts';
+import { DEFERRED_OPENING, ONE_READ_OPENING, tunePool } from './connection-pipeline.ts';
 
 /**
  * A transaction's opening travels with its first statement (one write, one round
@@ -112,6 +112,44 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('deferred transaction opening
       expect(r.rows[0]?.v ?? '').toBe('');
     } finally {
       next.release();
+    }
+  });
+
+  it('sends a one-read transaction whole in one write and ends it with the answer', async () => {
+    const client = await pool.connect();
+    try {
+      const { writes, out } = await writesDuring(client, async () => {
+        await client.query(
+          `${ONE_READ_OPENING} BEGIN READ ONLY; SELECT set_config('chambers_test.v', 'zeta', true)`,
+          [],
+        );
+        const r = await client.query<{ v: string }>(
+          `SELECT current_setting('chambers_test.v') AS v, $1::int AS n`,
+          [3],
+        );
+        await client.query('COMMIT');
+        return r;
+      });
+      expect(out.rows).toEqual([{ v: 'zeta', n: 3 }]);
+      expect(writes).toBe(1);
+      // Committed: nothing of it is left on the connection.
+      const after = await client.query<{ v: string | null }>(`SELECT current_setting('chambers_test.v', true) AS v`);
+      expect(after.rows[0]?.v ?? '').toBe('');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('refuses a second statement in a one-read transaction instead of running it outside', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query(`${ONE_READ_OPENING} BEGIN READ ONLY; SELECT set_config('chambers_test.v', 'eta', true)`, []);
+      await client.query('SELECT $1::int AS n', [1]);
+      await expect(client.query('SELECT $1::int AS n', [2])).rejects.toThrow(/second statement/);
+      await client.query('ROLLBACK');
+      expect((await client.query('SELECT $1::int AS n', [4])).rows).toEqual([{ n: 4 }]);
+    } finally {
+      client.release();
     }
   });
 

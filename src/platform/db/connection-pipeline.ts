@@ -7,6 +7,12 @@ import type pg from 'pg';
  * statement: one round trip instead of two, with the order on the wire unchanged.
  */
 export const DEFERRED_OPENING = '/* chambers: opening */';
+/**
+ * The first line of a read-only transaction's opening that runs exactly one
+ * statement: its COMMIT goes in the same write too, so the whole transaction costs
+ * one round trip. A second statement on it is refused, never run outside it.
+ */
+export const ONE_READ_OPENING = '/* chambers: opening, one read */';
 
 /** What node-postgres answers for a statement that produced nothing; what Kysely reads of it. */
 const NOTHING = Object.freeze({ command: 'SELECT', rowCount: 0, rows: [], fields: [] });
@@ -48,59 +54,67 @@ function preparePerConnection(plain: QueryFn): QueryFn {
  * them in order: the settings are in force before the first statement runs, and if
  * the opening fails the statement fails with it ("current transaction is aborted").
  * A transaction that ends before any statement was never begun: its COMMIT or
- * ROLLBACK is not sent either.
+ * ROLLBACK is not sent either. A one-read opening (ONE_READ_OPENING) sends its
+ * COMMIT along as well.
  */
 function deferOpenings(client: pg.PoolClient, send: QueryFn): { query: QueryFn; forget: () => void } {
-  let held: string | null = null;
+  let held: { opening: string; oneRead: boolean } | null = null;
+  /** A one-read transaction whose COMMIT already went out: only its COMMIT or ROLLBACK may follow. */
+  let committedAhead = false;
   const query: QueryFn = (...args) => {
     const [text, , callback] = args;
     if (typeof text !== 'string' || callback !== undefined) return send(...args);
-    if (text.startsWith(DEFERRED_OPENING)) {
+    if (committedAhead) {
+      committedAhead = false;
+      if (text === 'COMMIT' || text === 'ROLLBACK') return Promise.resolve(NOTHING);
+      return Promise.reject(new Error('a one-read transaction ran a second statement'));
+    }
+    if (text.startsWith(DEFERRED_OPENING) || text.startsWith(ONE_READ_OPENING)) {
       if (held !== null) throw new Error('a transaction was opened twice on one connection');
-      held = text;
+      held = { opening: text, oneRead: text.startsWith(ONE_READ_OPENING) };
       return Promise.resolve(NOTHING);
     }
     if (held === null) return send(...args);
-    const opening = held;
+    const { opening, oneRead } = held;
     held = null;
     if (text === 'COMMIT' || text === 'ROLLBACK') return Promise.resolve(NOTHING);
-    const stream = client.connection.stream;
-    stream.cork();
-    let opened: Promise<unknown>;
-    let answered: Promise<unknown>;
+    // PGlite's adapter has no socket to cork; there each message is answered before the next anyway.
+    const stream = client.connection.stream as Partial<Pick<typeof client.connection.stream, 'cork' | 'uncork'>>;
+    stream.cork?.();
+    const answers: Array<Promise<unknown>> = [];
     try {
-      opened = send(opening) as Promise<unknown>;
-      answered = send(...args) as Promise<unknown>;
+      answers.push(send(opening) as Promise<unknown>, send(...args) as Promise<unknown>);
+      if (oneRead) {
+        answers.push(send('COMMIT') as Promise<unknown>);
+        committedAhead = true;
+      }
     } finally {
-      stream.uncork();
+      stream.uncork?.();
     }
-    // The opening's own error is the one to report: the statement's is only its consequence.
-    return opened.then(
-      () => answered,
-      (err: unknown) => {
-        answered.catch(() => undefined);
-        throw err;
-      },
-    );
+    // Everything is answered in order; the first failure is the one to report (the opening's
+    // before the statement's, which is only its consequence), the statement's result the answer.
+    for (const a of answers) a.catch(() => undefined);
+    return answers.reduce((prev, next) => prev.then(() => next)).then(() => answers[1]);
   };
-  return { query, forget: () => (held = null) };
+  return {
+    query,
+    forget: () => {
+      held = null;
+      committedAhead = false;
+    },
+  };
 }
 
 /**
  * Fits every client `pool` connects with prepared statements and deferred openings.
- * The pool must be created with `pipeline: true`, or the held-back opening is still
- * sent first but the statement waits for its answer (correct, one round trip more).
+ * With `pipeline: true` the held-back messages leave together; without it (PGlite)
+ * each waits for the one before, in the same order.
  */
-export function tunePool(pool: pg.Pool, opts: { deferOpenings: boolean } = { deferOpenings: true }): void {
+export function tunePool(pool: pg.Pool): void {
   const forgetters = new WeakMap<pg.PoolClient, () => void>();
   pool.on('connect', (client) => {
     const plain = client.query.bind(client) as QueryFn;
-    const prepared = preparePerConnection(plain);
-    if (!opts.deferOpenings) {
-      client.query = prepared as typeof client.query;
-      return;
-    }
-    const { query, forget } = deferOpenings(client, prepared);
+    const { query, forget } = deferOpenings(client, preparePerConnection(plain));
     client.query = query as typeof client.query;
     forgetters.set(client, forget);
   });

@@ -51,8 +51,9 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: int8AsNumber });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  // No pipeline: PGlite answers each message before it takes the next.
-  tunePool(pool, { deferOpenings: false });
+  // No pipeline mode (PGlite answers each message before it takes the next), but the
+  // same held-back openings, so a one-read transaction is held to one statement here too.
+  tunePool(pool);
   const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

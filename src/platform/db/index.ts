@@ -7,4 +7,12 @@ export { createGroupCommitter } from './group-commit.ts';
 export { migrate, MigrationError, readMigrationFiles, runtimeDbPassword, setRuntimePassword } from './migrator.ts';
 export { type AuditEventTable, type DB, type MemberRole } from './schema.ts';
 export { type ScanStatus } from './tables/documents.tables.ts';
-export { enterTenant, type TenantContext, type Tx, unsafeWithOwner, withTenant } from './tenant.ts';
+export {
+  enterTenant,
+  type TenantContext,
+  type Tx,
+  unsafeReadAsOwner,
+  unsafeWithOwner,
+  withTenant,
+  withTenantRead,
+} from './tenant.ts';

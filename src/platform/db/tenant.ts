@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { DEFERRED_OPENING } from './connection-pipeline.ts';
+import { DEFERRED_OPENING, ONE_READ_OPENING } from './connection-pipeline.ts';
 import type { Database } from './database.ts';
 import type { DB } from './schema.ts';
 
@@ -21,6 +21,19 @@ export type TenantContext = {
  */
 export async function withTenant<T>(db: Database, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inTransaction(db.app, openingScript(ctx), fn);
+}
+
+/**
+ * withTenant for a read of exactly one statement: the transaction is READ ONLY and its
+ * opening, the statement and the COMMIT leave in one write (connection-pipeline.ts), so
+ * the read costs one round trip like an unguarded query would, with the same RLS
+ * settings. A second statement inside is refused; a write is refused by the server.
+ *
+ * @example
+ *   const page = await withTenantRead(db, { orgId, userId }, (tx) => repo.listMatters(tx, q));
+ */
+export async function withTenantRead<T>(db: Database, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(db.app, openingScript(ctx, 'one read'), fn);
 }
 
 /**
@@ -62,8 +75,9 @@ const tenantId = (id: string | null): string => {
  * (the simple protocol takes no parameters, hence the values are checked to be
  * UUIDs and written in). The settings are those of enterTenant.
  */
-function openingScript(ctx: TenantContext): string {
-  return `${DEFERRED_OPENING} BEGIN; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', '${tenantId(ctx.orgId)}', true), set_config('chambers.user_id', '${tenantId(ctx.userId)}', true), set_config('chambers.test_data_only', '${ctx.testDataOnly ? 'on' : ''}', true)`;
+function openingScript(ctx: TenantContext, shape: 'any' | 'one read' = 'any'): string {
+  const begin = shape === 'one read' ? `${ONE_READ_OPENING} BEGIN READ ONLY` : `${DEFERRED_OPENING} BEGIN`;
+  return `${begin}; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', '${tenantId(ctx.orgId)}', true), set_config('chambers.user_id', '${tenantId(ctx.userId)}', true), set_config('chambers.test_data_only', '${ctx.testDataOnly ? 'on' : ''}', true)`;
 }
 
 /** The first statement of a tenant transaction: role, tenant and user, all transaction-local. */
@@ -74,11 +88,18 @@ export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<v
                    set_config('chambers.test_data_only', ${ctx.testDataOnly ? 'on' : ''}, true)`.execute(tx);
 }
 
+const OWNER_ROLE = "SELECT set_config('role', 'chambers_owner', true)";
+
 /**
  * Runs `fn` as the schema owner, outside row-level security. Only for work that
  * must cross tenants by design (setup, platform admin, sign-in before a tenant is
  * known, background jobs); every caller is named `unsafe…` so a reviewer can find them.
  */
 export async function unsafeWithOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db.owner, `${DEFERRED_OPENING} BEGIN; SELECT set_config('role', 'chambers_owner', true)`, fn);
+  return inTransaction(db.owner, `${DEFERRED_OPENING} BEGIN; ${OWNER_ROLE}`, fn);
+}
+
+/** unsafeWithOwner for a read of exactly one statement, in one round trip (see withTenantRead). */
+export async function unsafeReadAsOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(db.owner, `${ONE_READ_OPENING} BEGIN READ ONLY; ${OWNER_ROLE}`, fn);
 }
