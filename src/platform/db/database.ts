@@ -56,6 +56,7 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
   tunePool(pool);
   const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
     app,
@@ -63,11 +64,13 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
     ping: async () => {
       await sql`SELECT 1`.execute(app);
     },
-    close: async () => {
-      await pool.end();
-      if (!pglite.closed) await pglite.close();
-      if (opts.dataDir) tightenModes(opts.dataDir);
-    },
+    // Once: a test (or a failing boot) may close the database before the app closes it again.
+    close: () =>
+      (closing ??= (async () => {
+        await pool.end();
+        if (!pglite.closed) await pglite.close();
+        if (opts.dataDir) tightenModes(opts.dataDir);
+      })()),
   };
 }
 
