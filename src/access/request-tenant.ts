@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { withTenant, withTenantRead, type Database, type Tx } from '../platform/db/index.ts';
+import { withTenant, withTenantRead, type Database, type TenantContext, type Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { principalOf } from './route-access.ts';
 
@@ -23,8 +23,7 @@ export function inRequestTenant<T>(
   fn: (tx: Tx, actor: Actor) => Promise<T>,
 ): Promise<T> {
   const actor = actorOf(request);
-  const testDataOnly = request.principal?.apiKey?.mode === 'test';
-  return withTenant(db, { ...actor, testDataOnly }, (tx) => fn(tx, actor));
+  return withTenant(db, tenantOf(request, actor), (tx) => fn(tx, actor));
 }
 
 /**
@@ -37,8 +36,12 @@ export function readInRequestTenant<T>(
   fn: (tx: Tx, actor: Actor) => Promise<T>,
 ): Promise<T> {
   const actor = actorOf(request);
-  const testDataOnly = request.principal?.apiKey?.mode === 'test';
-  return withTenantRead(db, { ...actor, testDataOnly }, (tx) => fn(tx, actor));
+  return withTenantRead(db, tenantOf(request, actor), (tx) => fn(tx, actor));
+}
+
+/** The RLS settings of a member's request; a test API key sees test data only (both doors above). */
+function tenantOf(request: FastifyRequest, actor: Actor): TenantContext {
+  return { ...actor, testDataOnly: request.principal?.apiKey?.mode === 'test' };
 }
 
 /** inRequestTenant for account routes (`orgOptional`): the organization may be null. */
