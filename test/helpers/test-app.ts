@@ -11,6 +11,7 @@ import type { Clock } from '../../src/platform/clock.ts';
 import type { MemberRole } from '../../src/platform/db/schema.ts';
 import { unsafeWithOwner } from '../../src/platform/db/tenant.ts';
 import { enrollFactorsDirectly, oathtoolCode, type EnrolledFactors } from './mfa.ts';
+import { loadSnapshot } from './pglite-snapshot.ts';
 import { createScratchDatabase, testDatabaseKind } from './test-db.ts';
 
 export type TestApp = {
@@ -63,7 +64,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     clock: opts.clock,
     resolvePrincipal: opts.resolvePrincipal,
     mailRetry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
-    ...(scratch ? {} : { pglite: { inMemory: true as const } }),
+    ...(scratch ? {} : { pglite: { inMemory: true as const, loadDataDir: loadSnapshot() } }),
   });
   const outbox = path.join(dataDir, 'outbox');
   const mail = async () => {

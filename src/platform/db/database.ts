@@ -22,6 +22,8 @@ export type Database = {
   owner: Kysely<DB>;
   /** Throws when the database cannot answer a trivial query through the runtime login. */
   ping(): Promise<void>;
+  /** PGlite only: its whole data directory as one uncompressed tarball (PGlite's `loadDataDir` reads it back). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -42,7 +44,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }): Promise<Database> {
-  const pglite = new PGlite(opts.dataDir ?? undefined, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  // One options object: PGlite reads a second argument only when the first is a path.
+  const pglite = new PGlite({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+  });
   await pglite.waitReady;
   if (opts.dataDir) tightenModes(opts.dataDir);
   // PGlite has one session: one pooled client, shared by both doors, serializes every
@@ -64,6 +70,7 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
     ping: async () => {
       await sql`SELECT 1`.execute(app);
     },
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     // Once: a test (or a failing boot) may close the database before the app closes it again.
     close: () =>
       (closing ??= (async () => {
