@@ -53,8 +53,11 @@ export async function writeDocumentPolicy(
   return next;
 }
 
+/** The part of the policy that decides when retention deletes a document. */
+export type RetentionSetting = Pick<DocumentPolicy, 'retentionDays' | 'retentionTag'>;
+
 /** When retention will delete a document uploaded at `createdAt` with `tags`, or null. */
-export function retentionExpiry(policy: DocumentPolicy, createdAt: Date, tags: string[]): Date | null {
+export function retentionExpiry(policy: RetentionSetting, createdAt: Date, tags: string[]): Date | null {
   if (policy.retentionDays === null) return null;
   if (policy.retentionTag !== null && !tags.includes(policy.retentionTag)) return null;
   return new Date(createdAt.getTime() + policy.retentionDays * 86_400_000);

@@ -42,8 +42,14 @@ export async function findDocument(tx: Tx, id: string) {
   return documentsWithCurrentVersion(tx).where('d.id', '=', id).executeTakeFirst();
 }
 
+/**
+ * A matter's live documents, each with its organization's retention setting (the
+ * document policy's two columns the view needs), so the list is one statement.
+ */
 export async function listMatterDocuments(tx: Tx, matterId: string) {
   return documentsWithCurrentVersion(tx)
+    .leftJoin('chambers.document_policies as p', 'p.org_id', 'd.org_id')
+    .select(['p.retention_days', 'p.retention_tag'])
     .where('d.matter_id', '=', matterId)
     .where('d.deleted_at', 'is', null)
     .orderBy('d.created_at', 'desc')

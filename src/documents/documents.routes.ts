@@ -90,12 +90,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 
   r.get('/api/v1/matters/:id/documents', listMatterDocumentsRoute, async (request) => ({
-    documents: await service.listMatterDocuments(
-      (fn) => readInRequestTenant(ctx.db, request, fn),
-      ctx,
-      actorOf(request).orgId,
-      request.params.id,
-    ),
+    documents: await service.listMatterDocuments((fn) => readInRequestTenant(ctx.db, request, fn), request.params.id),
   }));
 
   r.get('/api/v1/documents', searchDocumentsRoute, async (request) => {

@@ -4,14 +4,21 @@ import { publishWebhookEvent } from '../developer/index.ts';
 import { findMatter } from '../matters/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import type { Tx } from '../platform/db/index.ts';
-import { readDocumentPolicy, retentionExpiry, writeDocumentPolicy, type DocumentPolicy } from './document-policy.ts';
+import {
+  readDocumentPolicy,
+  retentionExpiry,
+  writeDocumentPolicy,
+  type DocumentPolicy,
+  type RetentionSetting,
+} from './document-policy.ts';
 import * as repo from './documents.repository.ts';
 import type { DocumentPolicyInput, DocumentView, SearchDocumentsQuery } from './documents.schemas.ts';
 import { openPlaintext, unwrapVersionKey } from './vault-io.ts';
 
 type Actor = { orgId: string; userId: string };
 
-export function toView(row: repo.DocumentRow, policy: DocumentPolicy): DocumentView {
+/** The API's document; of the policy, only retention decides anything shown (expiresAt). */
+export function toView(row: repo.DocumentRow, policy: RetentionSetting): DocumentView {
   const createdAt = new Date(row.created_at);
   return {
     id: row.id,
@@ -46,22 +53,14 @@ export async function getDocument(tx: Tx, ctx: AppContext, orgId: string, id: st
 export type TenantRead = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
 /**
- * A matter's documents: the list and the organization's document policy are two
- * independent one-statement reads, made side by side.
+ * A matter's documents in one read-only statement: each row carries its organization's
+ * retention setting, which is all the view takes from the document policy.
  */
-export async function listMatterDocuments(
-  read: TenantRead,
-  ctx: AppContext,
-  orgId: string,
-  matterId: string,
-): Promise<DocumentView[]> {
-  const [rows, policy] = await Promise.all([
-    read((tx) => repo.listMatterDocuments(tx, matterId)),
-    read((tx) => readDocumentPolicy(tx, orgId, ctx.config.bodyLimit)),
-  ]);
+export async function listMatterDocuments(read: TenantRead, matterId: string): Promise<DocumentView[]> {
+  const rows = await read((tx) => repo.listMatterDocuments(tx, matterId));
   // The list joins the matter under row-level security: rows prove it visible; only an empty list asks (404 or []).
   if (rows.length === 0 && !(await read((tx) => findMatter(tx, matterId)))) throw notFound();
-  return rows.map((r) => toView(r, policy));
+  return rows.map((r) => toView(r, { retentionDays: r.retention_days, retentionTag: r.retention_tag }));
 }
 
 export async function searchDocuments(

@@ -307,6 +307,12 @@ describe('the document vault over HTTP', () => {
       await t.inject({ method: 'GET', url: `/api/v1/documents/${due.id}`, headers: lawyer.headers })
     ).json();
     expect(new Date(meta.expiresAt).getTime() - new Date(meta.createdAt).getTime()).toBe(90 * 86_400_000);
+    // The matter's list shows the same dates: it reads the retention setting in its one statement.
+    const listed = (
+      await t.inject({ method: 'GET', url: `/api/v1/matters/${due.matterId}/documents`, headers: lawyer.headers })
+    ).json().documents as Array<{ id: string; expiresAt: string | null }>;
+    expect(listed.find((d) => d.id === due.id)?.expiresAt).toBe(meta.expiresAt);
+    expect(listed.find((d) => d.id === kept.id)?.expiresAt).toBeNull();
     // Age the documents past their retention (the job compares with the app clock).
     await sql`UPDATE chambers.documents SET created_at = now() - interval '91 days' WHERE id IN (${due.id}, ${kept.id}, ${held.id})`.execute(
       t.ctx.db.owner,
