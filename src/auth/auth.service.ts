@@ -235,8 +235,12 @@ export async function unsafeLogin(
     // Nothing to clear in the common case: a sign-in without earlier failures writes nothing for them.
     if (before.failures) await accounts.clearLoginFailures(tx, input.email);
     if (rehash) await accounts.setPasswordHash(tx, user.id, rehash);
-    const org = await pickOrganization(tx, user.id, input.orgId);
-    const newDevice = !(await sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null));
+    // Two independent reads, sent together (the connection pipelines them: one round trip).
+    const [org, knownDevice] = await Promise.all([
+      pickOrganization(tx, user.id, input.orgId),
+      sessions.knownDevice(tx, user.id, facts.userAgent?.slice(0, 512) ?? null),
+    ]);
+    const newDevice = !knownDevice;
     // A remembered device stands in for the second factor, and only for a user who has one
     // (asked only when a device cookie came: most sign-ins carry none).
     const hasFactor = async () => {

@@ -329,8 +329,9 @@ describe('one door: nothing but the minting module makes a session or its tokens
     expect(occurrences(/insertInto\(\s*['"`]chambers\.sessions['"`]\s*\)/)).toEqual({
       'src/sessions/session.repository.ts': 1,
     });
+    // Refresh tokens twice: with a new session (one statement for both) and on rotation.
     expect(occurrences(/insertInto\(\s*['"`]chambers\.refresh_tokens['"`]\s*\)/)).toEqual({
-      'src/sessions/session.repository.ts': 1,
+      'src/sessions/session.repository.ts': 2,
     });
     expect(occurrences(/insert\s+into\s+chambers\.(sessions|refresh_tokens)\b/i)).toEqual({});
     expect(occurrences(/\bSignJWT\b/)).toEqual({ 'src/sessions/access-tokens.ts': 2 });

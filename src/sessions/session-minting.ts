@@ -141,26 +141,31 @@ export async function mintSession(
   const lifetimeEnd = now.getTime() + sessionLifetimeMs(input.user, input.org?.role ?? null);
   // Carried assurance never outlives its origin: a re-scoped or handed-off session ends when its source would.
   const expiresAt = new Date(Math.min(lifetimeEnd, carried.notAfter?.getTime() ?? lifetimeEnd));
-  const sessionId = await repo.insertSession(tx, {
-    userId: input.user.id,
-    orgId: input.org?.id ?? null,
-    now,
-    expiresAt,
-    ip: input.facts.ip,
-    userAgent: input.facts.userAgent?.slice(0, 512) ?? null,
-    amr: carried.amr,
-    aal: carried.aal,
-    mfaVerifiedAt: carried.mfaVerifiedAt,
-    parentSessionId: carried.parentId,
-  });
+  const refreshToken = randomToken(32);
+  const sessionId = await repo.insertSession(
+    tx,
+    {
+      userId: input.user.id,
+      orgId: input.org?.id ?? null,
+      now,
+      expiresAt,
+      ip: input.facts.ip,
+      userAgent: input.facts.userAgent?.slice(0, 512) ?? null,
+      amr: carried.amr,
+      aal: carried.aal,
+      mfaVerifiedAt: carried.mfaVerifiedAt,
+      parentSessionId: carried.parentId,
+    },
+    sha256Hex(refreshToken),
+  );
   // A hand-off child is the same sign-in on another portal, not a new one: the single-session rule leaves it be.
   if (policy.singleSession && !(a.basis === 'session' && a.binding === 'child'))
     await repo.revokeUserSessions(tx, input.user.id, 'single_session_policy', now, sessionId);
-  const pair = await issuePair(ctx, tx, sessionId, input.user, input.org, carried.amr, now);
+  const pair = await tokenPair(ctx, sessionId, refreshToken, input.user, input.org, carried.amr, now);
   return { kind: 'session', pair, expiresAt };
 }
 
-/** A fresh refresh token for the session and an access token that names it: the only place either is made. */
+/** A rotation's fresh refresh token for the session, and an access token that names it. */
 async function issuePair(
   ctx: AppContext,
   tx: Tx,
@@ -172,6 +177,19 @@ async function issuePair(
 ): Promise<TokenPair> {
   const refreshToken = randomToken(32);
   await repo.insertRefreshToken(tx, sessionId, sha256Hex(refreshToken));
+  return tokenPair(ctx, sessionId, refreshToken, user, org, amr, now);
+}
+
+/** The pair handed out for a stored refresh token: the only place an access token is signed. */
+async function tokenPair(
+  ctx: AppContext,
+  sessionId: string,
+  refreshToken: string,
+  user: SignedInUser,
+  org: OrgMembership | null,
+  amr: string[],
+  now: Date,
+): Promise<TokenPair> {
   const accessToken = await signAccessToken(
     ctx.keys,
     ctx.config.publicUrl,

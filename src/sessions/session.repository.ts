@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/index.ts';
 
 /** All SQL of sessions, refresh tokens and spent hand-off codes. */
 
+/** A new session and its first refresh token, in one statement: sign-in's one write for both. */
 export async function insertSession(
   tx: Tx,
   s: {
@@ -18,28 +19,37 @@ export async function insertSession(
     /** The session this one is bound to (a portal hand-off): it ends when that one ends. */
     parentSessionId: string | null;
   },
+  refreshTokenHash: string,
 ): Promise<string> {
   // Start and last-seen times come from the app clock, like every later touch and the idle check.
   const row = await tx
-    .insertInto('chambers.sessions')
-    .values({
-      user_id: s.userId,
-      org_id: s.orgId,
-      created_at: s.now,
-      last_seen_at: s.now,
-      expires_at: s.expiresAt,
-      ip: s.ip,
-      user_agent: s.userAgent,
-      amr: s.amr,
-      aal: s.aal,
-      mfa_verified_at: s.mfaVerifiedAt,
-      parent_session_id: s.parentSessionId,
-    })
-    .returning('id')
+    .with('s', (db) =>
+      db
+        .insertInto('chambers.sessions')
+        .values({
+          user_id: s.userId,
+          org_id: s.orgId,
+          created_at: s.now,
+          last_seen_at: s.now,
+          expires_at: s.expiresAt,
+          ip: s.ip,
+          user_agent: s.userAgent,
+          amr: s.amr,
+          aal: s.aal,
+          mfa_verified_at: s.mfaVerifiedAt,
+          parent_session_id: s.parentSessionId,
+        })
+        .returning('id'),
+    )
+    .insertInto('chambers.refresh_tokens')
+    .columns(['session_id', 'token_hash'])
+    .expression((eb) => eb.selectFrom('s').select((sb) => ['s.id', sb.val(refreshTokenHash).as('token_hash')]))
+    .returning('session_id')
     .executeTakeFirstOrThrow();
-  return row.id;
+  return row.session_id;
 }
 
+/** A rotated refresh token for an existing session. */
 export async function insertRefreshToken(tx: Tx, sessionId: string, tokenHash: string): Promise<void> {
   await tx.insertInto('chambers.refresh_tokens').values({ session_id: sessionId, token_hash: tokenHash }).execute();
 }
