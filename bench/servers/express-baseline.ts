@@ -1,8 +1,12 @@
 // Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + a plain query:
 // a /me that verifies an RS256 token and reads the user, and the matter and document lists read by org id alone
-// (no session check, no transaction, no row-level security). On PostgreSQL (BENCH_DATABASE_URL) it reads the rows
-// the Chambers bench server seeded; without it, it opens its own embedded PGlite with Chambers' schema and seeds the same.
+// (no session check, no transaction, no row-level security). The lists read the fields Chambers' answers carry
+// (a matter's team; a document's matter hold and retention), so the ratio measures the security, not the payload. On PostgreSQL (BENCH_DATABASE_URL) it reads the rows
+// the Chambers bench server seeded; without it, it opens its own embedded PGlite on disk with Chambers' schema and seeds the same.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
@@ -21,14 +25,19 @@ async function connect(): Promise<{ query: Query; close: () => Promise<void> }> 
       close: () => pool.end(),
     };
   }
-  const db = await openDatabase({ kind: 'pglite', dataDir: null });
+  // On disk, as Chambers' embedded mode keeps its data (an in-memory baseline would skip the file system).
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-baseline-'));
+  const db = await openDatabase({ kind: 'pglite', dataDir });
   await migrate(db);
   await seedBaselinePglite(db);
   return {
     // The same engine as Chambers' embedded mode, queried as its owner: no role switch, no tenant settings.
     query: async <R>(text: string, values: unknown[]) =>
       (await db.owner.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[],
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -68,7 +77,9 @@ app.get('/api/v1/matters', async (req, res) => {
     const claims = claimsOf(req);
     const rows = await database.query(
       `SELECT id, title, reference, client_name, status, legal_hold, matter_type, practice_area, client_id,
-              responsible_user_id, closed_at, created_by, created_at, updated_at
+              responsible_user_id, closed_at, created_by, created_at, updated_at,
+              (SELECT coalesce(array_agg(t.user_id ORDER BY t.created_at, t.user_id), '{}')
+                 FROM chambers.matter_team_members t WHERE t.matter_id = matters.id) AS team_ids
          FROM chambers.matters WHERE org_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 51`,
       [claims.org],
     );
@@ -82,8 +93,11 @@ app.get('/api/v1/matters/:id/documents', async (req, res) => {
     const claims = claimsOf(req);
     const rows = await database.query(
       `SELECT d.id, d.matter_id, d.name, d.tags, d.current_version, d.legal_hold, d.created_by, d.created_at,
-              d.updated_at, v.id AS version_id, v.size, v.sha256, v.content_type, v.scan_status, v.created_at AS version_created_at
+              d.updated_at, v.id AS version_id, v.size, v.sha256, v.content_type, v.scan_status, v.created_at AS version_created_at,
+              m.legal_hold AS matter_legal_hold, p.retention_days, p.retention_tag
          FROM chambers.documents d JOIN chambers.document_versions v ON v.document_id = d.id AND v.version = d.current_version
+         JOIN chambers.matters m ON m.id = d.matter_id
+         LEFT JOIN chambers.document_policies p ON p.org_id = d.org_id
         WHERE d.org_id = $1 AND d.matter_id = $2 AND d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id LIMIT 1000`,
       [claims.org, req.params.id],
     );
