@@ -1,8 +1,11 @@
 import pg from 'pg';
 import { ensureSnapshot } from './pglite-snapshot.ts';
-import { testDatabaseKind, testPostgresAdminUrl } from './test-db.ts';
+import { ensureTemplateDatabase, testDatabaseKind, testPostgresAdminUrl } from './test-db.ts';
 
-/** On PostgreSQL runs, fail early and clearly when the server is not there; on PGlite runs, build the snapshot. */
+/**
+ * On PostgreSQL runs, fail early and clearly when the server is not there, then make the
+ * migrated template; on PGlite runs, build the migrated snapshot.
+ */
 export default async function setup(): Promise<void> {
   // PGlite runs: one migrated data directory for every test app of the run (pglite-snapshot.ts).
   if (testDatabaseKind() !== 'postgres') {
@@ -20,4 +23,6 @@ export default async function setup(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+  // The migrated database every test app's scratch database is copied from (test-db.ts).
+  await ensureTemplateDatabase();
 }

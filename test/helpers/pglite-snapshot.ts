@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrate, openDatabase, readMigrationFiles } from '../../src/platform/db/index.ts';
+import { migrate, openDatabase } from '../../src/platform/db/index.ts';
+import { migrationsHash } from './test-db.ts';
 
 // PGlite's initdb costs ~1.3 s and the migrations ~0.4 s of every test app's boot. The
 // run makes one migrated data directory and each app loads it (~0.4 s); boot still
@@ -10,12 +11,10 @@ import { migrate, openDatabase, readMigrationFiles } from '../../src/platform/db
 
 /** Where this run's snapshot lives: named after PGlite's version and the migrations' text. */
 export function snapshotPath(): string {
-  const hash = crypto.createHash('sha256');
   const pkg = JSON.parse(
     fs.readFileSync(path.join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
   ) as { version: string };
-  hash.update(pkg.version);
-  for (const file of readMigrationFiles()) hash.update(file.name).update(file.checksum);
+  const hash = crypto.createHash('sha256').update(pkg.version).update(migrationsHash());
   return path.join(os.tmpdir(), `chambers-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
 }
 

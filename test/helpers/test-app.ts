@@ -40,7 +40,7 @@ export type TestAppOptions = {
  */
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-test-'));
-  const scratch = testDatabaseKind() === 'postgres' ? await createScratchDatabase() : null;
+  const scratch = testDatabaseKind() === 'postgres' ? await createScratchDatabase({ migrated: true }) : null;
   const config = loadConfig({
     CHAMBERS_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
