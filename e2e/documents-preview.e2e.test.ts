@@ -132,10 +132,12 @@ describe.skipIf(!hasChromium)('web app: document preview and multi-file upload i
       downloadThroughput: -1,
       uploadThroughput: 8 * 1024,
     });
+    // 520 KB: at 8 KB/s a minute's upload, so the cancel comes first even on a loaded machine
+    // (52 KB, six seconds, once finished before the click while both suites ran side by side).
     await page
       .getByLabel('Choose a file or several')
       .setInputFiles([
-        { name: 'Data room index.txt', mimeType: 'text/plain', buffer: Buffer.from('Index entry.\n'.repeat(4_000)) },
+        { name: 'Data room index.txt', mimeType: 'text/plain', buffer: Buffer.from('Index entry.\n'.repeat(40_000)) },
       ]);
     await page.getByRole('progressbar', { name: /Uploading… \d+% of Data room index\.txt/ }).waitFor();
     await page.getByRole('button', { name: 'Cancel upload of Data room index.txt' }).click();
