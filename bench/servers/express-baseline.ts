@@ -1,8 +1,9 @@
 // Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + a plain query:
 // a /me that verifies an RS256 token and reads the user, and the matter and document lists read by org id alone
 // (no session check, no transaction, no row-level security). The lists read the fields Chambers' answers carry
-// (a matter's team; a document's matter hold and retention), so the ratio measures the security, not the payload. On PostgreSQL (BENCH_DATABASE_URL) it reads the rows
-// the Chambers bench server seeded; without it, it opens its own embedded PGlite on disk with Chambers' schema and seeds the same.
+// (a matter's team; a document's matter hold and retention), so the ratio measures the security, not the payload.
+// On PostgreSQL (BENCH_DATABASE_URL) it reads the rows the Chambers bench server seeded; without it, it opens its
+// own embedded PGlite on disk with Chambers' schema and seeds the same.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -9,13 +9,17 @@ import { migrationsHash } from './test-db.ts';
 // run makes one migrated data directory and each app loads it (~0.4 s); boot still
 // runs the migrator over it, which checks every file's checksum.
 
-/** Where this run's snapshot lives: named after PGlite's version and the migrations' text. */
+let pathOfSnapshot: string | undefined;
+/** Where this run's snapshot lives: named after PGlite's version and the migrations' text (worked out once). */
 export function snapshotPath(): string {
-  const pkg = JSON.parse(
-    fs.readFileSync(path.join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
-  ) as { version: string };
-  const hash = crypto.createHash('sha256').update(pkg.version).update(migrationsHash());
-  return path.join(os.tmpdir(), `chambers-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (pathOfSnapshot === undefined) {
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
+    ) as { version: string };
+    const hash = crypto.createHash('sha256').update(pkg.version).update(migrationsHash());
+    pathOfSnapshot = path.join(os.tmpdir(), `chambers-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+  }
+  return pathOfSnapshot;
 }
 
 /** Builds the snapshot unless it exists (written to a temporary name, then renamed: readers never see half a file). */
@@ -36,9 +40,14 @@ export async function ensureSnapshot(): Promise<string> {
   return file;
 }
 
-/** The snapshot as PGlite loads it, or undefined when the run has none (a fresh initdb then). */
+let snapshot: Blob | undefined;
+/**
+ * The snapshot as PGlite loads it, or undefined when the run has none (a fresh initdb then).
+ * Read once per process: a Blob is immutable, so every test app of a file can load the same one.
+ */
 export function loadSnapshot(): Blob | undefined {
+  if (snapshot) return snapshot;
   const file = snapshotPath();
   if (!fs.existsSync(file)) return undefined;
-  return new Blob([fs.readFileSync(file)]);
+  return (snapshot = new Blob([fs.readFileSync(file)]));
 }

@@ -11,11 +11,15 @@ export const testDatabaseKind = (): TestDatabaseKind =>
 export const testPostgresAdminUrl = (): string =>
   process.env.CHAMBERS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A hash of the migrations' names and checksums: what a migrated copy was made from. */
+let hashOfMigrations: string | undefined;
+/** A hash of the migrations' names and checksums: what a migrated copy was made from (read once per process). */
 export function migrationsHash(): string {
-  const hash = crypto.createHash('sha256');
-  for (const file of readMigrationFiles()) hash.update(file.name).update(file.checksum);
-  return hash.digest('hex').slice(0, 16);
+  if (hashOfMigrations === undefined) {
+    const hash = crypto.createHash('sha256');
+    for (const file of readMigrationFiles()) hash.update(file.name).update(file.checksum);
+    hashOfMigrations = hash.digest('hex').slice(0, 16);
+  }
+  return hashOfMigrations;
 }
 
 /** The migrated database test apps are copied from; `chambers_t_` so CI's cleanup drops it too. */
@@ -76,17 +80,10 @@ export async function createScratchDatabase(
     const copy = opts.migrated && (await databaseExists(admin, template));
     await admin.query(copy ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   });
-  const url = new URL(urlOf(name));
   return {
-    url: url.toString(),
+    url: urlOf(name),
     drop: async () => {
-      const c = new pg.Client({ connectionString: testPostgresAdminUrl() });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }
