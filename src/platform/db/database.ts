@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { tightenModes } from '../data-dir.ts';
-import { tunePool } from './connection-pipeline.ts';
+import { tunePool, type WriteCount } from './connection-pipeline.ts';
+import { pglitePoolConfig } from './pglite-connection.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -22,6 +22,13 @@ export type Database = {
   owner: Kysely<DB>;
   /** Throws when the database cannot answer a trivial query through the runtime login. */
   ping(): Promise<void>;
+  /**
+   * PGlite only: how many statements that may write this process has sent to its
+   * database (connection-pipeline.ts). Only this process can open the embedded
+   * database (the data directory's lock, data-dir.ts) and every statement goes
+   * through its one pool, so while this number stands still no row has changed.
+   */
+  writeGeneration?: () => number;
   /** PGlite only: its whole data directory as one uncompressed tarball (PGlite's `loadDataDir` reads it back). */
   dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
@@ -52,14 +59,16 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
   await pglite.waitReady;
   if (opts.dataDir) tightenModes(opts.dataDir);
   // PGlite has one session: one pooled client, shared by both doors, serializes every
-  // transaction. Through node-postgres (PGlite's own adapter) statements are prepared
-  // once per process like on the server, instead of parsed and planned on every call.
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: int8AsNumber });
+  // transaction. Through node-postgres statements are prepared once per process like on
+  // the server, instead of parsed and planned on every call; in pipeline mode, with the
+  // batching connection (pglite-connection.ts), a transaction's held-back opening, its
+  // statement and a one-read COMMIT reach PGlite as one call, as they reach the server
+  // as one write.
+  const pool = new pg.Pool({ ...pglitePoolConfig(pglite), max: 1, types: int8AsNumber, pipeline: true });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  // No pipeline mode (PGlite answers each message before it takes the next), but the
-  // same held-back openings, so a one-read transaction is held to one statement here too.
-  tunePool(pool);
+  const writes: WriteCount = { value: 0 };
+  tunePool(pool, writes);
   const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
@@ -70,6 +79,7 @@ async function openPGlite(opts: { dataDir: string | null; loadDataDir?: Blob }):
     ping: async () => {
       await sql`SELECT 1`.execute(app);
     },
+    writeGeneration: () => writes.value,
     dumpDataDir: () => pglite.dumpDataDir('none'),
     // Once: a test (or a failing boot) may close the database before the app closes it again.
     close: () =>
