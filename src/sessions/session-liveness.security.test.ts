@@ -1,10 +1,11 @@
 import pino from 'pino';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot, type Runtime } from '../boot.ts';
 import { manualClock } from '../platform/clock.ts';
 import { testDatabaseKind } from '../../test/helpers/test-db.ts';
 import { signedInMember, startTestApp, type TestApp } from '../../test/helpers/test-app.ts';
+import { SESSION_EPOCH_READ, unsafeReadAsOwner, unsafeWithOwner } from '../platform/db/index.ts';
 import { sessionLivenessCache } from './session-liveness.ts';
 
 /**
@@ -94,6 +95,106 @@ describe('the session liveness cache against changes it was not told about', () 
       expect((await me(m.headers)).statusCode).toBe(200);
     }
     expect(new Date(await seen()).getTime()).toBeGreaterThan(before + 5 * 60 * 1000);
+  });
+});
+
+/**
+ * The embedded engine skips even the epoch read while this process has sent no
+ * statement that could write (session-liveness.ts, Database.writeGeneration). Every
+ * way a write can reach the database must move that count, or a revocation would be
+ * missed; and what goes uncounted must be unable to write.
+ */
+describe.skipIf(testDatabaseKind() !== 'pglite')('the embedded engine’s write count', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const me = (headers: Record<string, string>) => t.inject({ method: 'GET', url: '/api/v1/me', headers });
+
+  /** How many epoch reads a step sends, counted where they leave Kysely (a spy: the read still runs). */
+  async function epochReadsDuring(step: () => Promise<void>): Promise<number> {
+    const app = t.ctx.db.app;
+    const executeQuery = app.executeQuery.bind(app);
+    let reads = 0;
+    app.executeQuery = ((query: CompiledQuery) => {
+      if (query.sql === SESSION_EPOCH_READ) reads++;
+      return executeQuery(query);
+    }) as typeof app.executeQuery;
+    try {
+      await step();
+    } finally {
+      app.executeQuery = executeQuery;
+    }
+    return reads;
+  }
+
+  async function warmMember() {
+    const m = await signedInMember(t);
+    for (let i = 0; i < 3; i++) expect((await me(m.headers)).statusCode).toBe(200);
+    return m;
+  }
+
+  it('sends no epoch read while nothing was written, and one after any write', async () => {
+    const m = await warmMember();
+    const generation = t.ctx.db.writeGeneration!();
+    const idle = await epochReadsDuring(async () => {
+      for (let i = 0; i < 5; i++) expect((await me(m.headers)).statusCode).toBe(200);
+    });
+    expect(idle).toBe(0);
+    expect(t.ctx.db.writeGeneration!()).toBe(generation);
+
+    // A write that has nothing to do with sessions still makes the next request read the epoch.
+    await sql`UPDATE chambers.users SET updated_at = updated_at WHERE id = ${m.userId}`.execute(t.ctx.db.owner);
+    expect(t.ctx.db.writeGeneration!()).toBeGreaterThan(generation);
+    const afterWrite = await epochReadsDuring(async () => {
+      expect((await me(m.headers)).statusCode).toBe(200);
+      expect((await me(m.headers)).statusCode).toBe(200);
+    });
+    expect(afterWrite).toBe(1);
+  });
+
+  it('sees a revocation written through either door, in any form, on the next request', async () => {
+    const writes: Array<(sid: string) => Promise<unknown>> = [
+      // The owner's door, one statement.
+      (sid) => sql`UPDATE chambers.sessions SET revoked_at = now() WHERE id = ${sid}`.execute(t.ctx.db.owner),
+      // The owner's door, a transaction.
+      (sid) =>
+        unsafeWithOwner(t.ctx.db, (tx) =>
+          sql`UPDATE chambers.sessions SET revoked_at = now() WHERE id = ${sid}`.execute(tx),
+        ),
+      // The runtime door, a statement without parameters (the simple protocol).
+      (sid) =>
+        sql`SELECT set_config('role', 'chambers_owner', false); UPDATE chambers.sessions SET revoked_at = now() WHERE id = '${sql.raw(sid)}'; RESET role`.execute(
+          t.ctx.db.app,
+        ),
+    ];
+    for (const write of writes) {
+      const m = await warmMember();
+      const sid = ((await me(m.headers)).json() as { session: { id: string } }).session.id;
+      await write(sid);
+      const res = await me(m.headers);
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'SESSION_REVOKED' });
+    }
+  });
+
+  it('leaves uncounted only what cannot write: a one-read transaction that tries is refused', async () => {
+    const m = await warmMember();
+    const sid = ((await me(m.headers)).json() as { session: { id: string } }).session.id;
+    const generation = t.ctx.db.writeGeneration!();
+    await expect(
+      unsafeReadAsOwner(t.ctx.db, (tx) =>
+        sql`UPDATE chambers.sessions SET revoked_at = now() WHERE id = ${sid}`.execute(tx),
+      ),
+    ).rejects.toThrow(/read-only transaction/);
+    expect(t.ctx.db.writeGeneration!()).toBe(generation);
+    const { rows } = await sql<{
+      revoked: boolean;
+    }>`SELECT revoked_at IS NOT NULL AS revoked FROM chambers.sessions WHERE id = ${sid}`.execute(t.ctx.db.owner);
+    expect(rows).toEqual([{ revoked: false }]);
+    expect((await me(m.headers)).statusCode).toBe(200);
   });
 });
 

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Database, MemberRole } from '../platform/db/index.ts';
+import { CompiledQuery } from 'kysely';
+import { SESSION_EPOCH_READ, type Database, type MemberRole } from '../platform/db/index.ts';
 import { FreshRead } from './fresh-read.ts';
 
 /** One answer of chambers.authenticate_session (db/migrations/0020_session_liveness.sql). */
@@ -83,23 +83,44 @@ export function sessionLivenessCache(db: Database): SessionLivenessCache {
 /** The counter every session-relevant change moves (see the migration); read by the runtime login, no transaction. */
 async function sendEpochRead(db: Database): Promise<number> {
   // The parameter is there so the statement is prepared once per connection rather than planned per request.
-  const { rows } = await sql<{
-    value: number | string;
-  }>`SELECT value FROM chambers.session_epoch WHERE singleton = ${true}`.execute(db.app);
+  const { rows } = await db.app.executeQuery<{ value: number | string }>(CompiledQuery.raw(SESSION_EPOCH_READ, [true]));
   return Number(rows[0]?.value ?? Number.NaN);
 }
 
 const epochReads = new WeakMap<Database, FreshRead<number>>();
+/** The embedded engine's last epoch read and the write generation it was asked at. */
+const epochsAtGeneration = new WeakMap<Database, { generation: number; epoch: number }>();
 
 /**
  * The session epoch as of a read sent after this call: concurrent requests share
  * one read (fresh-read.ts), each still seeing every change committed before it asked.
+ *
+ * On the embedded engine this process is the database's only client, and it counts
+ * every statement that may write (Database.writeGeneration). A read asked at a
+ * generation sees at least every write counted before it; while the generation has
+ * not moved since, no write has been sent at all, so that answer is still the
+ * epoch and no statement is needed.
  */
 export function readSessionEpoch(db: Database): Promise<number> {
+  const generation = db.writeGeneration?.();
+  if (generation !== undefined) {
+    const known = epochsAtGeneration.get(db);
+    if (known?.generation === generation) return Promise.resolve(known.epoch);
+  }
   let reader = epochReads.get(db);
   if (!reader) {
     reader = new FreshRead(() => sendEpochRead(db));
     epochReads.set(db, reader);
   }
-  return reader.read();
+  const read = reader.read();
+  if (generation !== undefined)
+    read.then(
+      (epoch) => {
+        const known = epochsAtGeneration.get(db);
+        if (Number.isFinite(epoch) && (!known || known.generation <= generation))
+          epochsAtGeneration.set(db, { generation, epoch });
+      },
+      () => undefined,
+    );
+  return read;
 }

@@ -14,6 +14,23 @@ export const DEFERRED_OPENING = '/* chambers: opening */';
  */
 export const ONE_READ_OPENING = '/* chambers: opening, one read */';
 
+/**
+ * The session-epoch read (sessions/session-liveness.ts): a single-row SELECT of a
+ * table, no function. It is the one statement outside a READ ONLY transaction that
+ * the write count (WriteCount) knows cannot write, so reading the epoch does not
+ * itself make the next request read it again.
+ */
+export const SESSION_EPOCH_READ = 'SELECT value FROM chambers.session_epoch WHERE singleton = $1';
+
+/**
+ * How many statements that may write a pool has sent. Counted when a statement is
+ * handed to the connection, before it runs; every statement counts except the
+ * session-epoch read and those of a one-read transaction, whose BEGIN READ ONLY
+ * makes the server refuse any write. Used for the embedded engine only, where this
+ * process is the database's only client (database.ts).
+ */
+export type WriteCount = { value: number };
+
 /** What node-postgres answers for a statement that produced nothing; what Kysely reads of it. */
 const NOTHING = Object.freeze({ command: 'SELECT', rowCount: 0, rows: [], fields: [] });
 
@@ -57,7 +74,16 @@ function preparePerConnection(plain: QueryFn): QueryFn {
  * ROLLBACK is not sent either. A one-read opening (ONE_READ_OPENING) sends its
  * COMMIT along as well.
  */
-function deferOpenings(client: pg.PoolClient, send: QueryFn): { query: QueryFn; forget: () => void } {
+function deferOpenings(
+  client: pg.PoolClient,
+  sendAny: QueryFn,
+  writes: WriteCount,
+): { query: QueryFn; forget: () => void } {
+  /** Sends a statement that may write: counted before it leaves. */
+  const send: QueryFn = (...args) => {
+    if (args[0] !== SESSION_EPOCH_READ) writes.value++;
+    return sendAny(...args);
+  };
   let held: { opening: string; oneRead: boolean } | null = null;
   /** A one-read transaction whose COMMIT already went out: only its COMMIT or ROLLBACK may follow. */
   let committedAhead = false;
@@ -83,9 +109,11 @@ function deferOpenings(client: pg.PoolClient, send: QueryFn): { query: QueryFn; 
     stream.cork?.();
     const answers: Array<Promise<unknown>> = [];
     try {
-      answers.push(send(opening) as Promise<unknown>, send(...args) as Promise<unknown>);
+      // A one-read transaction cannot write (its opening is BEGIN READ ONLY): it is not counted.
+      const sendHeld = oneRead && opening.startsWith(`${ONE_READ_OPENING} BEGIN READ ONLY;`) ? sendAny : send;
+      answers.push(sendHeld(opening) as Promise<unknown>, sendHeld(...args) as Promise<unknown>);
       if (oneRead) {
-        answers.push(send('COMMIT') as Promise<unknown>);
+        answers.push(sendHeld('COMMIT') as Promise<unknown>);
         committedAhead = true;
       }
     } finally {
@@ -110,11 +138,11 @@ function deferOpenings(client: pg.PoolClient, send: QueryFn): { query: QueryFn; 
  * With `pipeline: true` the held-back messages leave together; without it (PGlite)
  * each waits for the one before, in the same order.
  */
-export function tunePool(pool: pg.Pool): void {
+export function tunePool(pool: pg.Pool, writes: WriteCount = { value: 0 }): void {
   const forgetters = new WeakMap<pg.PoolClient, () => void>();
   pool.on('connect', (client) => {
     const plain = client.query.bind(client) as QueryFn;
-    const { query, forget } = deferOpenings(client, preparePerConnection(plain));
+    const { query, forget } = deferOpenings(client, preparePerConnection(plain), writes);
     client.query = query as typeof client.query;
     forgetters.set(client, forget);
   });
