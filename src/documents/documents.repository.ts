@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Database, unsafeWithOwner, type Tx, type ScanStatus } from '../platform/db/index.ts';
+import { type Database, reusableQuery, unsafeWithOwner, type Tx, type ScanStatus } from '../platform/db/index.ts';
 
 /**
  * All SQL of documents and their versions. Runs under RLS: the organization and the
@@ -45,17 +45,21 @@ export async function findDocument(tx: Tx, id: string) {
 /**
  * A matter's live documents, each with its organization's retention setting (the
  * document policy's two columns the view needs), so the list is one statement.
+ * Compiled once per process (reusable-query.ts): it is on every matter page.
  */
-export async function listMatterDocuments(tx: Tx, matterId: string) {
-  return documentsWithCurrentVersion(tx)
+const matterDocumentsQuery = reusableQuery((tx: Tx, v: { matterId: string }) =>
+  documentsWithCurrentVersion(tx)
     .leftJoin('chambers.document_policies as p', 'p.org_id', 'd.org_id')
     .select(['p.retention_days', 'p.retention_tag'])
-    .where('d.matter_id', '=', matterId)
+    .where('d.matter_id', '=', v.matterId)
     .where('d.deleted_at', 'is', null)
     .orderBy('d.created_at', 'desc')
     .orderBy('d.id')
-    .limit(1000)
-    .execute();
+    .limit(1000),
+);
+
+export async function listMatterDocuments(tx: Tx, matterId: string) {
+  return matterDocumentsQuery(tx, { matterId }, 'list');
 }
 
 /** Search by name, tag or the matter's reference or title: never by content (it is only ever encrypted). */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, Tx } from '../platform/db/index.ts';
+import { reusableQuery, type DB, type Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { MatterLifecycleTables } from './matters.tables.ts';
 import type { CreateMatterInput, MatterStatus, UpdateMatterInput } from './matters.schemas.ts';
@@ -86,10 +86,13 @@ export async function findMatter(tx: Tx, id: string) {
 
 export type MatterRow = NonNullable<Awaited<ReturnType<typeof findMatter>>>;
 
-export async function listMatters(
-  tx: Tx,
-  opts: { q?: string; status: MatterStatus | 'all'; limit: number; after?: { createdAt: Date; id: string } },
-) {
+type MatterListValues = { status: MatterStatus; pattern: string; afterCreatedAt: Date; afterId: string; limit: number };
+/** Which clauses a list has: a status filter, a search, a cursor. */
+type MatterListShape = `${'status' | 'all'} ${'q' | '-'} ${'after' | '-'}`;
+
+/** The matter list, compiled once per shape (reusable-query.ts): it is the first read of most pages. */
+const matterListQuery = reusableQuery((tx: Tx, v: MatterListValues, shape: MatterListShape) => {
+  const [status, search, after] = shape.split(' ');
   let query = m(tx)
     .selectFrom('chambers.matters')
     .select(columns)
@@ -98,22 +101,36 @@ export async function listMatters(
       sql<string[]>`(SELECT coalesce(array_agg(t.user_id ORDER BY t.created_at, t.user_id), '{}')
                        FROM chambers.matter_team_members t WHERE t.matter_id = matters.id)`.as('team_ids'),
     );
-  if (opts.status !== 'all') query = query.where('status', '=', opts.status);
-  if (opts.q) {
-    const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (status === 'status') query = query.where('status', '=', v.status);
+  if (search === 'q')
     query = query.where((eb) =>
-      eb.or([eb('title', 'ilike', pattern), eb('reference', 'ilike', pattern), eb('client_name', 'ilike', pattern)]),
+      eb.or([
+        eb('title', 'ilike', v.pattern),
+        eb('reference', 'ilike', v.pattern),
+        eb('client_name', 'ilike', v.pattern),
+      ]),
     );
-  }
-  if (opts.after) {
-    const { createdAt, id } = opts.after;
-    query = query.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`);
-  }
-  return query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(opts.limit + 1)
-    .execute();
+  if (after === 'after')
+    query = query.where(sql<boolean>`(created_at, id) < (${v.afterCreatedAt}, ${v.afterId}::uuid)`);
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(v.limit);
+});
+
+export async function listMatters(
+  tx: Tx,
+  opts: { q?: string; status: MatterStatus | 'all'; limit: number; after?: { createdAt: Date; id: string } },
+) {
+  const shape: MatterListShape = `${opts.status === 'all' ? 'all' : 'status'} ${opts.q ? 'q' : '-'} ${opts.after ? 'after' : '-'}`;
+  return matterListQuery(
+    tx,
+    {
+      status: opts.status === 'all' ? 'open' : opts.status,
+      pattern: opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '',
+      afterCreatedAt: opts.after?.createdAt ?? new Date(0),
+      afterId: opts.after?.id ?? '',
+      limit: opts.limit + 1,
+    },
+    shape,
+  );
 }
 
 export type MatterChanges = Omit<UpdateMatterInput, 'teamIds'> & { legalHold?: boolean; closedAt?: Date | null };
