@@ -140,6 +140,38 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('deferred transaction opening
     }
   });
 
+  it('sends a parameterized opening as BEGIN and a prepared settings statement, still in one write', async () => {
+    const client = await pool.connect();
+    try {
+      const settings = `SELECT set_config('chambers_test.v', $1, true), set_config('chambers_test.w', $2, true)`;
+      for (const [v, w] of [
+        ['theta', "iota'; SELECT 1; --"],
+        ['kappa', 'lambda'],
+      ] as const) {
+        const { writes, out } = await writesDuring(client, async () => {
+          await client.query(`${ONE_READ_OPENING} BEGIN READ ONLY; ${settings}`, [v, w]);
+          const r = await client.query<{ v: string; w: string }>(
+            `SELECT current_setting('chambers_test.v') AS v, current_setting('chambers_test.w') AS w, $1::int AS n`,
+            [5],
+          );
+          await client.query('COMMIT');
+          return r;
+        });
+        // The values arrive as they were given: parameters, never text.
+        expect(out.rows).toEqual([{ v, w, n: 5 }]);
+        expect(writes).toBe(1);
+      }
+      // The settings statement is a prepared statement of the connection, parsed once for both transactions.
+      const prepared = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1',
+        [settings],
+      );
+      expect(prepared.rows).toEqual([{ n: 1 }]);
+    } finally {
+      client.release();
+    }
+  });
+
   it('refuses a second statement in a one-read transaction instead of running it outside', async () => {
     const client = await pool.connect();
     try {

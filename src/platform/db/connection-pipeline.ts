@@ -72,7 +72,9 @@ function preparePerConnection(plain: QueryFn): QueryFn {
  * the opening fails the statement fails with it ("current transaction is aborted").
  * A transaction that ends before any statement was never begun: its COMMIT or
  * ROLLBACK is not sent either. A one-read opening (ONE_READ_OPENING) sends its
- * COMMIT along as well.
+ * COMMIT along as well. An opening with parameters is BEGIN, "; ", then the settings
+ * statement the parameters belong to: the two go as two statements, the settings
+ * prepared like any other, so the server does not parse and plan them every time.
  */
 function deferOpenings(
   client: pg.PoolClient,
@@ -84,11 +86,11 @@ function deferOpenings(
     if (args[0] !== SESSION_EPOCH_READ) writes.value++;
     return sendAny(...args);
   };
-  let held: { opening: string; oneRead: boolean } | null = null;
+  let held: { opening: string; values: unknown[]; oneRead: boolean } | null = null;
   /** A one-read transaction whose COMMIT already went out: only its COMMIT or ROLLBACK may follow. */
   let committedAhead = false;
   const query: QueryFn = (...args) => {
-    const [text, , callback] = args;
+    const [text, values, callback] = args;
     if (typeof text !== 'string' || callback !== undefined) return send(...args);
     if (committedAhead) {
       committedAhead = false;
@@ -97,11 +99,11 @@ function deferOpenings(
     }
     if (text.startsWith(DEFERRED_OPENING) || text.startsWith(ONE_READ_OPENING)) {
       if (held !== null) throw new Error('a transaction was opened twice on one connection');
-      held = { opening: text, oneRead: text.startsWith(ONE_READ_OPENING) };
+      held = { opening: text, values: Array.isArray(values) ? values : [], oneRead: text.startsWith(ONE_READ_OPENING) };
       return Promise.resolve(NOTHING);
     }
     if (held === null) return send(...args);
-    const { opening, oneRead } = held;
+    const { opening, values: openingValues, oneRead } = held;
     held = null;
     if (text === 'COMMIT' || text === 'ROLLBACK') return Promise.resolve(NOTHING);
     // PGlite's adapter has no socket to cork; there each message is answered before the next anyway.
@@ -111,7 +113,14 @@ function deferOpenings(
     try {
       // A one-read transaction cannot write (its opening is BEGIN READ ONLY): it is not counted.
       const sendHeld = oneRead && opening.startsWith(`${ONE_READ_OPENING} BEGIN READ ONLY;`) ? sendAny : send;
-      answers.push(sendHeld(opening) as Promise<unknown>, sendHeld(...args) as Promise<unknown>);
+      const cut = opening.indexOf('; ');
+      if (openingValues.length > 0 && cut > 0)
+        answers.push(
+          sendHeld(opening.slice(0, cut)) as Promise<unknown>,
+          sendHeld(opening.slice(cut + 2), openingValues) as Promise<unknown>,
+        );
+      else answers.push(sendHeld(opening) as Promise<unknown>);
+      answers.push(sendHeld(...args) as Promise<unknown>);
       if (oneRead) {
         answers.push(sendHeld('COMMIT') as Promise<unknown>);
         committedAhead = true;
@@ -122,7 +131,8 @@ function deferOpenings(
     // Everything is answered in order; the first failure is the one to report (the opening's
     // before the statement's, which is only its consequence), the statement's result the answer.
     for (const a of answers) a.catch(() => undefined);
-    return answers.reduce((prev, next) => prev.then(() => next)).then(() => answers[1]);
+    const statement = answers[oneRead ? answers.length - 2 : answers.length - 1];
+    return answers.reduce((prev, next) => prev.then(() => next)).then(() => statement);
   };
   return {
     query,

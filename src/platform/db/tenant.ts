@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { DEFERRED_OPENING, ONE_READ_OPENING } from './connection-pipeline.ts';
 import type { Database } from './database.ts';
 import type { DB } from './schema.ts';
@@ -42,11 +42,15 @@ export async function withTenantRead<T>(db: Database, ctx: TenantContext, fn: (t
  * connection-pipeline.ts), committed when `fn` resolves and rolled back when anything
  * throws, the opening included.
  */
-async function inTransaction<T>(kysely: Kysely<DB>, opening: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  kysely: Kysely<DB>,
+  opening: RawBuilder<unknown>,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   return kysely.connection().execute(async (conn) => {
     let result: T;
     try {
-      await sql.raw(opening).execute(conn);
+      await opening.execute(conn);
       // A connection inside the transaction just opened: Kysely's Transaction type adds only `isTransaction`
       // and forbids a nested transaction(), which nothing below a service calls.
       result = await fn(conn as unknown as Tx);
@@ -65,19 +69,20 @@ async function inTransaction<T>(kysely: Kysely<DB>, opening: string, fn: (tx: Tx
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tenantId = (id: string | null): string => {
   if (id === null) return '';
-  // The only values ever written into the script below, so nothing but a UUID may pass.
+  // Every policy casts the setting to uuid: anything else fails here, with a message that says why.
   if (!UUID.test(id)) throw new Error('a tenant id must be a UUID');
   return id.toLowerCase();
 };
 
 /**
- * BEGIN and the tenant settings in one round trip: a script of two statements
- * (the simple protocol takes no parameters, hence the values are checked to be
- * UUIDs and written in). The settings are those of enterTenant.
+ * BEGIN and the tenant settings, held back and sent with the first statement
+ * (connection-pipeline.ts): BEGIN, then the settings as one prepared statement whose
+ * parameters are the tenant, the user and the test-data flag. The settings are those
+ * of enterTenant.
  */
-function openingScript(ctx: TenantContext, shape: 'any' | 'one read' = 'any'): string {
+function openingScript(ctx: TenantContext, shape: 'any' | 'one read' = 'any'): RawBuilder<unknown> {
   const begin = shape === 'one read' ? `${ONE_READ_OPENING} BEGIN READ ONLY` : `${DEFERRED_OPENING} BEGIN`;
-  return `${begin}; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', '${tenantId(ctx.orgId)}', true), set_config('chambers.user_id', '${tenantId(ctx.userId)}', true), set_config('chambers.test_data_only', '${ctx.testDataOnly ? 'on' : ''}', true)`;
+  return sql`${sql.raw(begin)}; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', ${tenantId(ctx.orgId)}, true), set_config('chambers.user_id', ${tenantId(ctx.userId)}, true), set_config('chambers.test_data_only', ${ctx.testDataOnly ? 'on' : ''}, true)`;
 }
 
 /** The first statement of a tenant transaction: role, tenant and user, all transaction-local. */
@@ -88,7 +93,9 @@ export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<v
                    set_config('chambers.test_data_only', ${ctx.testDataOnly ? 'on' : ''}, true)`.execute(tx);
 }
 
-const OWNER_ROLE = "SELECT set_config('role', 'chambers_owner', true)";
+/** The owner's settings, a parameter so they are prepared like the tenant's. */
+const ownerOpening = (begin: string): RawBuilder<unknown> =>
+  sql`${sql.raw(begin)}; SELECT set_config('role', ${'chambers_owner'}, true)`;
 
 /**
  * Runs `fn` as the schema owner, outside row-level security. Only for work that
@@ -96,10 +103,10 @@ const OWNER_ROLE = "SELECT set_config('role', 'chambers_owner', true)";
  * known, background jobs); every caller is named `unsafe…` so a reviewer can find them.
  */
 export async function unsafeWithOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db.owner, `${DEFERRED_OPENING} BEGIN; ${OWNER_ROLE}`, fn);
+  return inTransaction(db.owner, ownerOpening(`${DEFERRED_OPENING} BEGIN`), fn);
 }
 
 /** unsafeWithOwner for a read of exactly one statement, in one round trip (see withTenantRead). */
 export async function unsafeReadAsOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db.owner, `${ONE_READ_OPENING} BEGIN READ ONLY; ${OWNER_ROLE}`, fn);
+  return inTransaction(db.owner, ownerOpening(`${ONE_READ_OPENING} BEGIN READ ONLY`), fn);
 }
