@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { MemberRole, Tx } from '../platform/db/index.ts';
+import { reusableQuery, type MemberRole, type Tx } from '../platform/db/index.ts';
 
 /**
  * SQL of accounts that runs before a tenant is known (sign-in, sign-up, codes,
@@ -86,15 +86,19 @@ export async function markEmailVerified(tx: Tx, email: string): Promise<string |
 }
 
 /** The organizations a user belongs to, oldest membership first (the default one at sign-in); suspended ones included, marked. */
-export async function listMemberships(tx: Tx, userId: string) {
-  return tx
+/** Compiled once (reusable-query.ts): every sign-in, refresh and switch reads it. */
+const membershipsQuery = reusableQuery((tx: Tx, v: { userId: string }) =>
+  tx
     .selectFrom('chambers.memberships as m')
     .innerJoin('chambers.organizations as o', 'o.id', 'm.org_id')
     .select(['o.id', 'o.name', 'o.kind', 'm.role', 'o.settings', 'm.suspended_at'])
-    .where('m.user_id', '=', userId)
+    .where('m.user_id', '=', v.userId)
     .orderBy('m.created_at')
-    .orderBy('o.id')
-    .execute();
+    .orderBy('o.id'),
+);
+
+export async function listMemberships(tx: Tx, userId: string) {
+  return membershipsQuery(tx, { userId }, 'all');
 }
 
 /** Adds a membership; an existing one is left exactly as it is (roles change only through the role route and its rules). */

@@ -1,28 +1,25 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/index.ts';
+import { reusableQuery, type Tx } from '../platform/db/index.ts';
 
 /** All SQL of sessions, refresh tokens and spent hand-off codes. */
 
-/** A new session and its first refresh token, in one statement: sign-in's one write for both. */
-export async function insertSession(
-  tx: Tx,
-  s: {
-    userId: string;
-    orgId: string | null;
-    now: Date;
-    expiresAt: Date;
-    ip: string | null;
-    userAgent: string | null;
-    amr: string[];
-    aal: 1 | 2;
-    mfaVerifiedAt: Date | null;
-    /** The session this one is bound to (a portal hand-off): it ends when that one ends. */
-    parentSessionId: string | null;
-  },
-  refreshTokenHash: string,
-): Promise<string> {
-  // Start and last-seen times come from the app clock, like every later touch and the idle check.
-  const row = await tx
+type NewSession = {
+  userId: string;
+  orgId: string | null;
+  now: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  amr: string[];
+  aal: 1 | 2;
+  mfaVerifiedAt: Date | null;
+  /** The session this one is bound to (a portal hand-off): it ends when that one ends. */
+  parentSessionId: string | null;
+};
+
+/** Compiled once (reusable-query.ts): every sign-in, switch and hand-off writes it. */
+const insertSessionQuery = reusableQuery((tx: Tx, s: NewSession & { refreshTokenHash: string }) =>
+  tx
     .with('s', (db) =>
       db
         .insertInto('chambers.sessions')
@@ -43,9 +40,15 @@ export async function insertSession(
     )
     .insertInto('chambers.refresh_tokens')
     .columns(['session_id', 'token_hash'])
-    .expression((eb) => eb.selectFrom('s').select((sb) => ['s.id', sb.val(refreshTokenHash).as('token_hash')]))
-    .returning('session_id')
-    .executeTakeFirstOrThrow();
+    .expression((eb) => eb.selectFrom('s').select((sb) => ['s.id', sb.val(s.refreshTokenHash).as('token_hash')]))
+    .returning('session_id'),
+);
+
+/** A new session and its first refresh token, in one statement: sign-in's one write for both. */
+export async function insertSession(tx: Tx, s: NewSession, refreshTokenHash: string): Promise<string> {
+  // Start and last-seen times come from the app clock, like every later touch and the idle check.
+  const [row] = await insertSessionQuery(tx, { ...s, refreshTokenHash }, 'insert');
+  if (!row) throw new Error('the session insert returned no row');
   return row.session_id;
 }
 
@@ -199,15 +202,21 @@ export async function listUserSessions(tx: Tx, userId: string, now: Date) {
 }
 
 /** Has this user signed in before from a browser or client with this user agent? */
+/** Compiled once per shape (reusable-query.ts): read at every sign-in. */
+const knownDeviceQuery = reusableQuery((tx: Tx, v: { userId: string; userAgent: string }, shape: 'agent' | 'none') => {
+  const query = tx.selectFrom('chambers.sessions').select('id').where('user_id', '=', v.userId);
+  return (
+    shape === 'agent' ? query.where('user_agent', '=', v.userAgent) : query.where('user_agent', 'is', null)
+  ).limit(1);
+});
+
 export async function knownDevice(tx: Tx, userId: string, userAgent: string | null): Promise<boolean> {
-  const row = await tx
-    .selectFrom('chambers.sessions')
-    .select('id')
-    .where('user_id', '=', userId)
-    .where('user_agent', userAgent === null ? 'is' : '=', userAgent)
-    .limit(1)
-    .executeTakeFirst();
-  return Boolean(row);
+  const rows = await knownDeviceQuery(
+    tx,
+    { userId, userAgent: userAgent ?? '' },
+    userAgent === null ? 'none' : 'agent',
+  );
+  return rows.length > 0;
 }
 
 /** Spends a hand-off code: true the first time its id is seen, false on every replay. */

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { DEFERRED_OPENING, ONE_READ_OPENING } from './connection-pipeline.ts';
 import type { Database } from './database.ts';
 import type { DB } from './schema.ts';
@@ -42,29 +42,27 @@ export async function withTenantRead<T>(db: Database, ctx: TenantContext, fn: (t
  * connection-pipeline.ts), committed when `fn` resolves and rolled back when anything
  * throws, the opening included.
  */
-async function inTransaction<T>(
-  kysely: Kysely<DB>,
-  opening: RawBuilder<unknown>,
-  fn: (tx: Tx) => Promise<T>,
-): Promise<T> {
+async function inTransaction<T>(kysely: Kysely<DB>, opening: CompiledQuery, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return kysely.connection().execute(async (conn) => {
     let result: T;
     try {
-      await opening.execute(conn);
+      await conn.executeQuery(opening);
       // A connection inside the transaction just opened: Kysely's Transaction type adds only `isTransaction`
       // and forbids a nested transaction(), which nothing below a service calls.
       result = await fn(conn as unknown as Tx);
     } catch (err) {
-      await sql
-        .raw('ROLLBACK')
-        .execute(conn)
-        .catch(() => undefined);
+      await conn.executeQuery(ROLLBACK).catch(() => undefined);
       throw err;
     }
-    await sql.raw('COMMIT').execute(conn);
+    await conn.executeQuery(COMMIT);
     return result;
   });
 }
+
+// Written out once: every request opens and ends a transaction, and building these with Kysely each time
+// cost more than sending them.
+const COMMIT = CompiledQuery.raw('COMMIT');
+const ROLLBACK = CompiledQuery.raw('ROLLBACK');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tenantId = (id: string | null): string => {
@@ -74,15 +72,25 @@ const tenantId = (id: string | null): string => {
   return id.toLowerCase();
 };
 
+/** The settings of enterTenant, with the tenant, the user and the test-data flag as parameters. */
+const TENANT_SETTINGS =
+  "SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', $1, true), set_config('chambers.user_id', $2, true), set_config('chambers.test_data_only', $3, true)";
+const TENANT_OPENINGS = {
+  any: `${DEFERRED_OPENING} BEGIN; ${TENANT_SETTINGS}`,
+  'one read': `${ONE_READ_OPENING} BEGIN READ ONLY; ${TENANT_SETTINGS}`,
+} as const;
+
 /**
  * BEGIN and the tenant settings, held back and sent with the first statement
  * (connection-pipeline.ts): BEGIN, then the settings as one prepared statement whose
- * parameters are the tenant, the user and the test-data flag. The settings are those
- * of enterTenant.
+ * parameters are the tenant, the user and the test-data flag.
  */
-function openingScript(ctx: TenantContext, shape: 'any' | 'one read' = 'any'): RawBuilder<unknown> {
-  const begin = shape === 'one read' ? `${ONE_READ_OPENING} BEGIN READ ONLY` : `${DEFERRED_OPENING} BEGIN`;
-  return sql`${sql.raw(begin)}; SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', ${tenantId(ctx.orgId)}, true), set_config('chambers.user_id', ${tenantId(ctx.userId)}, true), set_config('chambers.test_data_only', ${ctx.testDataOnly ? 'on' : ''}, true)`;
+function openingScript(ctx: TenantContext, shape: keyof typeof TENANT_OPENINGS = 'any'): CompiledQuery {
+  return CompiledQuery.raw(TENANT_OPENINGS[shape], [
+    tenantId(ctx.orgId),
+    tenantId(ctx.userId),
+    ctx.testDataOnly ? 'on' : '',
+  ]);
 }
 
 /** The first statement of a tenant transaction: role, tenant and user, all transaction-local. */
@@ -94,8 +102,11 @@ export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<v
 }
 
 /** The owner's settings, a parameter so they are prepared like the tenant's. */
-const ownerOpening = (begin: string): RawBuilder<unknown> =>
-  sql`${sql.raw(begin)}; SELECT set_config('role', ${'chambers_owner'}, true)`;
+const OWNER_SETTINGS = "SELECT set_config('role', $1, true)";
+const OWNER_OPENING = CompiledQuery.raw(`${DEFERRED_OPENING} BEGIN; ${OWNER_SETTINGS}`, ['chambers_owner']);
+const OWNER_ONE_READ_OPENING = CompiledQuery.raw(`${ONE_READ_OPENING} BEGIN READ ONLY; ${OWNER_SETTINGS}`, [
+  'chambers_owner',
+]);
 
 /**
  * Runs `fn` as the schema owner, outside row-level security. Only for work that
@@ -103,10 +114,10 @@ const ownerOpening = (begin: string): RawBuilder<unknown> =>
  * known, background jobs); every caller is named `unsafe…` so a reviewer can find them.
  */
 export async function unsafeWithOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db.owner, ownerOpening(`${DEFERRED_OPENING} BEGIN`), fn);
+  return inTransaction(db.owner, OWNER_OPENING, fn);
 }
 
 /** unsafeWithOwner for a read of exactly one statement, in one round trip (see withTenantRead). */
 export async function unsafeReadAsOwner<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db.owner, ownerOpening(`${ONE_READ_OPENING} BEGIN READ ONLY`), fn);
+  return inTransaction(db.owner, OWNER_ONE_READ_OPENING, fn);
 }
