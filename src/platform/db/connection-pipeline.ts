@@ -106,10 +106,12 @@ function deferOpenings(
     const { opening, values: openingValues, oneRead } = held;
     held = null;
     if (text === 'COMMIT' || text === 'ROLLBACK') return Promise.resolve(NOTHING);
-    // PGlite's adapter has no socket to cork; there each message is answered before the next anyway.
+    // On PostgreSQL the socket, on PGlite the batching connection (pglite-connection.ts): corked, the
+    // messages below leave in one write, or one call.
     const stream = client.connection.stream as Partial<Pick<typeof client.connection.stream, 'cork' | 'uncork'>>;
     stream.cork?.();
     const answers: Array<Promise<unknown>> = [];
+    let statement: Promise<unknown> | undefined;
     try {
       // A one-read transaction cannot write (its opening is BEGIN READ ONLY): it is not counted.
       const sendHeld = oneRead && opening.startsWith(`${ONE_READ_OPENING} BEGIN READ ONLY;`) ? sendAny : send;
@@ -120,7 +122,8 @@ function deferOpenings(
           sendHeld(opening.slice(cut + 2), openingValues) as Promise<unknown>,
         );
       else answers.push(sendHeld(opening) as Promise<unknown>);
-      answers.push(sendHeld(...args) as Promise<unknown>);
+      statement = sendHeld(...args) as Promise<unknown>;
+      answers.push(statement);
       if (oneRead) {
         answers.push(sendHeld('COMMIT') as Promise<unknown>);
         committedAhead = true;
@@ -131,7 +134,6 @@ function deferOpenings(
     // Everything is answered in order; the first failure is the one to report (the opening's
     // before the statement's, which is only its consequence), the statement's result the answer.
     for (const a of answers) a.catch(() => undefined);
-    const statement = answers[oneRead ? answers.length - 2 : answers.length - 1];
     return answers.reduce((prev, next) => prev.then(() => next)).then(() => statement);
   };
   return {
@@ -145,8 +147,7 @@ function deferOpenings(
 
 /**
  * Fits every client `pool` connects with prepared statements and deferred openings.
- * With `pipeline: true` the held-back messages leave together; without it (PGlite)
- * each waits for the one before, in the same order.
+ * Both engines' pools run in pipeline mode, so the held-back messages leave together.
  */
 export function tunePool(pool: pg.Pool, writes: WriteCount = { value: 0 }): void {
   const forgetters = new WeakMap<pg.PoolClient, () => void>();

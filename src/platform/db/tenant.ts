@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { DEFERRED_OPENING, ONE_READ_OPENING } from './connection-pipeline.ts';
 import type { Database } from './database.ts';
 import type { DB } from './schema.ts';
@@ -75,6 +75,13 @@ const tenantId = (id: string | null): string => {
 /** The settings of enterTenant, with the tenant, the user and the test-data flag as parameters. */
 const TENANT_SETTINGS =
   "SELECT set_config('role', 'chambers_app', true), set_config('chambers.org_id', $1, true), set_config('chambers.user_id', $2, true), set_config('chambers.test_data_only', $3, true)";
+/** TENANT_SETTINGS' parameters, in order. */
+const tenantSettingsValues = (ctx: TenantContext): string[] => [
+  tenantId(ctx.orgId),
+  tenantId(ctx.userId),
+  ctx.testDataOnly ? 'on' : '',
+];
+
 const TENANT_OPENINGS = {
   any: `${DEFERRED_OPENING} BEGIN; ${TENANT_SETTINGS}`,
   'one read': `${ONE_READ_OPENING} BEGIN READ ONLY; ${TENANT_SETTINGS}`,
@@ -86,19 +93,12 @@ const TENANT_OPENINGS = {
  * parameters are the tenant, the user and the test-data flag.
  */
 function openingScript(ctx: TenantContext, shape: keyof typeof TENANT_OPENINGS = 'any'): CompiledQuery {
-  return CompiledQuery.raw(TENANT_OPENINGS[shape], [
-    tenantId(ctx.orgId),
-    tenantId(ctx.userId),
-    ctx.testDataOnly ? 'on' : '',
-  ]);
+  return CompiledQuery.raw(TENANT_OPENINGS[shape], tenantSettingsValues(ctx));
 }
 
 /** The first statement of a tenant transaction: role, tenant and user, all transaction-local. */
 export async function enterTenant(tx: Kysely<DB>, ctx: TenantContext): Promise<void> {
-  await sql`SELECT set_config('role', 'chambers_app', true),
-                   set_config('chambers.org_id', ${ctx.orgId ?? ''}, true),
-                   set_config('chambers.user_id', ${ctx.userId ?? ''}, true),
-                   set_config('chambers.test_data_only', ${ctx.testDataOnly ? 'on' : ''}, true)`.execute(tx);
+  await tx.executeQuery(CompiledQuery.raw(TENANT_SETTINGS, tenantSettingsValues(ctx)));
 }
 
 /** The owner's settings, a parameter so they are prepared like the tenant's. */
