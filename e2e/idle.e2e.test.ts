@@ -15,6 +15,12 @@ describe.skipIf(!hasChromium)('web app: idle timeout across tabs', () => {
   it('warns before the idle expiry, extends on "Stay signed in", then signs every tab out', async () => {
     const lawyer = await createMember(t, { role: 'lawyer', orgName: 'Idle & Co' });
     const context = await newContext(browser, t.baseUrl);
+    // Every tab reaches the expiry together; exactly one of them may tell the server.
+    const logouts: string[] = [];
+    context.on(
+      'request',
+      (r) => r.method() === 'POST' && r.url().includes('/api/v1/auth/logout') && logouts.push(r.url()),
+    );
     const first = await context.newPage();
     const problems = watch(first);
     await signInThroughPage(first, lawyer);
@@ -38,6 +44,7 @@ describe.skipIf(!hasChromium)('web app: idle timeout across tabs', () => {
     await second.waitForURL(/\/login/, { timeout: 5_000 });
     await first.getByText('You were signed out after a period of inactivity.').waitFor();
     expect((await context.cookies()).map((c) => c.name)).not.toContain('__Host-chambers_at');
+    expect(logouts, 'one sign-out request for all the tabs').toHaveLength(1);
     // A tab whose request was in flight when the other tab ended the session gets a 401,
     // which Chromium logs; that is the sign-out working. Nothing else may go wrong.
     for (const p of [problems, secondProblems]) p.console = p.console.filter((m) => !/status of 401/.test(m));

@@ -62,9 +62,10 @@ export function watch(page: Page): PageProblems {
 /** No CSP violation so far on this page, no console or page error. */
 export async function expectClean(page: Page, problems: PageProblems): Promise<void> {
   const csp = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
-  expect(csp, 'CSP violations').toEqual([]);
-  expect(problems.pageErrors, 'page errors').toEqual([]);
-  expect(problems.console, 'console errors').toEqual([]);
+  // The messages go into the label: a failure on CI must say what the page said, not "Array(1)".
+  expect(csp, `CSP violations: ${csp.join(' | ')}`).toEqual([]);
+  expect(problems.pageErrors, `page errors: ${problems.pageErrors.join(' | ')}`).toEqual([]);
+  expect(problems.console, `console errors: ${problems.console.join(' | ')}`).toEqual([]);
 }
 
 /** axe-core on the current page: no serious or critical violation. */

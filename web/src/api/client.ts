@@ -154,7 +154,7 @@ export type RequestOptions = {
   bearer?: string;
   query?: Record<string, string | number | undefined>;
   raw?: boolean;
-  /** A poll the app makes on its own (the audit banner): not the person's activity, so it must not hold off the idle sign-out. */
+  /** Not the person's activity (the audit banner's poll, the sign-out itself): it must not move the idle clock. */
   background?: boolean;
 };
 

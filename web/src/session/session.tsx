@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, csrfToken, get, post, setSessionEndListener } from '../api/client.ts';
+import { api, ApiError, csrfToken, get, setSessionEndListener } from '../api/client.ts';
 import type { Me } from '../api/types.ts';
 import { broadcast, noteActivity, onSessionMessage } from './activity.ts';
 
@@ -65,7 +65,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (reason: 'idle' | 'user' | 'everywhere' = 'user', serverAlreadyDone = false) => {
       if (!serverAlreadyDone) {
         try {
-          await post(reason === 'everywhere' ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout');
+          // Ending the session is not activity: counted as such, it would move the idle clock that the
+          // other tabs compare against, and a tab reaching the expiry a moment later would sign out again.
+          await api('POST', reason === 'everywhere' ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout', {
+            background: true,
+          });
         } catch {
           /* already over on the server: nothing left to end */
         }
