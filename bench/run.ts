@@ -20,8 +20,10 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 type Ready = { port: number; accessToken: string; email?: string; password?: string; matterId?: string };
 
 function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Ready }> {
-  // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles Chambers, not the baseline.
-  const extra = script === 'chambers.ts' ? (process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+  // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles Chambers,
+  // BENCH_BASELINE_NODE_ARGS the baseline: two profiles of one run compare function by function.
+  const args = script === 'chambers.ts' ? process.env.BENCH_CHILD_NODE_ARGS : process.env.BENCH_BASELINE_NODE_ARGS;
+  const extra = args?.split(' ').filter(Boolean) ?? [];
   const child = fork(path.join(here, 'servers', script), [], {
     execArgv: ['--import', 'tsx', ...extra],
     env: { ...process.env, ...env },

@@ -15,15 +15,22 @@ describe.skipIf(testDatabaseKind() !== 'pglite')('the batching PGlite connection
   let pglite: PGlite;
   let pool: pg.Pool;
   let calls = 0;
+  let pieces = 0;
   beforeAll(async () => {
     pglite = new PGlite();
     await pglite.waitReady;
     // A spy on the real engine: counts the calls, runs each one.
-    const execProtocolStream = pglite.execProtocolStream.bind(pglite);
-    pglite.execProtocolStream = ((...args: Parameters<typeof execProtocolStream>) => {
+    const execProtocolRawStream = pglite.execProtocolRawStream.bind(pglite);
+    pglite.execProtocolRawStream = ((message: Uint8Array, opts: Parameters<typeof execProtocolRawStream>[1]) => {
       calls++;
-      return execProtocolStream(...args);
-    }) as typeof pglite.execProtocolStream;
+      return execProtocolRawStream(message, {
+        ...opts,
+        onRawData: (bytes) => {
+          pieces++; // each write of the backend
+          opts.onRawData(bytes);
+        },
+      });
+    }) as typeof pglite.execProtocolRawStream;
     pool = new pg.Pool({ ...pglitePoolConfig(pglite), max: 1, pipeline: true });
     tunePool(pool);
     await pool.query('CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)');
@@ -116,5 +123,27 @@ describe.skipIf(testDatabaseKind() !== 'pglite')('the batching PGlite connection
     expect((await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM t WHERE id = $1', [20])).rows).toEqual([
       { n: 1 },
     ]);
+  });
+
+  it('reads answers the backend wrote in many pieces: a 3 MB row and 2,000 rows, whole and in order', async () => {
+    // The backend flushes its 8 kB send buffer as it fills: these answers arrive in hundreds of writes,
+    // with messages cut anywhere between them, and must come back exactly as sent, non-ASCII text included.
+    const big = 'é€𝄞'.repeat(300_000);
+    const before = pieces;
+    const one = await pool.query<{ s: string }>('SELECT $1::text AS s', [big]);
+    expect(one.rows[0]?.s).toBe(big);
+    expect(pieces - before).toBeGreaterThan(1);
+    const many = await pool.query<{ g: number; s: string }>(
+      `SELECT g, repeat('ü', g % 50) AS s FROM generate_series(1, $1::int) g ORDER BY g`,
+      [2000],
+    );
+    expect(many.rows.length).toBe(2000);
+    expect(many.rows.every((r, i) => r.g === i + 1 && r.s === 'ü'.repeat((i + 1) % 50))).toBe(true);
+  });
+
+  it('passes the fields of an error on: its SQLSTATE, constraint and detail', async () => {
+    const err = await pool.query('INSERT INTO t (id, v) VALUES ($1, $2)', [2, 'again']).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: '23505', constraint: 't_pkey', table: 't' });
+    expect((err as { detail?: string }).detail).toMatch(/\(id\)=\(2\)/);
   });
 });
