@@ -58,6 +58,9 @@ const IMMUTABLE_COLUMNS = [
   'chambers.users.email_verified_at',
   'chambers.users.is_super_admin',
   'chambers.organizations.kind',
+  // The policies read these instead of matter_walls and the version's document (0024): kept by the database alone.
+  'chambers.matters.walled',
+  'chambers.document_versions.matter_id',
   // A session's assurance is raised only by the owner path after a verified factor: writable, it is a step-up without one.
   'chambers.sessions.mfa_verified_at',
   'chambers.sessions.aal',

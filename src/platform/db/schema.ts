@@ -54,6 +54,8 @@ export type MatterTable = {
   client_name: string | null;
   status: Generated<'open' | 'closed' | 'archived'>;
   legal_hold: Generated<boolean>;
+  /** Whether matter_walls has a row for it, kept by the database (migration 0024): read-only here. */
+  walled: ColumnType<boolean, never, never>;
   created_by: string;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;

@@ -51,6 +51,8 @@ export type DocumentVersionTable = {
   id: string;
   org_id: string;
   document_id: string;
+  /** The document's matter, filled and held by the database (migration 0024): read-only here. */
+  matter_id: ColumnType<string, never, never>;
   version: number;
   name: string | null;
   size: number;
