@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { migrate, openDatabase, readMigrationFiles } from '../../src/platform/db/index.ts';
+import { migrate, openDatabase, readMigrationFiles, type Database } from '../../src/platform/db/index.ts';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
 
@@ -86,4 +86,21 @@ export async function createScratchDatabase(
       await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
+}
+
+/** A fresh, empty (unmigrated) database of the kind this run targets, and how to drop it. */
+export async function openEmptyDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (testDatabaseKind() === 'postgres') {
+    const scratch = await createScratchDatabase();
+    const db = await openDatabase({ kind: 'postgres', ownerUrl: scratch.url, appUrl: scratch.url, appPoolSize: 1 });
+    return {
+      db,
+      drop: async () => {
+        await db.close();
+        await scratch.drop();
+      },
+    };
+  }
+  const db = await openDatabase({ kind: 'pglite', dataDir: null });
+  return { db, drop: () => db.close() };
 }

@@ -10,15 +10,9 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  migrate,
-  openDatabase,
-  readMigrationFiles,
-  unsafeWithOwner,
-  type Database,
-} from '../../src/platform/db/index.ts';
+import { migrate, readMigrationFiles, unsafeWithOwner, type Database } from '../../src/platform/db/index.ts';
 import type { TenantContext } from '../../src/platform/db/tenant.ts';
-import { createScratchDatabase, testDatabaseKind } from '../helpers/test-db.ts';
+import { openEmptyDatabase } from '../helpers/test-db.ts';
 import { createMember, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { appMay, INSUFFICIENT_PRIVILEGE, ownerSnapshot, runAsTenant, seedTenant, type Tenant } from './fixtures.ts';
 
@@ -30,6 +24,19 @@ async function walledAsOwner(db: Database, matterId: string): Promise<boolean | 
   );
   return rows[0]?.walled;
 }
+
+/** A new matter of the tenant, written as the owner. */
+async function matterAsOwner(db: Database, tenant: Tenant, title: string): Promise<string> {
+  return unsafeWithOwner(db, async (tx) => {
+    const { rows } = await sql<{ id: string }>`INSERT INTO chambers.matters (org_id, title, created_by)
+      VALUES (${tenant.orgId}, ${title}, ${tenant.userId}) RETURNING id`.execute(tx);
+    return rows[0]!.id;
+  });
+}
+
+/** The statement that walls `matterId` off, raised by the tenant's org_admin. */
+const raiseWall = (tenant: Tenant, matterId: string) =>
+  sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${matterId}, ${tenant.orgId}, ${tenant.userId})`;
 
 /** What `who` sees of the matter, its documents and their versions, through the policies alone. */
 async function visibleTo(db: Database, who: TenantContext, matterId: string) {
@@ -90,11 +97,7 @@ describe('the policy shortcuts of migration 0024', () => {
 
   it('should keep walled equal to the wall through every statement that raises, moves or lowers one', async () => {
     const db = t.ctx.db;
-    const openId = await unsafeWithOwner(db, async (tx) => {
-      const { rows } = await sql<{ id: string }>`INSERT INTO chambers.matters (org_id, title, created_by)
-        VALUES (${a.orgId}, 'Open matter', ${a.userId}) RETURNING id`.execute(tx);
-      return rows[0]!.id;
-    });
+    const openId = await matterAsOwner(db, a, 'Open matter');
     expect(await walledAsOwner(db, a.walledMatterId)).toBe(true);
     expect(await walledAsOwner(db, openId)).toBe(false);
     expect(await visibleTo(db, screened, a.walledMatterId)).toEqual({ matters: 0, documents: 0, versions: 0 });
@@ -108,13 +111,7 @@ describe('the policy shortcuts of migration 0024', () => {
     expect(await visibleTo(db, screened, a.walledMatterId)).toEqual({ matters: 1, documents: 1, versions: 1 });
 
     // Raised again by the org_admin, who is not admitted by the new wall: the flag is set all the same.
-    expect(
-      await runAsTenant(
-        db,
-        admin,
-        sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${a.walledMatterId}, ${a.orgId}, ${a.userId})`,
-      ),
-    ).toMatchObject({ ok: true });
+    expect(await runAsTenant(db, admin, raiseWall(a, a.walledMatterId))).toMatchObject({ ok: true });
     expect(await walledAsOwner(db, a.walledMatterId)).toBe(true);
     expect(await visibleTo(db, screened, a.walledMatterId)).toEqual({ matters: 0, documents: 0, versions: 0 });
 
@@ -130,9 +127,7 @@ describe('the policy shortcuts of migration 0024', () => {
     // A wall raised and lowered in one rolled-back transaction leaves the flag as it was.
     await expect(
       unsafeWithOwner(db, async (tx) => {
-        await sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${a.walledMatterId}, ${a.orgId}, ${a.userId})`.execute(
-          tx,
-        );
+        await raiseWall(a, a.walledMatterId).execute(tx);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -141,9 +136,7 @@ describe('the policy shortcuts of migration 0024', () => {
     // Put back as the fixture had it, walled and admitting the org_admin.
     await unsafeWithOwner(db, async (tx) => {
       await sql`DELETE FROM chambers.matter_walls WHERE matter_id = ${openId}`.execute(tx);
-      await sql`INSERT INTO chambers.matter_walls (matter_id, org_id, created_by) VALUES (${a.walledMatterId}, ${a.orgId}, ${a.userId})`.execute(
-        tx,
-      );
+      await raiseWall(a, a.walledMatterId).execute(tx);
       await sql`INSERT INTO chambers.matter_wall_members (matter_id, user_id, org_id) VALUES (${a.walledMatterId}, ${a.userId}, ${a.orgId})`.execute(
         tx,
       );
@@ -154,11 +147,7 @@ describe('the policy shortcuts of migration 0024', () => {
 
   it("should store a version's matter as its document's, whatever the writer sends, and refuse every later change", async () => {
     const db = t.ctx.db;
-    const other = await unsafeWithOwner(db, async (tx) => {
-      const { rows } = await sql<{ id: string }>`INSERT INTO chambers.matters (org_id, title, created_by)
-        VALUES (${a.orgId}, 'Another matter', ${a.userId}) RETURNING id`.execute(tx);
-      return rows[0]!.id;
-    });
+    const other = await matterAsOwner(db, a, 'Another matter');
     const versionId = crypto.randomUUID();
     // Even the owner's insert naming another matter gets the document's.
     await unsafeWithOwner(db, (tx) =>
@@ -199,17 +188,7 @@ describe('migration 0024 on a database that already holds walls and versions', (
   let db: Database;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    if (testDatabaseKind() === 'postgres') {
-      const scratch = await createScratchDatabase();
-      db = await openDatabase({ kind: 'postgres', ownerUrl: scratch.url, appUrl: scratch.url, appPoolSize: 1 });
-      drop = async () => {
-        await db.close();
-        await scratch.drop();
-      };
-    } else {
-      db = await openDatabase({ kind: 'pglite', dataDir: null });
-      drop = () => db.close();
-    }
+    ({ db, drop } = await openEmptyDatabase());
   });
   afterAll(async () => drop?.());
 

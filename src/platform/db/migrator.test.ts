@@ -3,26 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createScratchDatabase, testDatabaseKind } from '../../../test/helpers/test-db.ts';
-import { openDatabase, type Database } from './database.ts';
+import { openEmptyDatabase, testDatabaseKind } from '../../../test/helpers/test-db.ts';
+import type { Database } from './database.ts';
 import { MigrationError, migrate, readMigrationFiles } from './migrator.ts';
-
-/** A fresh, empty database of the kind this run targets. */
-async function freshDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (testDatabaseKind() === 'postgres') {
-    const scratch = await createScratchDatabase();
-    const db = await openDatabase({ kind: 'postgres', ownerUrl: scratch.url, appUrl: scratch.url, appPoolSize: 1 });
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await scratch.drop();
-      },
-    };
-  }
-  const db = await openDatabase({ kind: 'pglite', dataDir: null });
-  return { db, drop: () => db.close() };
-}
 
 const REAL_MIGRATIONS = readMigrationFiles().map((f) => f.name);
 
@@ -57,7 +40,7 @@ describe(`migrate (${testDatabaseKind()})`, () => {
 
   // One database for the file (a fresh PGlite takes seconds); each test removes what its files made.
   beforeAll(async () => {
-    ({ db, drop } = await freshDatabase());
+    ({ db, drop } = await openEmptyDatabase());
   });
   afterAll(async () => drop?.());
   beforeEach(() => {
