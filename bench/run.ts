@@ -76,7 +76,8 @@ async function benchApi(dbUrl: string | null) {
   const env: Record<string, string> = dbUrl ? { BENCH_DATABASE_URL: dbUrl } : {};
   const engine = dbUrl ? 'PostgreSQL' : 'PGlite';
   const chambers = await startServer('chambers.ts', env);
-  const baseline = await startServer('express-baseline.ts', env);
+  // The PGlite baseline seeds its own member with the same password, for its sign-in.
+  const baseline = await startServer('express-baseline.ts', { ...env, BENCH_LOGIN_PASSWORD: chambers.ready.password! });
   const target = (r: Ready, pid: number, urlPath: string) => ({
     url: `http://127.0.0.1:${r.port}${urlPath}`,
     // PGlite serves one query at a time: more connections only queue.
@@ -101,8 +102,7 @@ async function benchApi(dbUrl: string | null) {
         (dbUrl ? `, PostgreSQL CPU per request ${(ours.pgCpuPerRequestMs / base.pgCpuPerRequestMs).toFixed(2)}x` : ''),
     );
   }
-  await stop(baseline.child);
-  return chambers;
+  return { chambers, baseline };
 }
 
 async function baselinePathOf(r: Ready, route: (typeof API_ROUTES)[number]): Promise<string> {
@@ -115,7 +115,9 @@ async function baselinePathOf(r: Ready, route: (typeof API_ROUTES)[number]): Pro
   return route.path({ ...r, matterId: first?.id });
 }
 
-async function benchLogin(chambers: { child: ChildProcess; ready: Ready }, engine: string) {
+type Server = { child: ChildProcess; ready: Ready };
+
+async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: Server }, engine: string) {
   // The reference: argon2id verifications measured in this process, alone and as the server runs them under
   // load, as many at once as its thread pool has threads (UV_THREADPOOL_SIZE, 4 by default). Side by side they
   // share the cores and the memory bus, and each costs more CPU; the sign-in's own hash is one of those.
@@ -138,15 +140,20 @@ async function benchLogin(chambers: { child: ChildProcess; ready: Ready }, engin
   const verifyCpuMsPooled = await verifyCpu(poolThreads);
 
   const body = JSON.stringify({ email: chambers.ready.email, password: chambers.ready.password });
-  const pid = chambers.child.pid!;
-  const loginLoad = () => ({
-    url: `http://127.0.0.1:${chambers.ready.port}/api/v1/auth/login`,
+  const loginLoad = (server: Server = chambers, urlPath = '/api/v1/auth/login') => ({
+    url: `http://127.0.0.1:${server.ready.port}${urlPath}`,
     method: 'POST' as const,
     connections: 100,
     headers: { 'content-type': 'application/json' },
     body,
-    pid,
+    pid: server.child.pid!,
   });
+  // Phase 0: the insecure baseline's sign-in (user read, the same argon2id, one session row, an RS256 token):
+  // what a sign-in costs beside its hash with nothing else to do, on this machine, in this run.
+  await autocannon({ ...loginLoad(baseline), duration: 2 });
+  const floor = await load(loginLoad(baseline));
+  // And a POST that only verifies the password, on the same server under the same load: the hash as served.
+  const hashServed = await load(loginLoad(baseline, '/bench/verify-only'));
   // Phase 1: logins alone, for CPU per login.
   const alone = await load(loginLoad());
   // Phase 2: logins again with a light /healthz probe alongside: argon2 runs on the thread pool, so the event loop must stay free.
@@ -158,15 +165,24 @@ async function benchLogin(chambers: { child: ChildProcess; ready: Ready }, engin
   });
   await withProbe;
   console.log(`\nPOST /api/v1/auth/login, ${engine}, 100 connections`);
-  console.log(row('login', alone));
+  console.log(row('baseline: express+argon2id+insert+jwt', floor));
+  console.log(row('baseline: a POST that only verifies', hashServed));
+  console.log(row('chambers: login', alone));
   // A whole login: the server's CPU and, on PostgreSQL, the database's (PGlite's runs inside the server).
   const wholeMs = alone.cpuPerRequestMs + alone.pgCpuPerRequestMs;
-  console.log(`a whole login: ${wholeMs.toFixed(1)} ms CPU (server and database)`);
+  const floorMs = floor.cpuPerRequestMs + floor.pgCpuPerRequestMs;
+  console.log(
+    `a whole login: ${wholeMs.toFixed(1)} ms CPU (server and database); the baseline's: ${floorMs.toFixed(1)} ms; ratio chambers/baseline ${(wholeMs / floorMs).toFixed(2)}x`,
+  );
   console.log(
     `one argon2id verification: ${verifyCpuMs.toFixed(1)} ms CPU in this process; a whole login costs ${(wholeMs / verifyCpuMs).toFixed(2)}x that`,
   );
   console.log(
-    `argon2id verifications ${poolThreads} at once (the server's thread pool under load): ${verifyCpuMsPooled.toFixed(1)} ms CPU each; a whole login costs ${(wholeMs / verifyCpuMsPooled).toFixed(2)}x that`,
+    `argon2id verifications ${poolThreads} at once (the server's thread pool under load): ${verifyCpuMsPooled.toFixed(1)} ms CPU each; a whole login costs ${(wholeMs / verifyCpuMsPooled).toFixed(2)}x that, the baseline's ${(floorMs / verifyCpuMsPooled).toFixed(2)}x`,
+  );
+  const servedMs = hashServed.cpuPerRequestMs + hashServed.pgCpuPerRequestMs;
+  console.log(
+    `a POST that only verifies the password: ${servedMs.toFixed(1)} ms CPU; beside it, a whole login costs ${(wholeMs - servedMs).toFixed(1)} ms (${(wholeMs / servedMs).toFixed(2)}x), the baseline's ${(floorMs - servedMs).toFixed(1)} ms (${(floorMs / servedMs).toFixed(2)}x)`,
   );
   console.log(
     `/healthz during 100 concurrent logins: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, max ${health.latency.max} ms, ${health.requests.total} requests`,
@@ -182,9 +198,10 @@ try {
     // BENCH_ENGINES=postgres|pglite measures one engine; both by default.
     const engines = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
     for (const engine of engines) {
-      const chambers = await benchApi(engine === 'pglite' ? null : scratch.url);
-      await benchLogin(chambers, engine === 'pglite' ? 'PGlite' : 'PostgreSQL');
-      await stop(chambers.child);
+      const servers = await benchApi(engine === 'pglite' ? null : scratch.url);
+      await benchLogin(servers, engine === 'pglite' ? 'PGlite' : 'PostgreSQL');
+      await stop(servers.baseline.child);
+      await stop(servers.chambers.child);
     }
   }
   if (phase('vault')) await benchVault();

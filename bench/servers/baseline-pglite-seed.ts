@@ -2,8 +2,10 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../../src/platform/db/index.ts';
+import { hashPassword } from '../../src/accounts/password-hash.ts';
 
-export async function seedBaselinePglite(db: Database): Promise<void> {
+/** `password`: the Chambers bench member's, so both sign-ins verify the same password against the same parameters. */
+export async function seedBaselinePglite(db: Database, password: string): Promise<void> {
   const org = await db.owner
     .insertInto('chambers.organizations')
     .values({ name: 'Bench LLP', kind: 'firm' })
@@ -11,7 +13,12 @@ export async function seedBaselinePglite(db: Database): Promise<void> {
     .executeTakeFirstOrThrow();
   const user = await db.owner
     .insertInto('chambers.users')
-    .values({ email: 'bench@example.com', name: 'Bench', password_hash: null, email_verified_at: new Date() })
+    .values({
+      email: 'bench@example.com',
+      name: 'Bench',
+      password_hash: await hashPassword(password),
+      email_verified_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.owner

@@ -1,6 +1,8 @@
 // Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + a plain query:
 // a /me that verifies an RS256 token and reads the user, and the matter and document lists read by org id alone
-// (no session check, no transaction, no row-level security). The lists read the fields Chambers' answers carry
+// (no session check, no transaction, no row-level security). Its sign-in is the least one can be: read the user,
+// verify the password with Chambers' own argon2id, store a session row, sign an RS256 token (no lockout, no audit,
+// no device check, no second factor): the floor any sign-in pays beside its hash on this machine. The lists read the fields Chambers' answers carry
 // (a matter's team; a document's matter hold and retention), so the ratio measures the security, not the payload.
 // On PostgreSQL (BENCH_DATABASE_URL) it reads the rows the Chambers bench server seeded; without it, it opens its
 // own embedded PGlite on disk with Chambers' schema and seeds the same.
@@ -13,6 +15,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { CompiledQuery } from 'kysely';
 import { migrate, openDatabase } from '../../src/platform/db/index.ts';
+import { verifyPassword } from '../../src/accounts/password-hash.ts';
 import { seedBaselinePglite } from './baseline-pglite-seed.ts';
 
 type Query = <R>(text: string, values: unknown[]) => Promise<R[]>;
@@ -30,7 +33,7 @@ async function connect(): Promise<{ query: Query; close: () => Promise<void> }> 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chambers-baseline-'));
   const db = await openDatabase({ kind: 'pglite', dataDir });
   await migrate(db);
-  await seedBaselinePglite(db);
+  await seedBaselinePglite(db, process.env.BENCH_LOGIN_PASSWORD ?? '');
   return {
     // The same engine as Chambers' embedded mode, queried as its owner: no role switch, no tenant settings.
     query: async <R>(text: string, values: unknown[]) =>
@@ -43,6 +46,14 @@ async function connect(): Promise<{ query: Query; close: () => Promise<void> }> 
 }
 
 const database = await connect();
+// The baseline's own session table, beside Chambers' schema (created as the connecting login, the owner).
+await database.query('CREATE SCHEMA IF NOT EXISTS bench_login_baseline', []);
+await database.query(
+  `CREATE TABLE IF NOT EXISTS bench_login_baseline.sessions (
+     id uuid PRIMARY KEY DEFAULT gen_random_uuid(), user_id uuid NOT NULL, refresh_hash bytea NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now())`,
+  [],
+);
 const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const [member] = await database.query<{ id: string; org_id: string }>(
   "SELECT u.id, m.org_id FROM chambers.users u JOIN chambers.memberships m ON m.user_id = u.id WHERE u.email = 'bench@example.com'",
@@ -63,7 +74,42 @@ function claimsOf(req: express.Request): { sub: string; org: string } {
   };
 }
 
+const [hashed] = await database.query<{ password_hash: string | null }>(
+  "SELECT password_hash FROM chambers.users WHERE email = 'bench@example.com'",
+  [],
+);
+const verifyOnlyHash = hashed?.password_hash ?? '';
 const app = express();
+// Only the hash, served: the same request and the same argon2id under the same load, and nothing else.
+app.post('/bench/verify-only', express.json(), async (req, res) => {
+  const { password } = req.body as { password?: unknown };
+  if (typeof password !== 'string' || !(await verifyPassword(verifyOnlyHash, password)))
+    return void res.status(401).json({ error: 'invalid_credentials' });
+  res.json({ ok: true });
+});
+app.post('/api/v1/auth/login', express.json(), async (req, res) => {
+  const { email, password } = req.body as { email?: unknown; password?: unknown };
+  if (typeof email !== 'string' || typeof password !== 'string') return void res.status(400).json({ error: 'bad' });
+  const [user] = await database.query<{ id: string; org_id: string; password_hash: string | null }>(
+    `SELECT u.id, m.org_id, u.password_hash FROM chambers.users u JOIN chambers.memberships m ON m.user_id = u.id
+      WHERE u.email = $1 LIMIT 1`,
+    [email],
+  );
+  if (!user?.password_hash || !(await verifyPassword(user.password_hash, password)))
+    return void res.status(401).json({ error: 'invalid_credentials' });
+  const refreshToken = crypto.randomBytes(32).toString('base64url');
+  const [session] = await database.query<{ id: string }>(
+    'INSERT INTO bench_login_baseline.sessions (user_id, refresh_hash) VALUES ($1, $2) RETURNING id',
+    [user.id, crypto.createHash('sha256').update(refreshToken).digest()],
+  );
+  const accessToken = jwt.sign({ sub: user.id, org: user.org_id, sid: session?.id }, privateKey, {
+    algorithm: 'RS256',
+    expiresIn: '15m',
+    audience: 'bench',
+    issuer: 'bench',
+  });
+  res.json({ accessToken, refreshToken });
+});
 app.get('/api/v1/me', async (req, res) => {
   try {
     const claims = claimsOf(req);
