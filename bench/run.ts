@@ -17,7 +17,15 @@ import { benchSignatures } from './signatures.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
-type Ready = { port: number; accessToken: string; email?: string; password?: string; matterId?: string };
+type Ready = {
+  port: number;
+  accessToken: string;
+  email?: string;
+  password?: string;
+  matterId?: string;
+  /** The baseline's bare node:http listener that only verifies a password. */
+  barePort?: number;
+};
 
 function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Ready }> {
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles Chambers,
@@ -140,8 +148,8 @@ async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: 
   const verifyCpuMsPooled = await verifyCpu(poolThreads);
 
   const body = JSON.stringify({ email: chambers.ready.email, password: chambers.ready.password });
-  const loginLoad = (server: Server = chambers, urlPath = '/api/v1/auth/login') => ({
-    url: `http://127.0.0.1:${server.ready.port}${urlPath}`,
+  const loginLoad = (server: Server = chambers, urlPath = '/api/v1/auth/login', port = server.ready.port) => ({
+    url: `http://127.0.0.1:${port}${urlPath}`,
     method: 'POST' as const,
     connections: 100,
     headers: { 'content-type': 'application/json' },
@@ -154,6 +162,8 @@ async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: 
   const floor = await load(loginLoad(baseline));
   // And a POST that only verifies the password, on the same server under the same load: the hash as served.
   const hashServed = await load(loginLoad(baseline, '/bench/verify-only'));
+  // The same through bare node:http in the same process: how much of that is Express.
+  const hashBare = await load(loginLoad(baseline, '/', baseline.ready.barePort));
   // Phase 1: logins alone, for CPU per login.
   const alone = await load(loginLoad());
   // Phase 2: logins again with a light /healthz probe alongside: argon2 runs on the thread pool, so the event loop must stay free.
@@ -167,6 +177,7 @@ async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: 
   console.log(`\nPOST /api/v1/auth/login, ${engine}, 100 connections`);
   console.log(row('baseline: express+argon2id+insert+jwt', floor));
   console.log(row('baseline: a POST that only verifies', hashServed));
+  console.log(row('the same through bare node:http', hashBare));
   console.log(row('chambers: login', alone));
   // A whole login: the server's CPU and, on PostgreSQL, the database's (PGlite's runs inside the server).
   const wholeMs = alone.cpuPerRequestMs + alone.pgCpuPerRequestMs;
@@ -183,6 +194,10 @@ async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: 
   const servedMs = hashServed.cpuPerRequestMs + hashServed.pgCpuPerRequestMs;
   console.log(
     `a POST that only verifies the password: ${servedMs.toFixed(1)} ms CPU; beside it, a whole login costs ${(wholeMs - servedMs).toFixed(1)} ms (${(wholeMs / servedMs).toFixed(2)}x), the baseline's ${(floorMs - servedMs).toFixed(1)} ms (${(floorMs / servedMs).toFixed(2)}x)`,
+  );
+  const bareMs = hashBare.cpuPerRequestMs + hashBare.pgCpuPerRequestMs;
+  console.log(
+    `the same through bare node:http: ${bareMs.toFixed(1)} ms CPU (${(bareMs / verifyCpuMsPooled).toFixed(2)}x the four-at-once reference); a whole login costs ${(wholeMs / bareMs).toFixed(2)}x that, the baseline's ${(floorMs / bareMs).toFixed(2)}x`,
   );
   console.log(
     `/healthz during 100 concurrent logins: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, max ${health.latency.max} ms, ${health.requests.total} requests`,
