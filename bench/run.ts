@@ -68,6 +68,11 @@ async function load(opts: autocannon.Options & { pid: number }) {
   };
 }
 
+/** A request's whole CPU: the server's and, on PostgreSQL, the database's (PGlite's runs inside the server). */
+function wholeCpuMs(r: Awaited<ReturnType<typeof load>>): number {
+  return r.cpuPerRequestMs + r.pgCpuPerRequestMs;
+}
+
 function row(name: string, r: Awaited<ReturnType<typeof load>>) {
   return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequestMs.toFixed(3).padStart(7)} ms CPU/req  ${r.pgCpuPerRequestMs.toFixed(3)} ms PostgreSQL CPU/req  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 }
@@ -179,9 +184,8 @@ async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: 
   console.log(row('baseline: a POST that only verifies', hashServed));
   console.log(row('the same through bare node:http', hashBare));
   console.log(row('chambers: login', alone));
-  // A whole login: the server's CPU and, on PostgreSQL, the database's (PGlite's runs inside the server).
-  const wholeMs = alone.cpuPerRequestMs + alone.pgCpuPerRequestMs;
-  const floorMs = floor.cpuPerRequestMs + floor.pgCpuPerRequestMs;
+  const wholeMs = wholeCpuMs(alone);
+  const floorMs = wholeCpuMs(floor);
   console.log(
     `a whole login: ${wholeMs.toFixed(1)} ms CPU (server and database); the baseline's: ${floorMs.toFixed(1)} ms; ratio chambers/baseline ${(wholeMs / floorMs).toFixed(2)}x`,
   );
@@ -191,11 +195,11 @@ async function benchLogin({ chambers, baseline }: { chambers: Server; baseline: 
   console.log(
     `argon2id verifications ${poolThreads} at once (the server's thread pool under load): ${verifyCpuMsPooled.toFixed(1)} ms CPU each; a whole login costs ${(wholeMs / verifyCpuMsPooled).toFixed(2)}x that, the baseline's ${(floorMs / verifyCpuMsPooled).toFixed(2)}x`,
   );
-  const servedMs = hashServed.cpuPerRequestMs + hashServed.pgCpuPerRequestMs;
+  const servedMs = wholeCpuMs(hashServed);
   console.log(
     `a POST that only verifies the password: ${servedMs.toFixed(1)} ms CPU; beside it, a whole login costs ${(wholeMs - servedMs).toFixed(1)} ms (${(wholeMs / servedMs).toFixed(2)}x), the baseline's ${(floorMs - servedMs).toFixed(1)} ms (${(floorMs / servedMs).toFixed(2)}x)`,
   );
-  const bareMs = hashBare.cpuPerRequestMs + hashBare.pgCpuPerRequestMs;
+  const bareMs = wholeCpuMs(hashBare);
   console.log(
     `the same through bare node:http: ${bareMs.toFixed(1)} ms CPU (${(bareMs / verifyCpuMsPooled).toFixed(2)}x the four-at-once reference); a whole login costs ${(wholeMs / bareMs).toFixed(2)}x that, the baseline's ${(floorMs / bareMs).toFixed(2)}x`,
   );

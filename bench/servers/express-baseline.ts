@@ -1,9 +1,9 @@
 // Child process: the insecure baseline the hot path is measured against — Express + jsonwebtoken + a plain query:
 // a /me that verifies an RS256 token and reads the user, and the matter and document lists read by org id alone
-// (no session check, no transaction, no row-level security). Its sign-in is the least one can be: read the user,
-// verify the password with Chambers' own argon2id, store a session row, sign an RS256 token (no lockout, no audit,
-// no device check, no second factor): the floor any sign-in pays beside its hash on this machine. The lists read the fields Chambers' answers carry
+// (no session check, no transaction, no row-level security). The lists read the fields Chambers' answers carry
 // (a matter's team; a document's matter hold and retention), so the ratio measures the security, not the payload.
+// Its sign-in is the least one can be: read the user, verify the password with Chambers' own argon2id, store a
+// session row, sign an RS256 token (no lockout, audit, device check or second factor).
 // On PostgreSQL (BENCH_DATABASE_URL) it reads the rows the Chambers bench server seeded; without it, it opens its
 // own embedded PGlite on disk with Chambers' schema and seeds the same.
 import crypto from 'node:crypto';
@@ -56,8 +56,8 @@ await database.query(
   [],
 );
 const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const [member] = await database.query<{ id: string; org_id: string }>(
-  "SELECT u.id, m.org_id FROM chambers.users u JOIN chambers.memberships m ON m.user_id = u.id WHERE u.email = 'bench@example.com'",
+const [member] = await database.query<{ id: string; org_id: string; password_hash: string | null }>(
+  "SELECT u.id, m.org_id, u.password_hash FROM chambers.users u JOIN chambers.memberships m ON m.user_id = u.id WHERE u.email = 'bench@example.com'",
   [],
 );
 const token = jwt.sign({ sub: member?.id, org: member?.org_id }, privateKey, {
@@ -75,11 +75,7 @@ function claimsOf(req: express.Request): { sub: string; org: string } {
   };
 }
 
-const [hashed] = await database.query<{ password_hash: string | null }>(
-  "SELECT password_hash FROM chambers.users WHERE email = 'bench@example.com'",
-  [],
-);
-const verifyOnlyHash = hashed?.password_hash ?? '';
+const verifyOnlyHash = member?.password_hash ?? '';
 const app = express();
 // Only the hash, served: the same request and the same argon2id under the same load, and nothing else.
 app.post('/bench/verify-only', express.json(), async (req, res) => {
